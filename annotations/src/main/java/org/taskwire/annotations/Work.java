@@ -1,0 +1,60 @@
+package org.taskwire.annotations;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks a static method of a {@link Workflow @Workflow} class as work: each call through the
+ * generated proxy runs as one job, and a fan-out call runs as one task of many jobs.
+ *
+ * <p>The method must be static and not private, abstract or generic; its parameter and return
+ * types must be able to travel (no threads, streams, sockets, lambdas, class loaders...). The
+ * processor reports violations at compile time.
+ *
+ * <p>Every option left unset is inherited from the enclosing {@link Workflow}; see there for the
+ * rules and built-in defaults.
+ */
+@Documented
+@Retention(RetentionPolicy.CLASS)
+@Target(ElementType.METHOD)
+public @interface Work {
+
+  /**
+   * Work name, unique within the workflow, used to route calls and in task names. Letters,
+   * digits, {@code .}, {@code _} and {@code -}. Default: the method's name.
+   */
+  String name() default "";
+
+  /** Shell setup run before the worker; replaces the workflow's {@code initEnv} when set. */
+  String initEnv() default "";
+
+  /** Container image; replaces the workflow's when set. */
+  String containerImage() default "";
+
+  /** PanDA queue; replaces the workflow's when set. */
+  String queue() default "";
+
+  /** PanDA site; replaces the workflow's when set. */
+  String site() default "";
+
+  /** PanDA cloud; replaces the workflow's when set. */
+  String cloud() default "";
+
+  /** Cores per job; {@code 0} inherits. */
+  int cores() default 0;
+
+  /** Memory per job in MB; {@code 0} inherits. */
+  int memoryMb() default 0;
+
+  /** Wall time per job ({@code "90m"}, {@code "PT1H30M"}, ...); empty inherits. */
+  String walltime() default "";
+
+  /** Attempts per call before it fails for good; {@code 0} inherits. */
+  int maxAttempts() default 0;
+
+  /** Wire format of this method's arguments and result; {@link Codec#DEFAULT} inherits. */
+  Codec codec() default Codec.DEFAULT;
+}

@@ -1,0 +1,48 @@
+package org.taskwire.processor;
+
+import com.palantir.javapoet.ClassName;
+import java.util.List;
+import java.util.Set;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.type.TypeMirror;
+
+/** What the processor learned from a valid {@code @Workflow} class; input of the writers. */
+final class Model {
+  private Model() {}
+
+  /** Options as written; {@code null} means unset. */
+  record Options(
+      String initEnv, String containerImage, String queue, String site, String cloud,
+      Integer cores, Integer memoryMb, Long walltimeSeconds, Integer maxAttempts, String codec) {}
+
+  record Parameter(String name, TypeMirror type) {}
+
+  record Work(
+      ExecutableElement method,
+      String name,
+      String methodName,
+      String signature,
+      List<Parameter> parameters,
+      TypeMirror returnType,
+      boolean varargs,
+      Options options,
+      Set<TypeMirror> closure) {
+
+    boolean returnsVoid() {
+      return returnType.getKind() == javax.lang.model.type.TypeKind.VOID;
+    }
+  }
+
+  record Workflow(
+      TypeElement type,
+      String binaryName,
+      ClassName workflowClass,
+      ClassName tasksClass,
+      ClassName registryClass,
+      String name,
+      boolean isPublic,
+      Options options,
+      List<String> excludes,
+      List<Work> works) {}
+}

@@ -1,0 +1,261 @@
+package org.taskwire.processor;
+
+import com.palantir.javapoet.ClassName;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.NestingKind;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Elements;
+import javax.lang.model.util.Types;
+import org.taskwire.annotations.Codec;
+import org.taskwire.annotations.Walltime;
+import org.taskwire.annotations.Work;
+import org.taskwire.annotations.Workflow;
+
+/**
+ * Reads and checks a {@code @Workflow} class, reporting every problem it finds on the offending
+ * element; returns a model only when the class is sound.
+ */
+final class WorkflowReader {
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
+  /** Names the generated proxy already uses. */
+  private static final Set<String> GENERATED_METHODS = Set.of("start", "builder");
+  /** Names a record component may not have. */
+  private static final Set<String> RECORD_RESERVED =
+      Set.of("clone", "finalize", "getClass", "hashCode", "notify", "notifyAll", "toString", "wait");
+
+  private final Elements elements;
+  private final Types types;
+  private final Reporter reporter;
+  private final TravelCheck travel;
+
+  WorkflowReader(Elements elements, Types types, Reporter reporter) {
+    this.elements = elements;
+    this.types = types;
+    this.reporter = reporter;
+    this.travel = new TravelCheck(elements, types);
+  }
+
+  Optional<Model.Workflow> read(Element annotated) {
+    int errorsBefore = reporter.errors();
+    if (annotated.getKind() != ElementKind.CLASS) {
+      reporter.error(annotated, Message.WORKFLOW_NOT_A_CLASS, annotated.getSimpleName(),
+          "an " + annotated.getKind().toString().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+      return Optional.empty();
+    }
+    TypeElement type = (TypeElement) annotated;
+    if (!accessibleFromPackage(type)) {
+      reporter.error(type, Message.WORKFLOW_NOT_ACCESSIBLE, type.getQualifiedName());
+    }
+    if (!type.getTypeParameters().isEmpty()) {
+      reporter.error(type, Message.GENERIC_WORKFLOW, type.getQualifiedName());
+    }
+    Workflow annotation = type.getAnnotation(Workflow.class);
+    AnnotationMirror mirror = mirror(type, Workflow.class);
+    String name = annotation.name().isEmpty() ? type.getSimpleName().toString() : annotation.name();
+    checkName(type, mirror, annotation.name());
+    Model.Options options = options(type, mirror, annotation.initEnv(), annotation.containerImage(),
+        annotation.queue(), annotation.site(), annotation.cloud(), annotation.cores(), annotation.memoryMb(),
+        annotation.walltime(), annotation.maxAttempts(), annotation.codec());
+    for (String exclude : annotation.excludes()) {
+      if (exclude.isBlank()) {
+        reporter.error(type, mirror, "excludes", Message.INVALID_OPTION, "excludes", "\"\"",
+            type.getSimpleName(), "an exclude pattern must not be blank; use globs such as \"**/*.root\" or \"data/**\"");
+      }
+    }
+
+    String pkg = elements.getPackageOf(type).getQualifiedName().toString();
+    List<Model.Work> works = new ArrayList<>();
+    Map<String, ExecutableElement> byMethodName = new HashMap<>();
+    Map<String, ExecutableElement> byWorkName = new HashMap<>();
+    Set<String> recordNames = new LinkedHashSet<>();
+    for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {
+      if (method.getAnnotation(Work.class) == null) {
+        continue;
+      }
+      Work work = method.getAnnotation(Work.class);
+      String workName = work.name().isEmpty() ? method.getSimpleName().toString() : work.name();
+      String signature = signature(method);
+      boolean ok = checkModifiers(type, method, signature);
+      String methodName = method.getSimpleName().toString();
+      if (GENERATED_METHODS.contains(methodName)) {
+        reporter.error(method, Message.RESERVED_NAME, signature, "method " + methodName + "() of the proxy");
+        ok = false;
+      }
+      ExecutableElement sameMethod = byMethodName.putIfAbsent(methodName, method);
+      ExecutableElement sameWork = byWorkName.putIfAbsent(workName, method);
+      if (sameMethod != null || sameWork != null) {
+        reporter.error(method, Message.DUPLICATE_WORK, type.getSimpleName(), sameMethod != null ? methodName : workName);
+        ok = false;
+      }
+      if (!recordNames.add(ProxyWriter.recordName(methodName))) {
+        reporter.error(method, Message.RESERVED_NAME, signature, "argument record " + ProxyWriter.recordName(methodName));
+        ok = false;
+      }
+      AnnotationMirror workMirror = mirror(method, Work.class);
+      checkName(method, workMirror, work.name());
+      Model.Options workOptions = options(method, workMirror, work.initEnv(), work.containerImage(), work.queue(),
+          work.site(), work.cloud(), work.cores(), work.memoryMb(), work.walltime(), work.maxAttempts(), work.codec());
+
+      Set<TypeMirror> closure = new LinkedHashSet<>();
+      List<Model.Parameter> parameters = new ArrayList<>();
+      for (VariableElement p : method.getParameters()) {
+        String pname = p.getSimpleName().toString();
+        if (RECORD_RESERVED.contains(pname)) {
+          reporter.error(p, Message.RESERVED_PARAMETER_NAME, pname, signature);
+          ok = false;
+        }
+        ok &= checkTravel(p, "Parameter " + pname, signature, p.asType(), pkg, closure);
+        parameters.add(new Model.Parameter(pname, p.asType()));
+      }
+      ok &= checkTravel(method, "The return type", signature, method.getReturnType(), pkg, closure);
+      if (ok) {
+        works.add(new Model.Work(method, workName, methodName, signature, List.copyOf(parameters),
+            method.getReturnType(), method.isVarArgs(), workOptions, closure));
+      }
+    }
+    if (byMethodName.isEmpty()) {
+      reporter.warning(type, Message.NO_WORK, type.getQualifiedName());
+    }
+    if (reporter.errors() > errorsBefore) {
+      return Optional.empty();
+    }
+    ClassName workflowClass = ClassName.get(type);
+    String flat = String.join("_", workflowClass.simpleNames());
+    return Optional.of(new Model.Workflow(type, elements.getBinaryName(type).toString(), workflowClass,
+        ClassName.get(pkg, flat + "Tasks"), ClassName.get(pkg, flat + "_WorkRegistry"), name,
+        type.getModifiers().contains(Modifier.PUBLIC), options, List.of(annotation.excludes()), List.copyOf(works)));
+  }
+
+  private boolean checkModifiers(TypeElement type, ExecutableElement method, String signature) {
+    boolean ok = true;
+    Set<Modifier> m = method.getModifiers();
+    if (m.contains(Modifier.PRIVATE)) {
+      reporter.error(method, Message.PRIVATE_WORK, signature);
+      ok = false;
+    }
+    if (m.contains(Modifier.ABSTRACT)) {
+      reporter.error(method, Message.ABSTRACT_WORK, signature);
+      ok = false;
+    } else if (!m.contains(Modifier.STATIC)) {
+      reporter.error(method, Message.INSTANCE_WORK, signature, type.getSimpleName());
+      ok = false;
+    }
+    if (!method.getTypeParameters().isEmpty()) {
+      reporter.error(method, Message.GENERIC_WORK, signature);
+      ok = false;
+    }
+    return ok;
+  }
+
+  private boolean checkTravel(Element on, String what, String signature, TypeMirror type, String pkg, Set<TypeMirror> closure) {
+    TravelCheck.Result result = travel.check(type, pkg);
+    for (TravelCheck.Problem problem : result.problems()) {
+      String subject = problem.where().isEmpty() ? what : what + " (through " + problem.where() + ")";
+      if (problem.message() == Message.INACCESSIBLE_TYPE) {
+        reporter.error(on, Message.INACCESSIBLE_TYPE, subject, signature, problem.type());
+      } else {
+        reporter.error(on, Message.NOT_TRAVELLABLE, subject, signature, problem.type(), problem.reason());
+      }
+    }
+    closure.addAll(result.closure());
+    return result.problems().isEmpty();
+  }
+
+  private void checkName(Element on, AnnotationMirror mirror, String name) {
+    if (!name.isEmpty() && !NAME.matcher(name).matches()) {
+      reporter.error(on, mirror, "name", Message.INVALID_OPTION, "name", quote(name), on.getSimpleName(),
+          "use letters, digits, '.', '_' and '-' only");
+    }
+  }
+
+  private Model.Options options(Element on, AnnotationMirror mirror, String initEnv, String containerImage,
+      String queue, String site, String cloud, int cores, int memoryMb, String walltime, int maxAttempts, Codec codec) {
+    positive(on, mirror, "cores", cores, "the number of cores per job, at least 1 (0 inherits)");
+    positive(on, mirror, "memoryMb", memoryMb, "memory per job in MB, at least 1 (0 inherits)");
+    positive(on, mirror, "maxAttempts", maxAttempts, "attempts per call, at least 1 (0 inherits)");
+    Long seconds = null;
+    if (!walltime.isEmpty()) {
+      try {
+        seconds = Walltime.parse(walltime).getSeconds();
+      } catch (IllegalArgumentException e) {
+        reporter.error(on, mirror, "walltime", Message.INVALID_OPTION, "walltime", quote(walltime),
+            on.getSimpleName(), e.getMessage().substring(e.getMessage().indexOf(": ") + 2));
+      }
+    }
+    return new Model.Options(blankToNull(initEnv), blankToNull(containerImage), blankToNull(queue),
+        blankToNull(site), blankToNull(cloud), cores > 0 ? cores : null, memoryMb > 0 ? memoryMb : null, seconds,
+        maxAttempts > 0 ? maxAttempts : null, codec == Codec.DEFAULT ? null : codec.name());
+  }
+
+  private void positive(Element on, AnnotationMirror mirror, String attribute, int value, String expected) {
+    if (value < 0) {
+      reporter.error(on, mirror, attribute, Message.INVALID_OPTION, attribute, value, on.getSimpleName(),
+          "expected " + expected);
+    }
+  }
+
+  private static String quote(String s) {
+    return "\"" + s + "\"";
+  }
+
+  private static String blankToNull(String s) {
+    return s.isBlank() ? null : s;
+  }
+
+  private static AnnotationMirror mirror(Element element, Class<?> annotation) {
+    for (AnnotationMirror m : element.getAnnotationMirrors()) {
+      if (m.getAnnotationType().toString().equals(annotation.getCanonicalName())) {
+        return m;
+      }
+    }
+    throw new IllegalStateException(element + " is not annotated " + annotation.getSimpleName());
+  }
+
+  private boolean accessibleFromPackage(TypeElement type) {
+    for (Element e = type; e.getKind() != ElementKind.PACKAGE; e = e.getEnclosingElement()) {
+      if (!(e instanceof TypeElement)) {
+        return false; // local or anonymous class
+      }
+      TypeElement t = (TypeElement) e;
+      if (t.getModifiers().contains(Modifier.PRIVATE)) {
+        return false;
+      }
+      if (t.getNestingKind() == NestingKind.MEMBER && !t.getModifiers().contains(Modifier.STATIC)
+          && t.getEnclosingElement().getKind() == ElementKind.CLASS) {
+        return false;
+      }
+      if (t.getNestingKind() == NestingKind.LOCAL || t.getNestingKind() == NestingKind.ANONYMOUS) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The method as a reader would write it: {@code evaluate(double, List<Point>)}. */
+  static String signature(ExecutableElement method) {
+    List<String> params = new ArrayList<>();
+    for (VariableElement p : method.getParameters()) {
+      params.add(simple(p.asType().toString()));
+    }
+    return method.getSimpleName() + "(" + String.join(", ", params) + ")";
+  }
+
+  static String simple(String typeName) {
+    return typeName.replaceAll("(?:[a-z_][\\w]*\\.)+", "");
+  }
+}

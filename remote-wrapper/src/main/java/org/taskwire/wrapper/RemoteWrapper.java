@@ -1,0 +1,187 @@
+package org.taskwire.wrapper;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.Callable;
+import org.taskwire.FailureKind;
+import org.taskwire.call.CallEnvelope;
+import org.taskwire.call.CallExecutor;
+import org.taskwire.call.ResultEnvelope;
+import org.taskwire.call.WireFormat;
+import org.taskwire.call.WrapperExit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The worker's main: what a PanDA pilot (through runGen) or a local worker runs. It opens the
+ * shipped class path in a child class loader, finds the work registries there, and for each call
+ * decodes, invokes and encodes through {@link CallExecutor}, then delivers the result.
+ *
+ * <p>Two modes: {@code --serve} answers a stream of calls on standard input with results on
+ * standard output (the local backend's long-lived workers; the work's own prints go to standard
+ * error); {@code --call FILE --result FILE} runs one call (a grid job). Exit codes are those of
+ * {@link WrapperExit}.
+ */
+@Command(
+    name = "taskwire-wrapper",
+    mixinStandardHelpOptions = true,
+    description = "Runs Taskwire work calls with the given class path.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      " 0:success",
+      " 2:bad command line",
+      "10:the work method threw (the failure was delivered)",
+      "11:bad call payload",
+      "12:class path or work registry problem",
+      "13:result delivery failed",
+      "14:result could not be encoded"
+    })
+public final class RemoteWrapper implements Callable<Integer> {
+
+  @Option(names = "--classpath", required = true, paramLabel = "PATH",
+      description = "Jars and class directories holding the work classes, separated by '${sys:path.separator}'.")
+  String classpath;
+
+  @Option(names = "--serve", description = "Answer calls on standard input with results on standard output.")
+  boolean serve;
+
+  @Option(names = "--call", paramLabel = "FILE", description = "Run the one call in FILE (a JSON call envelope).")
+  Path callFile;
+
+  @Option(names = "--result", paramLabel = "FILE", description = "Write the result envelope of --call to FILE.")
+  Path resultFile;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the wrapper and returns its exit code, without exiting; for tests and embedding. */
+  public static int run(String... args) {
+    CommandLine cli = new CommandLine(new RemoteWrapper());
+    cli.setExitCodeExceptionMapper(e -> WrapperExit.USAGE.code());
+    cli.setParameterExceptionHandler((e, a) -> {
+      e.getCommandLine().getErr().println("taskwire-wrapper: " + e.getMessage());
+      e.getCommandLine().usage(e.getCommandLine().getErr());
+      return WrapperExit.USAGE.code();
+    });
+    return cli.execute(args);
+  }
+
+  @Override
+  public Integer call() {
+    if (serve == (callFile != null)) {
+      System.err.println("taskwire-wrapper: give either --serve or --call FILE --result FILE");
+      return WrapperExit.USAGE.code();
+    }
+    if (callFile != null && resultFile == null) {
+      System.err.println("taskwire-wrapper: --call needs --result FILE");
+      return WrapperExit.USAGE.code();
+    }
+    CallExecutor executor;
+    try {
+      executor = ShippedClassPath.open(classpath).executor();
+    } catch (ShippedClassPath.Problem e) {
+      System.err.println("taskwire-wrapper: " + e.getMessage());
+      return WrapperExit.CLASSPATH.code();
+    }
+    return serve ? serve(executor) : runOne(executor);
+  }
+
+  private int serve(CallExecutor executor) {
+    // Frames own the real stdout and stdin; the work's prints go to stderr and it reads nothing.
+    DataOutputStream frames = new DataOutputStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out)));
+    DataInputStream calls = new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in)));
+    System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
+    System.setIn(new ByteArrayInputStream(new byte[0]));
+    try {
+      WireFormat.write(frames, WireFormat.READY,
+          new WireFormat.Ready(ProcessHandle.current().pid(), executor.workIds()));
+    } catch (IOException e) {
+      System.err.println("taskwire-wrapper: cannot reach the caller: " + e.getMessage());
+      return WrapperExit.DELIVERY_FAILED.code();
+    }
+    while (true) {
+      CallEnvelope call;
+      try {
+        WireFormat.Frame frame = WireFormat.read(calls);
+        if (frame == null) {
+          return WrapperExit.OK.code();
+        }
+        if (frame.tag() != WireFormat.CALL) {
+          throw new IOException("expected a call frame, got tag '" + (char) frame.tag() + "'");
+        }
+        call = WireFormat.decode(frame, CallEnvelope.class);
+      } catch (IOException e) {
+        System.err.println("taskwire-wrapper: unreadable call: " + e.getMessage());
+        return WrapperExit.BAD_PAYLOAD.code();
+      }
+      ResultEnvelope result = executor.execute(call);
+      report(result);
+      try {
+        WireFormat.write(frames, WireFormat.RESULT, result);
+      } catch (IOException e) {
+        System.err.println("taskwire-wrapper: cannot deliver the result of call " + call.callId() + ": " + e.getMessage());
+        return WrapperExit.DELIVERY_FAILED.code();
+      }
+    }
+  }
+
+  private int runOne(CallExecutor executor) {
+    CallEnvelope call;
+    try {
+      call = WireFormat.fromJson(Files.readAllBytes(callFile), CallEnvelope.class);
+    } catch (IOException e) {
+      System.err.println("taskwire-wrapper: cannot read the call in " + callFile + ": " + e.getMessage());
+      return WrapperExit.BAD_PAYLOAD.code();
+    }
+    ResultEnvelope result = executor.execute(call);
+    report(result);
+    try {
+      Path tmp = resultFile.resolveSibling(resultFile.getFileName() + ".tmp");
+      Files.write(tmp, WireFormat.toJson(result));
+      Files.move(tmp, resultFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      System.err.println("taskwire-wrapper: cannot write the result to " + resultFile + ": " + e.getMessage());
+      return WrapperExit.DELIVERY_FAILED.code();
+    }
+    return exitFor(result);
+  }
+
+  static int exitFor(ResultEnvelope result) {
+    if (result.succeeded()) {
+      return WrapperExit.OK.code();
+    }
+    FailureKind kind = result.error().kind();
+    switch (kind) {
+      case BAD_PAYLOAD:
+        return WrapperExit.BAD_PAYLOAD.code();
+      case RESULT_NOT_ENCODABLE:
+        return WrapperExit.RESULT_NOT_ENCODABLE.code();
+      default:
+        return WrapperExit.WORK_THREW.code();
+    }
+  }
+
+  /** The work's failure goes to the log too, where a grid user looks first. */
+  private static void report(ResultEnvelope result) {
+    if (!result.succeeded()) {
+      System.err.println("taskwire-wrapper: call " + result.callId() + " attempt " + result.attempt() + " failed ("
+          + result.error().kind() + "): " + result.error().message());
+      if (result.error().stackTrace() != null && !result.error().stackTrace().isEmpty()) {
+        System.err.print(result.error().stackTrace());
+      }
+    }
+  }
+}

@@ -1,0 +1,145 @@
+package org.taskwire;
+
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The pending result of one work call. A {@link Future} with a {@link CompletionStage} view,
+ * plus {@link #await()} for the common case of "give me the value or throw what went wrong".
+ *
+ * <p>A failed call completes with a {@link WorkFailedException}; {@link #cancel} stops waiting
+ * and asks the backend to drop the call if it has not started.
+ *
+ * @param <T> the work method's result type ({@link Void} for {@code void} methods)
+ */
+public final class AsyncResult<T> implements Future<T> {
+  private final String workName;
+  private final long callId;
+  private final CompletableFuture<T> future;
+  private final Runnable onCancel;
+
+  /** Created by {@link WorkflowRun}; users get instances from generated proxies. */
+  AsyncResult(String workName, long callId, CompletableFuture<T> future, Runnable onCancel) {
+    this.workName = workName;
+    this.callId = callId;
+    this.future = future;
+    this.onCancel = onCancel;
+  }
+
+  /** The work method's name. */
+  public String workName() {
+    return workName;
+  }
+
+  /** The call's id, unique within its run. */
+  public long callId() {
+    return callId;
+  }
+
+  /**
+   * Waits for the value.
+   *
+   * @throws WorkFailedException if the call failed
+   * @throws CancellationException if the call was cancelled
+   * @throws TaskwireException if the waiting thread is interrupted (the interrupt flag stays set)
+   */
+  public T await() {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TaskwireException("interrupted while waiting for " + workName, e);
+    } catch (ExecutionException e) {
+      throw unwrap(e.getCause());
+    }
+  }
+
+  /**
+   * Waits at most {@code timeout} for the value.
+   *
+   * @throws WorkTimeoutException if no result came in time; the call goes on
+   * @throws WorkFailedException if the call failed
+   */
+  public T await(Duration timeout) {
+    try {
+      return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TaskwireException("interrupted while waiting for " + workName, e);
+    } catch (ExecutionException e) {
+      throw unwrap(e.getCause());
+    } catch (TimeoutException e) {
+      throw new WorkTimeoutException("no result from " + workName + " (call " + callId + ") within " + timeout);
+    }
+  }
+
+  private static RuntimeException unwrap(Throwable cause) {
+    if (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof RuntimeException) {
+      return (RuntimeException) cause;
+    }
+    return new TaskwireException(String.valueOf(cause), cause);
+  }
+
+  @Override
+  public T get() throws InterruptedException, ExecutionException {
+    return future.get();
+  }
+
+  @Override
+  public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+    return future.get(timeout, unit);
+  }
+
+  @Override
+  public boolean cancel(boolean mayInterruptIfRunning) {
+    boolean cancelled = future.cancel(mayInterruptIfRunning);
+    if (cancelled) {
+      onCancel.run();
+    }
+    return cancelled;
+  }
+
+  @Override
+  public boolean isCancelled() {
+    return future.isCancelled();
+  }
+
+  @Override
+  public boolean isDone() {
+    return future.isDone();
+  }
+
+  /** Whether the call completed with a failure (not a cancellation). */
+  public boolean isFailed() {
+    return future.isCompletedExceptionally() && !future.isCancelled();
+  }
+
+  /**
+   * A {@link CompletableFuture} that completes with this call. It is a copy: completing or
+   * cancelling it does not affect the call.
+   */
+  public CompletableFuture<T> toCompletableFuture() {
+    return future.copy();
+  }
+
+  /** A read-only {@link CompletionStage} view of this call. */
+  public CompletionStage<T> stage() {
+    return future.minimalCompletionStage();
+  }
+
+  @Override
+  public String toString() {
+    String state = future.isDone() ? (isCancelled() ? "cancelled" : isFailed() ? "failed" : "done") : "pending";
+    return "AsyncResult[" + workName + " call " + callId + ", " + state + "]";
+  }
+}

@@ -1,0 +1,30 @@
+package org.taskwire;
+
+/** Why a call failed. */
+public enum FailureKind {
+  /** The work method threw; the remote exception's class, message and stack trace are attached. */
+  WORK_THREW(true),
+  /** The worker running the call died: {@code System.exit}, out of memory, killed by a signal. */
+  WORKER_LOST(true),
+  /** The worker could not decode the call: different code on both sides, or a corrupt payload. */
+  BAD_PAYLOAD(false),
+  /** The worker could not encode the result, e.g. it holds a type the method does not declare. */
+  RESULT_NOT_ENCODABLE(false),
+  /** The result arrived but does not decode into the declared return type. */
+  RESULT_NOT_DECODABLE(false),
+  /** The backend could not run the call at all, e.g. workers fail to start. */
+  BACKEND(false),
+  /** The run was closed before the call completed. */
+  RUN_CLOSED(false);
+
+  private final boolean retryable;
+
+  FailureKind(boolean retryable) {
+    this.retryable = retryable;
+  }
+
+  /** Whether another attempt may succeed; deterministic infrastructure errors are not retried. */
+  public boolean retryable() {
+    return retryable;
+  }
+}

@@ -1,0 +1,86 @@
+package org.taskwire;
+
+import java.util.Optional;
+
+/**
+ * A work call failed for good: the remote method threw on its last attempt, its worker died, or
+ * its payload or result could not travel. Carries the remote exception's class, message and stack
+ * trace as text (the remote classes need not exist here), the attempt it failed on, and where the
+ * worker's log is.
+ */
+public final class WorkFailedException extends TaskwireException {
+  private static final long serialVersionUID = 1L;
+
+  private final String workName;
+  private final FailureKind kind;
+  private final String remoteClass;
+  private final String remoteMessage;
+  private final String remoteStackTrace;
+  private final int attempt;
+  private final int maxAttempts;
+  private final String logLocation;
+
+  public WorkFailedException(
+      String workName,
+      FailureKind kind,
+      String remoteClass,
+      String remoteMessage,
+      String remoteStackTrace,
+      int attempt,
+      int maxAttempts,
+      String logLocation) {
+    super(summary(workName, kind, remoteClass, remoteMessage, remoteStackTrace, attempt, maxAttempts, logLocation));
+    this.workName = workName;
+    this.kind = kind;
+    this.remoteClass = remoteClass;
+    this.remoteMessage = remoteMessage;
+    this.remoteStackTrace = remoteStackTrace == null ? "" : remoteStackTrace;
+    this.attempt = attempt;
+    this.maxAttempts = maxAttempts;
+    this.logLocation = logLocation;
+  }
+
+  private static String summary(
+      String workName, FailureKind kind, String remoteClass, String remoteMessage,
+      String stack, int attempt, int maxAttempts, String log) {
+    StringBuilder b = new StringBuilder();
+    b.append("work ").append(workName).append(" failed on attempt ").append(attempt)
+        .append(" of ").append(maxAttempts).append(" (").append(kind).append("): ");
+    b.append(remoteClass == null ? "" : remoteClass);
+    if (remoteMessage != null && !remoteMessage.isEmpty()) {
+      b.append(remoteClass == null ? "" : ": ").append(remoteMessage);
+    }
+    if (log != null) {
+      b.append(" [log: ").append(log).append(']');
+    }
+    if (stack != null && !stack.isBlank()) {
+      b.append(System.lineSeparator()).append("Remote stack trace:").append(System.lineSeparator());
+      stack.lines().limit(40).forEach(l -> b.append("    ").append(l.strip()).append(System.lineSeparator()));
+    }
+    return b.toString().stripTrailing();
+  }
+
+  /** The work method's name. */
+  public String workName() { return workName; }
+
+  /** Why the call failed. */
+  public FailureKind kind() { return kind; }
+
+  /** Class name of the remote exception, e.g. {@code java.lang.IllegalStateException}. */
+  public String remoteClass() { return remoteClass; }
+
+  /** Message of the remote exception; may be empty. */
+  public String remoteMessage() { return remoteMessage; }
+
+  /** The remote stack trace as text, as the worker printed it; empty if there was none. */
+  public String remoteStackTrace() { return remoteStackTrace; }
+
+  /** The attempt (1-based) this failure happened on. */
+  public int attempt() { return attempt; }
+
+  /** The attempts the call was allowed. */
+  public int maxAttempts() { return maxAttempts; }
+
+  /** Where the worker's output is, when the backend knows. */
+  public Optional<String> logLocation() { return Optional.ofNullable(logLocation); }
+}

@@ -1,0 +1,369 @@
+package org.taskwire;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.taskwire.backend.Backend;
+import org.taskwire.backend.BackendContext;
+import org.taskwire.backend.Backends;
+import org.taskwire.backend.Task;
+import org.taskwire.call.CallEnvelope;
+import org.taskwire.codec.CodecException;
+import org.taskwire.codec.Codecs;
+import org.taskwire.codec.PayloadCodec;
+import org.taskwire.config.ConfigKey;
+import org.taskwire.config.TaskwireConfig;
+import org.taskwire.progress.ProgressDisplay;
+import org.taskwire.spi.JobOptions;
+import org.taskwire.spi.WorkDefinition;
+import org.taskwire.spi.WorkRegistry;
+import org.taskwire.spi.WorkflowDefinition;
+
+/**
+ * A session of one workflow: it owns the backend and the outstanding calls. Open it from
+ * {@code main} with the generated {@code XxxTasks.start()} in a try-with-resources block (iDDS's
+ * {@code with workflow:}); the generated proxies submit through the run that is open. Closing it
+ * fails the calls still outstanding and stops the backend.
+ *
+ * <p>One run is open at a time per JVM.
+ */
+public final class WorkflowRun implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkflowRun.class);
+  private static final AtomicReference<WorkflowRun> CURRENT = new AtomicReference<>();
+
+  private final String runId;
+  private final WorkflowDefinition workflow;
+  private final Map<String, WorkflowDefinition> workflows;
+  private final TaskwireConfig config;
+  private final String backendName;
+  private final CallCollector collector;
+  private final Backend backend;
+  private final AtomicLong nextCallId = new AtomicLong();
+  private final AtomicLong nextTaskId = new AtomicLong();
+  private final Map<String, JobOptions> optionsByWork = new HashMap<>();
+  private final long startedAt = System.nanoTime();
+  private volatile boolean closed;
+
+  private WorkflowRun(WorkflowDefinition workflow, TaskwireConfig config) {
+    this.runId = UUID.randomUUID().toString().replace("-", "");
+    this.workflow = workflow;
+    this.config = config;
+    this.workflows = discoverWorkflows(workflow);
+    for (WorkDefinition<?, ?> work : workflow.works()) {
+      optionsByWork.put(work.id(), config.jobOptions(workflow, work));
+    }
+    this.backendName = config.choice(ConfigKey.BACKEND);
+    this.collector = new CallCollector(runId);
+    this.backend = Backends.create(backendName,
+        new BackendContext(runId, config, List.copyOf(workflows.values()), collector));
+    collector.attach(backend);
+  }
+
+  /** A builder for a run of the given workflow; generated {@code XxxTasks.builder()} calls this. */
+  public static Builder builder(WorkflowDefinition workflow) {
+    return new Builder(workflow);
+  }
+
+  /**
+   * The run that is open.
+   *
+   * @throws IllegalStateException if none is
+   */
+  public static WorkflowRun current() {
+    WorkflowRun run = CURRENT.get();
+    if (run == null) {
+      throw new IllegalStateException("no WorkflowRun is open: open one around the calls, e.g. "
+          + "try (WorkflowRun run = MyWorkflowTasks.start()) { ... }");
+    }
+    return run;
+  }
+
+  /** This run's id: 128 random bits in hex. */
+  public String runId() {
+    return runId;
+  }
+
+  /** The backend's name, e.g. {@code local}. */
+  public String backendName() {
+    return backendName;
+  }
+
+  /** The workflow this run was opened for. */
+  public WorkflowDefinition workflow() {
+    return workflow;
+  }
+
+  /** The options a work runs with in this run, after annotations and configuration. */
+  public JobOptions options(WorkDefinition<?, ?> work) {
+    JobOptions options = optionsByWork.get(work.id());
+    if (options == null) {
+      WorkflowDefinition owner = ownerOf(work);
+      options = config.jobOptions(owner, work);
+    }
+    return options;
+  }
+
+  /**
+   * Submits one call; generated {@code xxxAsync} proxies call this.
+   *
+   * @throws ArgumentEncodingException if an argument cannot travel
+   */
+  public <A extends Record, R> AsyncResult<R> submit(WorkDefinition<A, R> work, A arguments) {
+    Objects.requireNonNull(arguments, "arguments");
+    Prepared<A> prepared = prepare(work, List.of(arguments));
+    PendingCall call = prepared.calls.get(0);
+    backend.submit(prepared.task);
+    return asyncResult(work, call);
+  }
+
+  /**
+   * Submits one task of many calls and waits for all of them; generated {@code xxxMap} proxies
+   * call this. Shows progress while waiting.
+   *
+   * @return every call's outcome, keyed by its arguments, in input order
+   * @throws IllegalArgumentException if the list is null, holds a null or holds the same arguments twice
+   * @throws ArgumentEncodingException if an argument cannot travel
+   */
+  public <A extends Record, R> MapResult<A, R> submitAll(WorkDefinition<A, R> work, List<A> arguments) {
+    if (arguments == null) {
+      throw new IllegalArgumentException("the fan-out list of " + work.name() + " is null");
+    }
+    Map<A, Integer> seen = new HashMap<>();
+    for (int i = 0; i < arguments.size(); i++) {
+      A a = arguments.get(i);
+      if (a == null) {
+        throw new IllegalArgumentException("element " + i + " of the fan-out list of " + work.name() + " is null");
+      }
+      Integer before = seen.putIfAbsent(a, i);
+      if (before != null) {
+        throw new IllegalArgumentException("elements " + before + " and " + i + " of the fan-out list of "
+            + work.name() + " are equal (" + a + "); results are keyed by arguments, so each call must be distinct");
+      }
+    }
+    if (arguments.isEmpty()) {
+      return new MapResult<>(Map.of());
+    }
+    Prepared<A> prepared = prepare(work, arguments);
+    backend.submit(prepared.task);
+    List<CompletableFuture<Object>> futures = prepared.calls.stream().map(c -> c.future).toList();
+    waitWithProgress(work, prepared.progress, futures);
+    Map<A, Outcome<R>> outcomes = new LinkedHashMap<>();
+    for (int i = 0; i < arguments.size(); i++) {
+      outcomes.put(arguments.get(i), outcome(futures.get(i)));
+    }
+    return new MapResult<>(outcomes);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <R> Outcome<R> outcome(CompletableFuture<Object> future) {
+    try {
+      return new Outcome.Success<>((R) future.join());
+    } catch (java.util.concurrent.CompletionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof WorkFailedException) {
+        return new Outcome.Failure<>((WorkFailedException) cause);
+      }
+      throw e;
+    }
+  }
+
+  private void waitWithProgress(WorkDefinition<?, ?> work, TaskProgress progress, List<CompletableFuture<Object>> futures) {
+    CompletableFuture<Void> all = CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0]));
+    try (ProgressDisplay display = ProgressDisplay.open(config.choice(ConfigKey.PROGRESS), work.name(), progress.total,
+        config.duration(ConfigKey.PROGRESS_INTERVAL, Duration.ofSeconds(10)))) {
+      while (true) {
+        display.update(progress.succeeded.get(), progress.failed.get(), progress.running.get(), progress.retried.get());
+        try {
+          all.get(200, TimeUnit.MILLISECONDS);
+          display.update(progress.succeeded.get(), progress.failed.get(), progress.running.get(), progress.retried.get());
+          return;
+        } catch (TimeoutException e) {
+          // keep showing progress
+        } catch (ExecutionException e) {
+          return; // failures are read per call
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new TaskwireException("interrupted while waiting for " + work.name(), e);
+        }
+      }
+    }
+  }
+
+  private record Prepared<A>(Task task, List<PendingCall> calls, TaskProgress progress) {}
+
+  private <A extends Record> Prepared<A> prepare(WorkDefinition<A, ?> work, List<A> arguments) {
+    if (closed) {
+      throw new IllegalStateException("this WorkflowRun is closed");
+    }
+    WorkflowDefinition owner = ownerOf(work);
+    JobOptions options = options(work);
+    PayloadCodec codec = Codecs.of(owner, options.codec());
+    long taskId = nextTaskId.incrementAndGet();
+    List<CallEnvelope> envelopes = new ArrayList<>(arguments.size());
+    for (A a : arguments) {
+      envelopes.add(new CallEnvelope(runId, nextCallId.incrementAndGet(), 1, work.id(), codec.name(),
+          encodeArguments(codec, work, a)));
+    }
+    Task task = new Task(taskId, owner, work, options, List.copyOf(envelopes));
+    TaskProgress progress = new TaskProgress(arguments.size());
+    List<PendingCall> calls = new ArrayList<>(envelopes.size());
+    for (CallEnvelope envelope : envelopes) {
+      PendingCall call = new PendingCall(task, envelope, codec, options.maxAttempts(), progress);
+      collector.track(call);
+      calls.add(call);
+    }
+    return new Prepared<>(task, calls, progress);
+  }
+
+  private static byte[] encodeArguments(PayloadCodec codec, WorkDefinition<?, ?> work, Record arguments) {
+    try {
+      return codec.encodeArguments(work, arguments);
+    } catch (CodecException whole) {
+      // Find the parameter at fault, so the message can name it.
+      for (var component : arguments.getClass().getRecordComponents()) {
+        Object value;
+        try {
+          value = component.getAccessor().invoke(arguments);
+        } catch (ReflectiveOperationException e) {
+          continue;
+        }
+        String problem = probe(codec, value);
+        if (problem != null) {
+          throw new ArgumentEncodingException("argument '" + component.getName() + "' of " + work.name()
+              + work.methodSignature().substring(work.methodSignature().indexOf('(')) + " cannot travel: "
+              + problem, whole);
+        }
+      }
+      throw new ArgumentEncodingException("the arguments of " + work.methodSignature() + " cannot travel: "
+          + whole.getMessage(), whole);
+    }
+  }
+
+  private static String probe(PayloadCodec codec, Object value) {
+    try {
+      codec.encodeResult(PROBE, value);
+      return null;
+    } catch (CodecException e) {
+      String m = e.getMessage();
+      return m.substring(m.indexOf(": ") + 2);
+    }
+  }
+
+  /** A stand-in definition for encoding single values while looking for a faulty argument. */
+  private static final WorkDefinition<Record, Object> PROBE = WorkDefinition.of("probe", "probe", "probe()",
+      Record.class, new org.taskwire.spi.TypeRef<Object>() {}, List.of(), JobOptions.NONE, a -> null);
+
+  private <R> AsyncResult<R> asyncResult(WorkDefinition<?, R> work, PendingCall call) {
+    @SuppressWarnings("unchecked")
+    CompletableFuture<R> typed = (CompletableFuture<R>) (CompletableFuture<?>) call.future;
+    long callId = call.firstAttempt.callId();
+    return new AsyncResult<>(work.name(), callId, typed, () -> collector.cancel(callId));
+  }
+
+  private WorkflowDefinition ownerOf(WorkDefinition<?, ?> work) {
+    WorkflowDefinition owner = workflows.get(work.workflowClass());
+    if (owner == null) {
+      throw new IllegalArgumentException("work " + work.id() + " belongs to a workflow whose registry is not on "
+          + "the class path; was the Taskwire annotation processor run on " + work.workflowClass() + "?");
+    }
+    return owner;
+  }
+
+  private static Map<String, WorkflowDefinition> discoverWorkflows(WorkflowDefinition own) {
+    Map<String, WorkflowDefinition> found = new LinkedHashMap<>();
+    found.put(own.workflowClass(), own);
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    try {
+      for (WorkRegistry registry : ServiceLoader.load(WorkRegistry.class, loader)) {
+        found.putIfAbsent(registry.workflow().workflowClass(), registry.workflow());
+      }
+    } catch (java.util.ServiceConfigurationError e) {
+      LOG.warn("ignoring a work registry that cannot be loaded: {}", e.getMessage());
+    }
+    return found;
+  }
+
+  /** Fails the calls still outstanding, stops the backend and lets another run open. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      int outstanding = collector.outstanding();
+      if (outstanding > 0) {
+        LOG.warn("closing run {} with {} calls outstanding; they fail with RUN_CLOSED", runId, outstanding);
+      }
+      collector.failAll("the WorkflowRun was closed before the call completed");
+      backend.close();
+    } finally {
+      CURRENT.compareAndSet(this, null);
+      LOG.debug("run {} closed after {} ms", runId, (System.nanoTime() - startedAt) / 1_000_000);
+    }
+  }
+
+  /** Sets configuration in code (the highest layer) before the run starts. */
+  public static final class Builder {
+    private final WorkflowDefinition workflow;
+    private final Map<String, String> values = new LinkedHashMap<>();
+    private TaskwireConfig.Sources sources = TaskwireConfig.Sources.system();
+
+    private Builder(WorkflowDefinition workflow) {
+      this.workflow = Objects.requireNonNull(workflow, "workflow");
+    }
+
+    /** Sets a configuration key, e.g. {@code set("taskwire.local.workers", "4")}. */
+    public Builder set(String key, String value) {
+      values.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value of " + key));
+      return this;
+    }
+
+    /** Shorthand for {@code set("taskwire.backend", name)}. */
+    public Builder backend(String name) {
+      return set(ConfigKey.BACKEND.name(), name);
+    }
+
+    /** Reads the lower layers from these sources instead of the process's; for tests. */
+    public Builder sources(TaskwireConfig.Sources sources) {
+      this.sources = Objects.requireNonNull(sources, "sources");
+      return this;
+    }
+
+    /**
+     * Loads the configuration, starts the backend and makes the run current.
+     *
+     * @throws ConfigurationException for a bad configuration
+     * @throws IllegalStateException if another run is open
+     */
+    public WorkflowRun start() {
+      TaskwireConfig config = TaskwireConfig.load(sources, workflow, values);
+      WorkflowRun open = CURRENT.get();
+      if (open != null) {
+        throw new IllegalStateException("another WorkflowRun (" + open.workflow + ", run " + open.runId
+            + ") is open; close it before starting a new one");
+      }
+      WorkflowRun run = new WorkflowRun(workflow, config);
+      if (!CURRENT.compareAndSet(null, run)) {
+        run.close();
+        throw new IllegalStateException("another WorkflowRun was started concurrently");
+      }
+      LOG.debug("run {} of {} started on backend {}", run.runId, workflow.name(), run.backendName);
+      return run;
+    }
+  }
+}

@@ -1,0 +1,23 @@
+package org.taskwire.backend;
+
+import org.taskwire.ConfigurationException;
+import org.taskwire.backend.inprocess.InProcessBackend;
+import org.taskwire.backend.local.LocalBackend;
+import org.taskwire.config.ConfigKey;
+
+/** Creates the backend that {@code taskwire.backend} names. */
+public final class Backends {
+  private Backends() {}
+
+  public static Backend create(String name, BackendContext context) {
+    switch (name) {
+      case "inprocess":
+        return new InProcessBackend(context);
+      case "local":
+        return new LocalBackend(context);
+      default:
+        throw new ConfigurationException("unknown backend '" + name + "' in " + ConfigKey.BACKEND.name()
+            + ": expected one of " + ConfigKey.BACKEND.choices());
+    }
+  }
+}

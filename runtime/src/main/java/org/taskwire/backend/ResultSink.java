@@ -1,0 +1,12 @@
+package org.taskwire.backend;
+
+import org.taskwire.call.ResultEnvelope;
+
+/** Where a backend reports what happens to calls. Thread-safe; duplicates are tolerated. */
+public interface ResultSink {
+  /** A call's attempt started running. */
+  void started(long callId, int attempt);
+
+  /** A call's attempt finished, with a value or an error. */
+  void completed(ResultEnvelope result);
+}

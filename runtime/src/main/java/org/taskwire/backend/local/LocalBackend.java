@@ -1,0 +1,306 @@
+package org.taskwire.backend.local;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.taskwire.ConfigurationException;
+import org.taskwire.FailureKind;
+import org.taskwire.backend.Backend;
+import org.taskwire.backend.BackendContext;
+import org.taskwire.backend.Task;
+import org.taskwire.call.CallEnvelope;
+import org.taskwire.call.RemoteError;
+import org.taskwire.call.ResultEnvelope;
+import org.taskwire.config.ConfigKey;
+import org.taskwire.spi.WorkDefinition;
+import org.taskwire.spi.WorkflowDefinition;
+
+/**
+ * The embedded default: a pool of long-lived worker JVMs on this machine (one per core unless
+ * {@code taskwire.local.workers} says otherwise), each running the remote wrapper's main, so every
+ * call is decoded, invoked and encoded exactly as on the grid.
+ *
+ * <p>A worker that dies (exit, out of memory, a signal) fails the call it held within moments of
+ * its death, with its exit status and the tail of its log; the run retries the call if attempts
+ * remain, and a fresh worker takes the dead one's place. Workers that keep failing to start fail
+ * every queued call instead of hanging. A call that outlives its walltime has its worker killed.
+ */
+public final class LocalBackend implements Backend {
+  static final String WRAPPER_MAIN = "org.taskwire.wrapper.RemoteWrapper";
+  private static final Logger LOG = LoggerFactory.getLogger(LocalBackend.class);
+  private static final int MAX_FAILED_STARTS = 3;
+
+  private final BackendContext context;
+  private final List<String> command;
+  private final Path logDirectory;
+  private final LinkedBlockingDeque<Queued> queue = new LinkedBlockingDeque<>();
+  private final Set<Long> cancelled = ConcurrentHashMap.newKeySet();
+  private final List<Slot> slots = new ArrayList<>();
+  private final AtomicInteger failedStarts = new AtomicInteger();
+  private final AtomicInteger workerCount = new AtomicInteger();
+  private volatile String brokenBecause;
+  private volatile boolean closed;
+
+  private record Queued(Task task, CallEnvelope call) {}
+
+  public LocalBackend(BackendContext context) {
+    this.context = context;
+    this.command = workerCommand(context);
+    try {
+      String dir = context.config().string(ConfigKey.LOCAL_LOG_DIR, "");
+      this.logDirectory = dir.isEmpty()
+          ? Files.createTempDirectory("taskwire-" + context.runId().substring(0, 8) + "-")
+          : Files.createDirectories(Path.of(dir));
+    } catch (IOException e) {
+      throw new ConfigurationException("cannot create the local workers' log directory: " + e.getMessage(), e);
+    }
+    int workers = context.config().positiveInt(ConfigKey.LOCAL_WORKERS, Runtime.getRuntime().availableProcessors());
+    for (int i = 1; i <= workers; i++) {
+      Slot slot = new Slot(i);
+      slots.add(slot);
+      slot.thread.start();
+    }
+    LOG.debug("local backend: {} workers, logs in {}", workers, logDirectory);
+  }
+
+  private static List<String> workerCommand(BackendContext context) {
+    String classpath = context.config().string(ConfigKey.LOCAL_CLASSPATH, System.getProperty("java.class.path"));
+    if (context.config().value(ConfigKey.LOCAL_CLASSPATH.name()).isEmpty()
+        && LocalBackend.class.getClassLoader().getResource(WRAPPER_MAIN.replace('.', '/') + ".class") == null) {
+      throw new ConfigurationException("the local backend runs workers with " + WRAPPER_MAIN + ", which is not on "
+          + "the class path: add the dependency org.taskwire:taskwire-remote-wrapper (scope runtime), or set "
+          + ConfigKey.BACKEND.name() + "=inprocess");
+    }
+    String java = context.config().string(ConfigKey.LOCAL_JAVA,
+        Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    List<String> cmd = new ArrayList<>();
+    cmd.add(java);
+    String options = context.config().string(ConfigKey.LOCAL_JVM_OPTIONS, ConfigKey.LOCAL_JVM_OPTIONS.defaultValue());
+    List<String> jvmOptions = Arrays.stream(options.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+    if (jvmOptions.stream().noneMatch(o -> o.startsWith("-Xmx"))) {
+      cmd.add("-Xmx" + maxMemoryMb(context) + "m");
+    }
+    cmd.addAll(jvmOptions);
+    cmd.add("-XX:+ExitOnOutOfMemoryError");
+    cmd.add("-cp");
+    cmd.add(classpath);
+    cmd.add(WRAPPER_MAIN);
+    cmd.add("--serve");
+    cmd.add("--classpath");
+    cmd.add(classpath);
+    return List.copyOf(cmd);
+  }
+
+  /** Workers are shared by all works, so they get the largest memory any work asks for. */
+  private static int maxMemoryMb(BackendContext context) {
+    int max = 0;
+    for (WorkflowDefinition workflow : context.workflows()) {
+      for (WorkDefinition<?, ?> work : workflow.works()) {
+        max = Math.max(max, context.config().jobOptions(workflow, work).memoryMb());
+      }
+    }
+    return max > 0 ? max : 2000;
+  }
+
+  @Override
+  public void submit(Task task) {
+    boolean retry = task.calls().size() == 1 && task.calls().get(0).attempt() > 1;
+    for (CallEnvelope call : task.calls()) {
+      if (retry) {
+        queue.addFirst(new Queued(task, call));
+      } else {
+        queue.add(new Queued(task, call));
+      }
+    }
+    if (brokenBecause != null) {
+      drainWithFailure();
+    }
+  }
+
+  @Override
+  public void cancel(long callId) {
+    if (queue.removeIf(q -> q.call.callId() == callId)) {
+      return;
+    }
+    cancelled.add(callId);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    for (Slot slot : slots) {
+      slot.thread.interrupt();
+      WorkerProcess worker = slot.worker;
+      if (worker != null) {
+        worker.stop();
+      }
+    }
+    queue.clear();
+  }
+
+  private void drainWithFailure() {
+    Queued q;
+    while ((q = queue.poll()) != null) {
+      fail(q.call, RemoteError.of(FailureKind.BACKEND, brokenBecause));
+    }
+  }
+
+  private void fail(CallEnvelope call, RemoteError error) {
+    long now = System.currentTimeMillis();
+    context.sink().completed(ResultEnvelope.failure(call, error, now, now));
+  }
+
+  /** One worker's place in the pool: a thread that feeds it one call at a time. */
+  private final class Slot {
+    final int index;
+    final Thread thread;
+    volatile WorkerProcess worker;
+
+    Slot(int index) {
+      this.index = index;
+      this.thread = new Thread(this::loop, "taskwire-local-" + index);
+      thread.setDaemon(true);
+    }
+
+    private void loop() {
+      while (!closed) {
+        Queued next;
+        try {
+          next = queue.take();
+        } catch (InterruptedException e) {
+          return;
+        }
+        if (cancelled.remove(next.call.callId())) {
+          continue;
+        }
+        if (worker == null && !startWorker(next)) {
+          continue;
+        }
+        run(next);
+      }
+    }
+
+    /** Starts a worker; on failure puts the call back, or fails everything if starts keep failing. */
+    private boolean startWorker(Queued pendingCall) {
+      Path log = logDirectory.resolve("worker-" + index + "-" + workerCount.incrementAndGet() + ".log");
+      WorkerProcess started = null;
+      try {
+        started = WorkerProcess.start(command, log);
+        started.awaitReady();
+        worker = started;
+        failedStarts.set(0);
+        return true;
+      } catch (IOException e) {
+        String why = started == null
+            ? "cannot start " + command.get(0) + ": " + e.getMessage()
+            : "a local worker JVM failed to start: it " + started.exitDescription() + " [log: " + log + "]"
+                + tail(started);
+        if (closed) {
+          return false;
+        }
+        LOG.warn(why);
+        if (failedStarts.incrementAndGet() >= MAX_FAILED_STARTS) {
+          brokenBecause = why;
+          fail(pendingCall.call, RemoteError.of(FailureKind.BACKEND, why).withLog(log.toString()));
+          drainWithFailure();
+        } else {
+          queue.addFirst(pendingCall);
+          sleepQuietly(200L * failedStarts.get());
+        }
+        return false;
+      }
+    }
+
+    private void run(Queued q) {
+      WorkerProcess current = worker;
+      long deadline = System.nanoTime() + q.task.options().walltime().toNanos();
+      Watchdog watchdog = new Watchdog(current, deadline);
+      try {
+        current.send(q.call);
+        context.sink().started(q.call.callId(), q.call.attempt());
+        watchdog.arm();
+        ResultEnvelope result = current.receive();
+        watchdog.disarm();
+        context.sink().completed(result);
+      } catch (IOException e) {
+        watchdog.disarm();
+        worker = null;
+        if (closed) {
+          return;
+        }
+        String how = watchdog.fired
+            ? "was killed after the call exceeded its walltime of " + q.task.options().walltime()
+            : current.exitDescription();
+        String message = "worker " + index + " (pid " + current.pid() + ") " + how + " while running call "
+            + q.call.callId() + " of " + q.task.work().name() + tail(current);
+        LOG.warn("{}", message);
+        fail(q.call, RemoteError.of(FailureKind.WORKER_LOST, message).withLog(current.log().toString()));
+      }
+    }
+
+    private String tail(WorkerProcess p) {
+      String tail = p.logTail();
+      return tail.isEmpty() ? "" : "; last output:\n" + tail;
+    }
+  }
+
+  /** Kills a worker whose call runs past its deadline, which unblocks the slot's read. */
+  private static final class Watchdog {
+    private static final java.util.concurrent.ScheduledExecutorService TIMER =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "taskwire-local-watchdog");
+          t.setDaemon(true);
+          return t;
+        });
+    private final WorkerProcess worker;
+    private final long deadline;
+    private java.util.concurrent.ScheduledFuture<?> timer;
+    volatile boolean fired;
+
+    Watchdog(WorkerProcess worker, long deadline) {
+      this.worker = worker;
+      this.deadline = deadline;
+    }
+
+    void arm() {
+      timer = TIMER.schedule(() -> {
+        fired = true;
+        worker.kill();
+      }, Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    void disarm() {
+      if (timer != null) {
+        timer.cancel(false);
+      }
+    }
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Where the workers' logs are. */
+  Path logDirectory() {
+    return logDirectory;
+  }
+
+  @Override
+  public String toString() {
+    return "local backend (" + slots.size() + " workers, logs in " + logDirectory + File.separator + ")";
+  }
+}

@@ -1,0 +1,135 @@
+package org.taskwire.backend.local;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.taskwire.call.CallEnvelope;
+import org.taskwire.call.ResultEnvelope;
+import org.taskwire.call.WireFormat;
+import org.taskwire.call.WrapperExit;
+
+/**
+ * One worker JVM running the remote wrapper in serve mode: calls go down its standard input,
+ * results come back on its standard output, everything it prints goes to its log file.
+ */
+final class WorkerProcess {
+  private final Process process;
+  private final Path log;
+  private final DataOutputStream toWorker;
+  private final DataInputStream fromWorker;
+
+  private WorkerProcess(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+    this.toWorker = new DataOutputStream(new BufferedOutputStream(process.getOutputStream()));
+    this.fromWorker = new DataInputStream(new BufferedInputStream(process.getInputStream()));
+  }
+
+  static WorkerProcess start(List<String> command, Path log) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    return new WorkerProcess(builder.start(), log);
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  Path log() {
+    return log;
+  }
+
+  /**
+   * Waits for the worker's ready frame.
+   *
+   * @throws IOException if the worker exits or says something else first
+   */
+  WireFormat.Ready awaitReady() throws IOException {
+    WireFormat.Frame frame = WireFormat.read(fromWorker);
+    if (frame == null) {
+      throw new IOException("the worker exited before it was ready");
+    }
+    if (frame.tag() != WireFormat.READY) {
+      throw new IOException("the worker sent frame '" + (char) frame.tag() + "' before it was ready");
+    }
+    return WireFormat.decode(frame, WireFormat.Ready.class);
+  }
+
+  void send(CallEnvelope call) throws IOException {
+    WireFormat.write(toWorker, WireFormat.CALL, call);
+  }
+
+  /**
+   * Reads the next result.
+   *
+   * @throws IOException if the worker died or sent garbage
+   */
+  ResultEnvelope receive() throws IOException {
+    WireFormat.Frame frame = WireFormat.read(fromWorker);
+    if (frame == null) {
+      throw new IOException("the worker closed its output");
+    }
+    if (frame.tag() != WireFormat.RESULT) {
+      throw new IOException("the worker sent frame '" + (char) frame.tag() + "' instead of a result");
+    }
+    return WireFormat.decode(frame, ResultEnvelope.class);
+  }
+
+  /** Waits briefly for the process to end, killing it if needed, and explains its exit. */
+  String exitDescription() {
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(5, TimeUnit.SECONDS);
+        return "stopped responding and was killed";
+      }
+      return "exited with " + WrapperExit.describe(process.exitValue());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "state unknown (interrupted)";
+    }
+  }
+
+  /** The last lines of the worker's log, for error messages. */
+  String logTail() {
+    try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+      long length = file.length();
+      int size = (int) Math.min(length, 2000);
+      byte[] bytes = new byte[size];
+      file.seek(length - size);
+      file.readFully(bytes);
+      List<String> lines = new String(bytes, StandardCharsets.UTF_8).strip().lines().toList();
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 12), lines.size()));
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  void kill() {
+    process.destroyForcibly();
+  }
+
+  /** Closes the call pipe so the worker ends by itself, then makes sure it has. */
+  void stop() {
+    try {
+      toWorker.close();
+    } catch (IOException e) {
+      // the worker is gone already
+    }
+    try {
+      if (!process.waitFor(2, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+}

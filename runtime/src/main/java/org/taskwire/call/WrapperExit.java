@@ -1,0 +1,56 @@
+package org.taskwire.call;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Exit codes of the remote wrapper, so a pilot, a batch system or the local backend can tell what
+ * went wrong without reading the log.
+ */
+public enum WrapperExit {
+  /** The call succeeded and its result was delivered. */
+  OK(0, "success"),
+  /** Bad command line. */
+  USAGE(2, "bad command line"),
+  /** The work method threw; the failure was delivered as the result. */
+  WORK_THREW(10, "the work method threw"),
+  /** The call payload could not be read or names no known work. */
+  BAD_PAYLOAD(11, "bad call payload"),
+  /** The class path could not be opened, or no work registry was found on it. */
+  CLASSPATH(12, "class path or work registry problem"),
+  /** The result could not be delivered. */
+  DELIVERY_FAILED(13, "result delivery failed"),
+  /** The result could not be encoded. */
+  RESULT_NOT_ENCODABLE(14, "result could not be encoded");
+
+  private final int code;
+  private final String meaning;
+
+  WrapperExit(int code, String meaning) {
+    this.code = code;
+    this.meaning = meaning;
+  }
+
+  public int code() {
+    return code;
+  }
+
+  public String meaning() {
+    return meaning;
+  }
+
+  /** Explains a process exit code, including JVM and signal exits. */
+  public static String describe(int exitCode) {
+    Optional<WrapperExit> known = Arrays.stream(values()).filter(e -> e.code == exitCode).findFirst();
+    if (known.isPresent()) {
+      return "exit code " + exitCode + " (" + known.get().meaning + ")";
+    }
+    if (exitCode == 3) {
+      return "exit code 3 (the JVM ran out of memory)";
+    }
+    if (exitCode > 128 && exitCode < 160) {
+      return "exit code " + exitCode + " (killed by signal " + (exitCode - 128) + ")";
+    }
+    return "exit code " + exitCode;
+  }
+}

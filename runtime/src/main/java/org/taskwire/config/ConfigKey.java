@@ -1,0 +1,109 @@
+package org.taskwire.config;
+
+import java.util.List;
+import java.util.Locale;
+import org.taskwire.annotations.Codec;
+import org.taskwire.annotations.Walltime;
+
+/**
+ * A known configuration key, with its value type and documentation. Every key
+ * {@code taskwire.a.b-c} also has the environment form {@code TASKWIRE_A_B_C}.
+ */
+public record ConfigKey(String name, Type type, String defaultValue, String description, List<String> choices) {
+
+  /** How a value is checked. */
+  public enum Type { STRING, POSITIVE_INT, DURATION, CHOICE }
+
+  public static final ConfigKey BACKEND = new ConfigKey("taskwire.backend", Type.CHOICE, "local",
+      "Which backend runs the calls.", List.of("local", "inprocess"));
+  public static final ConfigKey INPROCESS_THREADS = new ConfigKey("taskwire.inprocess.threads", Type.POSITIVE_INT,
+      "number of cores", "Threads of the in-process backend.", List.of());
+  public static final ConfigKey LOCAL_WORKERS = new ConfigKey("taskwire.local.workers", Type.POSITIVE_INT,
+      "number of cores", "Worker JVMs of the local backend.", List.of());
+  public static final ConfigKey LOCAL_JVM_OPTIONS = new ConfigKey("taskwire.local.jvm-options", Type.STRING,
+      "-Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1", "Options of the local worker JVMs, space-separated.", List.of());
+  public static final ConfigKey LOCAL_JAVA = new ConfigKey("taskwire.local.java", Type.STRING,
+      "this JVM's java", "The java executable of the local worker JVMs.", List.of());
+  public static final ConfigKey LOCAL_CLASSPATH = new ConfigKey("taskwire.local.classpath", Type.STRING,
+      "this JVM's class path", "The class path shipped to local workers.", List.of());
+  public static final ConfigKey LOCAL_LOG_DIR = new ConfigKey("taskwire.local.log-dir", Type.STRING,
+      "a new temporary directory", "Where the local workers' logs go.", List.of());
+  public static final ConfigKey PROGRESS = new ConfigKey("taskwire.progress", Type.CHOICE, "auto",
+      "How fan-outs show progress: a bar on a terminal, a periodic line otherwise.",
+      List.of("auto", "bar", "line", "off"));
+  public static final ConfigKey PROGRESS_INTERVAL = new ConfigKey("taskwire.progress.interval", Type.DURATION,
+      "10s", "How often the progress line is printed when there is no terminal.", List.of());
+
+  /** Job options; each also exists per work as {@code taskwire.work.<work name>.<option>}. */
+  public static final List<ConfigKey> JOB_OPTIONS = List.of(
+      new ConfigKey("taskwire.init-env", Type.STRING, "", "Shell setup run before the worker.", List.of()),
+      new ConfigKey("taskwire.container-image", Type.STRING, "", "Container image of the jobs.", List.of()),
+      new ConfigKey("taskwire.queue", Type.STRING, "", "PanDA queue.", List.of()),
+      new ConfigKey("taskwire.site", Type.STRING, "", "PanDA site.", List.of()),
+      new ConfigKey("taskwire.cloud", Type.STRING, "", "PanDA cloud.", List.of()),
+      new ConfigKey("taskwire.cores", Type.POSITIVE_INT, "1", "Cores per job.", List.of()),
+      new ConfigKey("taskwire.memory-mb", Type.POSITIVE_INT, "2000", "Memory per job in MB.", List.of()),
+      new ConfigKey("taskwire.walltime", Type.DURATION, "24h", "Wall time per job.", List.of()),
+      new ConfigKey("taskwire.max-attempts", Type.POSITIVE_INT, "3", "Attempts per call.", List.of()),
+      new ConfigKey("taskwire.codec", Type.CHOICE, "kryo", "Wire format.", List.of("kryo", "json")));
+
+  /** Every fixed key, job options included. */
+  public static final List<ConfigKey> ALL;
+
+  static {
+    List<ConfigKey> all = new java.util.ArrayList<>(List.of(BACKEND, INPROCESS_THREADS, LOCAL_WORKERS,
+        LOCAL_JVM_OPTIONS, LOCAL_JAVA, LOCAL_CLASSPATH, LOCAL_LOG_DIR, PROGRESS, PROGRESS_INTERVAL));
+    all.addAll(JOB_OPTIONS);
+    ALL = List.copyOf(all);
+  }
+
+  /** The environment variable of a key: upper case, dots and dashes become underscores. */
+  public static String environmentName(String key) {
+    return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+  }
+
+  /** The job option key for one work, e.g. {@code taskwire.work.evaluate.cores}. */
+  public ConfigKey forWork(String workName) {
+    return new ConfigKey("taskwire.work." + workName + name.substring("taskwire".length()), type, defaultValue,
+        description, choices);
+  }
+
+  /** The option part of a job option key, e.g. {@code cores}. */
+  public String option() {
+    return name.substring(name.lastIndexOf('.') + 1);
+  }
+
+  /**
+   * Checks a value of this key.
+   *
+   * @return null if the value is fine, else what is expected
+   */
+  String check(String value) {
+    switch (type) {
+      case POSITIVE_INT:
+        try {
+          if (Integer.parseInt(value.trim()) > 0) {
+            return null;
+          }
+        } catch (NumberFormatException e) {
+          // fall through
+        }
+        return "expected a positive integer";
+      case DURATION:
+        try {
+          Walltime.parse(value);
+          return null;
+        } catch (IllegalArgumentException e) {
+          return "expected a duration such as 90s, 10m, 1h30m or PT1H30M";
+        }
+      case CHOICE:
+        return choices.contains(value.trim().toLowerCase(Locale.ROOT)) ? null : "expected one of " + choices;
+      default:
+        return null;
+    }
+  }
+
+  static Codec codec(String value) {
+    return Codec.valueOf(value.trim().toUpperCase(Locale.ROOT));
+  }
+}
