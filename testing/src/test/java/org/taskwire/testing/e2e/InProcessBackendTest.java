@@ -1,0 +1,19 @@
+package org.taskwire.testing.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.taskwire.WorkflowRun;
+import org.taskwire.testing.TaskwireExtension;
+
+class InProcessBackendTest extends BackendContract {
+  @RegisterExtension
+  static final TaskwireExtension taskwire = TaskwireExtension.of(ProbeTasks::builder).backend("inprocess");
+
+  @Test
+  void runsInThisProcess(WorkflowRun run) {
+    assertThat(run.backendName()).isEqualTo("inprocess");
+    assertThat(ProbeTasks.pid()).isEqualTo(ProcessHandle.current().pid());
+  }
+}
