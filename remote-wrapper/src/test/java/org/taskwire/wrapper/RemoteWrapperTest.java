@@ -1,0 +1,119 @@
+package org.taskwire.wrapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.taskwire.FailureKind;
+import org.taskwire.call.CallEnvelope;
+import org.taskwire.call.ResultEnvelope;
+import org.taskwire.call.WireFormat;
+import org.taskwire.call.WrapperExit;
+import org.taskwire.codec.Codecs;
+import org.taskwire.codec.PayloadCodec;
+import org.taskwire.spi.JobOptions;
+
+/** The single-call mode a grid job uses: one call file in, one result file out, a meaningful exit code. */
+class RemoteWrapperTest {
+  @TempDir Path dir;
+  private final String classpath = System.getProperty("java.class.path");
+  private final PayloadCodec kryo = Codecs.of(Echo_WorkRegistry.WORKFLOW, JobOptions.BUILT_IN.codec());
+
+  private Path callFile(String text) throws Exception {
+    byte[] args = kryo.encodeArguments(Echo_WorkRegistry.SHOUT, new EchoTasks.ShoutArgs(text));
+    CallEnvelope call = new CallEnvelope("run", 1, 1, Echo_WorkRegistry.SHOUT.id(), kryo.name(), args);
+    return Files.write(dir.resolve("call.json"), WireFormat.toJson(call));
+  }
+
+  private ResultEnvelope result() throws Exception {
+    return WireFormat.fromJson(Files.readAllBytes(dir.resolve("result.json")), ResultEnvelope.class);
+  }
+
+  private int wrap(Path call) {
+    return RemoteWrapper.run("--classpath", classpath, "--call", call.toString(), "--result",
+        dir.resolve("result.json").toString());
+  }
+
+  @Test
+  void successExitsZeroWithTheResult() throws Exception {
+    assertThat(wrap(callFile("hi"))).isEqualTo(0);
+    ResultEnvelope r = result();
+    assertThat(r.succeeded()).isTrue();
+    assertThat(kryo.decodeResult(Echo_WorkRegistry.SHOUT, r.output())).isEqualTo("HI");
+  }
+
+  @Test
+  void workExceptionIsDeliveredAndExitsTen() throws Exception {
+    assertThat(wrap(callFile(""))).isEqualTo(WrapperExit.WORK_THREW.code()).isEqualTo(10);
+    ResultEnvelope r = result();
+    assertThat(r.error().kind()).isEqualTo(FailureKind.WORK_THREW);
+    assertThat(r.error().className()).isEqualTo("java.lang.IllegalArgumentException");
+    assertThat(r.error().stackTrace()).contains("Echo.shout");
+  }
+
+  @Test
+  void unreadableCallExitsEleven() throws Exception {
+    Path garbage = Files.writeString(dir.resolve("call.json"), "{not json");
+    assertThat(wrap(garbage)).isEqualTo(WrapperExit.BAD_PAYLOAD.code());
+  }
+
+  @Test
+  void unknownWorkExitsEleven() throws Exception {
+    CallEnvelope call = new CallEnvelope("run", 1, 1, "nope.Nope#x", "kryo", new byte[0]);
+    Path file = Files.write(dir.resolve("call.json"), WireFormat.toJson(call));
+    assertThat(wrap(file)).isEqualTo(WrapperExit.BAD_PAYLOAD.code());
+    assertThat(result().error().message()).contains("no work nope.Nope#x");
+  }
+
+  @Test
+  void corruptArgumentsExitEleven() throws Exception {
+    CallEnvelope call = new CallEnvelope("run", 1, 1, Echo_WorkRegistry.SHOUT.id(), "kryo", new byte[] {(byte) 0xff, 1});
+    Path file = Files.write(dir.resolve("call.json"), WireFormat.toJson(call));
+    assertThat(wrap(file)).isEqualTo(WrapperExit.BAD_PAYLOAD.code());
+  }
+
+  @Test
+  void missingClasspathEntryExitsTwelve() throws Exception {
+    int code = RemoteWrapper.run("--classpath", dir.resolve("missing.jar").toString(), "--call",
+        callFile("hi").toString(), "--result", dir.resolve("result.json").toString());
+    assertThat(code).isEqualTo(WrapperExit.CLASSPATH.code());
+  }
+
+  @Test
+  void undeliverableResultExitsThirteen() throws Exception {
+    int code = RemoteWrapper.run("--classpath", classpath, "--call", callFile("hi").toString(), "--result",
+        dir.resolve("no/such/dir/result.json").toString());
+    assertThat(code).isEqualTo(WrapperExit.DELIVERY_FAILED.code());
+  }
+
+  @Test
+  void badCommandLineExitsTwo() {
+    assertThat(RemoteWrapper.run()).isEqualTo(WrapperExit.USAGE.code());
+    assertThat(RemoteWrapper.run("--classpath", classpath)).isEqualTo(WrapperExit.USAGE.code());
+  }
+
+  @Test
+  void classpathWithoutRegistriesExitsTwelveInAFreshJvm() throws Exception {
+    // Only the wrapper and its libraries: the test classes, which hold the registry, are left out.
+    String withoutTests = Arrays.stream(classpath.split(File.pathSeparator))
+        .filter(e -> !e.endsWith("test-classes"))
+        .collect(Collectors.joining(File.pathSeparator));
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", withoutTests,
+        RemoteWrapper.class.getName(), "--classpath", withoutTests,
+        "--call", callFile("hi").toString(), "--result", dir.resolve("result.json").toString()));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(output).isEqualTo(WrapperExit.CLASSPATH.code());
+    assertThat(output).contains("no work registry on the class path");
+  }
+}
