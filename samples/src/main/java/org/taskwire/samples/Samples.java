@@ -97,6 +97,11 @@ public final class Samples implements Runnable {
   }
 
   public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs a sample and returns the exit code: 0 done, 1 failed, 2 bad command line. */
+  public static int execute(String... args) {
     CommandLine cli = new CommandLine(new Samples());
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       if (e instanceof TaskwireException || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
@@ -105,6 +110,6 @@ public final class Samples implements Runnable {
       }
       throw e;
     });
-    System.exit(cli.execute(args));
+    return cli.execute(args);
   }
 }

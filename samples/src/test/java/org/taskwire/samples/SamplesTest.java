@@ -1,0 +1,76 @@
+package org.taskwire.samples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The samples as a user runs them, through the command line. */
+@Timeout(180)
+class SamplesTest {
+
+  private record Run(int exitCode, String out, String err) {}
+
+  private static Run run(String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+      int code = Samples.execute(args);
+      return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"inprocess", "local"})
+  void hpoWithDefaultsFindsTheOptimum(String backend) throws Exception {
+    Run r = run("hpo", "--json", "--backend", backend, "--workers", "2");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    List<String> lines = r.out().lines().toList();
+    JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+    assertThat(json.get("best_value").asDouble()).isLessThan(1e-3);
+    assertThat(json.get("best_parameters").get("x").asDouble()).isBetween(0.45, 0.55);
+    assertThat(json.get("best_parameters").get("y").asDouble()).isBetween(0.45, 0.55);
+    assertThat(json.get("evaluations").asInt()).isEqualTo(80);
+  }
+
+  @Test
+  void helloGreetsFromWorkerProcesses() {
+    Run r = run("hello", "--workers", "2");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("backend: local", "Hello, world, from process", "Barbara -> Hello, Barbara");
+    assertThat(r.out()).doesNotContain("from process " + ProcessHandle.current().pid() + "\n");
+  }
+
+  @Test
+  void helpListsTheSamples() {
+    Run r = run("--help");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).contains("hello", "hpo");
+  }
+
+  @Test
+  void badOptionsGetAClearErrorNotAStackTrace() {
+    Run unknownBackend = run("hpo", "--backend", "grid");
+    assertThat(unknownBackend.exitCode()).isEqualTo(1);
+    assertThat(unknownBackend.err()).contains("error: taskwire.backend = 'grid' (from code): expected one of")
+        .doesNotContain("\tat ");
+    Run badNumber = run("hpo", "--points", "0");
+    assertThat(badNumber.exitCode()).isEqualTo(2);
+    assertThat(badNumber.err()).contains("--iterations and --points must be at least 1");
+  }
+}
