@@ -21,7 +21,8 @@ public record ConfigKey(String name, Type type, String defaultValue, String desc
   public static final ConfigKey LOCAL_WORKERS = new ConfigKey("taskwire.local.workers", Type.POSITIVE_INT,
       "number of cores", "Worker JVMs of the local backend.", List.of());
   public static final ConfigKey LOCAL_JVM_OPTIONS = new ConfigKey("taskwire.local.jvm-options", Type.STRING,
-      "-Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1", "Options of the local worker JVMs, space-separated.", List.of());
+      "-XX:+UseSerialGC", "Options of the local worker JVMs, space-separated; -Xmx defaults to the largest memoryMb.",
+      List.of());
   public static final ConfigKey LOCAL_JAVA = new ConfigKey("taskwire.local.java", Type.STRING,
       "this JVM's java", "The java executable of the local worker JVMs.", List.of());
   public static final ConfigKey LOCAL_CLASSPATH = new ConfigKey("taskwire.local.classpath", Type.STRING,

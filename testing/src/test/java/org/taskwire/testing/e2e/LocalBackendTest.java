@@ -36,6 +36,12 @@ class LocalBackendTest extends BackendContract {
   }
 
   @Test
+  void workerHeapFollowsTheLargestMemoryOption() {
+    // Probe declares memoryMb = 256; a serial-GC heap reports a little less than its -Xmx.
+    assertThat(ProbeTasks.maxHeapMb()).isBetween(200L, 256L);
+  }
+
+  @Test
   void fanOutSpreadsOverTheWorkers() {
     Set<Long> pids = new HashSet<>();
     for (int round = 0; round < 20 && pids.size() < 2; round++) {

@@ -31,6 +31,11 @@ public final class Probe {
   }
 
   @Work
+  static long maxHeapMb() {
+    return Runtime.getRuntime().maxMemory() >> 20;
+  }
+
+  @Work
   static long pid() {
     return ProcessHandle.current().pid();
   }
