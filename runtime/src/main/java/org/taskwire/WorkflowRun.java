@@ -69,7 +69,7 @@ public final class WorkflowRun implements AutoCloseable {
     this.backendName = config.choice(ConfigKey.BACKEND);
     this.collector = new CallCollector(runId);
     this.backend = Backends.create(backendName,
-        new BackendContext(runId, config, List.copyOf(workflows.values()), collector));
+        new BackendContext(runId, config, workflow, List.copyOf(workflows.values()), collector));
     collector.attach(backend);
   }
 

@@ -4,5 +4,9 @@ import java.util.List;
 import org.taskwire.config.TaskwireConfig;
 import org.taskwire.spi.WorkflowDefinition;
 
-/** What a backend is started with. */
-public record BackendContext(String runId, TaskwireConfig config, List<WorkflowDefinition> workflows, ResultSink sink) {}
+/**
+ * What a backend is started with: the run's own workflow, and every workflow whose works it may
+ * be asked to run (the run's first, then those found on the class path).
+ */
+public record BackendContext(
+    String runId, TaskwireConfig config, WorkflowDefinition workflow, List<WorkflowDefinition> workflows, ResultSink sink) {}

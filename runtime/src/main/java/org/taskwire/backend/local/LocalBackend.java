@@ -22,7 +22,7 @@ import org.taskwire.call.CallEnvelope;
 import org.taskwire.call.RemoteError;
 import org.taskwire.call.ResultEnvelope;
 import org.taskwire.config.ConfigKey;
-import org.taskwire.spi.WorkDefinition;
+import org.taskwire.spi.JobOptions;
 import org.taskwire.spi.WorkflowDefinition;
 
 /**
@@ -101,15 +101,13 @@ public final class LocalBackend implements Backend {
     return List.copyOf(cmd);
   }
 
-  /** Workers are shared by all works, so they get the largest memory any work asks for. */
+  /** Workers are shared by the run's works, so they get the largest memory any of them asks for. */
   private static int maxMemoryMb(BackendContext context) {
-    int max = 0;
-    for (WorkflowDefinition workflow : context.workflows()) {
-      for (WorkDefinition<?, ?> work : workflow.works()) {
-        max = Math.max(max, context.config().jobOptions(workflow, work).memoryMb());
-      }
-    }
-    return max > 0 ? max : 2000;
+    WorkflowDefinition workflow = context.workflow();
+    return workflow.works().stream()
+        .mapToInt(work -> context.config().jobOptions(workflow, work).memoryMb())
+        .max()
+        .orElse(JobOptions.BUILT_IN.memoryMb());
   }
 
   @Override
