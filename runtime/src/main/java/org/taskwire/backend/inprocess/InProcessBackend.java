@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.taskwire.backend.Backend;
 import org.taskwire.backend.BackendContext;
@@ -38,7 +39,10 @@ public final class InProcessBackend implements Backend {
   @Override
   public void submit(Task task) {
     for (CallEnvelope call : task.calls()) {
-      queued.put(call.callId(), pool.submit(() -> run(call)));
+      // Registered before it can run, so a fast call never leaves a stale entry behind.
+      FutureTask<Void> job = new FutureTask<>(() -> run(call), null);
+      queued.put(call.callId(), job);
+      pool.execute(job);
     }
   }
 

@@ -9,7 +9,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -254,15 +258,15 @@ public final class LocalBackend implements Backend {
 
   /** Kills a worker whose call runs past its deadline, which unblocks the slot's read. */
   private static final class Watchdog {
-    private static final java.util.concurrent.ScheduledExecutorService TIMER =
-        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+    private static final ScheduledExecutorService TIMER =
+        Executors.newSingleThreadScheduledExecutor(r -> {
           Thread t = new Thread(r, "taskwire-local-watchdog");
           t.setDaemon(true);
           return t;
         });
     private final WorkerProcess worker;
     private final long deadline;
-    private java.util.concurrent.ScheduledFuture<?> timer;
+    private ScheduledFuture<?> timer;
     volatile boolean fired;
 
     Watchdog(WorkerProcess worker, long deadline) {
@@ -274,7 +278,7 @@ public final class LocalBackend implements Backend {
       timer = TIMER.schedule(() -> {
         fired = true;
         worker.kill();
-      }, Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+      }, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     void disarm() {
