@@ -1,0 +1,83 @@
+package org.taskwire.transport.stomp;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.UUID;
+import org.apache.activemq.broker.BrokerService;
+
+/**
+ * An ActiveMQ Classic broker inside this JVM with a STOMP connector on loopback: non-persistent,
+ * no JMX, no advisories; it starts in about a quarter of a second. The local backend runs one
+ * unless {@code taskwire.broker.url} names an external broker.
+ */
+public final class EmbeddedBroker implements AutoCloseable {
+  private final int port;
+  private final int maxFrameBytes;
+  private BrokerService broker;
+
+  private EmbeddedBroker(int port, int maxFrameBytes) {
+    this.port = port;
+    this.maxFrameBytes = maxFrameBytes;
+  }
+
+  /**
+   * Starts a broker on a free loopback port.
+   *
+   * @param maxFrameBytes the largest STOMP frame the broker accepts
+   */
+  public static EmbeddedBroker start(int maxFrameBytes) throws IOException {
+    int port;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();
+    }
+    EmbeddedBroker b = new EmbeddedBroker(port, maxFrameBytes);
+    b.restart();
+    return b;
+  }
+
+  /** Starts the broker again on the same port after {@link #stop()}. */
+  public synchronized void restart() throws IOException {
+    if (broker != null) {
+      return;
+    }
+    BrokerService service = new BrokerService();
+    service.setBrokerName("taskwire-" + UUID.randomUUID());
+    service.setPersistent(false);
+    service.setUseJmx(false);
+    service.setAdvisorySupport(false);
+    service.setUseShutdownHook(false);
+    try {
+      service.addConnector("stomp://127.0.0.1:" + port + "?transport.maxDataLength=" + maxFrameBytes
+          + "&transport.maxFrameSize=" + maxFrameBytes);
+      service.start();
+      service.waitUntilStarted();
+    } catch (Exception e) {
+      throw new IOException("cannot start the embedded broker on 127.0.0.1:" + port + ": " + e.getMessage(), e);
+    }
+    broker = service;
+  }
+
+  /** The broker's STOMP address. */
+  public BrokerAddress address() {
+    return new BrokerAddress("127.0.0.1", port, false);
+  }
+
+  /** Stops the broker, dropping every connection; {@link #restart()} brings it back. */
+  public synchronized void stop() {
+    if (broker != null) {
+      try {
+        broker.stop();
+        broker.waitUntilStopped();
+      } catch (Exception e) {
+        // stopping anyway
+      }
+      broker = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}

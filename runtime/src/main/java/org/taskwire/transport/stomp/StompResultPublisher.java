@@ -1,0 +1,91 @@
+package org.taskwire.transport.stomp;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.messaging.simp.stomp.ReactorNettyTcpStompClient;
+import org.springframework.messaging.simp.stomp.StompHeaders;
+import org.springframework.messaging.simp.stomp.StompSession;
+import org.springframework.messaging.simp.stomp.StompSessionHandlerAdapter;
+import org.taskwire.transport.ResultMessage;
+
+/**
+ * Publishes result messages with a receipt: {@link #publish} returns true only when a broker has
+ * confirmed the message, so the caller knows when to fall back to the relay. Connects lazily to
+ * one broker, starting at a random one, and moves to the next when one fails.
+ */
+public final class StompResultPublisher implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StompResultPublisher.class);
+
+  private final BrokerSettings settings;
+  private final Duration timeout;
+  private int current;
+  private ReactorNettyTcpStompClient client;
+  private StompSession session;
+
+  public StompResultPublisher(BrokerSettings settings, Duration timeout) {
+    this.settings = settings;
+    this.timeout = timeout;
+    this.current = ThreadLocalRandom.current().nextInt(settings.addresses().size());
+  }
+
+  /** Sends the message and waits for the broker's receipt; false if no broker confirmed it. */
+  public synchronized boolean publish(ResultMessage message) {
+    List<BrokerAddress> addresses = settings.addresses();
+    for (int tried = 0; tried < addresses.size(); tried++) {
+      BrokerAddress address = addresses.get(current);
+      try {
+        if (session == null || !session.isConnected()) {
+          disconnect();
+          client = StompClients.client(address, timeout);
+          session = StompClients.connect(client, settings, new StompSessionHandlerAdapter() {}, timeout);
+        }
+        StompHeaders headers = new StompHeaders();
+        message.headers().forEach(headers::set);
+        headers.setDestination(settings.destination());
+        headers.setContentType(org.springframework.util.MimeTypeUtils.APPLICATION_JSON);
+        headers.setReceipt("pub-" + UUID.randomUUID());
+        CompletableFuture<Boolean> receipt = new CompletableFuture<>();
+        StompSession.Receiptable r = session.send(headers, message.body());
+        r.addReceiptTask(() -> receipt.complete(true));
+        r.addReceiptLostTask(() -> receipt.complete(false));
+        if (receipt.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS)) {
+          return true;
+        }
+        LOG.warn("no receipt from {} within {}", address, timeout);
+      } catch (Exception e) {
+        LOG.warn("cannot publish to {}: {}", address, e.getMessage());
+      }
+      disconnect();
+      current = (current + 1) % addresses.size();
+    }
+    return false;
+  }
+
+  private void disconnect() {
+    if (session != null) {
+      try {
+        if (session.isConnected()) {
+          session.disconnect();
+        }
+      } catch (RuntimeException e) {
+        // already gone
+      }
+      session = null;
+    }
+    if (client != null) {
+      client.shutdown();
+      client = null;
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    disconnect();
+  }
+}

@@ -1,0 +1,110 @@
+package org.taskwire.transport.stomp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.taskwire.transport.ResultMessage;
+import org.taskwire.transport.Route;
+
+/** Spring's STOMP client against a real embedded ActiveMQ broker. */
+@Timeout(120)
+class StompTransportTest {
+  private static final Duration TIMEOUT = Duration.ofSeconds(5);
+  private EmbeddedBroker broker;
+  private BrokerSettings settings;
+
+  @BeforeEach
+  void start() throws Exception {
+    broker = EmbeddedBroker.start(1 << 20);
+    settings = new BrokerSettings(List.of(broker.address()), null, null, BrokerSettings.DEFAULT_DESTINATION);
+  }
+
+  @AfterEach
+  void stop() {
+    broker.close();
+  }
+
+  private static ResultMessage message(Route route, int n) {
+    return new ResultMessage(Map.of("internal_id", route.internalId(), "channel", "asyncresult"),
+        ("{\"n\":" + n + "}").getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void everyMessageArrivesExactlyOnceAndTheSelectorFilters() throws Exception {
+    Route mine = Route.random(0, 1);
+    Route other = Route.random(0, 1);
+    Set<String> seen = ConcurrentHashMap.newKeySet();
+    AtomicInteger received = new AtomicInteger();
+    AtomicInteger foreign = new AtomicInteger();
+    CountDownLatch all = new CountDownLatch(1000);
+    try (StompResultSubscriber s = StompResultSubscriber.open(settings, mine, body -> {
+          received.incrementAndGet();
+          seen.add(new String(body, StandardCharsets.UTF_8));
+          all.countDown();
+        }, () -> {}, TIMEOUT);
+        StompResultSubscriber o = StompResultSubscriber.open(settings, other, body -> foreign.incrementAndGet(), () -> {}, TIMEOUT);
+        StompResultPublisher publisher = new StompResultPublisher(settings, TIMEOUT)) {
+      for (int i = 0; i < 1000; i++) {
+        assertThat(publisher.publish(message(mine, i))).isTrue();
+      }
+      assertThat(all.await(30, TimeUnit.SECONDS)).isTrue();
+      Thread.sleep(200);
+      assertThat(received).hasValue(1000);
+      assertThat(seen).hasSize(1000);
+      assertThat(foreign).hasValue(0);
+    }
+  }
+
+  @Test
+  void brokerOutageFailsPublishingAndTheSubscriptionComesBack() throws Exception {
+    Route route = Route.random(0, 1);
+    List<String> bodies = new CopyOnWriteArrayList<>();
+    CountDownLatch resubscribed = new CountDownLatch(1);
+    try (StompResultSubscriber s = StompResultSubscriber.open(settings, route,
+            body -> bodies.add(new String(body, StandardCharsets.UTF_8)), resubscribed::countDown, TIMEOUT);
+        StompResultPublisher publisher = new StompResultPublisher(settings, TIMEOUT)) {
+      assertThat(publisher.publish(message(route, 1))).isTrue();
+      broker.stop();
+      assertThat(publisher.publish(message(route, 2))).as("no broker, no receipt").isFalse();
+      broker.restart();
+      assertThat(resubscribed.await(30, TimeUnit.SECONDS)).as("resubscribed after the restart").isTrue();
+      assertThat(s.connected()).isTrue();
+      assertThat(publisher.publish(message(route, 3))).isTrue();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (bodies.size() < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(bodies).containsExactly("{\"n\":1}", "{\"n\":3}");
+    }
+  }
+
+  @Test
+  void unreachableBrokerFailsToSubscribeWithTheAddress() {
+    broker.stop();
+    assertThatThrownBy(() -> StompResultSubscriber.open(settings, Route.random(0, 1), b -> {}, () -> {}, TIMEOUT))
+        .isInstanceOf(Exception.class);
+  }
+
+  @Test
+  void addressesParse() {
+    assertThat(BrokerAddress.parseList("stomp://a:61613, stomp+ssl://b.example:61614,c:1"))
+        .containsExactly(new BrokerAddress("a", 61613, false), new BrokerAddress("b.example", 61614, true),
+            new BrokerAddress("c", 1, false));
+    assertThatThrownBy(() -> BrokerAddress.parse("amqp://a:1")).hasMessageContaining("use stomp://host:port");
+    assertThatThrownBy(() -> BrokerAddress.parse("stomp://nohost")).hasMessageContaining("malformed broker URL");
+  }
+}
