@@ -54,6 +54,17 @@ final class CallCollector implements ResultSink {
   }
 
   @Override
+  public boolean awaiting(long callId, int attempt) {
+    PendingCall call = pending.get(callId);
+    if (call == null) {
+      return false;
+    }
+    synchronized (call) {
+      return call.state != PendingCall.State.DONE && call.attempt == attempt;
+    }
+  }
+
+  @Override
   public void completed(ResultEnvelope result) {
     if (!runId.equals(result.runId())) {
       LOG.warn("dropping a result for run {} (this run is {})", result.runId(), runId);

@@ -10,6 +10,10 @@ public enum FailureKind {
   BAD_PAYLOAD(false),
   /** The worker could not encode the result, e.g. it holds a type the method does not declare. */
   RESULT_NOT_ENCODABLE(false),
+  /** The result is larger than {@code taskwire.result.max-bytes}. */
+  RESULT_TOO_LARGE(false),
+  /** The worker reported the result delivered, but it never arrived, not even through the relay. */
+  RESULT_LOST(true),
   /** The result arrived but does not decode into the declared return type. */
   RESULT_NOT_DECODABLE(false),
   /** The backend could not run the call at all, e.g. workers fail to start. */

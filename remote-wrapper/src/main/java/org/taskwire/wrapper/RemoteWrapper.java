@@ -20,6 +20,9 @@ import org.taskwire.call.CallExecutor;
 import org.taskwire.call.ResultEnvelope;
 import org.taskwire.call.WireFormat;
 import org.taskwire.call.WrapperExit;
+import org.taskwire.transport.Delivery;
+import org.taskwire.transport.ResultSender;
+import org.taskwire.transport.TransportSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,6 +31,10 @@ import picocli.CommandLine.Option;
  * The worker's main: what a PanDA pilot (through runGen) or a local worker runs. It opens the
  * shipped class path in a child class loader, finds the work registries there, and for each call
  * decodes, invokes and encodes through {@link CallExecutor}, then delivers the result.
+ *
+ * <p>Results go to the brokers and relay named in the environment ({@code TASKWIRE_BROKER_URL},
+ * {@code TASKWIRE_RELAY_URL}, with {@code TASKWIRE_SIGNING_KEY} and {@code TASKWIRE_INTERNAL_ID}),
+ * STOMP first, the relay when no broker confirms.
  *
  * <p>Two modes: {@code --serve} answers a stream of calls on standard input with results on
  * standard output (the local backend's long-lived workers; the work's own prints go to standard
@@ -49,6 +56,7 @@ import picocli.CommandLine.Option;
       "14:result could not be encoded"
     })
 public final class RemoteWrapper implements Callable<Integer> {
+  private static final java.time.Duration RECEIPT_TIMEOUT = java.time.Duration.ofSeconds(10);
 
   @Option(names = "--classpath", required = true, paramLabel = "PATH",
       description = "Jars and class directories holding the work classes, separated by '${sys:path.separator}'.")
@@ -96,10 +104,24 @@ public final class RemoteWrapper implements Callable<Integer> {
       System.err.println("taskwire-wrapper: " + e.getMessage());
       return WrapperExit.CLASSPATH.code();
     }
-    return serve ? serve(executor) : runOne(executor);
+    ResultSender sender;
+    try {
+      TransportSettings transport = TransportSettings.fromEnvironment(System.getenv());
+      sender = transport == null ? null : new ResultSender(transport, RECEIPT_TIMEOUT);
+    } catch (IllegalArgumentException e) {
+      System.err.println("taskwire-wrapper: bad result transport settings in the environment: " + e.getMessage());
+      return WrapperExit.USAGE.code();
+    }
+    try {
+      return serve ? serve(executor, sender) : runOne(executor, sender);
+    } finally {
+      if (sender != null) {
+        sender.close();
+      }
+    }
   }
 
-  private int serve(CallExecutor executor) {
+  private int serve(CallExecutor executor, ResultSender sender) {
     // Frames own the real stdout and stdin; the work's prints go to stderr and it reads nothing.
     DataOutputStream frames = new DataOutputStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out)));
     DataInputStream calls = new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in)));
@@ -130,7 +152,16 @@ public final class RemoteWrapper implements Callable<Integer> {
       ResultEnvelope result = executor.execute(call);
       report(result);
       try {
-        WireFormat.write(frames, WireFormat.RESULT, result);
+        Delivery delivery = sender == null ? Delivery.NONE : sender.send(result, call.workId(), call.codec());
+        if (delivery != Delivery.NONE) {
+          WireFormat.write(frames, WireFormat.DONE, new WireFormat.Done(call.callId(), call.attempt(), delivery));
+        } else {
+          if (sender != null) {
+            System.err.println("taskwire-wrapper: no broker or relay took the result of call " + call.callId()
+                + "; sending it to the caller directly");
+          }
+          WireFormat.write(frames, WireFormat.RESULT, result);
+        }
       } catch (IOException e) {
         System.err.println("taskwire-wrapper: cannot deliver the result of call " + call.callId() + ": " + e.getMessage());
         return WrapperExit.DELIVERY_FAILED.code();
@@ -138,7 +169,7 @@ public final class RemoteWrapper implements Callable<Integer> {
     }
   }
 
-  private int runOne(CallExecutor executor) {
+  private int runOne(CallExecutor executor, ResultSender sender) {
     CallEnvelope call;
     try {
       call = WireFormat.fromJson(Files.readAllBytes(callFile), CallEnvelope.class);
@@ -154,6 +185,10 @@ public final class RemoteWrapper implements Callable<Integer> {
       Files.move(tmp, resultFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       System.err.println("taskwire-wrapper: cannot write the result to " + resultFile + ": " + e.getMessage());
+      return WrapperExit.DELIVERY_FAILED.code();
+    }
+    if (sender != null && sender.send(result, call.workId(), call.codec()) == Delivery.NONE) {
+      System.err.println("taskwire-wrapper: no broker or relay took the result of call " + call.callId());
       return WrapperExit.DELIVERY_FAILED.code();
     }
     return exitFor(result);

@@ -9,4 +9,7 @@ public interface ResultSink {
 
   /** A call's attempt finished, with a value or an error. */
   void completed(ResultEnvelope result);
+
+  /** Whether this attempt of the call still waits for its result. */
+  boolean awaiting(long callId, int attempt);
 }

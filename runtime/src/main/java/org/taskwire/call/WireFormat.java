@@ -19,6 +19,8 @@ public final class WireFormat {
   public static final byte RESULT = 'R';
   /** Tag of the worker's ready frame, whose body is a {@link Ready}. */
   public static final byte READY = 'H';
+  /** Tag of a {@link Done} frame: a result went out through a broker or the relay, not the pipe. */
+  public static final byte DONE = 'D';
 
   /** Frames larger than this are refused rather than allocated. */
   public static final int MAX_FRAME = 256 * 1024 * 1024;
@@ -28,6 +30,9 @@ public final class WireFormat {
 
   /** What a serving worker says once it has loaded its registries. */
   public record Ready(long pid, java.util.List<String> works) {}
+
+  /** What a serving worker says when a result went out on another channel. */
+  public record Done(long callId, int attempt, org.taskwire.transport.Delivery delivery) {}
 
   /** A frame as read: its tag and JSON body. */
   public record Frame(byte tag, byte[] body) {}

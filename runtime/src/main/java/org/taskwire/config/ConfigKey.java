@@ -35,6 +35,20 @@ public record ConfigKey(String name, Type type, String defaultValue, String desc
   public static final ConfigKey PROGRESS_INTERVAL = new ConfigKey("taskwire.progress.interval", Type.DURATION,
       "10s", "How often the progress line is printed when there is no terminal.", List.of());
 
+  public static final ConfigKey BROKER_URL = new ConfigKey("taskwire.broker.url", Type.STRING,
+      "an embedded broker", "STOMP brokers for results, comma-separated: stomp://host:port or stomp+ssl://host:port.",
+      List.of());
+  public static final ConfigKey BROKER_USER = new ConfigKey("taskwire.broker.user", Type.STRING, "",
+      "STOMP login.", List.of());
+  public static final ConfigKey BROKER_PASSWORD = new ConfigKey("taskwire.broker.password", Type.STRING, "",
+      "STOMP passcode.", List.of());
+  public static final ConfigKey BROKER_DESTINATION = new ConfigKey("taskwire.broker.destination", Type.STRING,
+      "/topic/taskwire.results", "The topic results are published to.", List.of());
+  public static final ConfigKey RELAY_URL = new ConfigKey("taskwire.relay.url", Type.STRING,
+      "a relay in this JVM", "HTTP relay for results when no broker can be reached.", List.of());
+  public static final ConfigKey RESULT_MAX_BYTES = new ConfigKey("taskwire.result.max-bytes", Type.POSITIVE_INT,
+      "4194304", "The largest result message; larger results fail with advice.", List.of());
+
   /** Job options; each also exists per work as {@code taskwire.work.<work name>.<option>}. */
   public static final List<ConfigKey> JOB_OPTIONS = List.of(
       new ConfigKey("taskwire.init-env", Type.STRING, "", "Shell setup run before the worker.", List.of()),
@@ -53,7 +67,8 @@ public record ConfigKey(String name, Type type, String defaultValue, String desc
 
   static {
     List<ConfigKey> all = new java.util.ArrayList<>(List.of(BACKEND, INPROCESS_THREADS, LOCAL_WORKERS,
-        LOCAL_JVM_OPTIONS, LOCAL_JAVA, LOCAL_CLASSPATH, LOCAL_LOG_DIR, PROGRESS, PROGRESS_INTERVAL));
+        LOCAL_JVM_OPTIONS, LOCAL_JAVA, LOCAL_CLASSPATH, LOCAL_LOG_DIR, PROGRESS, PROGRESS_INTERVAL, BROKER_URL,
+        BROKER_USER, BROKER_PASSWORD, BROKER_DESTINATION, RELAY_URL, RESULT_MAX_BYTES));
     all.addAll(JOB_OPTIONS);
     ALL = List.copyOf(all);
   }

@@ -34,6 +34,12 @@ import org.taskwire.spi.WorkflowDefinition;
  * {@code taskwire.local.workers} says otherwise), each running the remote wrapper's main, so every
  * call is decoded, invoked and encoded exactly as on the grid.
  *
+ * <p>Results travel as on the grid: each worker publishes its signed results over STOMP to an
+ * embedded ActiveMQ broker (or the brokers {@code taskwire.broker.url} names), falling back to an
+ * HTTP relay running in this JVM (or {@code taskwire.relay.url}), and to its pipe only when
+ * neither takes them. When a worker reports a result delivered that has not arrived, the relay is
+ * asked before the call is declared lost (and retried).
+ *
  * <p>A worker that dies (exit, out of memory, a signal) fails the call it held within moments of
  * its death, with its exit status and the tail of its log; the run retries the call if attempts
  * remain, and a fresh worker takes the dead one's place. Workers that keep failing to start fail
@@ -43,9 +49,11 @@ public final class LocalBackend implements Backend {
   static final String WRAPPER_MAIN = "org.taskwire.wrapper.RemoteWrapper";
   private static final Logger LOG = LoggerFactory.getLogger(LocalBackend.class);
   private static final int MAX_FAILED_STARTS = 3;
+  private static final java.time.Duration ARRIVAL_GRACE = java.time.Duration.ofSeconds(3);
 
   private final BackendContext context;
   private final List<String> command;
+  private final ResultTransport transport;
   private final Path logDirectory;
   private final LinkedBlockingDeque<Queued> queue = new LinkedBlockingDeque<>();
   private final Set<Long> cancelled = ConcurrentHashMap.newKeySet();
@@ -60,6 +68,7 @@ public final class LocalBackend implements Backend {
   public LocalBackend(BackendContext context) {
     this.context = context;
     this.command = workerCommand(context);
+    this.transport = ResultTransport.start(context);
     try {
       String dir = context.config().string(ConfigKey.LOCAL_LOG_DIR, "");
       this.logDirectory = dir.isEmpty()
@@ -148,6 +157,7 @@ public final class LocalBackend implements Backend {
       }
     }
     queue.clear();
+    transport.close();
   }
 
   private void drainWithFailure() {
@@ -197,7 +207,7 @@ public final class LocalBackend implements Backend {
       Path log = logDirectory.resolve("worker-" + index + "-" + workerCount.incrementAndGet() + ".log");
       WorkerProcess started = null;
       try {
-        started = WorkerProcess.start(command, log);
+        started = WorkerProcess.start(command, transport.workerEnvironment(), log);
         started.awaitReady();
         worker = started;
         failedStarts.set(0);
@@ -231,9 +241,13 @@ public final class LocalBackend implements Backend {
         current.send(q.call);
         context.sink().started(q.call.callId(), q.call.attempt());
         watchdog.arm();
-        ResultEnvelope result = current.receive();
+        WorkerProcess.Answer answer = current.receive();
         watchdog.disarm();
-        context.sink().completed(result);
+        if (answer.result() != null) {
+          context.sink().completed(answer.result());
+        } else {
+          verifyArrival(q, answer.done());
+        }
       } catch (IOException e) {
         watchdog.disarm();
         worker = null;
@@ -254,6 +268,28 @@ public final class LocalBackend implements Backend {
       String tail = p.logTail();
       return tail.isEmpty() ? "" : "; last output:\n" + tail;
     }
+  }
+
+  /**
+   * A worker said the result went out over STOMP or the relay. If it has not arrived shortly,
+   * read the relay; if it still has not, fail the attempt as lost so the run can retry it.
+   */
+  private void verifyArrival(Queued q, org.taskwire.call.WireFormat.Done done) {
+    long callId = q.call.callId();
+    int attempt = q.call.attempt();
+    Watchdog.TIMER.schedule(() -> {
+      if (closed || !context.sink().awaiting(callId, attempt)) {
+        return;
+      }
+      transport.catchUp();
+      Watchdog.TIMER.schedule(() -> {
+        if (!closed && context.sink().awaiting(callId, attempt)) {
+          fail(q.call, RemoteError.of(FailureKind.RESULT_LOST, "the worker delivered the result of call " + callId
+              + " attempt " + attempt + " through " + done.delivery() + ", but it never arrived, not even through "
+              + "the relay"));
+        }
+      }, ARRIVAL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    }, ARRIVAL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Kills a worker whose call runs past its deadline, which unblocks the slot's read. */

@@ -32,8 +32,10 @@ final class WorkerProcess {
     this.fromWorker = new DataInputStream(new BufferedInputStream(process.getInputStream()));
   }
 
-  static WorkerProcess start(List<String> command, Path log) throws IOException {
+  static WorkerProcess start(List<String> command, java.util.Map<String, String> environment, Path log)
+      throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().putAll(environment);
     builder.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
     return new WorkerProcess(builder.start(), log);
   }
@@ -66,20 +68,26 @@ final class WorkerProcess {
     WireFormat.write(toWorker, WireFormat.CALL, call);
   }
 
+  /** What the worker said about a call: its result, or that the result went out on another channel. */
+  record Answer(ResultEnvelope result, WireFormat.Done done) {}
+
   /**
-   * Reads the next result.
+   * Reads the worker's answer to the call it holds.
    *
    * @throws IOException if the worker died or sent garbage
    */
-  ResultEnvelope receive() throws IOException {
+  Answer receive() throws IOException {
     WireFormat.Frame frame = WireFormat.read(fromWorker);
     if (frame == null) {
       throw new IOException("the worker closed its output");
     }
-    if (frame.tag() != WireFormat.RESULT) {
-      throw new IOException("the worker sent frame '" + (char) frame.tag() + "' instead of a result");
+    if (frame.tag() == WireFormat.RESULT) {
+      return new Answer(WireFormat.decode(frame, ResultEnvelope.class), null);
     }
-    return WireFormat.decode(frame, ResultEnvelope.class);
+    if (frame.tag() == WireFormat.DONE) {
+      return new Answer(null, WireFormat.decode(frame, WireFormat.Done.class));
+    }
+    throw new IOException("the worker sent frame '" + (char) frame.tag() + "' instead of a result");
   }
 
   /** Waits briefly for the process to end, killing it if needed, and explains its exit. */

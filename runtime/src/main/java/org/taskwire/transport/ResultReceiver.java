@@ -1,0 +1,162 @@
+package org.taskwire.transport;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.taskwire.call.ResultEnvelope;
+import org.taskwire.transport.http.RelayClient;
+import org.taskwire.transport.stomp.StompResultSubscriber;
+
+/**
+ * The client's side of result delivery: a STOMP subscription (confirmed before anything is
+ * submitted) and a long-poll on the relay, both feeding one checker that drops what is oversized,
+ * malformed, for another route or run, or badly signed — logging why — and hands every valid
+ * result to the sink. Duplicates are the sink's to ignore.
+ */
+public final class ResultReceiver implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ResultReceiver.class);
+
+  private final TransportSettings settings;
+  private final String runId;
+  private final Consumer<ResultEnvelope> sink;
+  private final ExecutorService checker;
+  private final RelayClient relay;
+  private final Thread relayLoop;
+  private final AtomicLong rejected = new AtomicLong();
+  private final AtomicLong accepted = new AtomicLong();
+  private volatile int cursor;
+  private volatile boolean closed;
+  private StompResultSubscriber stomp;
+
+  private ResultReceiver(TransportSettings settings, String runId, Consumer<ResultEnvelope> sink) {
+    this.settings = settings;
+    this.runId = runId;
+    this.sink = sink;
+    this.checker = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "taskwire-results");
+      t.setDaemon(true);
+      return t;
+    });
+    this.relay = settings.relayUrl() == null ? null : new RelayClient(settings.relayUrl());
+    this.relayLoop = new Thread(this::pollRelay, "taskwire-relay-poll");
+    relayLoop.setDaemon(true);
+  }
+
+  /**
+   * Subscribes (waiting for the brokers' receipts) and starts polling the relay.
+   *
+   * @throws Exception if a broker cannot be subscribed to
+   */
+  public static ResultReceiver open(TransportSettings settings, String runId, Consumer<ResultEnvelope> sink,
+      Duration timeout) throws Exception {
+    ResultReceiver r = new ResultReceiver(settings, runId, sink);
+    if (settings.brokers() != null) {
+      r.stomp = StompResultSubscriber.open(settings.brokers(), settings.route(), r::offer, r::catchUp, timeout);
+    }
+    if (r.relay != null) {
+      r.relayLoop.start();
+    }
+    return r;
+  }
+
+  /** Queues a message body for checking; called by transports, never blocks them. */
+  void offer(byte[] body) {
+    if (!closed) {
+      checker.execute(() -> check(body));
+    }
+  }
+
+  private void check(byte[] body) {
+    if (body.length > settings.maxBytes()) {
+      reject("a message of " + body.length + " bytes, above the limit of " + settings.maxBytes());
+      return;
+    }
+    ResultEnvelope result;
+    try {
+      result = ResultMessages.decode(body, settings.route(), runId, settings.key());
+    } catch (RejectedMessageException e) {
+      reject(e.getMessage());
+      return;
+    }
+    accepted.incrementAndGet();
+    try {
+      sink.accept(result);
+    } catch (RuntimeException e) {
+      LOG.error("the result of call {} could not be handled", result.callId(), e);
+    }
+  }
+
+  private void reject(String why) {
+    rejected.incrementAndGet();
+    LOG.warn("dropping a result message: {}", why);
+  }
+
+  /** Reads whatever the relay holds that was not read yet, now. */
+  public void catchUp() {
+    if (relay == null || closed) {
+      return;
+    }
+    try {
+      drain(Duration.ZERO);
+    } catch (IOException e) {
+      LOG.warn("cannot catch up from the relay: {}", e.getMessage());
+    }
+  }
+
+  private synchronized void drain(Duration wait) throws IOException {
+    RelayClient.Poll poll = relay.poll(settings.route(), cursor, wait);
+    cursor = poll.cursor();
+    poll.bodies().forEach(this::offer);
+  }
+
+  private void pollRelay() {
+    while (!closed) {
+      try {
+        RelayClient.Poll poll = relay.poll(settings.route(), cursor, Duration.ofSeconds(20));
+        synchronized (this) {
+          if (poll.cursor() > cursor) {
+            // A catch-up may have moved the cursor meanwhile; only take what it has not.
+            int skip = cursor - (poll.cursor() - poll.bodies().size());
+            poll.bodies().stream().skip(Math.max(0, skip)).forEach(this::offer);
+            cursor = poll.cursor();
+          }
+        }
+      } catch (IOException e) {
+        if (closed) {
+          return;
+        }
+        LOG.debug("relay poll failed: {}", e.getMessage());
+        try {
+          Thread.sleep(500);
+        } catch (InterruptedException ie) {
+          return;
+        }
+      }
+    }
+  }
+
+  /** Messages dropped so far. */
+  public long rejected() {
+    return rejected.get();
+  }
+
+  /** Valid results handed to the sink so far (duplicates included). */
+  public long accepted() {
+    return accepted.get();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    if (stomp != null) {
+      stomp.close();
+    }
+    relayLoop.interrupt();
+    checker.shutdown();
+  }
+}
