@@ -78,6 +78,11 @@ class StompTransportTest {
             body -> bodies.add(new String(body, StandardCharsets.UTF_8)), resubscribed::countDown, TIMEOUT);
         StompResultPublisher publisher = new StompResultPublisher(settings, TIMEOUT)) {
       assertThat(publisher.publish(message(route, 1))).isTrue();
+      // A receipt means the broker took the message, not that it reached subscribers yet.
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (bodies.isEmpty() && System.nanoTime() < until) {
+        Thread.sleep(10);
+      }
       broker.stop();
       assertThat(publisher.publish(message(route, 2))).as("no broker, no receipt").isFalse();
       broker.restart();
