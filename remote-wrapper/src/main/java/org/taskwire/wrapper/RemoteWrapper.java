@@ -154,7 +154,7 @@ public final class RemoteWrapper implements Callable<Integer> {
       try {
         Delivery delivery = sender == null ? Delivery.NONE : sender.send(result, call.workId(), call.codec());
         if (delivery != Delivery.NONE) {
-          WireFormat.write(frames, WireFormat.DONE, new WireFormat.Done(call.callId(), call.attempt(), delivery));
+          WireFormat.write(frames, WireFormat.DONE, new WireFormat.Done(call.callId(), call.attempt(), delivery, result));
         } else {
           if (sender != null) {
             System.err.println("taskwire-wrapper: no broker or relay took the result of call " + call.callId()

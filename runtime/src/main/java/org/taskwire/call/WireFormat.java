@@ -31,8 +31,11 @@ public final class WireFormat {
   /** What a serving worker says once it has loaded its registries. */
   public record Ready(long pid, java.util.List<String> works) {}
 
-  /** What a serving worker says when a result went out on another channel. */
-  public record Done(long callId, int attempt, org.taskwire.transport.Delivery delivery) {}
+  /**
+   * What a serving worker says when a result went out on another channel; it carries the result
+   * too, as the worker's own record, used only if that channel loses it.
+   */
+  public record Done(long callId, int attempt, org.taskwire.transport.Delivery delivery, ResultEnvelope record) {}
 
   /** A frame as read: its tag and JSON body. */
   public record Frame(byte tag, byte[] body) {}

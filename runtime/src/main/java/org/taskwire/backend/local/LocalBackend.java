@@ -38,7 +38,8 @@ import org.taskwire.spi.WorkflowDefinition;
  * embedded ActiveMQ broker (or the brokers {@code taskwire.broker.url} names), falling back to an
  * HTTP relay running in this JVM (or {@code taskwire.relay.url}), and to its pipe only when
  * neither takes them. When a worker reports a result delivered that has not arrived, the relay is
- * asked before the call is declared lost (and retried).
+ * read, and then the copy the worker kept in its report is used: a receipt from a broker that
+ * stops before dispatching loses nothing.
  *
  * <p>A worker that dies (exit, out of memory, a signal) fails the call it held within moments of
  * its death, with its exit status and the tail of its log; the run retries the call if attempts
@@ -271,8 +272,9 @@ public final class LocalBackend implements Backend {
   }
 
   /**
-   * A worker said the result went out over STOMP or the relay. If it has not arrived shortly,
-   * read the relay; if it still has not, fail the attempt as lost so the run can retry it.
+   * A worker said the result went out over STOMP or the relay. A broker's receipt means it took
+   * the message, not that the subscriber got it (it may stop in between), so: if the result has not
+   * arrived shortly, read the relay; if it still has not, use the worker's own record of it.
    */
   private void verifyArrival(Queued q, org.taskwire.call.WireFormat.Done done) {
     long callId = q.call.callId();
@@ -283,7 +285,14 @@ public final class LocalBackend implements Backend {
       }
       transport.catchUp();
       Watchdog.TIMER.schedule(() -> {
-        if (!closed && context.sink().awaiting(callId, attempt)) {
+        if (closed || !context.sink().awaiting(callId, attempt)) {
+          return;
+        }
+        if (done.record() != null) {
+          LOG.warn("the result of call {} attempt {} went out through {} but never arrived; using the worker's record",
+              callId, attempt, done.delivery());
+          context.sink().completed(done.record());
+        } else {
           fail(q.call, RemoteError.of(FailureKind.RESULT_LOST, "the worker delivered the result of call " + callId
               + " attempt " + attempt + " through " + done.delivery() + ", but it never arrived, not even through "
               + "the relay"));

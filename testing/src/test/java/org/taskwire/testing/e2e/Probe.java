@@ -31,6 +31,12 @@ public final class Probe {
   }
 
   @Work
+  static int slowSquare(int x, long millis) throws InterruptedException {
+    Thread.sleep(millis);
+    return x * x;
+  }
+
+  @Work
   static long maxHeapMb() {
     return Runtime.getRuntime().maxMemory() >> 20;
   }
