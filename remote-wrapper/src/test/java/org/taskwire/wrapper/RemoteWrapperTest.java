@@ -101,6 +101,26 @@ class RemoteWrapperTest {
   }
 
   @Test
+  void resultNoChannelTookExitsThirteenInAFreshJvm() throws Exception {
+    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,
+        RemoteWrapper.class.getName(), "--classpath", classpath,
+        "--call", callFile("hi").toString(), "--result", dir.resolve("result.json").toString());
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    // Nothing listens on port 9 of loopback: neither the broker nor the relay takes the result.
+    pb.environment().putAll(new org.taskwire.transport.TransportSettings(
+        new org.taskwire.transport.stomp.BrokerSettings(
+            List.of(org.taskwire.transport.stomp.BrokerAddress.parse("stomp://127.0.0.1:9")), null, null, "/topic/t"),
+        "http://127.0.0.1:9", org.taskwire.transport.Route.random(0, 0),
+        org.taskwire.transport.SigningKey.generate(), 1 << 20).toEnvironment());
+    Process p = pb.start();
+    String output = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(output).isEqualTo(WrapperExit.DELIVERY_FAILED.code());
+    assertThat(output).contains("no broker or relay took the result of call 1");
+    assertThat(result().succeeded()).as("the result file is still written").isTrue();
+  }
+
+  @Test
   void classpathWithoutRegistriesExitsTwelveInAFreshJvm() throws Exception {
     // Only the wrapper and its libraries: the test classes, which hold the registry, are left out.
     String withoutTests = Arrays.stream(classpath.split(File.pathSeparator))

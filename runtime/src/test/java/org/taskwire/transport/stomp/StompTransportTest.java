@@ -98,6 +98,32 @@ class StompTransportTest {
   }
 
   @Test
+  void withSeveralBrokersPublishingFailsOverAndTheSubscriberHearsEveryBroker() throws Exception {
+    try (EmbeddedBroker second = EmbeddedBroker.start(1 << 20)) {
+      BrokerSettings both = new BrokerSettings(List.of(broker.address(), second.address()), null, null,
+          BrokerSettings.DEFAULT_DESTINATION);
+      Route route = Route.random(0, 1);
+      List<String> bodies = new CopyOnWriteArrayList<>();
+      try (StompResultSubscriber s = StompResultSubscriber.open(both, route,
+              body -> bodies.add(new String(body, StandardCharsets.UTF_8)), () -> {}, TIMEOUT);
+          StompResultPublisher publisher = new StompResultPublisher(both, TIMEOUT)) {
+        for (int i = 0; i < 10; i++) {
+          assertThat(publisher.publish(message(route, i))).isTrue();
+        }
+        second.stop();
+        for (int i = 10; i < 20; i++) {
+          assertThat(publisher.publish(message(route, i))).as("fails over to the live broker").isTrue();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (bodies.size() < 20 && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+        assertThat(bodies).hasSize(20).doesNotHaveDuplicates();
+      }
+    }
+  }
+
+  @Test
   void unreachableBrokerFailsToSubscribeWithTheAddress() {
     broker.stop();
     assertThatThrownBy(() -> StompResultSubscriber.open(settings, Route.random(0, 1), b -> {}, () -> {}, TIMEOUT))
