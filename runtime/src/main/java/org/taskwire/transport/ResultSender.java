@@ -37,8 +37,7 @@ public final class ResultSender implements AutoCloseable {
           "the result of %s is %.1f MB, above taskwire.result.max-bytes (%.1f MB): return a smaller value (write "
               + "large outputs to files or storage and return their location), or raise the limit",
           workId, message.body().length / 1e6, settings.maxBytes() / 1e6));
-      message = ResultMessages.encode(ResultEnvelope.failure(
-          new org.taskwire.call.CallEnvelope(result.runId(), result.callId(), result.attempt(), workId, codec, null),
+      message = ResultMessages.encode(new ResultEnvelope(result.runId(), result.callId(), result.attempt(), null,
           tooLarge, result.startedAt(), result.finishedAt()), context, settings.key());
     }
     if (stomp != null && stomp.publish(message)) {

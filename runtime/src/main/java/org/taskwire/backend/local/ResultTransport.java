@@ -99,10 +99,6 @@ final class ResultTransport implements AutoCloseable {
     receiver.catchUp();
   }
 
-  ResultReceiver receiver() {
-    return receiver;
-  }
-
   @Override
   public void close() {
     receiver.close();
