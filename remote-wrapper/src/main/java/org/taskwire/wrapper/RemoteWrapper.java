@@ -20,6 +20,8 @@ import org.taskwire.call.CallExecutor;
 import org.taskwire.call.ResultEnvelope;
 import org.taskwire.call.WireFormat;
 import org.taskwire.call.WrapperExit;
+import org.taskwire.sandbox.SandboxException;
+import org.taskwire.sandbox.SandboxStore;
 import org.taskwire.transport.Delivery;
 import org.taskwire.transport.ResultSender;
 import org.taskwire.transport.TransportSettings;
@@ -53,14 +55,25 @@ import picocli.CommandLine.Option;
       "11:bad call payload",
       "12:class path or work registry problem",
       "13:result delivery failed",
-      "14:result could not be encoded"
+      "14:result could not be encoded",
+      "15:corrupt or truncated sandbox",
+      "16:unsafe sandbox entry (outside the tree, a link or a device)",
+      "17:sandbox unavailable"
     })
 public final class RemoteWrapper implements Callable<Integer> {
   private static final java.time.Duration RECEIPT_TIMEOUT = java.time.Duration.ofSeconds(10);
 
-  @Option(names = "--classpath", required = true, paramLabel = "PATH",
+  @Option(names = "--classpath", paramLabel = "PATH",
       description = "Jars and class directories holding the work classes, separated by '${sys:path.separator}'.")
   String classpath;
+
+  @Option(names = "--sandbox", paramLabel = "FILE_OR_URL",
+      description = "A sources.<sha256>.tar.gz sandbox (a path or an http(s) URL) holding the class path.")
+  String sandbox;
+
+  @Option(names = "--sandbox-cache", paramLabel = "DIR",
+      description = "Where sandboxes are extracted, shared by the jobs of a node (default: ${sys:java.io.tmpdir}/taskwire-sandboxes).")
+  Path sandboxCache;
 
   @Option(names = "--serve", description = "Answer calls on standard input with results on standard output.")
   boolean serve;
@@ -97,9 +110,28 @@ public final class RemoteWrapper implements Callable<Integer> {
       System.err.println("taskwire-wrapper: --call needs --result FILE");
       return WrapperExit.USAGE.code();
     }
+    if ((classpath == null) == (sandbox == null)) {
+      System.err.println("taskwire-wrapper: give either --classpath PATH or --sandbox FILE_OR_URL");
+      return WrapperExit.USAGE.code();
+    }
     CallExecutor executor;
     try {
-      executor = ShippedClassPath.open(classpath).executor();
+      ShippedClassPath shipped;
+      if (sandbox != null) {
+        Path cache = sandboxCache != null ? sandboxCache
+            : Path.of(System.getProperty("java.io.tmpdir"), "taskwire-sandboxes");
+        shipped = ShippedClassPath.open(new SandboxStore(cache).open(sandbox).classpath());
+      } else {
+        shipped = ShippedClassPath.open(classpath);
+      }
+      executor = shipped.executor();
+    } catch (SandboxException e) {
+      System.err.println("taskwire-wrapper: " + e.getMessage());
+      return switch (e.reason()) {
+        case CORRUPT -> WrapperExit.SANDBOX_CORRUPT.code();
+        case UNSAFE -> WrapperExit.SANDBOX_UNSAFE.code();
+        default -> WrapperExit.SANDBOX_UNAVAILABLE.code();
+      };
     } catch (ShippedClassPath.Problem e) {
       System.err.println("taskwire-wrapper: " + e.getMessage());
       return WrapperExit.CLASSPATH.code();

@@ -32,12 +32,18 @@ final class ShippedClassPath {
   }
 
   static ShippedClassPath open(String classpath) throws Problem {
-    List<URL> urls = new ArrayList<>();
+    List<Path> entries = new ArrayList<>();
     for (String entry : classpath.split(File.pathSeparator)) {
-      if (entry.isBlank()) {
-        continue;
+      if (!entry.isBlank()) {
+        entries.add(Path.of(entry));
       }
-      Path path = Path.of(entry);
+    }
+    return open(entries);
+  }
+
+  static ShippedClassPath open(List<Path> entries) throws Problem {
+    List<URL> urls = new ArrayList<>();
+    for (Path path : entries) {
       if (!Files.exists(path)) {
         throw new Problem("class path entry " + path + " does not exist", null);
       }

@@ -95,6 +95,31 @@ class RemoteWrapperTest {
   }
 
   @Test
+  void runsFromASandboxAndRefusesATamperedOne() throws Exception {
+    org.taskwire.sandbox.Sandbox sandbox = org.taskwire.sandbox.SandboxBuilder.forClasspath(classpath)
+        .cacheDirectory(dir.resolve("built")).build();
+    String cache = dir.resolve("node").toString();
+    assertThat(RemoteWrapper.run("--sandbox", sandbox.file().toString(), "--sandbox-cache", cache,
+        "--call", callFile("sandboxed").toString(), "--result", dir.resolve("result.json").toString())).isZero();
+    assertThat(kryo.decodeResult(Echo_WorkRegistry.SHOUT, result().output())).isEqualTo("SANDBOXED");
+
+    byte[] bytes = Files.readAllBytes(sandbox.file());
+    bytes[bytes.length / 3] ^= 1;
+    Path tampered = Files.createDirectories(dir.resolve("tampered")).resolve(sandbox.file().getFileName());
+    Files.write(tampered, bytes);
+    assertThat(RemoteWrapper.run("--sandbox", tampered.toString(), "--sandbox-cache", dir.resolve("node2").toString(),
+        "--call", callFile("x").toString(), "--result", dir.resolve("result.json").toString()))
+        .isEqualTo(WrapperExit.SANDBOX_CORRUPT.code());
+    assertThat(RemoteWrapper.run("--sandbox", "http://127.0.0.1:9/cache/" + sandbox.file().getFileName(),
+        "--sandbox-cache", dir.resolve("node3").toString(),
+        "--call", callFile("x").toString(), "--result", dir.resolve("result.json").toString()))
+        .isEqualTo(WrapperExit.SANDBOX_UNAVAILABLE.code());
+    assertThat(RemoteWrapper.run("--sandbox", sandbox.file().toString(), "--classpath", classpath,
+        "--call", callFile("x").toString(), "--result", dir.resolve("result.json").toString()))
+        .isEqualTo(WrapperExit.USAGE.code());
+  }
+
+  @Test
   void badCommandLineExitsTwo() {
     assertThat(RemoteWrapper.run()).isEqualTo(WrapperExit.USAGE.code());
     assertThat(RemoteWrapper.run("--classpath", classpath)).isEqualTo(WrapperExit.USAGE.code());

@@ -21,7 +21,13 @@ public enum WrapperExit {
   /** The result could not be delivered. */
   DELIVERY_FAILED(13, "result delivery failed"),
   /** The result could not be encoded. */
-  RESULT_NOT_ENCODABLE(14, "result could not be encoded");
+  RESULT_NOT_ENCODABLE(14, "result could not be encoded"),
+  /** The sandbox's content does not match its hash: corrupt or truncated. */
+  SANDBOX_CORRUPT(15, "corrupt or truncated sandbox"),
+  /** The sandbox holds an entry outside its tree, a link or a device. */
+  SANDBOX_UNSAFE(16, "unsafe sandbox entry"),
+  /** The sandbox cannot be fetched or read. */
+  SANDBOX_UNAVAILABLE(17, "sandbox unavailable");
 
   private final int code;
   private final String meaning;

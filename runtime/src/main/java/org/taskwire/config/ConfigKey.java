@@ -29,6 +29,13 @@ public record ConfigKey(String name, Type type, String defaultValue, String desc
       "this JVM's class path", "The class path shipped to local workers.", List.of());
   public static final ConfigKey LOCAL_LOG_DIR = new ConfigKey("taskwire.local.log-dir", Type.STRING,
       "a new temporary directory", "Where the local workers' logs go.", List.of());
+  public static final ConfigKey LOCAL_SANDBOX = new ConfigKey("taskwire.local.sandbox", Type.CHOICE, "false",
+      "Start local workers from the run's sandbox, as grid jobs do, instead of this JVM's class path.",
+      List.of("true", "false"));
+  public static final ConfigKey SANDBOX_CACHE_DIR = new ConfigKey("taskwire.sandbox.cache-dir", Type.STRING,
+      "~/.taskwire/sandboxes", "Where built sandboxes and remembered file hashes are kept.", List.of());
+  public static final ConfigKey SANDBOX_EXCLUDES = new ConfigKey("taskwire.sandbox.excludes", Type.STRING, "",
+      "More glob excludes for the sandbox, comma-separated, added to @Workflow(excludes).", List.of());
   public static final ConfigKey PROGRESS = new ConfigKey("taskwire.progress", Type.CHOICE, "auto",
       "How fan-outs show progress: a bar on a terminal, a periodic line otherwise.",
       List.of("auto", "bar", "line", "off"));
@@ -67,7 +74,8 @@ public record ConfigKey(String name, Type type, String defaultValue, String desc
 
   static {
     List<ConfigKey> all = new java.util.ArrayList<>(List.of(BACKEND, INPROCESS_THREADS, LOCAL_WORKERS,
-        LOCAL_JVM_OPTIONS, LOCAL_JAVA, LOCAL_CLASSPATH, LOCAL_LOG_DIR, PROGRESS, PROGRESS_INTERVAL, BROKER_URL,
+        LOCAL_JVM_OPTIONS, LOCAL_JAVA, LOCAL_CLASSPATH, LOCAL_LOG_DIR, LOCAL_SANDBOX, SANDBOX_CACHE_DIR,
+        SANDBOX_EXCLUDES, PROGRESS, PROGRESS_INTERVAL, BROKER_URL,
         BROKER_USER, BROKER_PASSWORD, BROKER_DESTINATION, RELAY_URL, RESULT_MAX_BYTES));
     all.addAll(JOB_OPTIONS);
     ALL = List.copyOf(all);

@@ -31,7 +31,12 @@ public final class Samples implements Runnable {
     @Option(names = "--workers", paramLabel = "N", description = "Local worker JVMs; default: one per core.")
     Integer workers;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+        description = "Any configuration key, e.g. --set taskwire.local.sandbox=true.")
+    Map<String, String> settings = new LinkedHashMap<>();
+
     WorkflowRun.Builder apply(WorkflowRun.Builder builder) {
+      settings.forEach(builder::set);
       if (backend != null) builder.backend(backend);
       if (workers != null) builder.set("taskwire.local.workers", String.valueOf(workers));
       return builder;

@@ -49,6 +49,18 @@ class SamplesTest {
   }
 
   @Test
+  void hpoRunsFromASandbox(@org.junit.jupiter.api.io.TempDir java.nio.file.Path cache) throws Exception {
+    Run r = run("hpo", "--json", "--iterations", "4", "--workers", "2", "--set", "taskwire.local.sandbox=true",
+        "--set", "taskwire.sandbox.cache-dir=" + cache);
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    List<String> lines = r.out().lines().toList();
+    assertThat(new ObjectMapper().readTree(lines.get(lines.size() - 1)).get("best_value").asDouble()).isLessThan(1e-2);
+    try (var files = java.nio.file.Files.list(cache)) {
+      assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("sources."));
+    }
+  }
+
+  @Test
   void helloGreetsFromWorkerProcesses() {
     Run r = run("hello", "--workers", "2");
     assertThat(r.exitCode()).as(r.err()).isZero();

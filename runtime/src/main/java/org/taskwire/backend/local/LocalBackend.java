@@ -26,6 +26,9 @@ import org.taskwire.call.CallEnvelope;
 import org.taskwire.call.RemoteError;
 import org.taskwire.call.ResultEnvelope;
 import org.taskwire.config.ConfigKey;
+import org.taskwire.sandbox.Sandbox;
+import org.taskwire.sandbox.SandboxBuilder;
+import org.taskwire.sandbox.SandboxStore;
 import org.taskwire.spi.JobOptions;
 import org.taskwire.spi.WorkflowDefinition;
 
@@ -106,13 +109,53 @@ public final class LocalBackend implements Backend {
     }
     cmd.addAll(jvmOptions);
     cmd.add("-XX:+ExitOnOutOfMemoryError");
-    cmd.add("-cp");
-    cmd.add(classpath);
-    cmd.add(WRAPPER_MAIN);
-    cmd.add("--serve");
-    cmd.add("--classpath");
-    cmd.add(classpath);
+    if ("true".equals(context.config().choice(ConfigKey.LOCAL_SANDBOX))) {
+      // As on the grid: the worker runs from the extracted sandbox, not from this JVM's class path.
+      Sandbox sandbox = buildSandbox(context, classpath);
+      Path extracted = sandboxCache(context).resolve("extracted");
+      SandboxStore.Opened opened = new SandboxStore(extracted).open(sandbox.file().toString());
+      cmd.add("-cp");
+      cmd.add(String.join(File.pathSeparator, opened.classpath().stream().map(Path::toString).toList()));
+      cmd.add(WRAPPER_MAIN);
+      cmd.add("--serve");
+      cmd.add("--sandbox");
+      cmd.add(sandbox.file().toString());
+      cmd.add("--sandbox-cache");
+      cmd.add(extracted.toString());
+      LOG.info("local workers run from sandbox {} ({} MB)", sandbox.file(), String.format("%.1f", sandbox.bytes() / 1e6));
+    } else {
+      cmd.add("-cp");
+      cmd.add(classpath);
+      cmd.add(WRAPPER_MAIN);
+      cmd.add("--serve");
+      cmd.add("--classpath");
+      cmd.add(classpath);
+    }
     return List.copyOf(cmd);
+  }
+
+  private static Path sandboxCache(BackendContext context) {
+    String dir = context.config().string(ConfigKey.SANDBOX_CACHE_DIR, "");
+    if (dir.isBlank()) {
+      return Path.of(System.getProperty("user.home"), ".taskwire", "sandboxes");
+    }
+    return dir.startsWith("~/") ? Path.of(System.getProperty("user.home"), dir.substring(2)) : Path.of(dir);
+  }
+
+  private static Sandbox buildSandbox(BackendContext context, String classpath) {
+    SandboxBuilder builder = SandboxBuilder.forClasspath(classpath).cacheDirectory(sandboxCache(context));
+    List<String> excludes = new ArrayList<>(context.workflow().excludes());
+    for (String glob : context.config().string(ConfigKey.SANDBOX_EXCLUDES, "").split(",")) {
+      if (!glob.isBlank()) {
+        excludes.add(glob.trim());
+      }
+    }
+    try {
+      excludes.forEach(builder::exclude);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException("malformed sandbox exclude: " + e.getMessage(), e);
+    }
+    return builder.build();
   }
 
   /** Workers are shared by the run's works, so they get the largest memory any of them asks for. */
@@ -208,7 +251,8 @@ public final class LocalBackend implements Backend {
       Path log = logDirectory.resolve("worker-" + index + "-" + workerCount.incrementAndGet() + ".log");
       WorkerProcess started = null;
       try {
-        started = WorkerProcess.start(command, transport.workerEnvironment(), log);
+        started = WorkerProcess.start(command, transport.workerEnvironment(),
+            Files.createDirectories(logDirectory.resolve("worker-" + index)), log);
         started.awaitReady();
         worker = started;
         failedStarts.set(0);

@@ -32,10 +32,11 @@ final class WorkerProcess {
     this.fromWorker = new DataInputStream(new BufferedInputStream(process.getInputStream()));
   }
 
-  static WorkerProcess start(List<String> command, java.util.Map<String, String> environment, Path log)
-      throws IOException {
+  static WorkerProcess start(List<String> command, java.util.Map<String, String> environment, Path directory,
+      Path log) throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().putAll(environment);
+    builder.directory(directory.toFile());
     builder.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
     return new WorkerProcess(builder.start(), log);
   }

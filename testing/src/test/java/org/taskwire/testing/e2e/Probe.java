@@ -36,6 +36,13 @@ public final class Probe {
     return x * x;
   }
 
+  /** Where this class was loaded from, and the process's working directory. */
+  @Work
+  static List<String> whereAmI() {
+    return List.of(Probe.class.getProtectionDomain().getCodeSource().getLocation().toString(),
+        System.getProperty("user.dir"));
+  }
+
   @Work
   static long maxHeapMb() {
     return Runtime.getRuntime().maxMemory() >> 20;

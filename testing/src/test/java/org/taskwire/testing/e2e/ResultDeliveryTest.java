@@ -26,7 +26,7 @@ class ResultDeliveryTest {
   private String workerLogs() throws IOException {
     StringBuilder all = new StringBuilder();
     try (Stream<Path> files = Files.list(logs)) {
-      for (Path f : files.toList()) {
+      for (Path f : files.filter(f -> f.toString().endsWith(".log")).toList()) {
         all.append(Files.readString(f));
       }
     }
@@ -76,7 +76,7 @@ class ResultDeliveryTest {
       // After the restart, workers publish over STOMP again and the renewed subscription receives it.
       Thread.sleep(1000);
       Files.writeString(logs.resolve("marker.log"), "");
-      for (Path f : Files.list(logs).toList()) {
+      for (Path f : Files.list(logs).filter(f -> f.toString().endsWith(".log")).toList()) {
         Files.writeString(f, "");
       }
       assertThat(ProbeTasks.squareMap(List.of(new SquareArgs(5), new SquareArgs(6))).successes()).hasSize(2);
