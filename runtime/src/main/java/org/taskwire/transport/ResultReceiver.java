@@ -108,24 +108,23 @@ public final class ResultReceiver implements AutoCloseable {
     }
   }
 
-  private synchronized void drain(Duration wait) throws IOException {
-    RelayClient.Poll poll = relay.poll(settings.route(), cursor, wait);
-    cursor = poll.cursor();
-    poll.bodies().forEach(this::offer);
+  private void drain(Duration wait) throws IOException {
+    take(relay.poll(settings.route(), cursor, wait));
+  }
+
+  /** Offers a poll's bodies that no other poll has taken yet, and moves the cursor past them. */
+  private synchronized void take(RelayClient.Poll poll) {
+    if (poll.cursor() > cursor) {
+      int skip = cursor - (poll.cursor() - poll.bodies().size());
+      poll.bodies().stream().skip(Math.max(0, skip)).forEach(this::offer);
+      cursor = poll.cursor();
+    }
   }
 
   private void pollRelay() {
     while (!closed) {
       try {
-        RelayClient.Poll poll = relay.poll(settings.route(), cursor, Duration.ofSeconds(20));
-        synchronized (this) {
-          if (poll.cursor() > cursor) {
-            // A catch-up may have moved the cursor meanwhile; only take what it has not.
-            int skip = cursor - (poll.cursor() - poll.bodies().size());
-            poll.bodies().stream().skip(Math.max(0, skip)).forEach(this::offer);
-            cursor = poll.cursor();
-          }
-        }
+        drain(Duration.ofSeconds(20));
       } catch (IOException e) {
         if (closed) {
           return;

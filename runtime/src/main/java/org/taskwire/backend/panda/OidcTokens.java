@@ -162,26 +162,23 @@ final class OidcTokens implements Supplier<Map<String, String>> {
     throw new IOException("the login was not approved in time");
   }
 
+  /** The token endpoint answers errors such as {@code authorization_pending} as JSON, so any status is read. */
   private JsonNode tokenRequest(FormBody.Builder form) throws IOException {
-    String endpoint = openid().path("token_endpoint").asText();
-    try (Response r = http.newCall(new Request.Builder().url(endpoint).post(form.build()).build()).execute()) {
-      return PandaClient.MAPPER.readTree(r.body().string());
-    }
+    return json(new Request.Builder().url(openid().path("token_endpoint").asText()).post(form.build()).build(), false);
   }
 
   private JsonNode postForm(String url, FormBody body) throws IOException {
-    try (Response r = http.newCall(new Request.Builder().url(url).post(body).build()).execute()) {
-      if (!r.isSuccessful()) {
-        throw new IOException("HTTP " + r.code() + " from " + url);
-      }
-      return PandaClient.MAPPER.readTree(r.body().string());
-    }
+    return json(new Request.Builder().url(url).post(body).build(), true);
   }
 
   private JsonNode getJson(String url) throws IOException {
-    try (Response r = http.newCall(new Request.Builder().url(url).build()).execute()) {
-      if (!r.isSuccessful()) {
-        throw new IOException("HTTP " + r.code() + " from " + url);
+    return json(new Request.Builder().url(url).build(), true);
+  }
+
+  private JsonNode json(Request request, boolean requireSuccess) throws IOException {
+    try (Response r = http.newCall(request).execute()) {
+      if (requireSuccess && !r.isSuccessful()) {
+        throw new IOException("HTTP " + r.code() + " from " + request.url());
       }
       return PandaClient.MAPPER.readTree(r.body().string());
     }
