@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,10 +53,6 @@ class DebianActiveMqTest {
       assertThat(results.allSucceeded()).isTrue();
       results.forEach((args, outcome) -> assertThat(outcome.value()).isEqualTo(args.x() * args.x()));
     }
-    StringBuilder all = new StringBuilder();
-    for (Path f : Files.list(logs).filter(f -> f.toString().endsWith(".log")).toList()) {
-      all.append(Files.readString(f));
-    }
-    assertThat(all.toString()).as("results went through the Debian broker").doesNotContain("cannot publish", "directly");
+    assertThat(WorkerLogs.read(logs)).as("results went through the Debian broker").doesNotContain("cannot publish", "directly");
   }
 }

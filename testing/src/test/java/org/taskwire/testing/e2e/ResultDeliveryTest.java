@@ -3,12 +3,10 @@ package org.taskwire.testing.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,13 +22,7 @@ class ResultDeliveryTest {
   @TempDir Path logs;
 
   private String workerLogs() throws IOException {
-    StringBuilder all = new StringBuilder();
-    try (Stream<Path> files = Files.list(logs)) {
-      for (Path f : files.filter(f -> f.toString().endsWith(".log")).toList()) {
-        all.append(Files.readString(f));
-      }
-    }
-    return all.toString();
+    return WorkerLogs.read(logs);
   }
 
   @Test
@@ -75,10 +67,7 @@ class ResultDeliveryTest {
 
       // After the restart, workers publish over STOMP again and the renewed subscription receives it.
       Thread.sleep(1000);
-      Files.writeString(logs.resolve("marker.log"), "");
-      for (Path f : Files.list(logs).filter(f -> f.toString().endsWith(".log")).toList()) {
-        Files.writeString(f, "");
-      }
+      WorkerLogs.clear(logs);
       assertThat(ProbeTasks.squareMap(List.of(new SquareArgs(5), new SquareArgs(6))).successes()).hasSize(2);
       assertThat(workerLogs()).doesNotContain("cannot publish", "directly");
     }
