@@ -60,7 +60,7 @@ final class CallCollector implements ResultSink {
       return false;
     }
     synchronized (call) {
-      return call.state != PendingCall.State.DONE && call.attempt == attempt;
+      return call.state != PendingCall.State.DONE && matches(call, attempt);
     }
   }
 
@@ -76,7 +76,7 @@ final class CallCollector implements ResultSink {
       return;
     }
     synchronized (call) {
-      if (call.state == PendingCall.State.DONE || call.attempt != result.attempt()) {
+      if (call.state == PendingCall.State.DONE || !matches(call, result.attempt())) {
         LOG.debug("dropping a duplicate or stale result for call {} attempt {}", result.callId(), result.attempt());
         return;
       }
@@ -99,6 +99,11 @@ final class CallCollector implements ResultSink {
         return;
       }
       RemoteError error = result.error();
+      if (backendRetries()) {
+        call.attempt = result.attempt();
+        finish(call, error);
+        return;
+      }
       if (error.kind().retryable() && call.attempt < call.maxAttempts) {
         call.attempt++;
         call.state = PendingCall.State.QUEUED;
@@ -110,6 +115,16 @@ final class CallCollector implements ResultSink {
       }
       finish(call, error);
     }
+  }
+
+  private boolean backendRetries() {
+    Backend b = backend;
+    return b != null && b.retriesFailedCalls();
+  }
+
+  /** Whether a report about this attempt is current; a retrying backend reports its own later attempts. */
+  private boolean matches(PendingCall call, int attempt) {
+    return backendRetries() ? attempt >= call.attempt : attempt == call.attempt;
   }
 
   private static Object decode(PendingCall call, WorkDefinition<?, ?> work, byte[] output) {

@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import org.taskwire.FailureKind;
 import org.taskwire.call.CallEnvelope;
 import org.taskwire.call.CallExecutor;
+import org.taskwire.call.GridCalls;
 import org.taskwire.call.ResultEnvelope;
 import org.taskwire.call.WireFormat;
 import org.taskwire.call.WrapperExit;
@@ -38,10 +39,14 @@ import picocli.CommandLine.Option;
  * {@code TASKWIRE_RELAY_URL}, with {@code TASKWIRE_SIGNING_KEY} and {@code TASKWIRE_INTERNAL_ID}),
  * STOMP first, the relay when no broker confirms.
  *
- * <p>Two modes: {@code --serve} answers a stream of calls on standard input with results on
+ * <p>Three modes: {@code --serve} answers a stream of calls on standard input with results on
  * standard output (the local backend's long-lived workers; the work's own prints go to standard
- * error); {@code --call FILE --result FILE} runs one call (a grid job). Exit codes are those of
- * {@link WrapperExit}.
+ * error); {@code --call FILE --result FILE} runs one call from a file; {@code --job-call NAME} runs
+ * the call a PanDA job's pseudo file names (see {@link GridCalls}), reads the transport settings
+ * from the user secret named by {@code --transport-from}, and also writes the result to
+ * {@code userJobMetadata.json}, so the client can read it from the job's metadata when the message
+ * is lost. Exit codes are those of {@link WrapperExit}; a failed call exits non-zero so that PanDA
+ * retries the job.
  */
 @Command(
     name = "taskwire-wrapper",
@@ -84,6 +89,32 @@ public final class RemoteWrapper implements Callable<Integer> {
   @Option(names = "--result", paramLabel = "FILE", description = "Write the result envelope of --call to FILE.")
   Path resultFile;
 
+  @Option(names = "--job-call", paramLabel = "NAME",
+      description = "Run the call a PanDA pseudo file names: c<callId>[.<base64url arguments>].")
+  String jobCall;
+
+  @Option(names = "--run", paramLabel = "ID", description = "With --job-call: the run the call belongs to.")
+  String runId;
+
+  @Option(names = "--work", paramLabel = "ID", description = "With --job-call: the work to invoke (<class>#<name>).")
+  String workId;
+
+  @Option(names = "--codec", paramLabel = "NAME", defaultValue = "kryo",
+      description = "With --job-call: the codec of the arguments (default: ${DEFAULT-VALUE}).")
+  String codec;
+
+  @Option(names = "--calls", paramLabel = "NAME",
+      description = "With --job-call: the task's calls file in the PanDA cache, for arguments too large to inline.")
+  String callsFile;
+
+  @Option(names = "--source-url", paramLabel = "URL",
+      description = "With --calls: the PanDA server the cache is on (scheme://host:port).")
+  String sourceUrl;
+
+  @Option(names = "--transport-from", paramLabel = "VAR",
+      description = "With --job-call: the environment variable (a PanDA user secret) holding the result transport.")
+  String transportFrom;
+
   public static void main(String[] args) {
     System.exit(run(args));
   }
@@ -102,8 +133,17 @@ public final class RemoteWrapper implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (serve == (callFile != null)) {
-      System.err.println("taskwire-wrapper: give either --serve or --call FILE --result FILE");
+    int modes = (serve ? 1 : 0) + (callFile != null ? 1 : 0) + (jobCall != null ? 1 : 0);
+    if (modes != 1) {
+      System.err.println("taskwire-wrapper: give one of --serve, --call FILE --result FILE, or --job-call NAME");
+      return WrapperExit.USAGE.code();
+    }
+    if (jobCall != null && (runId == null || workId == null)) {
+      System.err.println("taskwire-wrapper: --job-call needs --run ID and --work ID");
+      return WrapperExit.USAGE.code();
+    }
+    if (callsFile != null && sourceUrl == null) {
+      System.err.println("taskwire-wrapper: --calls needs --source-url URL");
       return WrapperExit.USAGE.code();
     }
     if (callFile != null && resultFile == null) {
@@ -138,13 +178,18 @@ public final class RemoteWrapper implements Callable<Integer> {
     }
     ResultSender sender;
     try {
-      TransportSettings transport = TransportSettings.fromEnvironment(System.getenv());
+      TransportSettings transport = transportFrom != null
+          ? TransportSettings.fromSecret(System.getenv(transportFrom), transportFrom)
+          : TransportSettings.fromEnvironment(System.getenv());
       sender = transport == null ? null : new ResultSender(transport, RECEIPT_TIMEOUT);
     } catch (IllegalArgumentException e) {
       System.err.println("taskwire-wrapper: bad result transport settings in the environment: " + e.getMessage());
       return WrapperExit.USAGE.code();
     }
     try {
+      if (jobCall != null) {
+        return JobCall.run(this, executor, sender);
+      }
       return serve ? serve(executor, sender) : runOne(executor, sender);
     } finally {
       if (sender != null) {
@@ -242,7 +287,7 @@ public final class RemoteWrapper implements Callable<Integer> {
   }
 
   /** The work's failure goes to the log too, where a grid user looks first. */
-  private static void report(ResultEnvelope result) {
+  static void report(ResultEnvelope result) {
     if (!result.succeeded()) {
       System.err.println("taskwire-wrapper: call " + result.callId() + " attempt " + result.attempt() + " failed ("
           + result.error().kind() + "): " + result.error().message());

@@ -13,6 +13,15 @@ public interface Backend extends AutoCloseable {
   /** Drops a call that has not started; a running call may still finish. */
   void cancel(long callId);
 
+  /**
+   * Whether the backend retries failed calls itself (PanDA retries a failed job as a new job up to
+   * the task's {@code maxAttempt}). Such a backend reports only a call's last failure, with the
+   * attempt it happened on, and the run does not submit the call again.
+   */
+  default boolean retriesFailedCalls() {
+    return false;
+  }
+
   /** Stops the backend; calls still queued or running are not reported any more. */
   @Override
   void close();

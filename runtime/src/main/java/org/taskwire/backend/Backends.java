@@ -15,6 +15,8 @@ public final class Backends {
         return new InProcessBackend(context);
       case "local":
         return new LocalBackend(context);
+      case "panda":
+        return new org.taskwire.backend.panda.PandaBackend(context);
       default:
         throw new ConfigurationException("unknown backend '" + name + "' in " + ConfigKey.BACKEND.name()
             + ": expected one of " + ConfigKey.BACKEND.choices());

@@ -27,7 +27,9 @@ public enum WrapperExit {
   /** The sandbox holds an entry outside its tree, a link or a device. */
   SANDBOX_UNSAFE(16, "unsafe sandbox entry"),
   /** The sandbox cannot be fetched or read. */
-  SANDBOX_UNAVAILABLE(17, "sandbox unavailable");
+  SANDBOX_UNAVAILABLE(17, "sandbox unavailable"),
+  /** Set by a grid job's command before the wrapper starts: no Java 17 or newer on the node. */
+  NO_JAVA(19, "no Java 17+ runtime on the node");
 
   private final int code;
   private final String meaning;
@@ -58,5 +60,15 @@ public enum WrapperExit {
       return "exit code " + exitCode + " (killed by signal " + (exitCode - 128) + ")";
     }
     return "exit code " + exitCode;
+  }
+
+  /** The exit with this code, if it is one of the wrapper's. */
+  public static java.util.Optional<WrapperExit> of(int code) {
+    for (WrapperExit e : values()) {
+      if (e.code == code) {
+        return java.util.Optional.of(e);
+      }
+    }
+    return java.util.Optional.empty();
   }
 }

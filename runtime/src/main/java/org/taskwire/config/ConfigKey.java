@@ -15,7 +15,7 @@ public record ConfigKey(String name, Type type, String defaultValue, String desc
   public enum Type { STRING, POSITIVE_INT, DURATION, CHOICE }
 
   public static final ConfigKey BACKEND = new ConfigKey("taskwire.backend", Type.CHOICE, "local",
-      "Which backend runs the calls.", List.of("local", "inprocess"));
+      "Which backend runs the calls.", List.of("local", "inprocess", "panda"));
   public static final ConfigKey INPROCESS_THREADS = new ConfigKey("taskwire.inprocess.threads", Type.POSITIVE_INT,
       "number of cores", "Threads of the in-process backend.", List.of());
   public static final ConfigKey LOCAL_WORKERS = new ConfigKey("taskwire.local.workers", Type.POSITIVE_INT,
@@ -56,6 +56,37 @@ public record ConfigKey(String name, Type type, String defaultValue, String desc
   public static final ConfigKey RESULT_MAX_BYTES = new ConfigKey("taskwire.result.max-bytes", Type.POSITIVE_INT,
       "4194304", "The largest result message; larger results fail with advice.", List.of());
 
+  public static final ConfigKey PANDA_URL = new ConfigKey("taskwire.panda.url", Type.STRING,
+      "$PANDA_URL_SSL, else https://pandaserver.cern.ch", "The PanDA server; only scheme://host:port is used.",
+      List.of());
+  public static final ConfigKey PANDA_CACHE_URL = new ConfigKey("taskwire.panda.cache-url", Type.STRING,
+      "$PANDACACHE_URL, else the server", "The PanDA cache server that jobs download sandboxes from.", List.of());
+  public static final ConfigKey PANDA_AUTH = new ConfigKey("taskwire.panda.auth", Type.CHOICE,
+      "$PANDA_AUTH, else x509", "How to authenticate to PanDA.", List.of("oidc", "x509", "x509_no_grid", "none"));
+  public static final ConfigKey PANDA_VO = new ConfigKey("taskwire.panda.vo", Type.STRING,
+      "$PANDA_AUTH_VO, else wlcg", "The virtual organisation: the Origin header and the task's vo.", List.of());
+  public static final ConfigKey PANDA_CONFIG_ROOT = new ConfigKey("taskwire.panda.config-root", Type.STRING,
+      "$PANDA_CONFIG_ROOT, else ~/.pathena", "Where the OIDC token cache (.token) is kept.", List.of());
+  public static final ConfigKey PANDA_ID_TOKEN = new ConfigKey("taskwire.panda.id-token", Type.STRING,
+      "$PANDA_AUTH_ID_TOKEN", "An OIDC ID token to use as is (prefer the environment or the token file).", List.of());
+  public static final ConfigKey PANDA_X509_PROXY = new ConfigKey("taskwire.panda.x509-proxy", Type.STRING,
+      "$X509_USER_PROXY, else /tmp/x509up_u<uid>", "The X509 proxy: client certificate and key.", List.of());
+  public static final ConfigKey PANDA_X509_CERT_DIR = new ConfigKey("taskwire.panda.x509-cert-dir", Type.STRING,
+      "$X509_CERT_DIR, else /etc/grid-security/certificates", "CA certificates trusted for PanDA.", List.of());
+  public static final ConfigKey PANDA_VERIFY_TLS = new ConfigKey("taskwire.panda.verify-tls", Type.CHOICE, "true",
+      "Check PanDA's server certificate (PanDA's own client does not; Taskwire does).", List.of("true", "false"));
+  public static final ConfigKey PANDA_POLL_INTERVAL = new ConfigKey("taskwire.panda.poll-interval", Type.DURATION,
+      "30s", "How often the tasks of a run are checked (one bulk request per task).", List.of());
+  public static final ConfigKey PANDA_JVM_OPTIONS = new ConfigKey("taskwire.panda.jvm-options", Type.STRING,
+      "-XX:+UseSerialGC", "Options of the jobs' JVMs; -Xmx is derived from memoryMb unless given.", List.of());
+  public static final ConfigKey PANDA_TRANS_PATH = new ConfigKey("taskwire.panda.trans-path", Type.STRING,
+      "the server's default (runGen)", "The job wrapper script's URL (transPath).", List.of());
+  public static final ConfigKey PANDA_ARCHITECTURE = new ConfigKey("taskwire.panda.architecture", Type.STRING,
+      "", "The task's architecture, e.g. @el9.", List.of());
+  public static final ConfigKey PANDA_RESULT_GRACE = new ConfigKey("taskwire.panda.result-grace", Type.DURATION,
+      "10s", "How long after a job finished its result may travel before it is read from the job's metadata.",
+      List.of());
+
   /** Job options; each also exists per work as {@code taskwire.work.<work name>.<option>}. */
   public static final List<ConfigKey> JOB_OPTIONS = List.of(
       new ConfigKey("taskwire.init-env", Type.STRING, "", "Shell setup run before the worker.", List.of()),
@@ -76,7 +107,10 @@ public record ConfigKey(String name, Type type, String defaultValue, String desc
     List<ConfigKey> all = new java.util.ArrayList<>(List.of(BACKEND, INPROCESS_THREADS, LOCAL_WORKERS,
         LOCAL_JVM_OPTIONS, LOCAL_JAVA, LOCAL_CLASSPATH, LOCAL_LOG_DIR, LOCAL_SANDBOX, SANDBOX_CACHE_DIR,
         SANDBOX_EXCLUDES, PROGRESS, PROGRESS_INTERVAL, BROKER_URL,
-        BROKER_USER, BROKER_PASSWORD, BROKER_DESTINATION, RELAY_URL, RESULT_MAX_BYTES));
+        BROKER_USER, BROKER_PASSWORD, BROKER_DESTINATION, RELAY_URL, RESULT_MAX_BYTES,
+        PANDA_URL, PANDA_CACHE_URL, PANDA_AUTH, PANDA_VO, PANDA_CONFIG_ROOT, PANDA_ID_TOKEN, PANDA_X509_PROXY,
+        PANDA_X509_CERT_DIR, PANDA_VERIFY_TLS, PANDA_POLL_INTERVAL, PANDA_JVM_OPTIONS, PANDA_TRANS_PATH,
+        PANDA_ARCHITECTURE, PANDA_RESULT_GRACE));
     all.addAll(JOB_OPTIONS);
     ALL = List.copyOf(all);
   }

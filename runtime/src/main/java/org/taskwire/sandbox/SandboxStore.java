@@ -145,6 +145,20 @@ public final class SandboxStore {
     }
   }
 
+  /** The manifest inside a sandbox tarball, read without extracting anything else. */
+  public static SandboxManifest readManifest(Path tarball) throws IOException {
+    try (org.apache.commons.compress.archivers.tar.TarArchiveInputStream tar =
+        new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+            new java.util.zip.GZIPInputStream(Files.newInputStream(tarball)))) {
+      for (var entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
+        if (entry.getName().equals(SandboxManifest.NAME)) {
+          return MAPPER.readValue(tar.readAllBytes(), SandboxManifest.class);
+        }
+      }
+    }
+    throw new SandboxException(Reason.CORRUPT, tarball + " has no " + SandboxManifest.NAME, null);
+  }
+
   private static SandboxManifest manifest(Path directory) throws IOException {
     Path file = directory.resolve(SandboxManifest.NAME);
     if (!Files.isRegularFile(file)) {

@@ -7,15 +7,15 @@ import java.io.IOException;
  * content is never sent twice: {@link #holds} is asked first.
  */
 public interface SandboxUploader {
-  /** Whether the store already holds a sandbox with this content hash. */
-  boolean holds(String hash) throws IOException;
+  /** Whether the store already holds a sandbox with this content. */
+  boolean holds(Sandbox sandbox) throws IOException;
 
   /** Uploads the sandbox. */
   void upload(Sandbox sandbox) throws IOException;
 
   /** Uploads the sandbox unless the store already holds it; true if it was uploaded. */
   default boolean publish(Sandbox sandbox) throws IOException {
-    if (holds(sandbox.hash())) {
+    if (holds(sandbox)) {
       return false;
     }
     upload(sandbox);

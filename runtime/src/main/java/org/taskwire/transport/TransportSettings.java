@@ -39,6 +39,44 @@ public record TransportSettings(BrokerSettings brokers, String relayUrl, Route r
   }
 
   /**
+   * The settings as one opaque value, for a grid job's user secret: base64 of the JSON of
+   * {@link #toEnvironment()}. runGen exports each secret as an environment variable.
+   */
+  public String toSecret() {
+    try {
+      return java.util.Base64.getEncoder().encodeToString(SECRET_MAPPER.writeValueAsBytes(toEnvironment()));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Reads settings from a secret made by {@link #toSecret()}.
+   *
+   * @throws IllegalArgumentException if the secret is missing or malformed
+   */
+  public static TransportSettings fromSecret(String secret, String variable) {
+    if (secret == null || secret.isBlank()) {
+      throw new IllegalArgumentException("the environment variable " + variable + " (a PanDA user secret) is not set;"
+          + " was the task submitted with useSecrets?");
+    }
+    try {
+      Map<String, String> env = SECRET_MAPPER.readValue(java.util.Base64.getDecoder().decode(secret.trim()),
+          new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {});
+      TransportSettings settings = fromEnvironment(env);
+      if (settings == null) {
+        throw new IllegalArgumentException(variable + " names no broker and no relay");
+      }
+      return settings;
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("malformed transport secret in " + variable + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper SECRET_MAPPER =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /**
    * Reads the settings a client put in a worker's environment.
    *
    * @return null if the environment names no broker and no relay

@@ -222,7 +222,7 @@ class SandboxTest {
     Sandbox s = builder("cache").build();
     List<String> remote = new ArrayList<>();
     SandboxUploader store = new SandboxUploader() {
-      @Override public boolean holds(String hash) { return remote.contains(hash); }
+      @Override public boolean holds(Sandbox s) { return remote.contains(s.hash()); }
       @Override public void upload(Sandbox sandbox) { remote.add(sandbox.hash()); }
     };
     assertThat(store.publish(s)).isTrue();

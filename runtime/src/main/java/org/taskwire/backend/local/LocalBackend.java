@@ -21,13 +21,14 @@ import org.taskwire.ConfigurationException;
 import org.taskwire.FailureKind;
 import org.taskwire.backend.Backend;
 import org.taskwire.backend.BackendContext;
+import org.taskwire.backend.ResultTransport;
+import org.taskwire.backend.RunSandbox;
 import org.taskwire.backend.Task;
 import org.taskwire.call.CallEnvelope;
 import org.taskwire.call.RemoteError;
 import org.taskwire.call.ResultEnvelope;
 import org.taskwire.config.ConfigKey;
 import org.taskwire.sandbox.Sandbox;
-import org.taskwire.sandbox.SandboxBuilder;
 import org.taskwire.sandbox.SandboxStore;
 import org.taskwire.spi.JobOptions;
 import org.taskwire.spi.WorkflowDefinition;
@@ -111,8 +112,8 @@ public final class LocalBackend implements Backend {
     cmd.add("-XX:+ExitOnOutOfMemoryError");
     if ("true".equals(context.config().choice(ConfigKey.LOCAL_SANDBOX))) {
       // As on the grid: the worker runs from the extracted sandbox, not from this JVM's class path.
-      Sandbox sandbox = buildSandbox(context, classpath);
-      Path extracted = sandboxCache(context).resolve("extracted");
+      Sandbox sandbox = RunSandbox.build(context, classpath);
+      Path extracted = RunSandbox.cacheDirectory(context.config()).resolve("extracted");
       SandboxStore.Opened opened = new SandboxStore(extracted).open(sandbox.file().toString());
       cmd.add("-cp");
       cmd.add(String.join(File.pathSeparator, opened.classpath().stream().map(Path::toString).toList()));
@@ -132,30 +133,6 @@ public final class LocalBackend implements Backend {
       cmd.add(classpath);
     }
     return List.copyOf(cmd);
-  }
-
-  private static Path sandboxCache(BackendContext context) {
-    String dir = context.config().string(ConfigKey.SANDBOX_CACHE_DIR, "");
-    if (dir.isBlank()) {
-      return Path.of(System.getProperty("user.home"), ".taskwire", "sandboxes");
-    }
-    return dir.startsWith("~/") ? Path.of(System.getProperty("user.home"), dir.substring(2)) : Path.of(dir);
-  }
-
-  private static Sandbox buildSandbox(BackendContext context, String classpath) {
-    SandboxBuilder builder = SandboxBuilder.forClasspath(classpath).cacheDirectory(sandboxCache(context));
-    List<String> excludes = new ArrayList<>(context.workflow().excludes());
-    for (String glob : context.config().string(ConfigKey.SANDBOX_EXCLUDES, "").split(",")) {
-      if (!glob.isBlank()) {
-        excludes.add(glob.trim());
-      }
-    }
-    try {
-      excludes.forEach(builder::exclude);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigurationException("malformed sandbox exclude: " + e.getMessage(), e);
-    }
-    return builder.build();
   }
 
   /** Workers are shared by the run's works, so they get the largest memory any of them asks for. */

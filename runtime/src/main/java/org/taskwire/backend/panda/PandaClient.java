@@ -54,8 +54,24 @@ public final class PandaClient {
     this.firstBackoff = firstBackoff;
   }
 
+  /** The server's answer: {@code success}, {@code message} and {@code data}. */
+  public record Envelope(boolean success, String message, JsonNode data) {}
+
   /** A POST call with a JSON object of parameters; returns the envelope's {@code data}. */
   public JsonNode post(String module, String method, Map<String, ?> parameters) {
+    return checked(module + "/" + method, postEnvelope(module, method, parameters));
+  }
+
+  /** A GET call; list values become repeated keys, as the server expects. */
+  public JsonNode get(String module, String method, Map<String, ?> parameters) {
+    return checked(module + "/" + method, getEnvelope(module, method, parameters));
+  }
+
+  /**
+   * A POST call whose {@code success: false} answers are part of the protocol (such as
+   * {@code NOTFOUND}): returns the whole envelope; HTTP errors still throw.
+   */
+  public Envelope postEnvelope(String module, String method, Map<String, ?> parameters) {
     byte[] body;
     try {
       body = MAPPER.writeValueAsBytes(parameters);
@@ -68,8 +84,8 @@ public final class PandaClient {
     return call(module + "/" + method, request);
   }
 
-  /** A GET call; list values become repeated keys, as the server expects. */
-  public JsonNode get(String module, String method, Map<String, ?> parameters) {
+  /** A GET call returning the whole envelope; see {@link #postEnvelope}. */
+  public Envelope getEnvelope(String module, String method, Map<String, ?> parameters) {
     HttpUrl.Builder url = url(module, method);
     parameters.forEach((k, v) -> {
       if (v instanceof List<?> list) {
@@ -81,12 +97,33 @@ public final class PandaClient {
     return call(module + "/" + method, new Request.Builder().url(url.build()).get());
   }
 
+  /**
+   * Uploads a file as {@code multipart/form-data} with the single field {@code file}, as
+   * {@code file_server/upload_cache_file} expects: the part's file name is the base name only
+   * (the server picks the size class from it) and no JSON content type is sent.
+   */
+  public Envelope upload(String module, String method, java.nio.file.Path file) {
+    RequestBody body = new okhttp3.MultipartBody.Builder()
+        .setType(okhttp3.MultipartBody.FORM)
+        .addFormDataPart("file", file.getFileName().toString(),
+            RequestBody.create(file.toFile(), MediaType.get("application/octet-stream")))
+        .build();
+    return call(module + "/" + method, new Request.Builder().url(url(module, method).build()).post(body));
+  }
+
+  private static JsonNode checked(String name, Envelope envelope) {
+    if (!envelope.success()) {
+      throw new PandaException(name, 200, envelope.message().isEmpty() ? "(no message)" : envelope.message(), null);
+    }
+    return envelope.data();
+  }
+
   private HttpUrl.Builder url(String module, String method) {
     return HttpUrl.get(server.toString()).newBuilder()
         .addPathSegment("api").addPathSegment("v1").addPathSegment(module).addPathSegment(method);
   }
 
-  private JsonNode call(String name, Request.Builder builder) {
+  private Envelope call(String name, Request.Builder builder) {
     builder.header("Accept", "application/json");
     authHeaders.get().forEach(builder::header);
     Request request = builder.build();
@@ -111,7 +148,7 @@ public final class PandaClient {
     }
   }
 
-  private static JsonNode envelope(String name, int status, String text) {
+  private static Envelope envelope(String name, int status, String text) {
     if (status != 200) {
       String what = switch (status) {
         case 403 -> "forbidden or authentication failed";
@@ -130,10 +167,8 @@ public final class PandaClient {
       throw new PandaException(name, status, "the answer is not a {success, message, data} envelope: "
           + abbreviate(text), null);
     }
-    if (!root.get("success").asBoolean()) {
-      throw new PandaException(name, status, root.path("message").asText("(no message)"), null);
-    }
-    return root.path("data");
+    JsonNode message = root.path("message");
+    return new Envelope(root.get("success").asBoolean(), message.isNull() ? "" : message.asText(""), root.path("data"));
   }
 
   /** Reads PanDA's {@code {"__datetime__": "YYYY-MM-DDTHH:MM:SS[.ffffff]"}} (naive UTC). */

@@ -1,4 +1,4 @@
-package org.taskwire.backend.local;
+package org.taskwire.backend;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -21,11 +21,11 @@ import org.taskwire.transport.stomp.BrokerSettings;
 import org.taskwire.transport.stomp.EmbeddedBroker;
 
 /**
- * The local backend's result channels: an embedded broker unless {@code taskwire.broker.url} names
+ * A run's result channels, shared by the backends whose workers send results back: an embedded broker unless {@code taskwire.broker.url} names
  * brokers, a relay in this JVM unless {@code taskwire.relay.url} names one, a fresh route and
  * signing key for the run, and the receiver, subscribed before any worker starts.
  */
-final class ResultTransport implements AutoCloseable {
+public final class ResultTransport implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ResultTransport.class);
   private static final Duration SUBSCRIBE_TIMEOUT = Duration.ofSeconds(10);
   /** Room for headers and framing above the result limit. */
@@ -43,7 +43,13 @@ final class ResultTransport implements AutoCloseable {
     this.receiver = receiver;
   }
 
-  static ResultTransport start(BackendContext context) {
+  /** Starts the channels; results go to the run's sink. */
+  public static ResultTransport start(BackendContext context) {
+    return start(context, context.sink()::completed);
+  }
+
+  /** Starts the channels; results go to {@code results}, which may filter them before the sink. */
+  public static ResultTransport start(BackendContext context, java.util.function.Consumer<org.taskwire.call.ResultEnvelope> results) {
     TaskwireConfig config = context.config();
     int maxBytes = config.positiveInt(ConfigKey.RESULT_MAX_BYTES, Integer.parseInt(ConfigKey.RESULT_MAX_BYTES.defaultValue()));
     String destination = config.string(ConfigKey.BROKER_DESTINATION, BrokerSettings.DEFAULT_DESTINATION);
@@ -73,7 +79,7 @@ final class ResultTransport implements AutoCloseable {
           new TransportSettings(brokers, relayUrl, Route.random(0, 0), SigningKey.generate(), maxBytes);
       ResultReceiver receiver;
       try {
-        receiver = ResultReceiver.open(settings, context.runId(), context.sink()::completed, SUBSCRIBE_TIMEOUT);
+        receiver = ResultReceiver.open(settings, context.runId(), results, SUBSCRIBE_TIMEOUT);
       } catch (Exception e) {
         throw new ConfigurationException("cannot subscribe to results on " + brokers.addresses() + ": "
             + e.getMessage() + (url.isBlank() ? "" : "; check " + ConfigKey.BROKER_URL.name() + " and the broker"), e);
@@ -86,16 +92,22 @@ final class ResultTransport implements AutoCloseable {
       if (e instanceof ConfigurationException) {
         throw (ConfigurationException) e;
       }
-      throw new ConfigurationException("cannot start the local result transport: " + e.getMessage(), e);
+      throw new ConfigurationException("cannot start the result transport: " + e.getMessage(), e);
     }
   }
 
   /** The variables that tell a worker where and how to send results. */
-  Map<String, String> workerEnvironment() {
+  public Map<String, String> workerEnvironment() {
     return settings.toEnvironment();
   }
 
-  void catchUp() {
+  /** The settings workers send with. */
+  public TransportSettings settings() {
+    return settings;
+  }
+
+  /** Reads what the relay holds, in case a message was lost between broker and subscriber. */
+  public void catchUp() {
     receiver.catchUp();
   }
 

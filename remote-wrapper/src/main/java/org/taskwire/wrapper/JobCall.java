@@ -1,0 +1,113 @@
+package org.taskwire.wrapper;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.taskwire.call.CallEnvelope;
+import org.taskwire.call.CallExecutor;
+import org.taskwire.call.GridCalls;
+import org.taskwire.call.JobMetadata;
+import org.taskwire.call.ResultEnvelope;
+import org.taskwire.call.WrapperExit;
+import org.taskwire.transport.Delivery;
+import org.taskwire.transport.ResultSender;
+
+/**
+ * One PanDA job: the call its pseudo file names, run once; the result goes to
+ * {@code userJobMetadata.json} first (it survives any broker trouble), then over the transport.
+ */
+final class JobCall {
+  private JobCall() {}
+
+  static int run(RemoteWrapper options, CallExecutor executor, ResultSender sender) {
+    CallEnvelope call;
+    try {
+      call = decode(options);
+    } catch (IOException | IllegalArgumentException e) {
+      System.err.println("taskwire-wrapper: cannot read call '" + options.jobCall + "': " + e.getMessage());
+      return WrapperExit.BAD_PAYLOAD.code();
+    }
+    System.err.println("taskwire-wrapper: running call " + call.callId() + " of " + call.workId()
+        + " in PanDA job " + System.getenv().getOrDefault("PandaID", System.getenv().getOrDefault("PANDAID", "?")));
+    ResultEnvelope result = executor.execute(call);
+    RemoteWrapper.report(result);
+    boolean recorded = writeMetadata(result);
+    Delivery delivery = sender == null ? Delivery.NONE : sender.send(result, call.workId(), call.codec());
+    if (delivery == Delivery.NONE) {
+      System.err.println("taskwire-wrapper: no broker or relay took the result of call " + call.callId()
+          + (recorded ? "; it is in " + JobMetadata.FILE_NAME + " for the client to read" : ""));
+      if (!recorded) {
+        return WrapperExit.DELIVERY_FAILED.code();
+      }
+    }
+    return RemoteWrapper.exitFor(result);
+  }
+
+  private static CallEnvelope decode(RemoteWrapper o) throws IOException {
+    String name = o.jobCall.trim();
+    if (name.contains(",")) {
+      throw new IllegalArgumentException("one job runs one call, got several: " + name);
+    }
+    long callId = GridCalls.callId(name);
+    byte[] arguments = GridCalls.inlineArguments(name).orElse(null);
+    if (arguments == null) {
+      if (o.callsFile == null) {
+        throw new IllegalArgumentException("call " + callId + " has no inline arguments and no --calls file was given");
+      }
+      arguments = GridCalls.fromCallsFile(fetch(o.sourceUrl, o.callsFile), callId);
+    }
+    return new CallEnvelope(o.runId, callId, 1, o.workId, o.codec.toLowerCase(Locale.ROOT), arguments);
+  }
+
+  /** The calls file: from the working directory if runGen or a test put it there, else the cache. */
+  private static byte[] fetch(String sourceUrl, String name) throws IOException {
+    Path local = Path.of(name);
+    if (Files.isRegularFile(local)) {
+      return Files.readAllBytes(local);
+    }
+    String url = sourceUrl.replaceAll("/+$", "") + "/cache/" + name;
+    OkHttpClient http = new OkHttpClient.Builder().callTimeout(Duration.ofMinutes(5)).build();
+    IOException last = null;
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      try (Response response = http.newCall(new Request.Builder().url(url).build()).execute()) {
+        if (response.code() == 404) {
+          throw new IOException(url + " does not exist (404); the cache keeps files 7 days after their last use");
+        }
+        if (response.isSuccessful()) {
+          return response.body().bytes();
+        }
+        last = new IOException(url + " answered HTTP " + response.code());
+      } catch (IOException e) {
+        if (e.getMessage() != null && e.getMessage().contains("(404)")) {
+          throw e;
+        }
+        last = e;
+      }
+      try {
+        Thread.sleep(1000L * attempt);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    throw last;
+  }
+
+  private static boolean writeMetadata(ResultEnvelope result) {
+    try {
+      Path tmp = Path.of(JobMetadata.FILE_NAME + ".tmp");
+      Files.write(tmp, JobMetadata.of(result));
+      Files.move(tmp, Path.of(JobMetadata.FILE_NAME), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      return true;
+    } catch (IOException e) {
+      System.err.println("taskwire-wrapper: cannot write " + JobMetadata.FILE_NAME + ": " + e.getMessage());
+      return false;
+    }
+  }
+}
