@@ -1,0 +1,63 @@
+package org.taskwire.testing.panda;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar taskwire-panda-emulator.jar --port N}: a PanDA emulator until Ctrl-C. */
+@Command(name = "taskwire-panda-emulator", mixinStandardHelpOptions = true,
+    description = "Runs a PanDA server emulator whose pilots run jobs on this machine.")
+public final class PandaEmulatorMain implements Callable<Integer> {
+  @Option(names = "--port", defaultValue = "25080", description = "HTTP port (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--dir", description = "Cache and job directories (default: a new temporary directory).")
+  Path dir;
+
+  @Option(names = "--pilots", defaultValue = "2", description = "Jobs run at once (default: ${DEFAULT-VALUE}).")
+  int pilots;
+
+  @Option(names = "--token", paramLabel = "USER=TOKEN",
+      description = "A user and the bearer token that identifies it; repeatable. Without any, the server is open.")
+  List<String> tokens = List.of();
+
+  @Option(names = "--vo", defaultValue = "wlcg", description = "The VO tokens must name in Origin (default: ${DEFAULT-VALUE}).")
+  String vo;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new PandaEmulatorMain()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, String> users = new LinkedHashMap<>();
+    for (String t : tokens) {
+      int eq = t.indexOf('=');
+      if (eq <= 0) {
+        System.err.println("--token expects USER=TOKEN, got '" + t + "'");
+        return 2;
+      }
+      users.put(t.substring(eq + 1), t.substring(0, eq));
+    }
+    Path root = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("panda-emulator");
+    PandaEmulator.Settings settings = new PandaEmulator.Settings(port, root, users, vo, pilots, Duration.ofMillis(500),
+        Duration.ofMillis(200));
+    CountDownLatch stop = new CountDownLatch(1);
+    try (PandaEmulator emulator = PandaEmulator.start(settings)) {
+      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+      System.out.println("PanDA emulator on " + emulator.url() + " (work in " + root + ")");
+      System.out.println("  export PANDA_URL_SSL=" + emulator.url() + " PANDACACHE_URL=" + emulator.url()
+          + (users.isEmpty() ? " PANDA_AUTH=none" : " PANDA_AUTH=oidc PANDA_AUTH_VO=" + vo + " PANDA_AUTH_ID_TOKEN=<token>"));
+      stop.await();
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,195 @@
+package org.taskwire.testing.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.taskwire.AsyncResult;
+import org.taskwire.FailureKind;
+import org.taskwire.WorkFailedException;
+import org.taskwire.WorkflowRun;
+import org.taskwire.testing.panda.PandaEmulator;
+
+/**
+ * The panda backend against the emulator over real HTTP: jobs run in their own JVMs from the
+ * sandbox the client uploaded, as a pilot runs them through runGen.
+ */
+@Timeout(240)
+class PandaBackendTest {
+  private static final String TOKEN = jwt("alice");
+  @TempDir static Path root;
+  private static PandaEmulator emulator;
+
+  @BeforeAll
+  static void startEmulator() throws Exception {
+    emulator = PandaEmulator.start(PandaEmulator.Settings.defaults(root.resolve("panda"))
+        .withTokens(Map.of(TOKEN, "Alice Smith")));
+  }
+
+  @AfterAll
+  static void stopEmulator() {
+    emulator.close();
+  }
+
+  /** A JWT-shaped token that expires in a day; the emulator knows it by value. */
+  static String jwt(String user) {
+    Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+    long exp = System.currentTimeMillis() / 1000 + 86_400;
+    return b64.encodeToString("{\"alg\":\"RS256\"}".getBytes(StandardCharsets.UTF_8)) + "."
+        + b64.encodeToString(("{\"sub\":\"" + user + "\",\"exp\":" + exp + "}").getBytes(StandardCharsets.UTF_8))
+        + ".c2ln";
+  }
+
+  private static WorkflowRun.Builder panda() {
+    return ProbeTasks.builder().backend("panda")
+        .set("taskwire.panda.url", emulator.url().toString())
+        .set("taskwire.panda.auth", "oidc")
+        .set("taskwire.panda.vo", "wlcg")
+        .set("taskwire.panda.id-token", TOKEN)
+        .set("taskwire.panda.poll-interval", "PT0.3S")
+        .set("taskwire.panda.result-grace", "1s")
+        .set("taskwire.sandbox.cache-dir", root.resolve("sandboxes").toString());
+  }
+
+  private static long lastTask() {
+    List<Long> ids = emulator.taskIds();
+    return ids.get(ids.size() - 1);
+  }
+
+  @Test
+  void aFanOutRunsAsOneTaskWithOneJobPerCallAndSkipsTheSecondUpload() throws Exception {
+    try (WorkflowRun run = panda().start()) {
+      var results = ProbeTasks.squareMap(List.of(new ProbeTasks.SquareArgs(2), new ProbeTasks.SquareArgs(3),
+          new ProbeTasks.SquareArgs(4)));
+      assertThat(results.successes()).containsValues(4, 9, 16);
+    }
+    long task = lastTask();
+    // A result travels before its job's JVM has exited and the pilot has reported.
+    assertThat(emulator.awaitFinalJobs(task, java.time.Duration.ofSeconds(30))).isTrue();
+    assertThat(emulator.jobStatuses(task).values()).hasSize(3).containsOnly("finished");
+    Map<String, Object> params = emulator.taskParameters(task);
+    assertThat(params).containsEntry("noInput", true).containsEntry("nFilesPerJob", 1).containsEntry("useSecrets", true)
+        .containsEntry("prodSourceLabel", "user").containsEntry("userName", "Alice Smith");
+    assertThat(params.get("jobParameters").toString()).as("no secret in the job parameters")
+        .doesNotContain(emulator.secrets("Alice Smith").values().stream().findFirst().orElse("none"));
+    int uploads = emulator.calls("file_server/upload_cache_file");
+    int checks = emulator.calls("file_server/validate_cache_file");
+    assertThat(uploads).as("the sandbox went to the cache (here or in an earlier test)").isGreaterThanOrEqualTo(1);
+
+    try (WorkflowRun run = panda().start()) {
+      assertThat(ProbeTasks.square(7)).isEqualTo(49);
+    }
+    assertThat(emulator.calls("file_server/upload_cache_file")).as("same code, no second upload").isEqualTo(uploads);
+    assertThat(emulator.calls("file_server/validate_cache_file")).as("the cache was asked").isEqualTo(checks + 1);
+    assertThat(emulator.secrets("Alice Smith")).as("the run's secret is removed when it closes").isEmpty();
+  }
+
+  @Test
+  void largeArgumentsTravelInACallsFileInTheCache() throws Exception {
+    List<String> words = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      words.add("word" + i);
+    }
+    try (WorkflowRun run = panda().start()) {
+      Map<String, Integer> lengths = ProbeTasks.wordLengths(words);
+      assertThat(lengths).hasSize(200).containsEntry("word199", 7);
+    }
+    assertThat(emulator.taskParameters(lastTask()).get("jobParameters").toString()).contains("--calls");
+  }
+
+  @Test
+  void aJobThatFailsOnItsFirstAttemptIsRetriedByPandaAndSucceeds(@TempDir Path dir) throws Exception {
+    String counter = dir.resolve("flaky.count").toString();
+    try (WorkflowRun run = panda().start()) {
+      assertThat(ProbeTasks.flaky(counter, 1)).isEqualTo("succeeded on attempt 2");
+    }
+    assertThat(emulator.awaitFinalJobs(lastTask(), java.time.Duration.ofSeconds(30))).isTrue();
+    assertThat(emulator.jobStatuses(lastTask()).values()).containsExactly("failed", "finished");
+  }
+
+  @Test
+  void aJobThatAlwaysFailsReportsItsErrorAndLog(@TempDir Path dir) throws Exception {
+    String counter = dir.resolve("broken.count").toString();
+    try (WorkflowRun run = panda().start()) {
+      assertThatThrownBy(() -> ProbeTasks.flaky(counter, 99))
+          .isInstanceOfSatisfying(WorkFailedException.class, e -> {
+            assertThat(e.kind()).isEqualTo(FailureKind.WORK_THREW);
+            assertThat(e.attempt()).isEqualTo(3);
+            assertThat(e.remoteMessage()).contains("flaky failure number 3", "attempt 3 of 3", "payload error 5318");
+            assertThat(e.logLocation()).hasValueSatisfying(log -> assertThat(log).contains("/logs/").endsWith("payload.stdout"));
+          });
+    }
+    assertThat(emulator.jobStatuses(lastTask()).values()).containsExactly("failed", "failed", "failed");
+  }
+
+  @Test
+  void cancelKillsTheTask() throws Exception {
+    try (WorkflowRun run = panda().start()) {
+      AsyncResult<Integer> slow = ProbeTasks.slowSquareAsync(5, 120_000);
+      long task = waitForRunningJob();
+      assertThat(slow.cancel(true)).isTrue();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!"aborted".equals(emulator.taskStatus(task)) && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertThat(emulator.taskStatus(task)).isEqualTo("aborted");
+      assertThat(emulator.jobStatuses(task).values()).containsOnly("cancelled");
+    }
+  }
+
+  private static long waitForRunningJob() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      List<Long> ids = emulator.taskIds();
+      if (!ids.isEmpty()) {
+        long task = lastTask();
+        if (emulator.jobStatuses(task).containsValue("running")) {
+          return task;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no job started running");
+  }
+
+  @Test
+  void withTheBrokerAndRelayUnreachableFromJobsResultsComeFromJobMetadata() throws Exception {
+    emulator.interceptSecrets(secrets -> {
+      Map<String, String> broken = new HashMap<>();
+      // Grid nodes that cannot reach the client's broker or relay: both point at closed ports.
+      secrets.forEach((k, v) -> broken.put(k, k.startsWith("TASKWIRE_RUN_") ? unreachable(v) : v));
+      return broken;
+    });
+    try (WorkflowRun run = panda().start()) {
+      assertThat(ProbeTasks.squareMap(List.of(new ProbeTasks.SquareArgs(6), new ProbeTasks.SquareArgs(8)))
+          .successes()).containsValues(36, 64);
+    } finally {
+      emulator.interceptSecrets(s -> s);
+    }
+  }
+
+  private static String unreachable(String secret) {
+    try {
+      var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+      Map<String, String> env = mapper.readValue(Base64.getDecoder().decode(secret),
+          new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {});
+      env.put("TASKWIRE_BROKER_URL", "stomp://127.0.0.1:1");
+      env.put("TASKWIRE_RELAY_URL", "http://127.0.0.1:1/");
+      return Base64.getEncoder().encodeToString(mapper.writeValueAsBytes(env));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
