@@ -24,7 +24,7 @@ public final class Samples implements Runnable {
 
   /** Options every sample takes. */
   static final class Backend {
-    @Option(names = "--backend", paramLabel = "NAME", description = "local (worker JVMs) or inprocess; "
+    @Option(names = "--backend", paramLabel = "NAME", description = "local (worker JVMs), inprocess, or panda (PanDA, see taskwire.panda.*); "
         + "default: taskwire.backend, else local.")
     String backend;
 

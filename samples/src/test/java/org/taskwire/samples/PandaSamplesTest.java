@@ -1,0 +1,76 @@
+package org.taskwire.samples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.taskwire.testing.panda.PandaEmulator;
+
+/** The samples with {@code --backend panda} against the PanDA emulator, as a user would try them. */
+@Timeout(300)
+class PandaSamplesTest {
+  @TempDir static Path root;
+  private static PandaEmulator emulator;
+
+  @BeforeAll
+  static void start() throws Exception {
+    emulator = PandaEmulator.start(PandaEmulator.Settings.defaults(root.resolve("panda")));
+  }
+
+  @AfterAll
+  static void stop() {
+    emulator.close();
+  }
+
+  private record Run(int exitCode, String out, String err) {}
+
+  private static Run run(String... sample) {
+    List<String> args = new ArrayList<>(List.of(sample));
+    args.addAll(List.of("--backend", "panda", "--set", "taskwire.panda.url=" + emulator.url(),
+        "--set", "taskwire.panda.auth=none", "--set", "taskwire.panda.poll-interval=PT0.5S",
+        "--set", "taskwire.sandbox.cache-dir=" + root.resolve("sandboxes")));
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+      int code = Samples.execute(args.toArray(String[]::new));
+      return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  @Test
+  void helloRunsAsPandaJobs() {
+    Run r = run("hello");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("backend: panda", "Hello, world, from process", "Barbara -> Hello, Barbara");
+    assertThat(emulator.taskIds()).isNotEmpty();
+  }
+
+  @Test
+  void hpoRunsAsOnePandaTaskPerIteration() throws Exception {
+    int before = emulator.taskIds().size();
+    Run r = run("hpo", "--json", "--iterations", "3", "--points", "4");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    List<String> lines = r.out().lines().toList();
+    var json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+    assertThat(json.get("evaluations").asInt()).isEqualTo(12);
+    assertThat(json.get("best_value").asDouble()).isLessThan(0.5);
+    assertThat(emulator.taskIds().size() - before).as("one task per iteration").isEqualTo(3);
+  }
+}
