@@ -57,7 +57,10 @@ final class Params {
     if (!"application/json".equals(ctx.header("Content-Type"))) {
       // Form data: values stay strings, and strings fail the type checks of typed parameters.
       Map<String, Object> args = new LinkedHashMap<>();
-      for (Map.Entry<String, List<String>> e : ctx.formParamMap().entrySet()) {
+      String type = String.valueOf(ctx.header("Content-Type"));
+      boolean form = type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data");
+      // werkzeug finds no fields in a body of any other type, e.g. JSON with a charset.
+      for (Map.Entry<String, List<String>> e : form ? ctx.formParamMap().entrySet() : Map.<String, List<String>>of().entrySet()) {
         if (!specs.containsKey(e.getKey())) {
           throw new Invalid("Argument error: got an unexpected keyword argument '" + e.getKey() + "'", false);
         }
