@@ -76,16 +76,16 @@ final class JobCall {
     for (int attempt = 1; attempt <= 3; attempt++) {
       try (Response response = http.newCall(new Request.Builder().url(url).build()).execute()) {
         if (response.code() == 404) {
-          throw new IOException(url + " does not exist (404); the cache keeps files 7 days after their last use");
+          throw new java.io.FileNotFoundException(url
+              + " does not exist (404); the cache keeps files 7 days after their last use");
         }
         if (response.isSuccessful()) {
           return response.body().bytes();
         }
         last = new IOException(url + " answered HTTP " + response.code());
+      } catch (java.io.FileNotFoundException e) {
+        throw e;
       } catch (IOException e) {
-        if (e.getMessage() != null && e.getMessage().contains("(404)")) {
-          throw e;
-        }
         last = e;
       }
       try {
@@ -100,10 +100,7 @@ final class JobCall {
 
   private static boolean writeMetadata(ResultEnvelope result) {
     try {
-      Path tmp = Path.of(JobMetadata.FILE_NAME + ".tmp");
-      Files.write(tmp, JobMetadata.of(result));
-      Files.move(tmp, Path.of(JobMetadata.FILE_NAME), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      RemoteWrapper.writeAtomically(Path.of(JobMetadata.FILE_NAME), JobMetadata.of(result));
       return true;
     } catch (IOException e) {
       System.err.println("taskwire-wrapper: cannot write " + JobMetadata.FILE_NAME + ": " + e.getMessage());

@@ -257,9 +257,7 @@ public final class RemoteWrapper implements Callable<Integer> {
     ResultEnvelope result = executor.execute(call);
     report(result);
     try {
-      Path tmp = resultFile.resolveSibling(resultFile.getFileName() + ".tmp");
-      Files.write(tmp, WireFormat.toJson(result));
-      Files.move(tmp, resultFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      writeAtomically(resultFile, WireFormat.toJson(result));
     } catch (IOException e) {
       System.err.println("taskwire-wrapper: cannot write the result to " + resultFile + ": " + e.getMessage());
       return WrapperExit.DELIVERY_FAILED.code();
@@ -269,6 +267,13 @@ public final class RemoteWrapper implements Callable<Integer> {
       return WrapperExit.DELIVERY_FAILED.code();
     }
     return exitFor(result);
+  }
+
+  /** Writes a file whole or not at all: a reader never sees half a result. */
+  static void writeAtomically(Path file, byte[] content) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.write(tmp, content);
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   static int exitFor(ResultEnvelope result) {

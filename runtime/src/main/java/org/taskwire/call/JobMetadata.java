@@ -41,14 +41,7 @@ public final class JobMetadata {
    * {@code user_job_metadata}, or the file itself).
    */
   public static Optional<ResultEnvelope> read(JsonNode metadata) throws IOException {
-    if (metadata == null) {
-      return Optional.empty();
-    }
-    JsonNode taskwire = metadata.path("user_job_metadata").path("taskwire");
-    if (taskwire.isMissingNode()) {
-      taskwire = metadata.path("taskwire");
-    }
-    JsonNode result = taskwire.path("result");
+    JsonNode result = taskwire(metadata).path("result");
     if (!result.isObject()) {
       return Optional.empty();
     }
@@ -57,10 +50,15 @@ public final class JobMetadata {
 
   /** The size of a result that was too large for the file, or -1. */
   public static long oversizedResultBytes(JsonNode metadata) {
-    JsonNode taskwire = metadata == null ? null : metadata.path("user_job_metadata").path("taskwire");
-    if (taskwire == null || taskwire.isMissingNode()) {
-      taskwire = metadata == null ? null : metadata.path("taskwire");
+    return taskwire(metadata).path("resultBytes").asLong(-1);
+  }
+
+  /** Our object in the metadata: under {@code user_job_metadata} in a job report, or at the top of the file. */
+  private static JsonNode taskwire(JsonNode metadata) {
+    if (metadata == null) {
+      return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
     }
-    return taskwire == null ? -1 : taskwire.path("resultBytes").asLong(-1);
+    JsonNode merged = metadata.path("user_job_metadata").path("taskwire");
+    return merged.isMissingNode() ? metadata.path("taskwire") : merged;
   }
 }

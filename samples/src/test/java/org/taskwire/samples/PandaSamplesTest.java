@@ -3,9 +3,6 @@ package org.taskwire.samples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,31 +29,17 @@ class PandaSamplesTest {
     emulator.close();
   }
 
-  private record Run(int exitCode, String out, String err) {}
-
-  private static Run run(String... sample) {
+  private static SampleRun run(String... sample) {
     List<String> args = new ArrayList<>(List.of(sample));
     args.addAll(List.of("--backend", "panda", "--set", "taskwire.panda.url=" + emulator.url(),
         "--set", "taskwire.panda.auth=none", "--set", "taskwire.panda.poll-interval=PT0.5S",
         "--set", "taskwire.sandbox.cache-dir=" + root.resolve("sandboxes")));
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-      int code = Samples.execute(args.toArray(String[]::new));
-      return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
+    return SampleRun.of(args.toArray(String[]::new));
   }
 
   @Test
   void helloRunsAsPandaJobs() {
-    Run r = run("hello");
+    SampleRun r = run("hello");
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out()).contains("backend: panda", "Hello, world, from process", "Barbara -> Hello, Barbara");
     assertThat(emulator.taskIds()).isNotEmpty();
@@ -65,7 +48,7 @@ class PandaSamplesTest {
   @Test
   void hpoRunsAsOnePandaTaskPerIteration() throws Exception {
     int before = emulator.taskIds().size();
-    Run r = run("hpo", "--json", "--iterations", "3", "--points", "4");
+    SampleRun r = run("hpo", "--json", "--iterations", "3", "--points", "4");
     assertThat(r.exitCode()).as(r.err()).isZero();
     List<String> lines = r.out().lines().toList();
     var json = new ObjectMapper().readTree(lines.get(lines.size() - 1));

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -17,28 +14,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(180)
 class SamplesTest {
 
-  private record Run(int exitCode, String out, String err) {}
-
-  private static Run run(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-      int code = Samples.execute(args);
-      return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
+  private static SampleRun run(String... args) {
+    return SampleRun.of(args);
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"inprocess", "local"})
   void hpoWithDefaultsFindsTheOptimum(String backend) throws Exception {
-    Run r = run("hpo", "--json", "--backend", backend, "--workers", "2");
+    SampleRun r = run("hpo", "--json", "--backend", backend, "--workers", "2");
     assertThat(r.exitCode()).as(r.err()).isZero();
     List<String> lines = r.out().lines().toList();
     JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
@@ -50,7 +33,7 @@ class SamplesTest {
 
   @Test
   void hpoRunsFromASandbox(@org.junit.jupiter.api.io.TempDir java.nio.file.Path cache) throws Exception {
-    Run r = run("hpo", "--json", "--iterations", "4", "--workers", "2", "--set", "taskwire.local.sandbox=true",
+    SampleRun r = run("hpo", "--json", "--iterations", "4", "--workers", "2", "--set", "taskwire.local.sandbox=true",
         "--set", "taskwire.sandbox.cache-dir=" + cache);
     assertThat(r.exitCode()).as(r.err()).isZero();
     List<String> lines = r.out().lines().toList();
@@ -62,7 +45,7 @@ class SamplesTest {
 
   @Test
   void helloGreetsFromWorkerProcesses() {
-    Run r = run("hello", "--workers", "2");
+    SampleRun r = run("hello", "--workers", "2");
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out()).contains("backend: local", "Hello, world, from process", "Barbara -> Hello, Barbara");
     assertThat(r.out()).doesNotContain("from process " + ProcessHandle.current().pid() + "\n");
@@ -70,18 +53,18 @@ class SamplesTest {
 
   @Test
   void helpListsTheSamples() {
-    Run r = run("--help");
+    SampleRun r = run("--help");
     assertThat(r.exitCode()).isZero();
     assertThat(r.out()).contains("hello", "hpo");
   }
 
   @Test
   void badOptionsGetAClearErrorNotAStackTrace() {
-    Run unknownBackend = run("hpo", "--backend", "grid");
+    SampleRun unknownBackend = run("hpo", "--backend", "grid");
     assertThat(unknownBackend.exitCode()).isEqualTo(1);
     assertThat(unknownBackend.err()).contains("error: taskwire.backend = 'grid' (from code): expected one of")
         .doesNotContain("\tat ");
-    Run badNumber = run("hpo", "--points", "0");
+    SampleRun badNumber = run("hpo", "--points", "0");
     assertThat(badNumber.exitCode()).isEqualTo(2);
     assertThat(badNumber.err()).contains("--iterations and --points must be at least 1");
   }

@@ -385,8 +385,9 @@ public final class PandaBackend implements Backend {
         if (result.isPresent()) {
           LOG.info("the result of call {} never arrived as a message; took it from PanDA job {}'s metadata", callId,
               w.pandaId());
-          onResult(result.get());
-          if (!result.get().succeeded()) {
+          if (result.get().succeeded()) {
+            onResult(result.get());
+          } else {
             fail(callId, w.attempt(), result.get().error());
           }
           continue;

@@ -6,7 +6,6 @@ import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.RandomAccessFile;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -591,16 +590,8 @@ public final class PandaEmulator implements AutoCloseable {
     return envelope(true, "", null);
   }
 
+  /** The cache's checksum: the gzip trailer's CRC32; 0 for a file too short to have one. */
   private static long gzipCrc(Path file) throws IOException {
-    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
-      if (f.length() < 8) {
-        return 0;
-      }
-      f.seek(f.length() - 8);
-      byte[] b = new byte[4];
-      f.readFully(b);
-      return (b[0] & 0xffL) | (b[1] & 0xffL) << 8 | (b[2] & 0xffL) << 16 | (b[3] & 0xffL) << 24;
-    }
+    return Files.size(file) < 8 ? 0 : org.taskwire.backend.panda.PandaApi.gzipChecksum(file);
   }
-
 }
