@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""The peers Taskwire is compared with, on the same trivial function and machine.
+
+Dask distributed (a LocalCluster of 2 worker processes, one thread each) and joblib (loky, 2
+processes): the blocking round trip of one call (p50/p99 ms) and the throughput of one fan-out
+of N calls. joblib is measured twice: as users get it (automatic batching) and with
+batch_size=1, one call per message, as Taskwire sends them. Writes JSON to the file given.
+Run with Debian's /usr/bin/python3, which has python3-distributed and python3-joblib.
+"""
+import argparse
+import json
+import platform
+import sys
+import time
+
+
+def inc(x):
+    return x + 1
+
+
+def latency_figure(name, samples_ns, note):
+    s = sorted(samples_ns)
+    rank = lambda p: s[max(0, min(len(s) - 1, -(-len(s) * p // 100) - 1))] / 1e6
+    return name, {"value": rank(50), "unit": "ms", "n": len(s), "p50": rank(50), "p99": rank(99), "note": note}
+
+
+def throughput_figure(name, calls, seconds, note):
+    return name, {"value": calls / seconds, "unit": "calls/s", "n": calls, "note": note % (calls, seconds)}
+
+
+def check(results, first):
+    wrong = sum(1 for i, r in enumerate(results) if r != first + i + 1)
+    if wrong:
+        raise SystemExit("%d results are wrong" % wrong)
+
+
+def dask_figures(args):
+    from dask.distributed import Client, LocalCluster
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        check(client.gather(client.map(inc, range(args.warmup), pure=False)), 0)
+        for i in range(args.warmup // 10):
+            client.submit(inc, i, pure=False).result()
+        samples = []
+        for i in range(args.latency_calls):
+            t0 = time.perf_counter_ns()
+            r = client.submit(inc, i, pure=False).result()
+            samples.append(time.perf_counter_ns() - t0)
+            assert r == i + 1
+        yield latency_figure("dask_call_latency", samples, "client.submit(inc, i).result(), LocalCluster of 2 processes")
+        first = 1_000_000
+        t0 = time.perf_counter()
+        results = client.gather(client.map(inc, range(first, first + args.fanout_calls), pure=False))
+        seconds = time.perf_counter() - t0
+        check(results, first)
+        yield throughput_figure("dask_fanout_throughput", args.fanout_calls, seconds,
+                                "client.gather(client.map(inc, range(%d))) in %.2f s, 2 worker processes")
+
+
+def joblib_figures(args):
+    from joblib import Parallel, delayed
+    with Parallel(n_jobs=2, backend="loky") as parallel:
+        check(parallel(delayed(inc)(i) for i in range(args.warmup)), 0)
+        samples = []
+        for i in range(args.latency_calls):
+            t0 = time.perf_counter_ns()
+            r = parallel([delayed(inc)(i)])
+            samples.append(time.perf_counter_ns() - t0)
+            assert r == [i + 1]
+        yield latency_figure("joblib_call_latency", samples, "Parallel(n_jobs=2, backend='loky')([delayed(inc)(i)])")
+        first = 1_000_000
+        t0 = time.perf_counter()
+        results = parallel(delayed(inc)(i) for i in range(first, first + args.fanout_calls))
+        seconds = time.perf_counter() - t0
+        check(results, first)
+        yield throughput_figure("joblib_fanout_throughput", args.fanout_calls, seconds,
+                                "Parallel(n_jobs=2, backend='loky') over %d calls in %.2f s, automatic batching")
+    with Parallel(n_jobs=2, backend="loky", batch_size=1) as parallel:
+        check(parallel(delayed(inc)(i) for i in range(args.warmup)), 0)
+        first = 2_000_000
+        t0 = time.perf_counter()
+        results = parallel(delayed(inc)(i) for i in range(first, first + args.fanout_calls))
+        seconds = time.perf_counter() - t0
+        check(results, first)
+        yield throughput_figure("joblib_fanout_throughput_unbatched", args.fanout_calls, seconds,
+                                "the same with batch_size=1, one call per message: %d calls in %.2f s")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--latency-calls", type=int, default=1000)
+    parser.add_argument("--fanout-calls", type=int, default=10000)
+    parser.add_argument("--warmup", type=int, default=2000)
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+
+    import dask
+    import distributed
+    import joblib
+    figures = {}
+    for produce in (dask_figures, joblib_figures):
+        for name, figure in produce(args):
+            print("peers: %s = %.4g %s" % (name, figure["value"], figure["unit"]), file=sys.stderr)
+            figures[name] = figure
+    versions = {"python": platform.python_version(), "dask": dask.__version__,
+                "distributed": distributed.__version__, "joblib": joblib.__version__}
+    with open(args.out, "w") as out:
+        json.dump({"versions": versions, "figures": figures}, out, indent=2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Measures Taskwire and its peers on this machine, in one run:
+#   benchmarks/run.sh          full run: writes benchmarks/results/latest.json and the table in BENCHMARKS.md
+#   benchmarks/run.sh --quick  each scenario once, briefly, into benchmarks/target/quick/ (CI; not figures)
+#   benchmarks/run.sh --jfr    full run with Java Flight Recordings of the harness in benchmarks/target/
+# Builds what it needs; installs Debian's python3-distributed and python3-joblib if missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+QUICK=false
+JFR=false
+for arg in "$@"; do
+  case "$arg" in
+    --quick) QUICK=true ;;
+    --jfr) JFR=true ;;
+    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown option $arg (use --quick, --jfr)" >&2; exit 2 ;;
+  esac
+done
+start=$(date +%s)
+say() { echo "run.sh [$(( $(date +%s) - start )) s] $*" >&2; }
+
+if $QUICK; then
+  OUT=$ROOT/benchmarks/target/quick
+  MARKDOWN=$OUT/BENCHMARKS.md
+  JMH_OPTS=(-f 1 -wi 0 -i 1 -r 200ms)
+  PEER_OPTS=(--latency-calls 20 --fanout-calls 200 --warmup 50)
+  HARNESS_OPTS=(--quick)
+else
+  OUT=$ROOT/benchmarks/results
+  MARKDOWN=$ROOT/BENCHMARKS.md
+  JMH_OPTS=(-f 1 -wi 3 -w 1s -i 5 -r 1s)
+  PEER_OPTS=(--latency-calls 1000 --fanout-calls 10000 --warmup 2000)
+  HARNESS_OPTS=()
+fi
+SCRATCH=$ROOT/benchmarks/target/work
+rm -rf "$SCRATCH"
+mkdir -p "$OUT" "$SCRATCH"
+
+say "building the benchmarks jar and the samples' class path"
+./mvnw -B -q -ntp -DskipTests -pl benchmarks,samples -am package dependency:build-classpath \
+  -Dmdep.outputFile=target/runtime-classpath.txt -Dmdep.includeScope=runtime
+JAR=$ROOT/benchmarks/target/taskwire-benchmarks.jar
+echo "$ROOT/samples/target/classes:$(cat samples/target/runtime-classpath.txt)" > "$SCRATCH/samples-classpath.txt"
+
+PY=/usr/bin/python3
+if ! "$PY" -c 'import distributed, joblib' 2>/dev/null; then
+  say "installing Debian's python3-distributed and python3-joblib"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -q python3-distributed python3-joblib >/dev/null \
+    || { apt-get update -q >/dev/null && apt-get install -y -q python3-distributed python3-joblib >/dev/null; }
+fi
+
+say "JMH micro-benchmarks"
+java -jar "$JAR" jmh "${JMH_OPTS[@]}" -rf json -rff "$SCRATCH/jmh.json" -foe true > "$SCRATCH/jmh.log" 2>&1 \
+  || { tail -40 "$SCRATCH/jmh.log"; exit 1; }
+grep -E '^(Benchmark|[A-Z][A-Za-z]+Benchmark\.)' "$SCRATCH/jmh.log" >&2 || true
+
+say "peers: Dask distributed and joblib"
+"$PY" -W ignore benchmarks/peers.py "${PEER_OPTS[@]}" --out "$SCRATCH/peers.json"
+
+say "end-to-end scenarios"
+JVM=(-Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn)
+if $JFR; then
+  JVM+=(-XX:StartFlightRecording=filename=$ROOT/benchmarks/target/harness.jfr,settings=profile)
+fi
+java "${JVM[@]}" -jar "$JAR" harness "${HARNESS_OPTS[@]}" \
+  --samples-classpath "$SCRATCH/samples-classpath.txt" --jmh "$SCRATCH/jmh.json" --peers "$SCRATCH/peers.json" \
+  --results "$OUT" --markdown "$MARKDOWN" --work "$SCRATCH"
+
+say "done: $OUT/latest.json and $MARKDOWN"

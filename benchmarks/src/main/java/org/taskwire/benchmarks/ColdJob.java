@@ -1,0 +1,95 @@
+package org.taskwire.benchmarks;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.taskwire.call.CallEnvelope;
+import org.taskwire.call.WireFormat;
+import org.taskwire.codec.Codecs;
+import org.taskwire.codec.PayloadCodec;
+import org.taskwire.sandbox.Sandbox;
+import org.taskwire.sandbox.SandboxBuilder;
+import org.taskwire.sandbox.SandboxManifest;
+import org.taskwire.sandbox.SandboxStore;
+import org.taskwire.transport.ResultReceiver;
+import org.taskwire.transport.Route;
+import org.taskwire.transport.SigningKey;
+import org.taskwire.transport.TransportSettings;
+import org.taskwire.transport.stomp.BrokerSettings;
+import org.taskwire.transport.stomp.EmbeddedBroker;
+
+/**
+ * cold_job: what a grid job costs before and after the work itself. A fresh JVM starts the wrapper
+ * from an already extracted sandbox, as a PanDA job's command does, runs one call and publishes
+ * its signed result over STOMP; the figure runs from process start to the collector accepting the
+ * result.
+ */
+final class ColdJob {
+  private ColdJob() {}
+
+  /**
+   * @param jvmOptions options for the job's JVM on top of those a PanDA job gets
+   */
+  static Figure run(Plan plan, String name, List<String> jvmOptions, Path work, Harness.Log log) throws Exception {
+    Path cache = Files.createDirectories(work.resolve("sandboxes"));
+    Sandbox sandbox = SandboxBuilder.forClasspath(System.getProperty("java.class.path")).cacheDirectory(cache).build();
+    Path extracted = work.resolve("extracted");
+    SandboxStore.Opened opened = new SandboxStore(extracted).open(sandbox.file().toString());
+    PayloadCodec codec = Codecs.byName(Bench_WorkRegistry.WORKFLOW, "kryo");
+    String runId = UUID.randomUUID().toString();
+    try (EmbeddedBroker broker = EmbeddedBroker.start(TransportScenarios.MAX_BYTES + 65536)) {
+      BrokerSettings brokers = new BrokerSettings(List.of(broker.address()), null, null, BrokerSettings.DEFAULT_DESTINATION);
+      TransportSettings settings = new TransportSettings(brokers, null, Route.random(0, 0), SigningKey.generate(),
+          TransportScenarios.MAX_BYTES);
+      Map<Long, CompletableFuture<Long>> arrived = new ConcurrentHashMap<>();
+      try (ResultReceiver receiver = ResultReceiver.open(settings, runId,
+          r -> arrived.computeIfAbsent(r.callId(), k -> new CompletableFuture<>()).complete(System.nanoTime()),
+          Duration.ofSeconds(10))) {
+        int warmup = plan.quick() ? 0 : 2;
+        log.say("%s: %d fresh wrapper JVMs %s", name, plan.coldJobs(), jvmOptions);
+        long[] nanos = new long[plan.coldJobs()];
+        for (int i = -warmup; i < nanos.length; i++) {
+          long callId = i + warmup + 1;
+          CallEnvelope call = new CallEnvelope(runId, callId, 1, Bench_WorkRegistry.INC.id(), codec.name(),
+              codec.encodeArguments(Bench_WorkRegistry.INC, new BenchTasks.IncArgs((int) callId)));
+          Path dir = Files.createDirectories(work.resolve("job-" + name + "-" + callId));
+          Files.write(dir.resolve("call.json"), WireFormat.toJson(call));
+          List<String> command = new ArrayList<>();
+          command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+          command.add("-Xmx384m");
+          command.add("-XX:+UseSerialGC");
+          command.addAll(jvmOptions);
+          command.add("-XX:+ExitOnOutOfMemoryError");
+          command.add("-cp");
+          command.add(String.join(File.pathSeparator, opened.classpath().stream().map(Path::toString).toList()));
+          command.add(SandboxManifest.WRAPPER_MAIN);
+          command.addAll(List.of("--sandbox", sandbox.file().toString(), "--sandbox-cache", extracted.toString(),
+              "--call", "call.json", "--result", "result.json"));
+          ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
+              .redirectErrorStream(true).redirectOutput(dir.resolve("job.log").toFile());
+          pb.environment().putAll(settings.toEnvironment());
+          long t0 = System.nanoTime();
+          Process p = pb.start();
+          long at = arrived.computeIfAbsent(callId, k -> new CompletableFuture<>()).get(60, TimeUnit.SECONDS);
+          LocalScenarios.check(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0,
+              "the job exited with " + p.exitValue() + "; see " + dir.resolve("job.log"));
+          if (i >= 0) {
+            nanos[i] = at - t0;
+          }
+        }
+        LocalScenarios.check(receiver.rejected() == 0, receiver.rejected() + " results were rejected");
+        return Figure.latencyMs(name, nanos, "fresh JVM " + String.join(" ", jvmOptions)
+            + " from start to the collector accepting its STOMP result; sandbox of "
+            + opened.classpath().size() + " class path entries already extracted");
+      }
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package org.taskwire.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Runs the end-to-end scenarios one after another on this machine, merges the JMH and peer
+ * figures that {@code run.sh} measured before, and writes {@code latest.json} and the table of
+ * {@code BENCHMARKS.md}. Warm-up is excluded from every figure.
+ */
+@Command(name = "harness", mixinStandardHelpOptions = true,
+    description = "Runs Taskwire's end-to-end benchmark scenarios and writes the report.")
+final class Harness implements Callable<Integer> {
+  static final List<String> SCENARIOS = List.of("latency", "memory", "fanin", "relay", "cold", "sandbox", "panda");
+
+  @Option(names = "--quick", description = "Run each scenario once, briefly (CI); figures are not meaningful.")
+  boolean quick;
+
+  @Option(names = "--only", split = ",", paramLabel = "SCENARIO",
+      description = "Run only these scenarios: ${COMPLETION-CANDIDATES}", completionCandidates = Candidates.class)
+  List<String> only;
+
+  @Option(names = "--samples-classpath", paramLabel = "FILE", required = true,
+      description = "A file holding the samples' runtime class path, for the sandbox scenarios.")
+  Path samplesClasspath;
+
+  @Option(names = "--jmh", paramLabel = "FILE", description = "JMH's JSON results to include.")
+  Path jmh;
+
+  @Option(names = "--peers", paramLabel = "FILE", description = "The peers' JSON figures (peers.py) to include.")
+  Path peers;
+
+  @Option(names = "--results", paramLabel = "DIR", required = true, description = "Where latest.json goes.")
+  Path results;
+
+  @Option(names = "--markdown", paramLabel = "FILE",
+      description = "The BENCHMARKS.md whose figures table is replaced (between its markers).")
+  Path markdown;
+
+  @Option(names = "--work", paramLabel = "DIR", required = true, description = "Scratch space.")
+  Path work;
+
+  static final class Candidates extends ArrayList<String> {
+    Candidates() {
+      super(SCENARIOS);
+    }
+  }
+
+  /** Progress lines on standard error, with the time since the harness started. */
+  static final class Log {
+    private final long start = System.nanoTime();
+
+    void say(String format, Object... args) {
+      System.err.printf("[%6.1f s] %s%n", (System.nanoTime() - start) / 1e9, String.format(format, args));
+    }
+  }
+
+  static int run(String... args) {
+    return new CommandLine(new Harness()).execute(args);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Set<String> chosen = new LinkedHashSet<>(only == null ? SCENARIOS : only);
+    for (String s : chosen) {
+      if (!SCENARIOS.contains(s)) {
+        throw new CommandLine.ParameterException(new CommandLine(this), "unknown scenario '" + s + "'; choose from " + SCENARIOS);
+      }
+    }
+    Plan plan = quick ? Plan.QUICK : Plan.FULL;
+    Log log = new Log();
+    Files.createDirectories(work);
+    List<Figure> figures = new ArrayList<>();
+    if (chosen.contains("latency")) {
+      figures.addAll(LocalScenarios.latencyAndFanout(plan, log));
+    }
+    if (chosen.contains("memory")) {
+      figures.add(LocalScenarios.clientMemory(plan, log));
+    }
+    if (chosen.contains("fanin")) {
+      figures.add(TransportScenarios.resultFanIn(plan, 4, log));
+    }
+    if (chosen.contains("relay")) {
+      figures.add(TransportScenarios.relayLatency(plan, log));
+    }
+    if (chosen.contains("cold")) {
+      figures.add(ColdJob.run(plan, "cold_job", List.of(), work.resolve("cold"), log));
+    }
+    if (chosen.contains("sandbox")) {
+      figures.addAll(SandboxScenarios.run(plan, Files.readString(samplesClasspath).strip(), work, log));
+    }
+    if (chosen.contains("panda")) {
+      figures.add(PandaSubmit.run(plan, work, log));
+    }
+    Report report = new Report(quick, figures);
+    if (jmh != null && Files.exists(jmh)) {
+      report.addJmh(jmh);
+    }
+    if (peers != null && Files.exists(peers)) {
+      report.addPeers(peers);
+    }
+    report.writeJson(results.resolve("latest.json"));
+    if (markdown != null) {
+      report.writeMarkdown(markdown);
+    }
+    log.say("wrote %s", results.resolve("latest.json"));
+    System.out.print(report.table());
+    return 0;
+  }
+}

@@ -1,0 +1,228 @@
+package org.taskwire.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.DoublePredicate;
+
+/**
+ * The figures of one harness run with their targets, the peers' figures and the Taskwire/peer
+ * ratios, written as {@code latest.json} and as the table in {@code BENCHMARKS.md}.
+ */
+final class Report {
+  static final String BEGIN = "<!-- figures:begin (written by benchmarks/run.sh) -->";
+  static final String END = "<!-- figures:end -->";
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** A target from the benchmarks issue: a bound on a figure's value. */
+  record Target(String text, DoublePredicate met) {}
+
+  static final Map<String, Target> TARGETS = Map.of(
+      "call_latency", new Target("p50 ≤ 2 ms", v -> v <= 2),
+      "fanout_throughput", new Target("≥ 5,000 calls/s", v -> v >= 5_000),
+      "ratio_fanout_vs_dask", new Target("≥ 2×", v -> v >= 2),
+      "result_fanin", new Target("≥ 20,000 results/s", v -> v >= 20_000),
+      "relay_latency", new Target("p50 ≤ 100 ms", v -> v <= 100),
+      "cold_job", new Target("p50 ≤ 300 ms", v -> v <= 300),
+      "sandbox_recheck", new Target("p50 ≤ 100 ms", v -> v <= 100),
+      "panda_submit", new Target("≤ 1,000 ms", v -> v <= 1_000),
+      "client_memory", new Target("≤ 256 MB", v -> v <= 256));
+
+  private final boolean quick;
+  private final Map<String, Figure> figures = new LinkedHashMap<>();
+  private final Map<String, String> versions = new LinkedHashMap<>();
+
+  Report(boolean quick, List<Figure> measured) {
+    this.quick = quick;
+    measured.forEach(f -> figures.put(f.name(), f));
+    versions.put("taskwire", mavenVersion("org.taskwire", "taskwire-runtime"));
+    versions.put("activemq", mavenVersion("org.apache.activemq", "activemq-broker"));
+    versions.put("kryo", mavenVersion("com.esotericsoftware", "kryo"));
+    versions.put("jackson", mavenVersion("com.fasterxml.jackson.core", "jackson-databind"));
+    versions.put("spring-messaging", mavenVersion("org.springframework", "spring-messaging"));
+    versions.put("jmh", mavenVersion("org.openjdk.jmh", "jmh-core"));
+    versions.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+  }
+
+  /** Adds JMH's results as {@code jmh.<Class>.<method>[params]} figures. */
+  void addJmh(Path file) throws IOException {
+    for (JsonNode b : JSON.readTree(file.toFile())) {
+      String[] parts = b.get("benchmark").asText().split("\\.");
+      StringBuilder name = new StringBuilder("jmh." + parts[parts.length - 2] + "." + parts[parts.length - 1]);
+      JsonNode params = b.get("params");
+      if (params != null) {
+        params.fields().forEachRemaining(p -> name.append('[').append(p.getKey()).append('=')
+            .append(p.getValue().asText()).append(']'));
+      }
+      JsonNode metric = b.get("primaryMetric");
+      long n = 0;
+      for (JsonNode fork : metric.get("rawData")) {
+        n += fork.size();
+      }
+      figures.put(name.toString(), Figure.of(name.toString(), metric.get("score").asDouble(),
+          metric.get("scoreUnit").asText(), n, String.format("± %.3g (99.9%%), %s mode",
+              metric.get("scoreError").asDouble(), b.get("mode").asText())));
+    }
+  }
+
+  /** Adds the peers' figures and the Taskwire / peer ratios. */
+  void addPeers(Path file) throws IOException {
+    JsonNode root = JSON.readTree(file.toFile());
+    root.get("versions").fields().forEachRemaining(v -> versions.put(v.getKey(), v.getValue().asText()));
+    root.get("figures").fields().forEachRemaining(e -> {
+      JsonNode f = e.getValue();
+      figures.put(e.getKey(), new Figure(e.getKey(), f.get("value").asDouble(), f.get("unit").asText(),
+          f.get("n").asLong(), f.hasNonNull("p50") ? f.get("p50").asDouble() : null,
+          f.hasNonNull("p99") ? f.get("p99").asDouble() : null, f.path("note").asText(null)));
+    });
+    for (String peer : List.of("dask", "joblib")) {
+      ratio("ratio_fanout_vs_" + peer, "fanout_throughput", peer + "_fanout_throughput",
+          "Taskwire's 10k fan-out calls/s over " + peer + "'s (higher is better)");
+      ratio("ratio_call_latency_vs_" + peer, "call_latency", peer + "_call_latency",
+          "Taskwire's blocking p50 over " + peer + "'s (lower is better)");
+    }
+  }
+
+  private void ratio(String name, String ours, String theirs, String note) {
+    Figure a = figures.get(ours);
+    Figure b = figures.get(theirs);
+    if (a != null && b != null && b.value() > 0) {
+      figures.put(name, Figure.of(name, a.value() / b.value(), "×", Math.min(a.n(), b.n()), note));
+    }
+  }
+
+  void writeJson(Path file) throws IOException {
+    Map<String, Object> root = new LinkedHashMap<>();
+    for (Figure f : figures.values()) {
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("value", round(f.value()));
+      o.put("unit", f.unit());
+      o.put("n", f.n());
+      if (f.p50() != null) {
+        o.put("p50", round(f.p50()));
+        o.put("p99", round(f.p99()));
+      }
+      Target t = TARGETS.get(f.name());
+      if (t != null) {
+        o.put("target", t.text());
+        o.put("met", t.met().test(f.value()));
+      }
+      if (f.note() != null) {
+        o.put("note", f.note());
+      }
+      root.put(f.name(), o);
+    }
+    root.put("mode", quick ? "quick (figures not meaningful)" : "full");
+    root.put("generated", Instant.now().toString());
+    root.put("machine", machine());
+    root.put("versions", versions);
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    JSON.writeValue(file.toFile(), root);
+  }
+
+  /** The markdown table of every figure. */
+  String table() {
+    StringBuilder s = new StringBuilder();
+    s.append("| Figure | Value | p50 | p99 | n | Target | Met |\n");
+    s.append("|---|---:|---:|---:|---:|---|---|\n");
+    for (Figure f : figures.values()) {
+      Target t = TARGETS.get(f.name());
+      s.append("| ").append(f.name())
+          .append(" | ").append(format(f.value())).append(' ').append(f.unit())
+          .append(" | ").append(f.p50() == null ? "" : format(f.p50()))
+          .append(" | ").append(f.p99() == null ? "" : format(f.p99()))
+          .append(" | ").append(String.format("%,d", f.n()))
+          .append(" | ").append(t == null ? "" : t.text())
+          .append(" | ").append(t == null ? "" : t.met().test(f.value()) ? "yes" : "**no**")
+          .append(" |\n");
+    }
+    Map<String, Object> m = machine();
+    s.append("\n").append(quick ? "Quick run (figures not meaningful). " : "").append("Measured ")
+        .append(Instant.now().toString(), 0, 10).append(" on ").append(m.get("cpu")).append(", ")
+        .append(m.get("cores")).append(" cores, ").append(m.get("memory")).append("; ")
+        .append(versions.get("java")).append(versions.containsKey("python") ? "; Python " + versions.get("python") : "")
+        .append(".\n");
+    return s.toString();
+  }
+
+  /** Replaces the table between the markers, keeping the prose around it. */
+  void writeMarkdown(Path file) throws IOException {
+    String block = BEGIN + "\n" + table() + END;
+    String text = Files.exists(file) ? Files.readString(file) : "# Benchmarks\n\n";
+    int b = text.indexOf(BEGIN);
+    int e = text.indexOf(END);
+    if (b >= 0 && e > b) {
+      text = text.substring(0, b) + block + text.substring(e + END.length());
+    } else {
+      text = text + "\n" + block + "\n";
+    }
+    Files.writeString(file, text);
+  }
+
+  private static Map<String, Object> machine() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("cores", Runtime.getRuntime().availableProcessors());
+    m.put("cpu", firstValue(Path.of("/proc/cpuinfo"), "model name", "unknown CPU"));
+    String mem = firstValue(Path.of("/proc/meminfo"), "MemTotal", null);
+    m.put("memory", mem == null ? "unknown" : String.format("%.0f GiB",
+        Long.parseLong(mem.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0));
+    m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+    m.put("jvm_arguments", ManagementFactory.getRuntimeMXBean().getInputArguments());
+    return m;
+  }
+
+  private static String firstValue(Path file, String key, String otherwise) {
+    try {
+      for (String line : Files.readAllLines(file)) {
+        if (line.startsWith(key)) {
+          return line.substring(line.indexOf(':') + 1).strip();
+        }
+      }
+    } catch (IOException e) {
+      // not Linux
+    }
+    return otherwise;
+  }
+
+  private static String mavenVersion(String group, String artifact) {
+    try (InputStream in = Report.class.getResourceAsStream(
+        "/META-INF/maven/" + group + "/" + artifact + "/pom.properties")) {
+      if (in == null) {
+        return "unknown";
+      }
+      Properties p = new Properties();
+      p.load(in);
+      return p.getProperty("version", "unknown");
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  private static double round(double v) {
+    if (Math.abs(v) >= 100) {
+      return Math.round(v * 10) / 10.0;
+    }
+    return Math.round(v * 1000) / 1000.0;
+  }
+
+  private static String format(double v) {
+    if (Math.abs(v) >= 1000) {
+      return String.format("%,.0f", v);
+    }
+    if (Math.abs(v) >= 10) {
+      return String.format("%.1f", v);
+    }
+    return String.format("%.3g", v);
+  }
+}
