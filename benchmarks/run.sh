@@ -55,7 +55,7 @@ fi
 say "JMH micro-benchmarks"
 java -jar "$JAR" jmh "${JMH_OPTS[@]}" -rf json -rff "$SCRATCH/jmh.json" -foe true > "$SCRATCH/jmh.log" 2>&1 \
   || { tail -40 "$SCRATCH/jmh.log"; exit 1; }
-grep -E '^(Benchmark|[A-Z][A-Za-z]+Benchmark\.)' "$SCRATCH/jmh.log" >&2 || true
+sed -n '/^Benchmark  /,/^$/p' "$SCRATCH/jmh.log" >&2
 
 say "peers: Dask distributed and joblib"
 "$PY" -W ignore benchmarks/peers.py "${PEER_OPTS[@]}" --out "$SCRATCH/peers.json"

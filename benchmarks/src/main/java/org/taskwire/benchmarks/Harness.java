@@ -81,12 +81,16 @@ final class Harness implements Callable<Integer> {
     List<Figure> figures = new ArrayList<>();
     if (chosen.contains("latency")) {
       figures.addAll(LocalScenarios.latencyAndFanout(plan, log));
+      for (int batch : List.of(1, 8)) {
+        figures.add(LocalScenarios.fanoutWithBatch(plan, batch, log));
+      }
     }
     if (chosen.contains("memory")) {
       figures.add(LocalScenarios.clientMemory(plan, log));
     }
     if (chosen.contains("fanin")) {
-      figures.add(TransportScenarios.resultFanIn(plan, 4, log));
+      figures.add(TransportScenarios.resultFanIn(plan, 4, 32, "result_fanin", log));
+      figures.add(TransportScenarios.resultFanIn(plan, 4, 1, "result_fanin_unbatched", log));
     }
     if (chosen.contains("relay")) {
       figures.add(TransportScenarios.relayLatency(plan, log));

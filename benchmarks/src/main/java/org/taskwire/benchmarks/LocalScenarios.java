@@ -40,17 +40,31 @@ final class LocalScenarios {
         nanos[i] = System.nanoTime() - t0;
         check(r == i + 1, "inc(" + i + ") returned " + r);
       }
-      figures.add(Figure.latencyMs("call_latency", nanos, "blocking round trip of inc(x), 2 local worker JVMs"));
+      figures.add(Figure.latencyMs("call_latency", nanos, "blocking round trip of inc(x), 2 local worker JVMs, embedded broker"));
 
       for (int calls : List.of(plan.smallFanout(), plan.largeFanout())) {
         log.say("fanout_throughput: %,d calls", calls);
         double seconds = fanout(calls, 1_000_000);
         String name = calls == plan.smallFanout() ? "fanout_throughput" : "fanout_throughput_" + label(calls);
         figures.add(Figure.of(name, calls / seconds, "calls/s", calls,
-            String.format("one incMap of %,d calls in %.2f s, 2 local worker JVMs", calls, seconds)));
+            String.format("one incMap of %,d calls in %.2f s, 2 local worker JVMs, default batching", calls, seconds)));
       }
     }
     return figures;
+  }
+
+  /**
+   * fanout_throughput_batch&lt;n&gt;: the 10k fan-out again with at most {@code batch} calls per worker
+   * message (1: one call, one result message and one receipt wait at a time).
+   */
+  static Figure fanoutWithBatch(Plan plan, int batch, Harness.Log log) {
+    try (WorkflowRun run = localRun(2).set("taskwire.local.batch", Integer.toString(batch)).start()) {
+      fanout(plan.warmupCalls(), 0);
+      log.say("fanout_throughput with taskwire.local.batch=%d: %,d calls", batch, plan.smallFanout());
+      double seconds = fanout(plan.smallFanout(), 1_000_000);
+      return Figure.of("fanout_throughput_batch" + batch, plan.smallFanout() / seconds, "calls/s", plan.smallFanout(),
+          String.format("the 10k fan-out with taskwire.local.batch=%d, in %.2f s", batch, seconds));
+    }
   }
 
   /** Runs one fan-out of {@code calls} distinct calls; returns its wall time in seconds. */

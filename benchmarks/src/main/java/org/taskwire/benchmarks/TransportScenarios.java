@@ -43,10 +43,11 @@ final class TransportScenarios {
 
   /**
    * result_fanin: publishers (one STOMP connection each, as each worker has) send signed 4 KB
-   * results as fast as their receipts allow; the figure is what the one collector accepted per
-   * second, from the first send to the last acceptance.
+   * results, {@code batch} at a time with their receipts awaited together, as fast as the
+   * receipts allow; the figure is what the one collector accepted per second, from the first send
+   * to the last acceptance.
    */
-  static Figure resultFanIn(Plan plan, int publishers, Harness.Log log) throws Exception {
+  static Figure resultFanIn(Plan plan, int publishers, int batch, String name, Harness.Log log) throws Exception {
     String runId = UUID.randomUUID().toString();
     try (EmbeddedBroker broker = EmbeddedBroker.start(MAX_BYTES + 65536)) {
       BrokerSettings brokers = new BrokerSettings(List.of(broker.address()), null, null, BrokerSettings.DEFAULT_DESTINATION);
@@ -66,18 +67,19 @@ final class TransportScenarios {
           senders.add(new ResultSender(settings, TIMEOUT));
         }
         try {
-          publish(senders, runId, 0, warmup);
+          publish(senders, runId, 0, warmup, batch);
           LocalScenarios.check(warm.await(60, TimeUnit.SECONDS), "warm-up results did not all arrive");
-          log.say("result_fanin: %,d results of 4 KB from %d publishers", plan.fanInResults(), publishers);
+          log.say("%s: %,d results of 4 KB from %d publishers, %d per receipt wait", name, plan.fanInResults(),
+              publishers, batch);
           long t0 = System.nanoTime();
-          publish(senders, runId, warmup, plan.fanInResults());
+          publish(senders, runId, warmup, plan.fanInResults(), batch);
           LocalScenarios.check(all.await(300, TimeUnit.SECONDS), "only " + (seen.size() - warmup) + " of "
               + plan.fanInResults() + " results arrived");
           double seconds = (System.nanoTime() - t0) / 1e9;
           LocalScenarios.check(receiver.rejected() == 0, receiver.rejected() + " messages were rejected");
-          return Figure.of("result_fanin", plan.fanInResults() / seconds, "results/s", plan.fanInResults(),
-              String.format("4 KB signed results, %d publishers each waiting for its receipt, one collector checking "
-                  + "signatures; %.2f s", publishers, seconds));
+          return Figure.of(name, plan.fanInResults() / seconds, "results/s", plan.fanInResults(),
+              String.format("4 KB signed results, %d publishers sending %d per receipt wait, one collector checking "
+                  + "signatures; %.2f s", publishers, batch, seconds));
         } finally {
           senders.forEach(ResultSender::close);
         }
@@ -86,24 +88,29 @@ final class TransportScenarios {
   }
 
   /** Sends {@code count} results from ids {@code first} on, split over the senders' threads. */
-  private static void publish(List<ResultSender> senders, String runId, long first, int count) throws Exception {
+  private static void publish(List<ResultSender> senders, String runId, long first, int count, int batch)
+      throws Exception {
     List<Thread> threads = new ArrayList<>();
     AtomicLong next = new AtomicLong(first);
     long end = first + count;
     AtomicLong failed = new AtomicLong();
     for (ResultSender sender : senders) {
       Thread t = new Thread(() -> {
-        Random random = new Random();
         byte[] output = new byte[4096];
+        new Random(senders.indexOf(sender)).nextBytes(output);
+        List<ResultSender.Outgoing> outgoing = new ArrayList<>(batch);
         long id;
         while ((id = next.getAndIncrement()) < end) {
-          random.nextBytes(output);
           long now = System.currentTimeMillis();
-          ResultEnvelope result = new ResultEnvelope(runId, id + 1, 1, output, null, now, now);
-          if (sender.send(result, WORK_ID, "kryo") != Delivery.STOMP) {
-            failed.incrementAndGet();
+          byte[] distinct = output.clone();
+          java.nio.ByteBuffer.wrap(distinct).putLong(id);
+          outgoing.add(new ResultSender.Outgoing(new ResultEnvelope(runId, id + 1, 1, distinct, null, now, now),
+              WORK_ID, "kryo"));
+          if (outgoing.size() == batch) {
+            send(sender, outgoing, failed);
           }
         }
+        send(sender, outgoing, failed);
       });
       t.start();
       threads.add(t);
@@ -112,6 +119,13 @@ final class TransportScenarios {
       t.join();
     }
     LocalScenarios.check(failed.get() == 0, failed.get() + " results were not taken by the broker");
+  }
+
+  private static void send(ResultSender sender, List<ResultSender.Outgoing> outgoing, AtomicLong failed) {
+    if (!outgoing.isEmpty()) {
+      sender.sendAll(outgoing).stream().filter(d -> d != Delivery.STOMP).forEach(d -> failed.incrementAndGet());
+      outgoing.clear();
+    }
   }
 
   /**

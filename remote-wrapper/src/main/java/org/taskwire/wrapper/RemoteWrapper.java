@@ -13,6 +13,8 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.taskwire.FailureKind;
 import org.taskwire.call.CallEnvelope;
@@ -67,6 +69,10 @@ import picocli.CommandLine.Option;
     })
 public final class RemoteWrapper implements Callable<Integer> {
   private static final java.time.Duration RECEIPT_TIMEOUT = java.time.Duration.ofSeconds(10);
+  /** Results of calls quicker than this may wait for the next call's, to share a receipt. */
+  private static final long HOLD_BELOW_NANOS = 5_000_000;
+  private static final int MAX_HELD = 64;
+  private static final long MAX_HELD_BYTES = 8 << 20;
 
   @Option(names = "--classpath", paramLabel = "PATH",
       description = "Jars and class directories holding the work classes, separated by '${sys:path.separator}'.")
@@ -211,12 +217,15 @@ public final class RemoteWrapper implements Callable<Integer> {
       System.err.println("taskwire-wrapper: cannot reach the caller: " + e.getMessage());
       return WrapperExit.DELIVERY_FAILED.code();
     }
+    List<CallEnvelope> heldCalls = new ArrayList<>();
+    List<ResultEnvelope> held = new ArrayList<>();
+    long heldBytes = 0;
     while (true) {
       CallEnvelope call;
       try {
         WireFormat.Frame frame = WireFormat.read(calls);
         if (frame == null) {
-          return WrapperExit.OK.code();
+          return deliver(heldCalls, held, frames, sender) ? WrapperExit.OK.code() : WrapperExit.DELIVERY_FAILED.code();
         }
         if (frame.tag() != WireFormat.CALL) {
           throw new IOException("expected a call frame, got tag '" + (char) frame.tag() + "'");
@@ -226,12 +235,68 @@ public final class RemoteWrapper implements Callable<Integer> {
         System.err.println("taskwire-wrapper: unreadable call: " + e.getMessage());
         return WrapperExit.BAD_PAYLOAD.code();
       }
+      if (!held.isEmpty()) {
+        try {
+          WireFormat.write(frames, WireFormat.STARTED, new WireFormat.Started(call.callId(), call.attempt()));
+        } catch (IOException e) {
+          System.err.println("taskwire-wrapper: cannot reach the caller: " + e.getMessage());
+          return WrapperExit.DELIVERY_FAILED.code();
+        }
+      }
+      long t0 = System.nanoTime();
       ResultEnvelope result = executor.execute(call);
+      long took = System.nanoTime() - t0;
       report(result);
+      heldCalls.add(call);
+      held.add(result);
+      heldBytes += result.output() == null ? 0 : result.output().length;
+      // While quick calls keep arriving, hold their results and send them together: one broker
+      // round trip for the lot instead of one each. A slow call's result never waits.
+      boolean hold = took < HOLD_BELOW_NANOS && held.size() < MAX_HELD && heldBytes < MAX_HELD_BYTES
+          && waiting(calls);
+      if (!hold && !deliver(heldCalls, held, frames, sender)) {
+        return WrapperExit.DELIVERY_FAILED.code();
+      }
+      if (!hold) {
+        heldCalls.clear();
+        held.clear();
+        heldBytes = 0;
+      }
+    }
+  }
+
+  /** Whether another call is already in the pipe. */
+  private static boolean waiting(DataInputStream calls) {
+    try {
+      return calls.available() > 0;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Sends results (over STOMP or the relay, else on the pipe) and tells the caller how each went. */
+  private static boolean deliver(List<CallEnvelope> calls, List<ResultEnvelope> results, DataOutputStream frames,
+      ResultSender sender) {
+    if (results.isEmpty()) {
+      return true;
+    }
+    List<Delivery> deliveries;
+    if (sender == null) {
+      deliveries = java.util.Collections.nCopies(results.size(), Delivery.NONE);
+    } else {
+      List<ResultSender.Outgoing> outgoing = new ArrayList<>(results.size());
+      for (int i = 0; i < results.size(); i++) {
+        outgoing.add(new ResultSender.Outgoing(results.get(i), calls.get(i).workId(), calls.get(i).codec()));
+      }
+      deliveries = sender.sendAll(outgoing);
+    }
+    for (int i = 0; i < results.size(); i++) {
+      CallEnvelope call = calls.get(i);
+      ResultEnvelope result = results.get(i);
       try {
-        Delivery delivery = sender == null ? Delivery.NONE : sender.send(result, call.workId(), call.codec());
-        if (delivery != Delivery.NONE) {
-          WireFormat.write(frames, WireFormat.DONE, new WireFormat.Done(call.callId(), call.attempt(), delivery, result));
+        if (deliveries.get(i) != Delivery.NONE) {
+          WireFormat.write(frames, WireFormat.DONE,
+              new WireFormat.Done(call.callId(), call.attempt(), deliveries.get(i), result));
         } else {
           if (sender != null) {
             System.err.println("taskwire-wrapper: no broker or relay took the result of call " + call.callId()
@@ -241,9 +306,10 @@ public final class RemoteWrapper implements Callable<Integer> {
         }
       } catch (IOException e) {
         System.err.println("taskwire-wrapper: cannot deliver the result of call " + call.callId() + ": " + e.getMessage());
-        return WrapperExit.DELIVERY_FAILED.code();
+        return false;
       }
     }
+    return true;
   }
 
   private int runOne(CallExecutor executor, ResultSender sender) {

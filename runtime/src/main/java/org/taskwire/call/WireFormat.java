@@ -22,6 +22,12 @@ public final class WireFormat {
   /** Tag of a {@link Done} frame: a result went out through a broker or the relay, not the pipe. */
   public static final byte DONE = 'D';
 
+  /**
+   * Tag of a {@link Started} frame: a serving worker holding results of earlier calls (to send
+   * them together) is starting the next call, so that if it dies the caller knows which call did it.
+   */
+  public static final byte STARTED = 'S';
+
   /** Frames larger than this are refused rather than allocated. */
   public static final int MAX_FRAME = 256 * 1024 * 1024;
 
@@ -37,6 +43,9 @@ public final class WireFormat {
    */
   public record Done(long callId, int attempt, org.taskwire.transport.Delivery delivery, ResultEnvelope record) {}
 
+  /** Which call a serving worker starts while it holds earlier results. */
+  public record Started(long callId, int attempt) {}
+
   /** A frame as read: its tag and JSON body. */
   public record Frame(byte tag, byte[] body) {}
 
@@ -48,6 +57,22 @@ public final class WireFormat {
       out.writeByte(tag);
       out.writeInt(body.length);
       out.write(body);
+      out.flush();
+    }
+  }
+
+  /** Writes several frames with one flush, so a pipe carries them in as few writes as it can. */
+  public static void writeAll(DataOutputStream out, byte tag, java.util.List<?> envelopes) throws IOException {
+    java.util.List<byte[]> bodies = new java.util.ArrayList<>(envelopes.size());
+    for (Object envelope : envelopes) {
+      bodies.add(MAPPER.writeValueAsBytes(envelope));
+    }
+    synchronized (out) {
+      for (byte[] body : bodies) {
+        out.writeByte(tag);
+        out.writeInt(body.length);
+        out.write(body);
+      }
       out.flush();
     }
   }

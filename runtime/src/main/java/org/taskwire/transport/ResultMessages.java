@@ -12,6 +12,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.taskwire.FailureKind;
 import org.taskwire.call.RemoteError;
@@ -34,6 +35,14 @@ public final class ResultMessages {
 
   private static final ObjectMapper MAPPER = JsonMapper.builder().build();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  /** Looking a digest up costs more than using it; digest() resets it for the next use. */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  });
 
   private ResultMessages() {}
 
@@ -108,14 +117,75 @@ public final class ResultMessages {
    */
   public static ResultEnvelope decode(byte[] body, Route expected, String runId, SigningKey key)
       throws RejectedMessageException {
+    List<JsonNode> results = parse(body);
+    if (results.size() != 1 || body.length == 0 || body[0] == '[') {
+      throw new RejectedMessageException("a batch of " + results.size() + " results where one was expected");
+    }
+    return decode(results.get(0), expected, runId, key);
+  }
+
+  /**
+   * Combines signed result messages of one route into one message whose body is the JSON array
+   * of their bodies: one broker message, one receipt, and each result still checked on its own.
+   * Single results keep iDDS's format; batches are Taskwire's own.
+   */
+  public static ResultMessage batch(List<ResultMessage> messages) {
+    if (messages.size() == 1) {
+      return messages.get(0);
+    }
+    int size = 1 + messages.size();
+    for (ResultMessage m : messages) {
+      size += m.body().length;
+    }
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(size);
+    out.write('[');
+    for (int i = 0; i < messages.size(); i++) {
+      if (i > 0) {
+        out.write(',');
+      }
+      out.writeBytes(messages.get(i).body());
+    }
+    out.write(']');
+    Map<String, String> headers = new LinkedHashMap<>(messages.get(0).headers());
+    headers.put("batch", Integer.toString(messages.size()));
+    return new ResultMessage(headers, out.toByteArray());
+  }
+
+  /**
+   * Splits a message body into its results: one for a single result, several for a batch.
+   *
+   * @throws RejectedMessageException if the body is not JSON, or neither an object nor an array of them
+   */
+  public static List<JsonNode> parse(byte[] body) throws RejectedMessageException {
     JsonNode root;
     try {
       root = MAPPER.readTree(body);
     } catch (IOException e) {
       throw new RejectedMessageException("malformed JSON: " + firstLine(e.getMessage()), e);
     }
+    if (root != null && root.isObject()) {
+      return List.of(root);
+    }
+    if (root != null && root.isArray() && !root.isEmpty()) {
+      List<JsonNode> results = new java.util.ArrayList<>(root.size());
+      root.forEach(results::add);
+      if (results.stream().allMatch(JsonNode::isObject)) {
+        return results;
+      }
+    }
+    throw new RejectedMessageException("the body is not a JSON object or an array of them");
+  }
+
+  /**
+   * Checks one result of a parsed body.
+   *
+   * @throws RejectedMessageException if it is malformed, names another route or run, or its
+   *     signature does not verify
+   */
+  public static ResultEnvelope decode(JsonNode root, Route expected, String runId, SigningKey key)
+      throws RejectedMessageException {
     if (root == null || !root.isObject()) {
-      throw new RejectedMessageException("the body is not a JSON object");
+      throw new RejectedMessageException("a result is not a JSON object");
     }
     String internalId = root.path("internal_id").asText(null);
     if (!expected.internalId().equals(internalId)) {
@@ -203,11 +273,7 @@ public final class ResultMessages {
   }
 
   private static String sha256(byte[] data) {
-    try {
-      return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(data));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Base64.getEncoder().encodeToString(SHA256.get().digest(data));
   }
 
   private static JsonNode parse(byte[] bytes, String what) {

@@ -1,7 +1,9 @@
 package org.taskwire.transport;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -76,18 +78,28 @@ public final class ResultReceiver implements AutoCloseable {
       reject("a message of " + body.length + " bytes, above the limit of " + settings.maxBytes());
       return;
     }
-    ResultEnvelope result;
+    List<JsonNode> results;
     try {
-      result = ResultMessages.decode(body, settings.route(), runId, settings.key());
+      results = ResultMessages.parse(body);
     } catch (RejectedMessageException e) {
       reject(e.getMessage());
       return;
     }
-    accepted.incrementAndGet();
-    try {
-      sink.accept(result);
-    } catch (RuntimeException e) {
-      LOG.error("the result of call {} could not be handled", result.callId(), e);
+    // Each result of a batch stands alone: a bad one is dropped, the others are taken.
+    for (JsonNode node : results) {
+      ResultEnvelope result;
+      try {
+        result = ResultMessages.decode(node, settings.route(), runId, settings.key());
+      } catch (RejectedMessageException e) {
+        reject(e.getMessage());
+        continue;
+      }
+      accepted.incrementAndGet();
+      try {
+        sink.accept(result);
+      } catch (RuntimeException e) {
+        LOG.error("the result of call {} could not be handled", result.callId(), e);
+      }
     }
   }
 

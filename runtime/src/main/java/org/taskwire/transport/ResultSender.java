@@ -2,6 +2,8 @@ package org.taskwire.transport;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.taskwire.FailureKind;
@@ -18,6 +20,9 @@ import org.taskwire.transport.stomp.StompResultPublisher;
 public final class ResultSender implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ResultSender.class);
 
+  /** The most results in one message. */
+  public static final int MAX_BATCH = 64;
+
   private final TransportSettings settings;
   private final StompResultPublisher stomp;
   private final RelayClient relay;
@@ -30,25 +35,79 @@ public final class ResultSender implements AutoCloseable {
 
   /** Sends a result; says which channel took it. */
   public Delivery send(ResultEnvelope result, String workId, String codec) {
-    ResultMessages.Context context = new ResultMessages.Context(settings.route(), workId, codec);
+    return sendAll(List.of(new Outgoing(result, workId, codec))).get(0);
+  }
+
+  /** A result to send, with the work and codec its message names. */
+  public record Outgoing(ResultEnvelope result, String workId, String codec) {}
+
+  /**
+   * Sends several results in as few messages as the size limit allows (batches of up to
+   * {@value #MAX_BATCH}, each result signed on its own), with the broker receipts of all of them
+   * awaited together; a batch no broker confirms goes to the relay.
+   *
+   * @return for each result, the channel that took it, or {@link Delivery#NONE}
+   */
+  public List<Delivery> sendAll(List<Outgoing> results) {
+    List<List<Integer>> members = new ArrayList<>();
+    List<List<ResultMessage>> parts = new ArrayList<>();
+    List<ResultMessage> batches = new ArrayList<>();
+    List<ResultMessage> current = new ArrayList<>();
+    List<Integer> currentMembers = new ArrayList<>();
+    long currentBytes = 2;
+    for (int i = 0; i < results.size(); i++) {
+      ResultMessage m = message(results.get(i));
+      if (!current.isEmpty() && (current.size() == MAX_BATCH || currentBytes + m.body().length + 1 > settings.maxBytes())) {
+        batches.add(ResultMessages.batch(current));
+        parts.add(current);
+        members.add(currentMembers);
+        current = new ArrayList<>();
+        currentMembers = new ArrayList<>();
+        currentBytes = 2;
+      }
+      current.add(m);
+      currentMembers.add(i);
+      currentBytes += m.body().length + 1;
+    }
+    if (!current.isEmpty()) {
+      batches.add(ResultMessages.batch(current));
+      parts.add(current);
+      members.add(currentMembers);
+    }
+    boolean[] confirmed = stomp != null ? stomp.publishAll(batches) : new boolean[batches.size()];
+    Delivery[] deliveries = new Delivery[results.size()];
+    for (int b = 0; b < batches.size(); b++) {
+      Delivery d = confirmed[b] ? Delivery.STOMP : toRelay(parts.get(b));
+      for (int i : members.get(b)) {
+        deliveries[i] = d;
+      }
+    }
+    return List.of(deliveries);
+  }
+
+  private ResultMessage message(Outgoing o) {
+    ResultEnvelope result = o.result();
+    ResultMessages.Context context = new ResultMessages.Context(settings.route(), o.workId(), o.codec());
     ResultMessage message = ResultMessages.encode(result, context, settings.key());
     if (message.body().length > settings.maxBytes()) {
       RemoteError tooLarge = RemoteError.of(FailureKind.RESULT_TOO_LARGE, String.format(
           "the result of %s is %.1f MB, above taskwire.result.max-bytes (%.1f MB): return a smaller value (write "
               + "large outputs to files or storage and return their location), or raise the limit",
-          workId, message.body().length / 1e6, settings.maxBytes() / 1e6));
+          o.workId(), message.body().length / 1e6, settings.maxBytes() / 1e6));
       message = ResultMessages.encode(new ResultEnvelope(result.runId(), result.callId(), result.attempt(), null,
           tooLarge, result.startedAt(), result.finishedAt()), context, settings.key());
     }
-    if (stomp != null && stomp.publish(message)) {
-      return Delivery.STOMP;
-    }
+    return message;
+  }
+
+  /** The relay's iDDS envelope is a list: a batch goes as one request of one item per result. */
+  private Delivery toRelay(List<ResultMessage> messages) {
     if (relay != null) {
       try {
-        relay.publish(settings.route(), message);
+        relay.publishAll(settings.route(), messages);
         return Delivery.RELAY;
       } catch (IOException e) {
-        LOG.warn("the relay did not take the result of call {}: {}", result.callId(), e.getMessage());
+        LOG.warn("the relay did not take {} result(s): {}", messages.size(), e.getMessage());
       }
     }
     return Delivery.NONE;

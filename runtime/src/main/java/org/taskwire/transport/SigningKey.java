@@ -16,6 +16,7 @@ public final class SigningKey {
   public static final String ENVIRONMENT = "TASKWIRE_SIGNING_KEY";
 
   private final byte[] key;
+  private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
 
   private SigningKey(byte[] key) {
     if (key.length < 16) {
@@ -39,19 +40,24 @@ public final class SigningKey {
     }
   }
 
+  private Mac newMac() {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      return mac;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
+    }
+  }
+
   public String toBase64() {
     return Base64.getEncoder().encodeToString(key);
   }
 
   /** HMAC-SHA256 of the data. */
   public byte[] sign(byte[] data) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return mac.doFinal(data);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
-    }
+    // A Mac is not thread-safe and costs far more to look up and key than to use: one per thread.
+    return macs.get().doFinal(data);
   }
 
   /** Whether the signature is this key's signature of the data; constant time. */

@@ -94,7 +94,7 @@ class ResultMessagesTest {
     assertThatThrownBy(() -> ResultMessages.decode("{not json".getBytes(StandardCharsets.UTF_8), route, "run-1", key))
         .hasMessageStartingWith("malformed JSON");
     assertThatThrownBy(() -> ResultMessages.decode("[1]".getBytes(StandardCharsets.UTF_8), route, "run-1", key))
-        .hasMessage("the body is not a JSON object");
+        .hasMessage("the body is not a JSON object or an array of them");
     String noTaskwire = "{\"internal_id\":\"" + route.internalId() + "\",\"ret\":[true,1,null,null]}";
     assertThatThrownBy(() -> ResultMessages.decode(noTaskwire.getBytes(StandardCharsets.UTF_8), route, "run-1", key))
         .hasMessageStartingWith("not a Taskwire result");

@@ -1,6 +1,7 @@
 package org.taskwire.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -95,6 +96,50 @@ class ResultReceiverTest {
       Thread.sleep(300);
       assertThat(received).extracting(ResultEnvelope::callId).containsExactlyInAnyOrder(1L, 2L, 2L, 7L);
       assertThat(receiver.rejected()).isEqualTo(4);
+    }
+  }
+
+  @Test
+  void sendAllBatchesResultsWithinTheSizeLimitAndEachIsCheckedOnItsOwn() throws Exception {
+    try (ResultSender sender = new ResultSender(settings, Duration.ofSeconds(5));
+        StompResultPublisher raw = new StompResultPublisher(settings.brokers(), Duration.ofSeconds(5))) {
+      // 100 small results and 3 of 30 KB: more than one batch by count and by size (64 KB limit)
+      List<ResultSender.Outgoing> outgoing = new java.util.ArrayList<>();
+      for (int i = 1; i <= 103; i++) {
+        outgoing.add(new ResultSender.Outgoing(result(i, 1, i <= 100 ? 10 : 30_000), "demo.F#f", "kryo"));
+      }
+      assertThat(sender.sendAll(outgoing)).hasSize(103).containsOnly(Delivery.STOMP);
+      await(() -> received.size() == 103);
+      assertThat(received).extracting(ResultEnvelope::callId).doesNotHaveDuplicates();
+      assertThat(receiver.rejected()).isZero();
+
+      // a batch holding one forged result: the forged one is dropped, its neighbours are taken
+      ResultMessage batch = ResultMessages.batch(List.of(
+          signed(result(201, 1, 10), settings.key(), settings.route()),
+          signed(result(202, 1, 10), SigningKey.generate(), settings.route()),
+          signed(result(203, 1, 10), settings.key(), settings.route())));
+      assertThat(batch.headers()).containsEntry("batch", "3");
+      assertThat(raw.publish(batch)).isTrue();
+      await(() -> received.size() == 105 && receiver.rejected() == 1);
+      assertThat(received).extracting(ResultEnvelope::callId).contains(201L, 203L).doesNotContain(202L);
+
+      // a batch is not a single result
+      assertThatThrownBy(() -> ResultMessages.decode(batch.body(), settings.route(), "run-1", settings.key()))
+          .isInstanceOf(RejectedMessageException.class).hasMessageContaining("batch of 3");
+    }
+  }
+
+  @Test
+  void aBatchThatNoBrokerConfirmsGoesToTheRelayWhole() throws Exception {
+    broker.stop();
+    try (ResultSender sender = new ResultSender(settings, Duration.ofSeconds(2))) {
+      List<ResultSender.Outgoing> outgoing = new java.util.ArrayList<>();
+      for (int i = 1; i <= 10; i++) {
+        outgoing.add(new ResultSender.Outgoing(result(300 + i, 1, 10), "demo.F#f", "kryo"));
+      }
+      assertThat(sender.sendAll(outgoing)).containsOnly(Delivery.RELAY);
+      await(() -> received.size() == 10);
+      assertThat(received).extracting(ResultEnvelope::callId).doesNotHaveDuplicates();
     }
   }
 

@@ -55,6 +55,8 @@ public final class LocalBackend implements Backend {
   private static final Logger LOG = LoggerFactory.getLogger(LocalBackend.class);
   private static final int MAX_FAILED_STARTS = 3;
   private static final java.time.Duration ARRIVAL_GRACE = java.time.Duration.ofSeconds(3);
+  /** Calls faster than this are sent to workers in batches. */
+  private static final long SHORT_CALL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
   private final BackendContext context;
   private final List<String> command;
@@ -65,6 +67,7 @@ public final class LocalBackend implements Backend {
   private final List<Slot> slots = new ArrayList<>();
   private final AtomicInteger failedStarts = new AtomicInteger();
   private final AtomicInteger workerCount = new AtomicInteger();
+  private final int batch;
   private volatile String brokenBecause;
   private volatile boolean closed;
 
@@ -82,6 +85,7 @@ public final class LocalBackend implements Backend {
     } catch (IOException e) {
       throw new ConfigurationException("cannot create the local workers' log directory: " + e.getMessage(), e);
     }
+    this.batch = context.config().positiveInt(ConfigKey.LOCAL_BATCH, Integer.parseInt(ConfigKey.LOCAL_BATCH.defaultValue()));
     int workers = context.config().positiveInt(ConfigKey.LOCAL_WORKERS, Runtime.getRuntime().availableProcessors());
     for (int i = 1; i <= workers; i++) {
       Slot slot = new Slot(i);
@@ -92,7 +96,12 @@ public final class LocalBackend implements Backend {
   }
 
   private static List<String> workerCommand(BackendContext context) {
-    String classpath = context.config().string(ConfigKey.LOCAL_CLASSPATH, System.getProperty("java.class.path"));
+    // Workers run in their own directories, so relative entries (java -cp target/app.jar) must be made absolute.
+    String classpath = Arrays.stream(context.config().string(ConfigKey.LOCAL_CLASSPATH,
+            System.getProperty("java.class.path")).split(File.pathSeparator))
+        .filter(e -> !e.isEmpty())
+        .map(e -> Path.of(e).toAbsolutePath().toString())
+        .collect(java.util.stream.Collectors.joining(File.pathSeparator));
     if (context.config().value(ConfigKey.LOCAL_CLASSPATH.name()).isEmpty()
         && LocalBackend.class.getClassLoader().getResource(WRAPPER_MAIN.replace('.', '/') + ".class") == null) {
       throw new ConfigurationException("the local backend runs workers with " + WRAPPER_MAIN + ", which is not on "
@@ -198,6 +207,8 @@ public final class LocalBackend implements Backend {
     final int index;
     final Thread thread;
     volatile WorkerProcess worker;
+    /** Recent time per call in nanoseconds, -1 until the worker has answered once. */
+    private long callNanos = -1;
 
     Slot(int index) {
       this.index = index;
@@ -219,7 +230,31 @@ public final class LocalBackend implements Backend {
         if (worker == null && !startWorker(next)) {
           continue;
         }
-        run(next);
+        List<Queued> window = new ArrayList<>();
+        window.add(next);
+        fillWindow(window);
+        run(window);
+      }
+    }
+
+    /**
+     * Short calls go to the worker several at a time, so that their results share one broker
+     * round trip; long or not yet timed calls go one by one, and no worker takes more than its
+     * share of the queue, so the others are not left idle.
+     */
+    private void fillWindow(List<Queued> window) {
+      if (batch <= 1 || callNanos < 0 || callNanos > SHORT_CALL_NANOS) {
+        return;
+      }
+      int limit = Math.min(batch, 1 + queue.size() / slots.size());
+      while (window.size() < limit) {
+        Queued q = queue.poll();
+        if (q == null) {
+          return;
+        }
+        if (!cancelled.remove(q.call.callId())) {
+          window.add(q);
+        }
       }
     }
 
@@ -255,33 +290,63 @@ public final class LocalBackend implements Backend {
       }
     }
 
-    private void run(Queued q) {
+    /** Sends the window's calls and reads their answers, which come in the same order. */
+    private void run(List<Queued> window) {
       WorkerProcess current = worker;
-      long deadline = System.nanoTime() + q.task.options().walltime().toNanos();
-      Watchdog watchdog = new Watchdog(current, deadline);
+      int answered = 0;
+      Watchdog watchdog = null;
       try {
-        current.send(q.call);
-        context.sink().started(q.call.callId(), q.call.attempt());
-        watchdog.arm();
-        WorkerProcess.Answer answer = current.receive();
-        watchdog.disarm();
-        if (answer.result() != null) {
-          context.sink().completed(answer.result());
-        } else {
-          verifyArrival(q, answer.done());
+        current.send(window.stream().map(Queued::call).toList());
+        for (Queued q : window) {
+          context.sink().started(q.call.callId(), q.call.attempt());
+        }
+        long last = System.nanoTime();
+        for (Queued q : window) {
+          watchdog = new Watchdog(current, System.nanoTime() + q.task.options().walltime().toNanos());
+          watchdog.arm();
+          WorkerProcess.Answer answer = current.receive();
+          watchdog.disarm();
+          long now = System.nanoTime();
+          // A moving average of the time per call, which decides whether calls are sent in batches.
+          callNanos = callNanos < 0 ? now - last : (callNanos * 7 + (now - last)) / 8;
+          last = now;
+          answered++;
+          if (answer.result() != null) {
+            context.sink().completed(answer.result());
+          } else {
+            verifyArrival(q, answer.done());
+          }
         }
       } catch (IOException e) {
-        watchdog.disarm();
+        if (watchdog != null) {
+          watchdog.disarm();
+        }
         worker = null;
+        callNanos = -1;
         if (closed) {
           return;
         }
-        String how = watchdog.fired
+        // The worker runs its calls in order; while it holds results it says which call it starts.
+        int lost = answered;
+        for (int i = answered; i < window.size(); i++) {
+          if (window.get(i).call.callId() == current.lastStarted()) {
+            lost = i;
+          }
+        }
+        Queued q = window.get(lost);
+        String how = watchdog != null && watchdog.fired
             ? "was killed after the call exceeded its walltime of " + q.task.options().walltime()
             : current.exitDescription();
         String message = "worker " + index + " (pid " + current.pid() + ") " + how + " while running call "
             + q.call.callId() + " of " + q.task.work().name() + tail(current);
         LOG.warn("{}", message);
+        // The others either never started or ran but had their results die with the worker, held
+        // to be sent together: back to the front of the queue, in order, without using an attempt.
+        for (int i = window.size() - 1; i >= answered; i--) {
+          if (i != lost) {
+            queue.addFirst(window.get(i));
+          }
+        }
         fail(q.call, RemoteError.of(FailureKind.WORKER_LOST, message).withLog(current.log().toString()));
       }
     }

@@ -24,6 +24,7 @@ final class WorkerProcess {
   private final Path log;
   private final DataOutputStream toWorker;
   private final DataInputStream fromWorker;
+  private volatile long lastStarted = -1;
 
   private WorkerProcess(Process process, Path log) {
     this.process = process;
@@ -65,8 +66,9 @@ final class WorkerProcess {
     return WireFormat.decode(frame, WireFormat.Ready.class);
   }
 
-  void send(CallEnvelope call) throws IOException {
-    WireFormat.write(toWorker, WireFormat.CALL, call);
+  /** Sends calls; the worker answers them one by one, in this order. */
+  void send(List<CallEnvelope> calls) throws IOException {
+    WireFormat.writeAll(toWorker, WireFormat.CALL, calls);
   }
 
   /** What the worker said about a call: its result, or that the result went out on another channel. */
@@ -79,6 +81,10 @@ final class WorkerProcess {
    */
   Answer receive() throws IOException {
     WireFormat.Frame frame = WireFormat.read(fromWorker);
+    while (frame != null && frame.tag() == WireFormat.STARTED) {
+      lastStarted = WireFormat.decode(frame, WireFormat.Started.class).callId();
+      frame = WireFormat.read(fromWorker);
+    }
     if (frame == null) {
       throw new IOException("the worker closed its output");
     }
@@ -89,6 +95,11 @@ final class WorkerProcess {
       return new Answer(null, WireFormat.decode(frame, WireFormat.Done.class));
     }
     throw new IOException("the worker sent frame '" + (char) frame.tag() + "' instead of a result");
+  }
+
+  /** The call the worker last said it was starting while holding results, or -1. */
+  long lastStarted() {
+    return lastStarted;
   }
 
   /** Waits briefly for the process to end, killing it if needed, and explains its exit. */

@@ -57,12 +57,23 @@ public final class RelayClient {
    * @throws IOException if the relay cannot be reached or refuses the message
    */
   public void publish(Route route, ResultMessage message) throws IOException {
-    ObjectNode item = MAPPER.createObjectNode();
-    ObjectNode headers = item.putObject("headers");
-    message.headers().forEach(headers::put);
-    item.set("body", MAPPER.readTree(message.body()));
-    item.put("msg_type", "async_result");
-    ArrayNode envelope = MAPPER.createArrayNode().add(item);
+    publishAll(route, java.util.List.of(message));
+  }
+
+  /**
+   * Posts several messages in one iDDS list envelope, one item each.
+   *
+   * @throws IOException if the relay cannot be reached or refuses them
+   */
+  public void publishAll(Route route, java.util.List<ResultMessage> messages) throws IOException {
+    ArrayNode envelope = MAPPER.createArrayNode();
+    for (ResultMessage message : messages) {
+      ObjectNode item = envelope.addObject();
+      ObjectNode headers = item.putObject("headers");
+      message.headers().forEach(headers::put);
+      item.set("body", MAPPER.readTree(message.body()));
+      item.put("msg_type", "async_result");
+    }
     Request request = new Request.Builder()
         .url(path(route).build())
         .post(RequestBody.create(MAPPER.writeValueAsBytes(envelope), JSON))

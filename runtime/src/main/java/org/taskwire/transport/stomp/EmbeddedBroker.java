@@ -48,7 +48,8 @@ public final class EmbeddedBroker implements AutoCloseable {
     service.setAdvisorySupport(false);
     service.setUseShutdownHook(false);
     try {
-      service.addConnector("stomp://127.0.0.1:" + port + "?transport.maxDataLength=" + maxFrameBytes
+      // tcpNoDelay: receipts for pipelined sends must not wait for the client's delayed ACK.
+      service.addConnector("stomp://127.0.0.1:" + port + "?transport.tcpNoDelay=true&transport.maxDataLength=" + maxFrameBytes
           + "&transport.maxFrameSize=" + maxFrameBytes);
       service.start();
       service.waitUntilStarted();

@@ -54,6 +54,16 @@ class LocalBackendTest extends BackendContract {
   }
 
   @Test
+  void aWorkerDyingInABatchFailsOnlyTheCallItWasRunning() {
+    // Quick calls go to workers in batches; the calls queued behind the fatal one must run elsewhere, not fail.
+    ProbeTasks.exitAtMap(IntStream.range(0, 200).mapToObj(i -> new ProbeTasks.ExitAtArgs(i, -1)).toList()).orThrow();
+    var outcomes = ProbeTasks.exitAtMap(IntStream.range(0, 400).mapToObj(i -> new ProbeTasks.ExitAtArgs(i, 150)).toList());
+    assertThat(outcomes.failures()).containsOnlyKeys(new ProbeTasks.ExitAtArgs(150, 150));
+    assertThat(outcomes.failures().values().iterator().next().kind()).isEqualTo(FailureKind.WORKER_LOST);
+    assertThat(outcomes.successes()).hasSize(399).allSatisfy((args, value) -> assertThat(value).isEqualTo(args.x()));
+  }
+
+  @Test
   void workerKilledWithSigkillMidCallFailsTheCallWithinSeconds() throws Exception {
     Path pidFile = dir.resolve("pid");
     AsyncResult<String> call = ProbeTasks.sleepOnceAsync(pidFile.toString(), 60_000);

@@ -116,6 +116,15 @@ public final class Probe {
     return -1;
   }
 
+  /** Returns x, except that its worker exits when x is {@code fatal}; never retried. */
+  @Work(maxAttempts = 1)
+  static int exitAt(int x, int fatal) {
+    if (x == fatal) {
+      System.exit(3);
+    }
+    return x;
+  }
+
   /** Allocates until the worker runs out of memory. */
   @Work
   static int hog() {
