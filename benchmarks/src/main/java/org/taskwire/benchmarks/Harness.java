@@ -81,7 +81,7 @@ final class Harness implements Callable<Integer> {
     List<Figure> figures = new ArrayList<>();
     if (chosen.contains("latency")) {
       figures.addAll(LocalScenarios.latencyAndFanout(plan, log));
-      for (int batch : List.of(1, 8)) {
+      for (int batch : List.of(1, 8, 64)) {
         figures.add(LocalScenarios.fanoutWithBatch(plan, batch, log));
       }
     }
@@ -96,7 +96,14 @@ final class Harness implements Callable<Integer> {
       figures.add(TransportScenarios.relayLatency(plan, log));
     }
     if (chosen.contains("cold")) {
-      figures.add(ColdJob.run(plan, "cold_job", List.of(), work.resolve("cold"), log));
+      Path cold = work.resolve("cold");
+      figures.add(ColdJob.run(plan, "cold_job", List.of(), cold, log));
+      // What the JVM's own start-up options would give: C1 only, and an AppCDS archive of the
+      // classes a job loads (made by one job at its exit, then used by the next).
+      figures.add(ColdJob.run(plan, "cold_job_c1", List.of("-XX:TieredStopAtLevel=1"), cold, log));
+      Path archive = cold.resolve("job.jsa");
+      ColdJob.run(Plan.QUICK, "cold_job_training", List.of("-XX:ArchiveClassesAtExit=" + archive), cold, log);
+      figures.add(ColdJob.run(plan, "cold_job_appcds", List.of("-XX:SharedArchiveFile=" + archive), cold, log));
     }
     if (chosen.contains("sandbox")) {
       figures.addAll(SandboxScenarios.run(plan, Files.readString(samplesClasspath).strip(), work, log));

@@ -50,7 +50,7 @@ final class Report {
     versions.put("activemq", mavenVersion("org.apache.activemq", "activemq-broker"));
     versions.put("kryo", mavenVersion("com.esotericsoftware", "kryo"));
     versions.put("jackson", mavenVersion("com.fasterxml.jackson.core", "jackson-databind"));
-    versions.put("spring-messaging", mavenVersion("org.springframework", "spring-messaging"));
+    versions.put("netty", mavenVersion("io.netty", "netty-transport"));
     versions.put("jmh", mavenVersion("org.openjdk.jmh", "jmh-core"));
     versions.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
   }

@@ -192,6 +192,9 @@ public final class RemoteWrapper implements Callable<Integer> {
       System.err.println("taskwire-wrapper: bad result transport settings in the environment: " + e.getMessage());
       return WrapperExit.USAGE.code();
     }
+    if (sender != null && !serve) {
+      sender.connectEarly();
+    }
     try {
       if (jobCall != null) {
         return JobCall.run(this, executor, sender);

@@ -33,6 +33,13 @@ public final class ResultSender implements AutoCloseable {
     this.relay = settings.relayUrl() == null ? null : new RelayClient(settings.relayUrl());
   }
 
+  /** Opens the broker connection in the background now; for one-shot jobs, whose first send then waits less. */
+  public void connectEarly() {
+    if (stomp != null) {
+      stomp.connectInBackground();
+    }
+  }
+
   /** Sends a result; says which channel took it. */
   public Delivery send(ResultEnvelope result, String workId, String codec) {
     return sendAll(List.of(new Outgoing(result, workId, codec))).get(0);

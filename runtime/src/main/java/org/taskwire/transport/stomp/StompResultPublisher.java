@@ -55,11 +55,7 @@ public final class StompResultPublisher implements AutoCloseable {
     for (int tried = 0; tried < addresses.size(); tried++) {
       BrokerAddress address = addresses.get(current);
       try {
-        if (session == null || !session.isConnected()) {
-          disconnect();
-          client = StompClients.client(address, timeout);
-          session = StompClients.connect(client, settings, new StompSessionHandlerAdapter() {}, timeout);
-        }
+        ensureConnected(address);
         List<CompletableFuture<Boolean>> receipts = new ArrayList<>(messages.size());
         for (int i = 0; i < messages.size(); i++) {
           receipts.add(confirmed[i] ? CompletableFuture.completedFuture(true) : send(messages.get(i)));
@@ -86,6 +82,35 @@ public final class StompResultPublisher implements AutoCloseable {
       current = (current + 1) % addresses.size();
     }
     return confirmed;
+  }
+
+  /**
+   * Starts connecting to the first broker now, on another thread, so that a job's first publish
+   * finds the session open: a fresh JVM spends a few hundred milliseconds loading the STOMP
+   * client, which can overlap with running the call. A failure here is only logged; publish
+   * tries again.
+   */
+  public void connectInBackground() {
+    Thread t = new Thread(() -> {
+      synchronized (this) {
+        try {
+          ensureConnected(settings.addresses().get(current));
+        } catch (Exception e) {
+          LOG.debug("early connect to {} failed: {}", settings.addresses().get(current), e.getMessage());
+          disconnect();
+        }
+      }
+    }, "taskwire-stomp-connect");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private void ensureConnected(BrokerAddress address) throws Exception {
+    if (session == null || !session.isConnected()) {
+      disconnect();
+      client = StompClients.client(address, timeout);
+      session = StompClients.connect(client, settings, new StompSessionHandlerAdapter() {}, timeout);
+    }
   }
 
   private CompletableFuture<Boolean> send(ResultMessage message) {
