@@ -43,7 +43,8 @@ import picocli.CommandLine.Option;
  *
  * <p>Three modes: {@code --serve} answers a stream of calls on standard input with results on
  * standard output (the local backend's long-lived workers; the work's own prints go to standard
- * error); {@code --call FILE --result FILE} runs one call from a file; {@code --job-call NAME} runs
+ * error; while quick calls keep arriving, their results are held and sent together, and each
+ * call started meanwhile is announced with a {@code STARTED} frame); {@code --call FILE --result FILE} runs one call from a file; {@code --job-call NAME} runs
  * the call a PanDA job's pseudo file names (see {@link GridCalls}), reads the transport settings
  * from the user secret named by {@code --transport-from}, and also writes the result to
  * {@code userJobMetadata.json}, so the client can read it from the job's metadata when the message
