@@ -11,8 +11,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.taskwire.call.CallEnvelope;
-import org.taskwire.call.WireFormat;
+import org.taskwire.call.GridCalls;
 import org.taskwire.codec.Codecs;
 import org.taskwire.codec.PayloadCodec;
 import org.taskwire.sandbox.Sandbox;
@@ -27,12 +26,15 @@ import org.taskwire.transport.stomp.BrokerSettings;
 import org.taskwire.transport.stomp.EmbeddedBroker;
 
 /**
- * cold_job: what a grid job costs before and after the work itself. A fresh JVM starts the wrapper
- * from an already extracted sandbox, as a PanDA job's command does, runs one call and publishes
- * its signed result over STOMP; the figure runs from process start to the collector accepting the
- * result.
+ * cold_job: what a grid job costs besides the work itself. A fresh JVM runs the command a PanDA
+ * job runs ({@code --job-call} on the call's pseudo-file name, the transport from a user-secret
+ * variable, {@code userJobMetadata.json} written) from an already extracted sandbox, and
+ * publishes the signed result over STOMP; the figure runs from process start to the collector
+ * accepting the result.
  */
 final class ColdJob {
+  private static final String SECRET = "TASKWIRE_RUN_BENCH";
+
   private ColdJob() {}
 
   /**
@@ -58,10 +60,8 @@ final class ColdJob {
         long[] nanos = new long[plan.coldJobs()];
         for (int i = -warmup; i < nanos.length; i++) {
           long callId = i + warmup + 1;
-          CallEnvelope call = new CallEnvelope(runId, callId, 1, Bench_WorkRegistry.INC.id(), codec.name(),
-              codec.encodeArguments(Bench_WorkRegistry.INC, new BenchTasks.IncArgs((int) callId)));
+          byte[] arguments = codec.encodeArguments(Bench_WorkRegistry.INC, new BenchTasks.IncArgs((int) callId));
           Path dir = Files.createDirectories(work.resolve("job-" + name + "-" + callId));
-          Files.write(dir.resolve("call.json"), WireFormat.toJson(call));
           List<String> command = new ArrayList<>();
           command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
           command.add("-Xmx384m");
@@ -72,10 +72,11 @@ final class ColdJob {
           command.add(String.join(File.pathSeparator, opened.classpath().stream().map(Path::toString).toList()));
           command.add(SandboxManifest.WRAPPER_MAIN);
           command.addAll(List.of("--sandbox", sandbox.file().toString(), "--sandbox-cache", extracted.toString(),
-              "--call", "call.json", "--result", "result.json"));
+              "--job-call", GridCalls.name(callId, arguments), "--run", runId, "--work", Bench_WorkRegistry.INC.id(),
+              "--codec", codec.name(), "--transport-from", SECRET));
           ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
               .redirectErrorStream(true).redirectOutput(dir.resolve("job.log").toFile());
-          pb.environment().putAll(settings.toEnvironment());
+          pb.environment().put(SECRET, settings.toSecret());
           long t0 = System.nanoTime();
           Process p = pb.start();
           long at = arrived.computeIfAbsent(callId, k -> new CompletableFuture<>()).get(60, TimeUnit.SECONDS);
