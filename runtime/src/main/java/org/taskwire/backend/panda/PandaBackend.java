@@ -63,6 +63,8 @@ public final class PandaBackend implements Backend {
   private static final Set<String> RUNNING_JOB = Set.of("sent", "starting", "running", "holding", "merging",
       "transferring");
 
+  /** How long a closing run waits for PanDA to register a just-submitted task so it can kill it. */
+  private static final Duration KILL_WAIT = Duration.ofMinutes(3);
   private final BackendContext context;
   private final PandaSettings settings;
   private final PandaApi api;
@@ -252,12 +254,7 @@ public final class PandaBackend implements Backend {
     }
     for (PandaTask task : tasks.values()) {
       if (!task.isFinal() && !task.allResolved(resolved)) {
-        try {
-          api.killTask(task.id);
-          LOG.info("killed PanDA task {}: the run is closing", task.id);
-        } catch (RuntimeException e) {
-          LOG.warn("cannot kill PanDA task {}: {}", task.id, e.getMessage());
-        }
+        killAtClose(task.id);
       }
     }
     if (published != null) {
@@ -268,6 +265,48 @@ public final class PandaBackend implements Backend {
       }
     }
     transport.close();
+  }
+
+  /**
+   * Kills an unfinished task. A task JEDI has not picked up yet cannot be killed (it is "not
+   * found"), yet will run once it is: so wait for it, up to {@link #KILL_WAIT}, rather than leave
+   * grid jobs running for a closed run.
+   */
+  private void killAtClose(long taskId) {
+    long deadline = System.nanoTime() + KILL_WAIT.toNanos();
+    boolean told = false;
+    while (true) {
+      RuntimeException failure;
+      try {
+        api.killTask(taskId);
+        LOG.info("killed PanDA task {}: the run is closing", taskId);
+        return;
+      } catch (RuntimeException e) {
+        failure = e;
+      }
+      boolean unregistered;
+      try {
+        unregistered = api.taskStatus(taskId).isEmpty();
+      } catch (RuntimeException e) {
+        unregistered = false;
+      }
+      if (!unregistered || System.nanoTime() > deadline) {
+        LOG.warn("cannot kill PanDA task {}: {}; its jobs will run unless you kill it (pbook, or the PanDA monitor)",
+            taskId, failure.getMessage());
+        return;
+      }
+      if (!told) {
+        LOG.info("PanDA has not registered task {} yet; waiting up to {} s to kill it", taskId, KILL_WAIT.toSeconds());
+        told = true;
+      }
+      try {
+        Thread.sleep(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        LOG.warn("interrupted before PanDA task {} could be killed; its jobs will run unless you kill it", taskId);
+        return;
+      }
+    }
   }
 
   private void watchQuietly() {

@@ -149,6 +149,22 @@ class PandaBackendTest {
     }
   }
 
+  @Test
+  void closingBeforePandaHasRegisteredTheTaskStillKillsIt() throws Exception {
+    int before = emulator.taskIds().size();
+    long task;
+    try (WorkflowRun run = panda().start()) {
+      ProbeTasks.slowSquareAsync(6, 120_000);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (emulator.taskIds().size() == before && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      task = lastTask();
+    }
+    // A just-submitted task is "not found" until JEDI picks it up; close waited for that, then killed it.
+    assertThat(emulator.taskStatus(task)).isIn("aborting", "aborted");
+  }
+
   private static long waitForRunningJob() throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
