@@ -221,15 +221,14 @@ public final class RemoteWrapper implements Callable<Integer> {
       System.err.println("taskwire-wrapper: cannot reach the caller: " + e.getMessage());
       return WrapperExit.DELIVERY_FAILED.code();
     }
-    List<CallEnvelope> heldCalls = new ArrayList<>();
-    List<ResultEnvelope> held = new ArrayList<>();
+    List<ResultSender.Outgoing> held = new ArrayList<>();
     long heldBytes = 0;
     while (true) {
       CallEnvelope call;
       try {
         WireFormat.Frame frame = WireFormat.read(calls);
         if (frame == null) {
-          return deliver(heldCalls, held, frames, sender) ? WrapperExit.OK.code() : WrapperExit.DELIVERY_FAILED.code();
+          return deliver(held, frames, sender) ? WrapperExit.OK.code() : WrapperExit.DELIVERY_FAILED.code();
         }
         if (frame.tag() != WireFormat.CALL) {
           throw new IOException("expected a call frame, got tag '" + (char) frame.tag() + "'");
@@ -251,18 +250,16 @@ public final class RemoteWrapper implements Callable<Integer> {
       ResultEnvelope result = executor.execute(call);
       long took = System.nanoTime() - t0;
       report(result);
-      heldCalls.add(call);
-      held.add(result);
+      held.add(new ResultSender.Outgoing(result, call.workId(), call.codec()));
       heldBytes += result.output() == null ? 0 : result.output().length;
       // While quick calls keep arriving, hold their results and send them together: one broker
       // round trip for the lot instead of one each. A slow call's result never waits.
       boolean hold = took < HOLD_BELOW_NANOS && held.size() < MAX_HELD && heldBytes < MAX_HELD_BYTES
           && waiting(calls);
-      if (!hold && !deliver(heldCalls, held, frames, sender)) {
-        return WrapperExit.DELIVERY_FAILED.code();
-      }
       if (!hold) {
-        heldCalls.clear();
+        if (!deliver(held, frames, sender)) {
+          return WrapperExit.DELIVERY_FAILED.code();
+        }
         held.clear();
         heldBytes = 0;
       }
@@ -279,37 +276,29 @@ public final class RemoteWrapper implements Callable<Integer> {
   }
 
   /** Sends results (over STOMP or the relay, else on the pipe) and tells the caller how each went. */
-  private static boolean deliver(List<CallEnvelope> calls, List<ResultEnvelope> results, DataOutputStream frames,
-      ResultSender sender) {
-    if (results.isEmpty()) {
+  private static boolean deliver(List<ResultSender.Outgoing> held, DataOutputStream frames, ResultSender sender) {
+    if (held.isEmpty()) {
       return true;
     }
-    List<Delivery> deliveries;
-    if (sender == null) {
-      deliveries = java.util.Collections.nCopies(results.size(), Delivery.NONE);
-    } else {
-      List<ResultSender.Outgoing> outgoing = new ArrayList<>(results.size());
-      for (int i = 0; i < results.size(); i++) {
-        outgoing.add(new ResultSender.Outgoing(results.get(i), calls.get(i).workId(), calls.get(i).codec()));
-      }
-      deliveries = sender.sendAll(outgoing);
-    }
-    for (int i = 0; i < results.size(); i++) {
-      CallEnvelope call = calls.get(i);
-      ResultEnvelope result = results.get(i);
+    List<Delivery> deliveries = sender == null
+        ? java.util.Collections.nCopies(held.size(), Delivery.NONE)
+        : sender.sendAll(held);
+    for (int i = 0; i < held.size(); i++) {
+      ResultEnvelope result = held.get(i).result();
       try {
         if (deliveries.get(i) != Delivery.NONE) {
           WireFormat.write(frames, WireFormat.DONE,
-              new WireFormat.Done(call.callId(), call.attempt(), deliveries.get(i), result));
+              new WireFormat.Done(result.callId(), result.attempt(), deliveries.get(i), result));
         } else {
           if (sender != null) {
-            System.err.println("taskwire-wrapper: no broker or relay took the result of call " + call.callId()
+            System.err.println("taskwire-wrapper: no broker or relay took the result of call " + result.callId()
                 + "; sending it to the caller directly");
           }
           WireFormat.write(frames, WireFormat.RESULT, result);
         }
       } catch (IOException e) {
-        System.err.println("taskwire-wrapper: cannot deliver the result of call " + call.callId() + ": " + e.getMessage());
+        System.err.println("taskwire-wrapper: cannot deliver the result of call " + result.callId() + ": "
+            + e.getMessage());
         return false;
       }
     }

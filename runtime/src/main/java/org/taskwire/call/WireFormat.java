@@ -52,13 +52,7 @@ public final class WireFormat {
   private WireFormat() {}
 
   public static void write(DataOutputStream out, byte tag, Object envelope) throws IOException {
-    byte[] body = MAPPER.writeValueAsBytes(envelope);
-    synchronized (out) {
-      out.writeByte(tag);
-      out.writeInt(body.length);
-      out.write(body);
-      out.flush();
-    }
+    writeAll(out, tag, java.util.List.of(envelope));
   }
 
   /** Writes several frames with one flush, so a pipe carries them in as few writes as it can. */

@@ -117,11 +117,12 @@ public final class ResultMessages {
    */
   public static ResultEnvelope decode(byte[] body, Route expected, String runId, SigningKey key)
       throws RejectedMessageException {
-    List<JsonNode> results = parse(body);
-    if (results.size() != 1 || body.length == 0 || body[0] == '[') {
+    JsonNode root = readTree(body);
+    List<JsonNode> results = results(root);
+    if (root.isArray()) {
       throw new RejectedMessageException("a batch of " + results.size() + " results where one was expected");
     }
-    return decode(results.get(0), expected, runId, key);
+    return decode(root, expected, runId, key);
   }
 
   /**
@@ -157,12 +158,18 @@ public final class ResultMessages {
    * @throws RejectedMessageException if the body is not JSON, or neither an object nor an array of them
    */
   public static List<JsonNode> parse(byte[] body) throws RejectedMessageException {
-    JsonNode root;
+    return results(readTree(body));
+  }
+
+  private static JsonNode readTree(byte[] body) throws RejectedMessageException {
     try {
-      root = MAPPER.readTree(body);
+      return MAPPER.readTree(body);
     } catch (IOException e) {
       throw new RejectedMessageException("malformed JSON: " + firstLine(e.getMessage()), e);
     }
+  }
+
+  private static List<JsonNode> results(JsonNode root) throws RejectedMessageException {
     if (root != null && root.isObject()) {
       return List.of(root);
     }

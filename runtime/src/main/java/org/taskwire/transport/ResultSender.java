@@ -56,40 +56,29 @@ public final class ResultSender implements AutoCloseable {
    * @return for each result, the channel that took it, or {@link Delivery#NONE}
    */
   public List<Delivery> sendAll(List<Outgoing> results) {
-    List<List<Integer>> members = new ArrayList<>();
+    // Consecutive results form each batch, so the deliveries come out in the results' order.
     List<List<ResultMessage>> parts = new ArrayList<>();
-    List<ResultMessage> batches = new ArrayList<>();
-    List<ResultMessage> current = new ArrayList<>();
-    List<Integer> currentMembers = new ArrayList<>();
-    long currentBytes = 2;
-    for (int i = 0; i < results.size(); i++) {
-      ResultMessage m = message(results.get(i));
-      if (!current.isEmpty() && (current.size() == MAX_BATCH || currentBytes + m.body().length + 1 > settings.maxBytes())) {
-        batches.add(ResultMessages.batch(current));
-        parts.add(current);
-        members.add(currentMembers);
+    List<ResultMessage> current = null;
+    long currentBytes = 0;
+    for (Outgoing o : results) {
+      ResultMessage m = message(o);
+      int size = m.body().length + 1; // its bytes and a separator
+      if (current == null || current.size() == MAX_BATCH || currentBytes + size > settings.maxBytes()) {
         current = new ArrayList<>();
-        currentMembers = new ArrayList<>();
-        currentBytes = 2;
+        parts.add(current);
+        currentBytes = 2; // the batch's brackets
       }
       current.add(m);
-      currentMembers.add(i);
-      currentBytes += m.body().length + 1;
+      currentBytes += size;
     }
-    if (!current.isEmpty()) {
-      batches.add(ResultMessages.batch(current));
-      parts.add(current);
-      members.add(currentMembers);
-    }
+    List<ResultMessage> batches = parts.stream().map(ResultMessages::batch).toList();
     boolean[] confirmed = stomp != null ? stomp.publishAll(batches) : new boolean[batches.size()];
-    Delivery[] deliveries = new Delivery[results.size()];
-    for (int b = 0; b < batches.size(); b++) {
+    List<Delivery> deliveries = new ArrayList<>(results.size());
+    for (int b = 0; b < parts.size(); b++) {
       Delivery d = confirmed[b] ? Delivery.STOMP : toRelay(parts.get(b));
-      for (int i : members.get(b)) {
-        deliveries[i] = d;
-      }
+      deliveries.addAll(java.util.Collections.nCopies(parts.get(b).size(), d));
     }
-    return List.of(deliveries);
+    return deliveries;
   }
 
   private ResultMessage message(Outgoing o) {
