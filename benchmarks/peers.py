@@ -34,6 +34,15 @@ def check(results, first):
         raise SystemExit("%d results are wrong" % wrong)
 
 
+def timed_fanout(run_all, first, calls):
+    """Runs one fan-out of inc over `calls` arguments from `first` on; checks it, returns its seconds."""
+    t0 = time.perf_counter()
+    results = run_all(range(first, first + calls))
+    seconds = time.perf_counter() - t0
+    check(results, first)
+    return seconds
+
+
 def dask_figures(args):
     from dask.distributed import Client, LocalCluster
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
@@ -48,11 +57,8 @@ def dask_figures(args):
             samples.append(time.perf_counter_ns() - t0)
             assert r == i + 1
         yield latency_figure("dask_call_latency", samples, "client.submit(inc, i).result(), LocalCluster of 2 processes")
-        first = 1_000_000
-        t0 = time.perf_counter()
-        results = client.gather(client.map(inc, range(first, first + args.fanout_calls), pure=False))
-        seconds = time.perf_counter() - t0
-        check(results, first)
+        seconds = timed_fanout(lambda xs: client.gather(client.map(inc, xs, pure=False)), 1_000_000,
+                               args.fanout_calls)
         yield throughput_figure("dask_fanout_throughput", args.fanout_calls, seconds,
                                 "client.gather(client.map(inc, range(%d))) in %.2f s, 2 worker processes")
 
@@ -68,20 +74,12 @@ def joblib_figures(args):
             samples.append(time.perf_counter_ns() - t0)
             assert r == [i + 1]
         yield latency_figure("joblib_call_latency", samples, "Parallel(n_jobs=2, backend='loky')([delayed(inc)(i)])")
-        first = 1_000_000
-        t0 = time.perf_counter()
-        results = parallel(delayed(inc)(i) for i in range(first, first + args.fanout_calls))
-        seconds = time.perf_counter() - t0
-        check(results, first)
+        seconds = timed_fanout(lambda xs: parallel(delayed(inc)(i) for i in xs), 1_000_000, args.fanout_calls)
         yield throughput_figure("joblib_fanout_throughput", args.fanout_calls, seconds,
                                 "Parallel(n_jobs=2, backend='loky') over %d calls in %.2f s, automatic batching")
     with Parallel(n_jobs=2, backend="loky", batch_size=1) as parallel:
         check(parallel(delayed(inc)(i) for i in range(args.warmup)), 0)
-        first = 2_000_000
-        t0 = time.perf_counter()
-        results = parallel(delayed(inc)(i) for i in range(first, first + args.fanout_calls))
-        seconds = time.perf_counter() - t0
-        check(results, first)
+        seconds = timed_fanout(lambda xs: parallel(delayed(inc)(i) for i in xs), 2_000_000, args.fanout_calls)
         yield throughput_figure("joblib_fanout_throughput_unbatched", args.fanout_calls, seconds,
                                 "the same with batch_size=1, one call per message: %d calls in %.2f s")
 

@@ -19,10 +19,7 @@ import org.taskwire.sandbox.SandboxBuilder;
 import org.taskwire.sandbox.SandboxManifest;
 import org.taskwire.sandbox.SandboxStore;
 import org.taskwire.transport.ResultReceiver;
-import org.taskwire.transport.Route;
-import org.taskwire.transport.SigningKey;
 import org.taskwire.transport.TransportSettings;
-import org.taskwire.transport.stomp.BrokerSettings;
 import org.taskwire.transport.stomp.EmbeddedBroker;
 
 /**
@@ -48,12 +45,10 @@ final class ColdJob {
     PayloadCodec codec = Codecs.byName(Bench_WorkRegistry.WORKFLOW, "kryo");
     String runId = UUID.randomUUID().toString();
     try (EmbeddedBroker broker = EmbeddedBroker.start(TransportScenarios.MAX_BYTES + 65536)) {
-      BrokerSettings brokers = new BrokerSettings(List.of(broker.address()), null, null, BrokerSettings.DEFAULT_DESTINATION);
-      TransportSettings settings = new TransportSettings(brokers, null, Route.random(0, 0), SigningKey.generate(),
-          TransportScenarios.MAX_BYTES);
+      TransportSettings settings = TransportScenarios.brokerOnly(broker);
       Map<Long, CompletableFuture<Long>> arrived = new ConcurrentHashMap<>();
       try (ResultReceiver receiver = ResultReceiver.open(settings, runId,
-          r -> arrived.computeIfAbsent(r.callId(), k -> new CompletableFuture<>()).complete(System.nanoTime()),
+          r -> TransportScenarios.arrival(arrived, r.callId()).complete(System.nanoTime()),
           Duration.ofSeconds(10))) {
         int warmup = plan.quick() ? 0 : 2;
         log.say("%s: %d fresh wrapper JVMs %s", name, plan.coldJobs(), jvmOptions);
@@ -79,7 +74,7 @@ final class ColdJob {
           pb.environment().put(SECRET, settings.toSecret());
           long t0 = System.nanoTime();
           Process p = pb.start();
-          long at = arrived.computeIfAbsent(callId, k -> new CompletableFuture<>()).get(60, TimeUnit.SECONDS);
+          long at = TransportScenarios.arrival(arrived, callId).get(60, TimeUnit.SECONDS);
           LocalScenarios.check(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0,
               "the job exited with " + p.exitValue() + "; see " + dir.resolve("job.log"));
           if (i >= 0) {

@@ -50,8 +50,7 @@ final class TransportScenarios {
   static Figure resultFanIn(Plan plan, int publishers, int batch, String name, Harness.Log log) throws Exception {
     String runId = UUID.randomUUID().toString();
     try (EmbeddedBroker broker = EmbeddedBroker.start(MAX_BYTES + 65536)) {
-      BrokerSettings brokers = new BrokerSettings(List.of(broker.address()), null, null, BrokerSettings.DEFAULT_DESTINATION);
-      TransportSettings settings = new TransportSettings(brokers, null, Route.random(0, 0), SigningKey.generate(), MAX_BYTES);
+      TransportSettings settings = brokerOnly(broker);
       Set<Long> seen = ConcurrentHashMap.newKeySet();
       int warmup = Math.max(100, plan.fanInResults() / 10);
       CountDownLatch warm = new CountDownLatch(warmup);
@@ -176,7 +175,14 @@ final class TransportScenarios {
     }
   }
 
-  private static CompletableFuture<Long> arrival(Map<Long, CompletableFuture<Long>> arrived, long id) {
+  /** A fresh route and key for results over {@code broker} alone, no relay. */
+  static TransportSettings brokerOnly(EmbeddedBroker broker) {
+    BrokerSettings brokers = new BrokerSettings(List.of(broker.address()), null, null, BrokerSettings.DEFAULT_DESTINATION);
+    return new TransportSettings(brokers, null, Route.random(0, 0), SigningKey.generate(), MAX_BYTES);
+  }
+
+  /** The arrival time of a result, whichever side (sender or collector) asks first. */
+  static CompletableFuture<Long> arrival(Map<Long, CompletableFuture<Long>> arrived, long id) {
     return arrived.computeIfAbsent(id, k -> new CompletableFuture<>());
   }
 }
