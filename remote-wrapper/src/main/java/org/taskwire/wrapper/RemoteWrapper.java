@@ -66,7 +66,8 @@ import picocli.CommandLine.Option;
       "14:result could not be encoded",
       "15:corrupt or truncated sandbox",
       "16:unsafe sandbox entry (outside the tree, a link or a device)",
-      "17:sandbox unavailable"
+      "17:sandbox unavailable",
+      "20:the client process of --serve is gone (--client-pid)"
     })
 public final class RemoteWrapper implements Callable<Integer> {
   private static final java.time.Duration RECEIPT_TIMEOUT = java.time.Duration.ofSeconds(10);
@@ -89,6 +90,10 @@ public final class RemoteWrapper implements Callable<Integer> {
 
   @Option(names = "--serve", description = "Answer calls on standard input with results on standard output.")
   boolean serve;
+
+  @Option(names = "--client-pid", paramLabel = "PID",
+      description = "With --serve: the client's process; when it is gone the worker stops, running call included.")
+  Long clientPid;
 
   @Option(names = "--call", paramLabel = "FILE", description = "Run the one call in FILE (a JSON call envelope).")
   Path callFile;
@@ -209,6 +214,9 @@ public final class RemoteWrapper implements Callable<Integer> {
   }
 
   private int serve(CallExecutor executor, ResultSender sender) {
+    if (clientPid != null) {
+      watchClient(clientPid);
+    }
     // Frames own the real stdout and stdin; the work's prints go to stderr and it reads nothing.
     DataOutputStream frames = new DataOutputStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out)));
     DataInputStream calls = new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in)));
@@ -264,6 +272,27 @@ public final class RemoteWrapper implements Callable<Integer> {
         heldBytes = 0;
       }
     }
+  }
+
+  /**
+   * Stops this worker within a second of its client's death, even in the middle of a call: the
+   * pipe's end is only read between calls, and a call may run for its whole walltime.
+   */
+  private static void watchClient(long pid) {
+    java.util.Optional<ProcessHandle> client = ProcessHandle.of(pid);
+    Thread watcher = new Thread(() -> {
+      while (client.map(ProcessHandle::isAlive).orElse(false)) {
+        try {
+          Thread.sleep(500);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+      System.err.println("taskwire-wrapper: the client (pid " + pid + ") is gone; stopping");
+      Runtime.getRuntime().halt(WrapperExit.CLIENT_GONE.code());
+    }, "taskwire-client-watch");
+    watcher.setDaemon(true);
+    watcher.start();
   }
 
   /** Whether another call is already in the pipe. */

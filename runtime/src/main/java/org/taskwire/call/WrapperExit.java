@@ -29,7 +29,9 @@ public enum WrapperExit {
   /** The sandbox cannot be fetched or read. */
   SANDBOX_UNAVAILABLE(17, "sandbox unavailable"),
   /** Set by a grid job's command before the wrapper starts: no Java 17 or newer on the node. */
-  NO_JAVA(19, "no Java 17+ runtime on the node");
+  NO_JAVA(19, "no Java 17+ runtime on the node"),
+  /** A serving worker's client process is gone, so nobody can want the running call's result. */
+  CLIENT_GONE(20, "the client that started the worker is gone");
 
   private final int code;
   private final String meaning;

@@ -74,6 +74,10 @@ public final class ResultReceiver implements AutoCloseable {
   }
 
   private void check(byte[] body) {
+    if (body == null || body.length == 0) {
+      reject("an empty message");
+      return;
+    }
     if (body.length > settings.maxBytes()) {
       reject("a message of " + body.length + " bytes, above the limit of " + settings.maxBytes());
       return;

@@ -100,6 +100,18 @@ class ResultReceiverTest {
   }
 
   @Test
+  void anEmptyBodyOnTheRunsRouteIsRejectedAndTheReceiverKeepsWorking() throws Exception {
+    try (StompResultPublisher raw = new StompResultPublisher(settings.brokers(), Duration.ofSeconds(5))) {
+      assertThat(raw.publish(new ResultMessage(Map.of("internal_id", settings.route().internalId()), new byte[0])))
+          .isTrue();
+      await(() -> receiver.rejected() == 1);
+      assertThat(raw.publish(signed(result(21, 1, 10), settings.key(), settings.route()))).isTrue();
+      await(() -> received.size() == 1);
+      assertThat(received.get(0).callId()).isEqualTo(21);
+    }
+  }
+
+  @Test
   void sendAllBatchesResultsWithinTheSizeLimitAndEachIsCheckedOnItsOwn() throws Exception {
     try (ResultSender sender = new ResultSender(settings, Duration.ofSeconds(5));
         StompResultPublisher raw = new StompResultPublisher(settings.brokers(), Duration.ofSeconds(5))) {

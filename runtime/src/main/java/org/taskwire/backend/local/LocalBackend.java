@@ -24,6 +24,7 @@ import org.taskwire.backend.BackendContext;
 import org.taskwire.backend.ResultTransport;
 import org.taskwire.backend.RunSandbox;
 import org.taskwire.backend.Task;
+import org.taskwire.backend.WorkflowClassPath;
 import org.taskwire.call.CallEnvelope;
 import org.taskwire.call.RemoteError;
 import org.taskwire.call.ResultEnvelope;
@@ -70,7 +71,6 @@ public final class LocalBackend implements Backend {
   private final LinkedBlockingDeque<Queued> queue = new LinkedBlockingDeque<>();
   private final Set<Long> cancelled = ConcurrentHashMap.newKeySet();
   private final List<Slot> slots = new ArrayList<>();
-  private final AtomicInteger failedStarts = new AtomicInteger();
   private final AtomicInteger workerCount = new AtomicInteger();
   private final int batch;
   private volatile String brokenBecause;
@@ -101,18 +101,7 @@ public final class LocalBackend implements Backend {
   }
 
   private static List<String> workerCommand(BackendContext context) {
-    // Workers run in their own directories, so relative entries (java -cp target/app.jar) must be made absolute.
-    String classpath = Arrays.stream(context.config().string(ConfigKey.LOCAL_CLASSPATH,
-            System.getProperty("java.class.path")).split(File.pathSeparator))
-        .filter(e -> !e.isEmpty())
-        .map(e -> Path.of(e).toAbsolutePath().toString())
-        .collect(java.util.stream.Collectors.joining(File.pathSeparator));
-    if (context.config().value(ConfigKey.LOCAL_CLASSPATH.name()).isEmpty()
-        && LocalBackend.class.getClassLoader().getResource(WRAPPER_MAIN.replace('.', '/') + ".class") == null) {
-      throw new ConfigurationException("the local backend runs workers with " + WRAPPER_MAIN + ", which is not on "
-          + "the class path: add the dependency org.taskwire:taskwire-remote-wrapper (scope runtime), or set "
-          + ConfigKey.BACKEND.name() + "=inprocess");
-    }
+    String classpath = WorkflowClassPath.join(WorkflowClassPath.resolve(context));
     String java = context.config().string(ConfigKey.LOCAL_JAVA,
         Path.of(System.getProperty("java.home"), "bin", "java").toString());
     List<String> cmd = new ArrayList<>();
@@ -133,6 +122,8 @@ public final class LocalBackend implements Backend {
       cmd.add(String.join(File.pathSeparator, opened.classpath().stream().map(Path::toString).toList()));
       cmd.add(WRAPPER_MAIN);
       cmd.add("--serve");
+      cmd.add("--client-pid");
+      cmd.add(Long.toString(ProcessHandle.current().pid()));
       cmd.add("--sandbox");
       cmd.add(sandbox.file().toString());
       cmd.add("--sandbox-cache");
@@ -143,6 +134,8 @@ public final class LocalBackend implements Backend {
       cmd.add(classpath);
       cmd.add(WRAPPER_MAIN);
       cmd.add("--serve");
+      cmd.add("--client-pid");
+      cmd.add(Long.toString(ProcessHandle.current().pid()));
       cmd.add("--classpath");
       cmd.add(classpath);
     }
@@ -214,6 +207,8 @@ public final class LocalBackend implements Backend {
     volatile WorkerProcess worker;
     /** Recent time per call in nanoseconds, -1 until the worker has answered once. */
     private long callNanos = -1;
+    /** Failed starts in a row of this slot's worker; the slot takes no calls while it is broken. */
+    private volatile int failedStarts;
 
     Slot(int index) {
       this.index = index;
@@ -223,6 +218,14 @@ public final class LocalBackend implements Backend {
 
     private void loop() {
       while (!closed) {
+        if (worker == null && failedStarts >= MAX_FAILED_STARTS) {
+          // Broken: leave the queue to healthy slots, and retry on our own, less and less often.
+          sleepQuietly(Math.min(30_000L, 1000L << Math.min(5, failedStarts - MAX_FAILED_STARTS)));
+          if (!closed) {
+            startWorker(null);
+          }
+          continue;
+        }
         Queued next;
         try {
           next = queue.take();
@@ -263,7 +266,14 @@ public final class LocalBackend implements Backend {
       }
     }
 
-    /** Starts a worker; on failure puts the call back, or fails everything if starts keep failing. */
+    /**
+     * Starts a worker. On failure the pending call goes back to the queue for another slot; after
+     * {@value #MAX_FAILED_STARTS} failures in a row this slot is broken, and when every slot is,
+     * the queued calls fail instead of hanging. A broken slot keeps retrying, and the first start
+     * that succeeds anywhere mends the pool.
+     *
+     * @param pendingCall the call taken for the new worker, or null for a retry of a broken slot
+     */
     private boolean startWorker(Queued pendingCall) {
       Path log = logDirectory.resolve("worker-" + index + "-" + workerCount.incrementAndGet() + ".log");
       WorkerProcess started = null;
@@ -272,7 +282,11 @@ public final class LocalBackend implements Backend {
             Files.createDirectories(logDirectory.resolve("worker-" + index)), log);
         started.awaitReady();
         worker = started;
-        failedStarts.set(0);
+        if (failedStarts >= MAX_FAILED_STARTS) {
+          LOG.info("local worker {} started again after {} failed starts", index, failedStarts);
+        }
+        failedStarts = 0;
+        brokenBecause = null;
         return true;
       } catch (IOException e) {
         String why = started == null
@@ -282,14 +296,20 @@ public final class LocalBackend implements Backend {
         if (closed) {
           return false;
         }
-        LOG.warn(why);
-        if (failedStarts.incrementAndGet() >= MAX_FAILED_STARTS) {
-          brokenBecause = why;
-          fail(pendingCall.call, RemoteError.of(FailureKind.BACKEND, why).withLog(log.toString()));
-          drainWithFailure();
+        failedStarts++;
+        if (failedStarts <= MAX_FAILED_STARTS) {
+          LOG.warn("worker {}: {}", index, why);
         } else {
+          LOG.debug("worker {}: {}", index, why);
+        }
+        if (pendingCall != null) {
           queue.addFirst(pendingCall);
-          sleepQuietly(200L * failedStarts.get());
+        }
+        if (failedStarts < MAX_FAILED_STARTS) {
+          sleepQuietly(200L * failedStarts);
+        } else if (slots.stream().allMatch(s -> s.worker == null && s.failedStarts >= MAX_FAILED_STARTS)) {
+          brokenBecause = why;
+          drainWithFailure();
         }
         return false;
       }
@@ -299,7 +319,7 @@ public final class LocalBackend implements Backend {
     private void run(List<Queued> window) {
       WorkerProcess current = worker;
       int answered = 0;
-      Watchdog watchdog = null;
+      Watchdog watchdog = new Watchdog(current);
       try {
         current.send(window.stream().map(Queued::call).toList());
         for (Queued q : window) {
@@ -307,9 +327,16 @@ public final class LocalBackend implements Backend {
         }
         long last = System.nanoTime();
         for (Queued q : window) {
-          watchdog = new Watchdog(current, System.nanoTime() + q.task.options().walltime().toNanos());
-          watchdog.arm();
-          WorkerProcess.Answer answer = current.receive();
+          // The call now running is the first unanswered one, unless the worker, holding results,
+          // says it starts a later one: each call gets its own walltime from the moment it starts.
+          watchdog.arm(q.call.callId(), q.task.options().walltime());
+          WorkerProcess.Answer answer = current.receive(started -> {
+            for (Queued w : window) {
+              if (w.call.callId() == started) {
+                watchdog.arm(started, w.task.options().walltime());
+              }
+            }
+          });
           watchdog.disarm();
           long now = System.nanoTime();
           // A moving average of the time per call, which decides whether calls are sent in batches.
@@ -323,9 +350,7 @@ public final class LocalBackend implements Backend {
           }
         }
       } catch (IOException e) {
-        if (watchdog != null) {
-          watchdog.disarm();
-        }
+        watchdog.disarm();
         worker = null;
         callNanos = -1;
         if (closed) {
@@ -339,7 +364,7 @@ public final class LocalBackend implements Backend {
           }
         }
         Queued q = window.get(lost);
-        String how = watchdog != null && watchdog.fired
+        String how = watchdog.firedOn() == q.call.callId()
             ? "was killed after the call exceeded its walltime of " + q.task.options().walltime()
             : current.exitDescription();
         String message = "worker " + index + " (pid " + current.pid() + ") " + how + " while running call "
@@ -367,15 +392,17 @@ public final class LocalBackend implements Backend {
    * the message, not that the subscriber got it (it may stop in between), so: if the result has not
    * arrived shortly, read the relay; if it still has not, use the worker's own record of it.
    */
+  private static final ScheduledExecutorService ARRIVAL_TIMER = daemonTimer("taskwire-local-arrival");
+
   private void verifyArrival(Queued q, org.taskwire.call.WireFormat.Done done) {
     long callId = q.call.callId();
     int attempt = q.call.attempt();
-    Watchdog.TIMER.schedule(() -> {
+    ARRIVAL_TIMER.schedule(() -> {
       if (closed || !context.sink().awaiting(callId, attempt)) {
         return;
       }
       transport.catchUp();
-      Watchdog.TIMER.schedule(() -> {
+      ARRIVAL_TIMER.schedule(() -> {
         if (closed || !context.sink().awaiting(callId, attempt)) {
           return;
         }
@@ -392,36 +419,48 @@ public final class LocalBackend implements Backend {
     }, ARRIVAL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** Kills a worker whose call runs past its deadline, which unblocks the slot's read. */
+  /**
+   * Kills a worker whose running call goes past its walltime, which unblocks the slot's read. It
+   * runs on its own timer thread, so a kill never waits behind anything else.
+   */
   private static final class Watchdog {
-    private static final ScheduledExecutorService TIMER =
-        Executors.newSingleThreadScheduledExecutor(r -> {
-          Thread t = new Thread(r, "taskwire-local-watchdog");
-          t.setDaemon(true);
-          return t;
-        });
+    private static final ScheduledExecutorService TIMER = daemonTimer("taskwire-local-watchdog");
     private final WorkerProcess worker;
-    private final long deadline;
     private ScheduledFuture<?> timer;
-    volatile boolean fired;
+    private volatile long firedOn = -1;
 
-    Watchdog(WorkerProcess worker, long deadline) {
+    Watchdog(WorkerProcess worker) {
       this.worker = worker;
-      this.deadline = deadline;
     }
 
-    void arm() {
+    /** Gives the call now starting its full walltime, replacing the previous call's deadline. */
+    synchronized void arm(long callId, java.time.Duration walltime) {
+      disarm();
       timer = TIMER.schedule(() -> {
-        fired = true;
+        firedOn = callId;
         worker.kill();
-      }, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      }, walltime.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    void disarm() {
+    synchronized void disarm() {
       if (timer != null) {
         timer.cancel(false);
+        timer = null;
       }
     }
+
+    /** The call whose walltime killed the worker, or -1. */
+    long firedOn() {
+      return firedOn;
+    }
+  }
+
+  private static ScheduledExecutorService daemonTimer(String name) {
+    return Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   private static void sleepQuietly(long millis) {

@@ -77,12 +77,14 @@ final class WorkerProcess {
   /**
    * Reads the worker's answer to the call it holds.
    *
+   * @param onStarted told of each call the worker says it starts while it holds earlier results
    * @throws IOException if the worker died or sent garbage
    */
-  Answer receive() throws IOException {
+  Answer receive(java.util.function.LongConsumer onStarted) throws IOException {
     WireFormat.Frame frame = WireFormat.read(fromWorker);
     while (frame != null && frame.tag() == WireFormat.STARTED) {
       lastStarted = WireFormat.decode(frame, WireFormat.Started.class).callId();
+      onStarted.accept(lastStarted);
       frame = WireFormat.read(fromWorker);
     }
     if (frame == null) {

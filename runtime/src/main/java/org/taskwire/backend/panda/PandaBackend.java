@@ -70,6 +70,8 @@ public final class PandaBackend implements Backend {
   private final PandaApi api;
   private final ResultTransport transport;
   private final String secretName;
+  /** Resolved at start, so a class path that cannot be told fails the run at once. */
+  private final String classpath;
   private final Duration pollInterval;
   private final Duration resultGrace;
   private final Clock clock = Clock.systemUTC();
@@ -104,6 +106,7 @@ public final class PandaBackend implements Backend {
     this.pollInterval = config.duration(ConfigKey.PANDA_POLL_INTERVAL, Duration.ofSeconds(30));
     this.resultGrace = config.duration(ConfigKey.PANDA_RESULT_GRACE, Duration.ofSeconds(10));
     this.secretName = "TASKWIRE_RUN_" + context.runId().replace("-", "").substring(0, 16).toUpperCase(Locale.ROOT);
+    this.classpath = org.taskwire.backend.WorkflowClassPath.join(org.taskwire.backend.WorkflowClassPath.resolve(context));
     this.transport = ResultTransport.start(context, this::onResult);
     this.submitter = Executors.newSingleThreadExecutor(daemon("taskwire-panda-submit"));
     this.watcher = Executors.newSingleThreadScheduledExecutor(daemon("taskwire-panda-watch"));
@@ -170,7 +173,6 @@ public final class PandaBackend implements Backend {
     if (published != null) {
       return published;
     }
-    String classpath = context.config().string(ConfigKey.LOCAL_CLASSPATH, System.getProperty("java.class.path"));
     Sandbox sandbox = RunSandbox.build(context, classpath);
     boolean uploaded = new PandaCache(api).publish(sandbox);
     LOG.info("sandbox {} ({} MB) {}", sandbox.file().getFileName(), String.format("%.1f", sandbox.bytes() / 1e6),

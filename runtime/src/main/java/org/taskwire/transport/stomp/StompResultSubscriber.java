@@ -117,7 +117,8 @@ public final class StompResultSubscriber implements AutoCloseable {
 
         @Override
         public void handleFrame(StompHeaders h, Object payload) {
-          onMessage.accept((byte[]) payload);
+          // Spring hands an empty body over as null; it is still a message, to be rejected as one.
+          onMessage.accept(payload == null ? new byte[0] : (byte[]) payload);
         }
       });
       subscription.addReceiptTask(() -> receipt.complete(null));
