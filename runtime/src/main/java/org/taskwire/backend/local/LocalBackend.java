@@ -21,6 +21,7 @@ import org.taskwire.ConfigurationException;
 import org.taskwire.FailureKind;
 import org.taskwire.backend.Backend;
 import org.taskwire.backend.BackendContext;
+import org.taskwire.backend.ResultSink;
 import org.taskwire.backend.ResultTransport;
 import org.taskwire.backend.RunSandbox;
 import org.taskwire.backend.Task;
@@ -68,6 +69,9 @@ public final class LocalBackend implements Backend {
   private final List<String> command;
   private final ResultTransport transport;
   private final Path logDirectory;
+  /** Whether the log directory is this run's own, to be removed after a clean run. */
+  private final boolean temporaryLogs;
+  private final AtomicInteger failedResults = new AtomicInteger();
   private final LinkedBlockingDeque<Queued> queue = new LinkedBlockingDeque<>();
   private final Set<Long> cancelled = ConcurrentHashMap.newKeySet();
   private final List<Slot> slots = new ArrayList<>();
@@ -78,12 +82,35 @@ public final class LocalBackend implements Backend {
 
   private record Queued(Task task, CallEnvelope call) {}
 
-  public LocalBackend(BackendContext context) {
-    this.context = context;
+  public LocalBackend(BackendContext given) {
+    ResultSink sink = given.sink();
+    // Failures are counted where every result passes, so that close() knows whether the logs matter.
+    this.context = new BackendContext(given.runId(), given.config(), given.workflow(), given.workflows(),
+        new ResultSink() {
+          @Override
+          public void started(long callId, int attempt) {
+            sink.started(callId, attempt);
+          }
+
+          @Override
+          public void completed(ResultEnvelope result) {
+            if (!result.succeeded()) {
+              failedResults.incrementAndGet();
+            }
+            sink.completed(result);
+          }
+
+          @Override
+          public boolean awaiting(long callId, int attempt) {
+            return sink.awaiting(callId, attempt);
+          }
+        });
+    BackendContext context = this.context;
     this.command = workerCommand(context);
     this.transport = ResultTransport.start(context);
     try {
       String dir = context.config().string(ConfigKey.LOCAL_LOG_DIR, "");
+      this.temporaryLogs = dir.isEmpty();
       this.logDirectory = dir.isEmpty()
           ? Files.createTempDirectory("taskwire-" + context.runId().substring(0, 8) + "-")
           : Files.createDirectories(Path.of(dir));
@@ -186,6 +213,24 @@ public final class LocalBackend implements Backend {
     }
     queue.clear();
     transport.close();
+    if (!temporaryLogs) {
+      return;
+    }
+    if (failedResults.get() == 0) {
+      deleteQuietly(logDirectory);
+    } else {
+      LOG.info("{} call attempts failed; the workers' logs are kept in {}", failedResults.get(), logDirectory);
+    }
+  }
+
+  private static void deleteQuietly(Path directory) {
+    try (java.util.stream.Stream<Path> all = Files.walk(directory)) {
+      for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      LOG.debug("could not remove {}: {}", directory, e.getMessage());
+    }
   }
 
   private void drainWithFailure() {

@@ -138,4 +138,33 @@ class LocalFaultsTest {
       client.destroyForcibly();
     }
   }
+
+  private static List<Path> logDirectoriesOf(WorkflowRun run) throws Exception {
+    try (var all = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      return all.filter(p -> p.getFileName().toString().startsWith("taskwire-" + run.runId().substring(0, 8) + "-"))
+          .toList();
+    }
+  }
+
+  @Test
+  void aCleanRunRemovesItsLogDirectoryAndARunWithFailuresKeepsIt() throws Exception {
+    List<Path> clean;
+    try (WorkflowRun run = ProbeTasks.builder().backend("local").set("taskwire.local.workers", "1").start()) {
+      assertThat(ProbeTasks.square(3)).isEqualTo(9);
+      clean = logDirectoriesOf(run);
+      assertThat(clean).hasSize(1);
+    }
+    assertThat(clean.get(0)).doesNotExist();
+
+    List<Path> failed;
+    try (WorkflowRun run = ProbeTasks.builder().backend("local").set("taskwire.local.workers", "1").start()) {
+      assertThatThrownBy(() -> ProbeTasks.evenOnly(1)).isInstanceOf(WorkFailedException.class);
+      failed = logDirectoriesOf(run);
+    }
+    assertThat(failed).hasSize(1);
+    assertThat(failed.get(0)).isDirectory();
+    try (var files = Files.walk(failed.get(0))) {
+      assertThat(files.map(Path::toString).filter(f -> f.endsWith(".log")).toList()).isNotEmpty();
+    }
+  }
 }
