@@ -81,6 +81,61 @@ class RemoteWrapperTest {
   }
 
   @Test
+  void nullArgumentsExitElevenWithAResultFileSayingSo() throws Exception {
+    Path file = Files.writeString(dir.resolve("call.json"), "{\"runId\":\"run\",\"callId\":1,\"attempt\":1,"
+        + "\"workId\":\"" + Echo_WorkRegistry.SHOUT.id() + "\",\"codec\":\"kryo\",\"arguments\":null}");
+    assertThat(wrap(file)).isEqualTo(WrapperExit.BAD_PAYLOAD.code());
+    assertThat(result().error().kind()).isEqualTo(FailureKind.BAD_PAYLOAD);
+    assertThat(result().error().message()).contains("no arguments");
+  }
+
+  @Test
+  void trailingBytesAfterTheArgumentsAreABadPayload() throws Exception {
+    byte[] args = kryo.encodeArguments(Echo_WorkRegistry.SHOUT, new EchoTasks.ShoutArgs("hi"));
+    byte[] longer = java.util.Arrays.copyOf(args, args.length + 3);
+    CallEnvelope call = new CallEnvelope("run", 1, 1, Echo_WorkRegistry.SHOUT.id(), "kryo", longer);
+    Path file = Files.write(dir.resolve("call.json"), WireFormat.toJson(call));
+    assertThat(wrap(file)).isEqualTo(WrapperExit.BAD_PAYLOAD.code());
+    assertThat(result().error().message()).contains("3 bytes follow the encoded arguments");
+  }
+
+  @Test
+  void malformedJobCallNamesExitEleven() {
+    for (String name : List.of("c-5.AAAA", "c5.AA AA", "x5", "c", "c5.", "c5.AAAA.BB", "c99999999999999999999")) {
+      assertThat(RemoteWrapper.run("--classpath", classpath, "--job-call", name, "--run", "run",
+          "--work", Echo_WorkRegistry.SHOUT.id())).as(name).isEqualTo(WrapperExit.BAD_PAYLOAD.code());
+    }
+  }
+
+  @Test
+  void aServingWorkerAnswersANullArgumentsCallAndKeepsServing() throws Exception {
+    byte[] good = kryo.encodeArguments(Echo_WorkRegistry.SHOUT, new EchoTasks.ShoutArgs("after"));
+    java.io.ByteArrayOutputStream calls = new java.io.ByteArrayOutputStream();
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(calls)) {
+      WireFormat.write(out, WireFormat.CALL, new CallEnvelope("run", 1, 1, Echo_WorkRegistry.SHOUT.id(), "kryo", null));
+      WireFormat.write(out, WireFormat.CALL, new CallEnvelope("run", 2, 1, Echo_WorkRegistry.SHOUT.id(), "kryo", good));
+    }
+    Path in = Files.write(dir.resolve("calls.bin"), calls.toByteArray());
+    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,
+        RemoteWrapper.class.getName(), "--serve", "--classpath", classpath);
+    Process p = new ProcessBuilder(command).redirectInput(in.toFile())
+        .redirectError(dir.resolve("err.txt").toFile()).start();
+    List<ResultEnvelope> answers = new ArrayList<>();
+    try (java.io.DataInputStream frames = new java.io.DataInputStream(p.getInputStream())) {
+      for (WireFormat.Frame f; (f = WireFormat.read(frames)) != null; ) {
+        if (f.tag() == WireFormat.RESULT) {
+          answers.add(WireFormat.decode(f, ResultEnvelope.class));
+        }
+      }
+    }
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(Files.readString(dir.resolve("err.txt"))).isZero();
+    assertThat(answers).hasSize(2);
+    assertThat(answers.get(0).error().kind()).isEqualTo(FailureKind.BAD_PAYLOAD);
+    assertThat(kryo.decodeResult(Echo_WorkRegistry.SHOUT, answers.get(1).output())).isEqualTo("AFTER");
+  }
+
+  @Test
   void missingClasspathEntryExitsTwelve() throws Exception {
     int code = RemoteWrapper.run("--classpath", dir.resolve("missing.jar").toString(), "--call",
         callFile("hi").toString(), "--result", dir.resolve("result.json").toString());

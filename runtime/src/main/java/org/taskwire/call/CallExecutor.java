@@ -61,6 +61,12 @@ public final class CallExecutor {
   /** Runs one call. */
   public ResultEnvelope execute(CallEnvelope call) {
     long started = System.currentTimeMillis();
+    String missing = call.workId() == null ? "workId" : call.codec() == null ? "codec"
+        : call.arguments() == null ? "arguments" : null;
+    if (missing != null) {
+      return ResultEnvelope.failure(call, RemoteError.of(FailureKind.BAD_PAYLOAD,
+          "the call envelope has no " + missing), started, now());
+    }
     WorkDefinition<?, ?> work = works.get(call.workId());
     if (work == null) {
       return ResultEnvelope.failure(call, RemoteError.of(FailureKind.BAD_PAYLOAD,
@@ -73,6 +79,10 @@ public final class CallExecutor {
       arguments = codec.decodeArguments(work, call.arguments());
     } catch (CodecException | IllegalArgumentException e) {
       return ResultEnvelope.failure(call, RemoteError.of(FailureKind.BAD_PAYLOAD, e.getMessage()), started, now());
+    } catch (RuntimeException e) {
+      // A codec must never take the worker down over bad bytes; whatever it throws is a bad payload.
+      return ResultEnvelope.failure(call, RemoteError.of(FailureKind.BAD_PAYLOAD,
+          "cannot decode the arguments of " + work.name() + ": " + e), started, now());
     }
     Object result;
     try {

@@ -37,29 +37,28 @@ public final class GridCalls {
     return inline.length() <= MAX_NAME ? inline : plain;
   }
 
+  /** {@code c<callId>[.<base64url arguments>]}, nothing else. */
+  private static final java.util.regex.Pattern NAME =
+      java.util.regex.Pattern.compile("c(0|[1-9][0-9]{0,17})(?:\\.([A-Za-z0-9_-]+))?");
+
+  private static java.util.regex.Matcher parse(String name) {
+    java.util.regex.Matcher m = NAME.matcher(name.trim());
+    if (!m.matches()) {
+      throw new IllegalArgumentException("'" + name + "' is not a Taskwire call name: expected c<callId>[.<arguments>] "
+          + "with a non-negative decimal call id and base64url arguments");
+    }
+    return m;
+  }
+
   /** The call id in a pseudo-file name. */
   public static long callId(String name) {
-    String n = name.trim();
-    int dot = n.indexOf('.');
-    String id = dot < 0 ? n.substring(1) : n.substring(1, dot);
-    if (!n.startsWith("c") || id.isEmpty()) {
-      throw new IllegalArgumentException("'" + name + "' is not a Taskwire call name (c<callId>[.<arguments>])");
-    }
-    try {
-      return Long.parseLong(id);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("'" + name + "' is not a Taskwire call name (c<callId>[.<arguments>])", e);
-    }
+    return Long.parseLong(parse(name).group(1));
   }
 
   /** The arguments inlined in a pseudo-file name, if any. */
   public static Optional<byte[]> inlineArguments(String name) {
-    String n = name.trim();
-    int dot = n.indexOf('.');
-    if (dot < 0) {
-      return Optional.empty();
-    }
-    return Optional.of(Base64.getUrlDecoder().decode(n.substring(dot + 1)));
+    String inline = parse(name).group(2);
+    return inline == null ? Optional.empty() : Optional.of(Base64.getUrlDecoder().decode(inline));
   }
 
   /** The calls file of a task: gzip JSON, call id to base64 arguments. */

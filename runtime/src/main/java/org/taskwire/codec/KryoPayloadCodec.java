@@ -135,7 +135,12 @@ final class KryoPayloadCodec implements PayloadCodec {
   public Record decodeArguments(WorkDefinition<?, ?> work, byte[] bytes) {
     Kryo kryo = pool.obtain();
     try (Input input = new Input(bytes)) {
-      return kryo.readObject(input, work.argumentsType());
+      Record arguments = kryo.readObject(input, work.argumentsType());
+      if (input.position() != bytes.length) {
+        throw new CodecException("cannot decode the arguments of " + work.name() + ": " + (bytes.length - input.position())
+            + " bytes follow the encoded arguments", null);
+      }
+      return arguments;
     } catch (KryoException | IllegalArgumentException e) {
       throw new CodecException("cannot decode the arguments of " + work.name() + ": " + explain(e), e);
     } finally {

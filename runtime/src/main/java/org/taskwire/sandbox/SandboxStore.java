@@ -32,6 +32,15 @@ import org.taskwire.sandbox.SandboxException.Reason;
 public final class SandboxStore {
   private static final ObjectMapper MAPPER = JsonMapper.builder().build();
   private static final String COMPLETE = ".taskwire-complete";
+  /** No sandbox extracts to more than this, whatever its compressed size. */
+  static final long MAX_EXTRACTED_BYTES = 4L << 30;
+  /**
+   * Nor to more than this many times its compressed size (with a floor): class paths are mostly
+   * jars, already compressed, so a real sandbox grows little, while a decompression bomb grows a
+   * thousandfold.
+   */
+  static final long MAX_EXPANSION = 100;
+  static final long EXPANSION_FLOOR_BYTES = 256L << 20;
 
   private final Path root;
 
@@ -76,7 +85,16 @@ public final class SandboxStore {
         }
         Path staging = root.resolve(".extract-" + hash + "-" + UUID.randomUUID());
         try {
-          extract(file, staging, pathOrUrl);
+          long limit = Math.min(MAX_EXTRACTED_BYTES, Math.max(EXPANSION_FLOOR_BYTES, MAX_EXPANSION * Files.size(file)));
+          try {
+            extract(file, staging, pathOrUrl, limit);
+            manifest(staging);
+          } catch (SandboxException e) {
+            throw e;
+          } catch (IOException e) {
+            // The name matched the content, so the content itself is bad: not gzip, a torn tar, a bad manifest.
+            throw new SandboxException(Reason.CORRUPT, "sandbox " + pathOrUrl + " is corrupt: " + e.getMessage(), e);
+          }
           Files.createFile(staging.resolve(COMPLETE));
           try {
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
@@ -117,7 +135,8 @@ public final class SandboxStore {
     return part;
   }
 
-  private static void extract(Path file, Path into, String source) throws IOException {
+  private static void extract(Path file, Path into, String source, long limit) throws IOException {
+    long total = 0;
     Files.createDirectories(into);
     Path base = into.toAbsolutePath().normalize();
     try (InputStream in = Files.newInputStream(file);
@@ -139,10 +158,27 @@ public final class SandboxStore {
           Files.createDirectories(path);
         } else if (entry.isFile()) {
           Files.createDirectories(path.getParent());
-          Files.copy(tar, path);
+          total += copyAtMost(tar, path, limit - total);
+          if (total > limit) {
+            throw new SandboxException(Reason.UNSAFE, "sandbox " + source + " extracts to more than " + limit
+                + " bytes (" + Files.size(file) + " compressed); refused as a decompression bomb", null);
+          }
         }
       }
     }
+  }
+
+  /** Copies up to {@code budget + 1} bytes, so that a caller can tell the budget was exceeded. */
+  private static long copyAtMost(InputStream in, Path to, long budget) throws IOException {
+    byte[] buffer = new byte[1 << 16];
+    long copied = 0;
+    try (java.io.OutputStream out = Files.newOutputStream(to)) {
+      for (int n; copied <= budget && (n = in.read(buffer)) > 0; ) {
+        out.write(buffer, 0, n);
+        copied += n;
+      }
+    }
+    return copied;
   }
 
   /** The manifest inside a sandbox tarball, read without extracting anything else. */
@@ -164,7 +200,20 @@ public final class SandboxStore {
     if (!Files.isRegularFile(file)) {
       throw new SandboxException(Reason.CORRUPT, "the sandbox in " + directory + " has no " + SandboxManifest.NAME, null);
     }
-    return MAPPER.readValue(file.toFile(), SandboxManifest.class);
+    SandboxManifest manifest = MAPPER.readValue(file.toFile(), SandboxManifest.class);
+    if (manifest.classpath() == null || manifest.classpath().isEmpty()) {
+      throw new SandboxException(Reason.CORRUPT, "the manifest of the sandbox in " + directory
+          + " lists no class path", null);
+    }
+    Path base = directory.toAbsolutePath().normalize();
+    for (String entry : manifest.classpath()) {
+      Path resolved = entry == null ? null : base.resolve(entry).normalize();
+      if (resolved == null || !resolved.startsWith(base) || !Files.exists(resolved)) {
+        throw new SandboxException(Reason.CORRUPT, "the manifest of the sandbox in " + directory
+            + " names a class path entry that is not in the sandbox: " + entry, null);
+      }
+    }
+    return manifest;
   }
 
   private static void deleteTree(Path dir) throws IOException {

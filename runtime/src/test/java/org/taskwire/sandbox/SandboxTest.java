@@ -163,6 +163,77 @@ class SandboxTest {
         .hasMessageContaining("sources.<sha256>.tar.gz");
   }
 
+  /** Bytes named after their own hash, so only their content can be wrong. */
+  private Path namedByHash(String folder, byte[] content) throws IOException {
+    Path tmp = Files.createDirectories(dir.resolve(folder)).resolve("tmp");
+    Files.write(tmp, content);
+    return Files.move(tmp, tmp.resolveSibling(Sandbox.fileName(FileHashes.sha256(tmp))));
+  }
+
+  private Path tarball(String folder, java.util.Map<String, byte[]> entries) throws IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(
+        new java.util.zip.GZIPOutputStream(bytes))) {
+      tar.setLongFileMode(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream.LONGFILE_POSIX);
+      tar.setBigNumberMode(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream.BIGNUMBER_POSIX);
+      for (var e : entries.entrySet()) {
+        var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(e.getKey());
+        entry.setSize(e.getValue().length);
+        tar.putArchiveEntry(entry);
+        tar.write(e.getValue());
+        tar.closeArchiveEntry();
+      }
+    }
+    return namedByHash(folder, bytes.toByteArray());
+  }
+
+  @Test
+  void contentThatMatchesItsNameButIsNoSandboxIsCorruptNotUnavailable() throws IOException {
+    Sandbox good = builder("cache").build();
+    byte[] whole = Files.readAllBytes(good.file());
+    SandboxStore store = new SandboxStore(dir.resolve("node"));
+    java.util.Map<String, Path> bad = new java.util.LinkedHashMap<>();
+    bad.put("not gzip", namedByHash("plain", "just text".getBytes()));
+    bad.put("truncated", namedByHash("cut", java.util.Arrays.copyOf(whole, whole.length / 2)));
+    bad.put("no manifest", tarball("nomanifest", java.util.Map.of("classpath/a.txt", "a".getBytes())));
+    bad.put("bad manifest", tarball("badmanifest", java.util.Map.of(SandboxManifest.NAME, "{not json".getBytes())));
+    bad.put("manifest naming what is not there", tarball("escape", java.util.Map.of(SandboxManifest.NAME,
+        "{\"version\":1,\"classpath\":[\"../../etc\"],\"files\":{}}".getBytes())));
+    bad.forEach((what, file) -> assertThatThrownBy(() -> store.open(file.toString()))
+        .as(what)
+        .isInstanceOfSatisfying(SandboxException.class, e -> assertThat(e.reason()).isEqualTo(SandboxException.Reason.CORRUPT))
+        .hasMessageContaining(what.equals("not gzip") || what.equals("truncated") ? "corrupt" : "manifest"));
+  }
+
+  @Test
+  void aDecompressionBombIsRefusedBeforeItFillsTheDisk() throws IOException {
+    // 600 MB of zeros compresses to well under 1 MB: past 100 times its size and the 256 MB floor.
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(
+        new java.util.zip.GZIPOutputStream(bytes))) {
+      tar.setBigNumberMode(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream.BIGNUMBER_POSIX);
+      var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("classpath/zeros.bin");
+      long size = 600L << 20;
+      entry.setSize(size);
+      tar.putArchiveEntry(entry);
+      byte[] zeros = new byte[1 << 20];
+      for (long written = 0; written < size; written += zeros.length) {
+        tar.write(zeros);
+      }
+      tar.closeArchiveEntry();
+    }
+    Path bomb = namedByHash("bomb", bytes.toByteArray());
+    assertThat(Files.size(bomb)).isLessThan(2L << 20);
+    SandboxStore store = new SandboxStore(dir.resolve("node"));
+    assertThatThrownBy(() -> store.open(bomb.toString()))
+        .isInstanceOfSatisfying(SandboxException.class, e -> assertThat(e.reason()).isEqualTo(SandboxException.Reason.UNSAFE))
+        .hasMessageContaining("decompression bomb");
+    try (var left = Files.walk(dir.resolve("node"))) {
+      assertThat(left.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum())
+          .as("nothing is left behind").isZero();
+    }
+  }
+
   @Test
   void workersExtractingTheSameSandboxAtOnceBothSucceed() throws Exception {
     Sandbox s = builder("cache").build();
