@@ -49,6 +49,8 @@ class SamplesTest {
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out()).contains("backend: local", "Hello, world, from process", "Barbara -> Hello, Barbara");
     assertThat(r.out()).doesNotContain("from process " + ProcessHandle.current().pid() + "\n");
+    assertThat(r.err()).as("the embedded broker is quiet").doesNotContain("BrokerService", "TransportConnector",
+        "ActiveMQ");
   }
 
   @Test
