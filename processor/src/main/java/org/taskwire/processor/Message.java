@@ -34,6 +34,14 @@ enum Message {
       "%s of @Work method %s uses %s, which is private, so generated code cannot name it. Make it package-private or public."),
   INVALID_OPTION("InvalidOption",
       "Invalid %s = %s on %s: %s"),
+  GENERATED_NAME_CLASH("GeneratedNameClash",
+      "@Work method %s clashes with %s, which the proxy generates for @Work method %s: both would have the same name and parameter types after erasure. Rename one of the two methods."),
+  GENERATED_CLASS_EXISTS("GeneratedClassExists",
+      "Cannot generate %s for @Workflow class %s: a class of that name already exists in package %s. Rename that class, or rename the workflow class (the generated names follow it)."),
+  CANNOT_WRITE("CannotWrite",
+      "Cannot write the generated %s of @Workflow class %s: %s. Check that the build's generated-sources directory is writable and not full."),
+  UNRESOLVED_TYPE("UnresolvedType",
+      "@Workflow class %s was not generated: its work methods use %s, which could not be resolved in any round of this compile. Fix the type (or the processor that should generate it); javac reports the missing symbol too."),
   NO_WORK("NoWork",
       "@Workflow class %s has no @Work methods; its proxy will have nothing to call. Annotate the methods that should run as jobs with @Work.");
 

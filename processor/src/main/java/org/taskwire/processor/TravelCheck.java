@@ -31,8 +31,11 @@ final class TravelCheck {
   /** Why a type cannot travel, and where it was found (e.g. {@code field Point.lock}). */
   record Problem(Message message, String type, String where, String reason) {}
 
-  /** What checking one parameter or return type found. */
-  record Result(List<Problem> problems, Set<TypeMirror> closure) {}
+  /**
+   * What checking one parameter or return type found; {@code unresolved} lists types that do not
+   * exist yet (another processor may generate them in a later round).
+   */
+  record Result(List<Problem> problems, Set<TypeMirror> closure, Set<String> unresolved) {}
 
   private final Elements elements;
   private final Types types;
@@ -81,21 +84,25 @@ final class TravelCheck {
   Result check(TypeMirror type, String fromPackage) {
     List<Problem> problems = new ArrayList<>();
     Set<TypeMirror> closure = new LinkedHashSet<>();
-    walk(type, fromPackage, "", problems, closure, new LinkedHashSet<>());
-    return new Result(problems, closure);
+    Set<String> unresolved = new LinkedHashSet<>();
+    walk(type, fromPackage, "", problems, closure, new LinkedHashSet<>(), unresolved);
+    return new Result(problems, closure, unresolved);
   }
 
   private void walk(TypeMirror type, String fromPackage, String where, List<Problem> problems,
-      Set<TypeMirror> closure, Set<String> visited) {
+      Set<TypeMirror> closure, Set<String> visited, Set<String> unresolved) {
     switch (type.getKind()) {
       case ARRAY:
         closure.add(type);
-        walk(((ArrayType) type).getComponentType(), fromPackage, where, problems, closure, visited);
+        walk(((ArrayType) type).getComponentType(), fromPackage, where, problems, closure, visited, unresolved);
         return;
       case WILDCARD:
         WildcardType w = (WildcardType) type;
-        if (w.getExtendsBound() != null) walk(w.getExtendsBound(), fromPackage, where, problems, closure, visited);
-        if (w.getSuperBound() != null) walk(w.getSuperBound(), fromPackage, where, problems, closure, visited);
+        if (w.getExtendsBound() != null) walk(w.getExtendsBound(), fromPackage, where, problems, closure, visited, unresolved);
+        if (w.getSuperBound() != null) walk(w.getSuperBound(), fromPackage, where, problems, closure, visited, unresolved);
+        return;
+      case ERROR:
+        unresolved.add(type.toString());
         return;
       case DECLARED:
         break;
@@ -110,7 +117,7 @@ final class TravelCheck {
       return;
     }
     for (TypeMirror argument : declared.getTypeArguments()) {
-      walk(argument, fromPackage, where, problems, closure, visited);
+      walk(argument, fromPackage, where, problems, closure, visited, unresolved);
     }
     String name = element.getQualifiedName().toString();
     if (!visited.add(name)) {
@@ -129,6 +136,19 @@ final class TravelCheck {
     if (element.getKind() == ElementKind.ENUM) {
       return;
     }
+    boolean open = element.getKind() == ElementKind.INTERFACE || element.getModifiers().contains(Modifier.ABSTRACT);
+    if (open) {
+      List<? extends TypeMirror> permitted = element.getPermittedSubclasses();
+      if (permitted.isEmpty() && !element.getModifiers().contains(Modifier.SEALED)) {
+        problems.add(new Problem(Message.NOT_TRAVELLABLE, name, where, openTypeReason(element)));
+        return;
+      }
+      // A sealed type's values are of its permitted subclasses, a closed set: they travel.
+      for (TypeMirror sub : permitted) {
+        String here = "permitted subclass " + ((DeclaredType) sub).asElement().getSimpleName();
+        walk(sub, fromPackage, where.isEmpty() ? here : where, problems, closure, visited, unresolved);
+      }
+    }
     for (TypeElement t = element; t != null && !isJdk(t); t = superclass(t)) {
       for (VariableElement field : ElementFilter.fieldsIn(t.getEnclosedElements())) {
         Set<Modifier> m = field.getModifiers();
@@ -136,7 +156,7 @@ final class TravelCheck {
           continue;
         }
         String here = "field " + t.getSimpleName() + "." + field.getSimpleName();
-        walk(field.asType(), fromPackage, where.isEmpty() ? here : where, problems, closure, visited);
+        walk(field.asType(), fromPackage, where.isEmpty() ? here : where, problems, closure, visited, unresolved);
       }
     }
   }
@@ -148,11 +168,36 @@ final class TravelCheck {
         return e.getValue();
       }
     }
-    if (element.getKind() == ElementKind.INTERFACE && isFunctional(element)) {
+    // The user's own interfaces, functional or not, fall under the one rule for open types.
+    if (element.getKind() == ElementKind.INTERFACE && isJdk(element) && isFunctional(element)) {
       return "lambdas and method references cannot be sent. Make the behaviour a @Work method of its own, "
           + "or pass data that selects it.";
     }
     return null;
+  }
+
+  /**
+   * One rule for every interface and abstract class of the user's, functional or not: the classes
+   * of its values are not known when compiling, so the codec cannot register them.
+   */
+  private String openTypeReason(TypeElement element) {
+    String kind = element.getKind() == ElementKind.INTERFACE ? "interface" : "abstract class";
+    String fix = "Seal it (sealed " + kind + " " + element.getSimpleName() + " permits ...), so that its "
+        + "implementations are a closed set that travels, or declare a concrete type.";
+    if (element.getKind() == ElementKind.INTERFACE && singleAbstractMethod(element)) {
+      return "it is an open " + kind + " with one abstract method, so its values may be lambdas, and neither "
+          + "lambdas nor the unknown classes that implement it can be sent. " + fix;
+    }
+    return "it is an open " + kind + ": the classes of its values are not known when compiling, so they cannot "
+        + "be registered with the codec. " + fix;
+  }
+
+  private boolean singleAbstractMethod(TypeElement element) {
+    return ElementFilter.methodsIn(elements.getAllMembers(element)).stream()
+        .filter(m -> m.getModifiers().contains(Modifier.ABSTRACT))
+        .filter(m -> !elements.getTypeElement("java.lang.Object").getEnclosedElements().stream()
+            .anyMatch(o -> o.getSimpleName().equals(m.getSimpleName())))
+        .count() == 1;
   }
 
   private boolean isFunctional(TypeElement element) {

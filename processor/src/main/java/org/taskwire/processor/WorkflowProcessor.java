@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import javax.annotation.processing.AbstractProcessor;
@@ -32,10 +33,14 @@ public final class WorkflowProcessor extends AbstractProcessor {
   static final String SERVICES = "META-INF/services/org.taskwire.spi.WorkRegistry";
 
   private final Set<String> registries = new TreeSet<>();
+  /** Workflows whose signatures name types not generated yet, by qualified name, to read again next round. */
+  private final Set<String> deferred = new java.util.LinkedHashSet<>();
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
-    return Set.of(Workflow.class.getCanonicalName(), Work.class.getCanonicalName());
+    // "*": javac offers processors no annotation on a local class, so a file whose only @Workflow
+    // is on one would never reach LocalWorkflows. Nothing is claimed (process returns false).
+    return Set.of("*");
   }
 
   @Override
@@ -53,8 +58,33 @@ public final class WorkflowProcessor extends AbstractProcessor {
             owner.getSimpleName());
       }
     }
+    LocalWorkflows.report(processingEnv, round);
     WorkflowReader reader = new WorkflowReader(processingEnv.getElementUtils(), processingEnv.getTypeUtils(), reporter);
+    java.util.Map<String, Element> todo = new java.util.LinkedHashMap<>();
+    for (String name : deferred) {
+      TypeElement again = processingEnv.getElementUtils().getTypeElement(name);
+      if (again != null) {
+        todo.put(name, again);
+      }
+    }
+    deferred.clear();
     for (Element annotated : round.getElementsAnnotatedWith(Workflow.class)) {
+      todo.putIfAbsent(annotated instanceof TypeElement t ? t.getQualifiedName().toString() : annotated.toString(),
+          annotated);
+    }
+    for (var entry : todo.entrySet()) {
+      Element annotated = entry.getValue();
+      if (annotated instanceof TypeElement type && annotated.getKind() == javax.lang.model.element.ElementKind.CLASS) {
+        Set<String> unresolved = reader.unresolvedTypes(type);
+        if (!unresolved.isEmpty()) {
+          if (round.processingOver()) {
+            reporter.error(type, Message.UNRESOLVED_TYPE, type.getQualifiedName(), String.join(", ", unresolved));
+          } else {
+            deferred.add(entry.getKey());
+          }
+          continue;
+        }
+      }
       reader.read(annotated).ifPresent(this::generate);
     }
     if (round.processingOver() && !registries.isEmpty()) {
@@ -65,14 +95,45 @@ public final class WorkflowProcessor extends AbstractProcessor {
 
   private void generate(Model.Workflow workflow) {
     Filer filer = processingEnv.getFiler();
+    Reporter reporter = new Reporter(processingEnv.getMessager());
+    for (com.palantir.javapoet.ClassName generated : List.of(workflow.tasksClass(), workflow.registryClass())) {
+      String name = generated.canonicalName();
+      if (processingEnv.getElementUtils().getTypeElement(name) != null && !generatedEarlier(name)) {
+        reporter.error(workflow.type(), Message.GENERATED_CLASS_EXISTS, generated.simpleName(),
+            workflow.type().getSimpleName(), generated.packageName());
+        return;
+      }
+    }
     try {
       ProxyWriter.write(workflow).writeTo(filer);
       RegistryWriter.write(workflow, processingEnv.getTypeUtils()).writeTo(filer);
       registries.add(workflow.registryClass().reflectionName());
+    } catch (javax.annotation.processing.FilerException e) {
+      reporter.error(workflow.type(), Message.GENERATED_CLASS_EXISTS, workflow.tasksClass().simpleName() + " or "
+          + workflow.registryClass().simpleName(), workflow.type().getSimpleName(), workflow.tasksClass().packageName());
     } catch (IOException e) {
-      processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
-          "[Taskwire/Io] cannot write the generated code of " + workflow.binaryName() + ": " + e.getMessage(),
-          workflow.type());
+      reporter.error(workflow.type(), Message.CANNOT_WRITE, "code", workflow.type().getSimpleName(), e.getMessage());
+    }
+  }
+
+  /**
+   * Whether a class of a generated name is our own output of an earlier compile (an incremental
+   * build sees last build's classes): it carries our {@code @Generated}. A class the user wrote
+   * does not, and generating would clash with it.
+   */
+  private boolean generatedEarlier(String name) {
+    TypeElement existing = processingEnv.getElementUtils().getTypeElement(name);
+    return existing.getAnnotationMirrors().stream().anyMatch(a -> a.getAnnotationType().toString()
+        .equals("javax.annotation.processing.Generated")) || isFromClassFile(existing);
+  }
+
+  /** A class read from a class file (not a source of this compile), whose source annotations are gone. */
+  private boolean isFromClassFile(TypeElement type) {
+    try {
+      com.sun.source.util.Trees trees = com.sun.source.util.Trees.instance(processingEnv);
+      return trees.getPath(type) == null;
+    } catch (IllegalArgumentException | LinkageError e) {
+      return true; // not javac: trust the Filer to object
     }
   }
 
@@ -98,7 +159,7 @@ public final class WorkflowProcessor extends AbstractProcessor {
       }
     } catch (IOException e) {
       processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
-          "[Taskwire/Io] cannot write " + SERVICES + ": " + e.getMessage());
+          Message.CANNOT_WRITE.format(SERVICES, "every workflow", e.getMessage()));
     }
   }
 }

@@ -50,11 +50,32 @@ final class WorkflowReader {
     this.travel = new TravelCheck(elements, types);
   }
 
+  /**
+   * The types a workflow's work signatures name that do not exist yet, such as a record another
+   * processor generates in this very compile. Such a workflow is read again in a later round,
+   * as AutoValue does, rather than checked against a type javac cannot see yet.
+   */
+  Set<String> unresolvedTypes(TypeElement type) {
+    Set<String> unresolved = new LinkedHashSet<>();
+    String pkg = elements.getPackageOf(type).getQualifiedName().toString();
+    for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {
+      if (method.getAnnotation(Work.class) == null) {
+        continue;
+      }
+      for (VariableElement p : method.getParameters()) {
+        unresolved.addAll(travel.check(p.asType(), pkg).unresolved());
+      }
+      unresolved.addAll(travel.check(method.getReturnType(), pkg).unresolved());
+    }
+    return unresolved;
+  }
+
   Optional<Model.Workflow> read(Element annotated) {
     int errorsBefore = reporter.errors();
     if (annotated.getKind() != ElementKind.CLASS) {
+      String kind = annotated.getKind().toString().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
       reporter.error(annotated, Message.WORKFLOW_NOT_A_CLASS, annotated.getSimpleName(),
-          "an " + annotated.getKind().toString().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+          ("aeiou".indexOf(kind.charAt(0)) >= 0 ? "an " : "a ") + kind);
       return Optional.empty();
     }
     TypeElement type = (TypeElement) annotated;
@@ -128,6 +149,7 @@ final class WorkflowReader {
             method.getReturnType(), method.isVarArgs(), workOptions, closure));
       }
     }
+    checkGeneratedClashes(works);
     if (byMethodName.isEmpty()) {
       reporter.warning(type, Message.NO_WORK, type.getQualifiedName());
     }
@@ -139,6 +161,40 @@ final class WorkflowReader {
     return Optional.of(new Model.Workflow(type, elements.getBinaryName(type).toString(), workflowClass,
         ClassName.get(pkg, flat + "Tasks"), ClassName.get(pkg, flat + "_WorkRegistry"), name,
         type.getModifiers().contains(Modifier.PUBLIC), options, List.of(annotation.excludes()), List.copyOf(works)));
+  }
+
+  /**
+   * The proxy has {@code m(args)}, {@code mAsync(args)} and {@code mMap(List<MArgs>)} per work
+   * method; two of those with one name and one erasure would only fail inside the generated file.
+   * Reported on the user's method whose own proxy method is taken, e.g. {@code fAsync(double)}
+   * next to {@code f(double)}.
+   */
+  private void checkGeneratedClashes(List<Model.Work> works) {
+    record Generated(String signature, Model.Work from, String shown) {}
+    Map<String, Generated> seen = new HashMap<>();
+    for (Model.Work work : works) {
+      List<String> erased = new ArrayList<>();
+      for (Model.Parameter p : work.parameters()) {
+        erased.add(types.erasure(p.type()).toString());
+      }
+      String params = String.join(",", erased);
+      String m = work.methodName();
+      List<Generated> generated = List.of(
+          new Generated(m + "(" + params + ")", work, m + "(" + simple(String.join(", ", erased)) + ")"),
+          new Generated(m + "Async(" + params + ")", work, m + "Async(" + simple(String.join(", ", erased)) + ")"),
+          new Generated(m + "Map(java.util.List)", work, m + "Map(List<" + ProxyWriter.recordName(m) + ">)"));
+      for (Generated g : generated) {
+        Generated other = seen.putIfAbsent(g.signature(), g);
+        if (other != null && other.from() != work) {
+          // Blame the method whose plain proxy is the one taken: that is the name the user chose.
+          boolean mineIsPlain = g.signature().startsWith(m + "(");
+          Model.Work blamed = mineIsPlain ? work : other.from();
+          Generated taken = mineIsPlain ? other : g;
+          reporter.error(blamed.method(), Message.GENERATED_NAME_CLASH, blamed.signature(), taken.shown(),
+              taken.from().signature());
+        }
+      }
+    }
   }
 
   private boolean checkModifiers(TypeElement type, ExecutableElement method, String signature) {
@@ -256,6 +312,7 @@ final class WorkflowReader {
   }
 
   static String simple(String typeName) {
-    return typeName.replaceAll("(?:[a-z_][\\w]*\\.)+", "");
+    // Only whole package segments: a lower-case run inside MonteCarlo.Params is not a package.
+    return typeName.replaceAll("(?<![\\w$])(?:[a-z_][\\w$]*\\.)+", "");
   }
 }

@@ -324,4 +324,154 @@ class DiagnosticsTest {
         .contains(".cores(4).maxAttempts(1)")
         .contains(".walltime(Duration.ofSeconds(5400L)).codec(Codec.JSON)");
   }
+
+  @Test
+  void aSealedInterfaceTravelsWithItsPermittedSubclasses() throws java.io.IOException {
+    JavaFileObject s = source("Flow",
+        "@Workflow public class Flow {",
+        "  public sealed interface Shape permits Circle, Rect {}",
+        "  public record Circle(double r) implements Shape {}",
+        "  public record Rect(double w, double h) implements Shape {}",
+        "  @Work static double area(Shape shape) { return 0; }",
+        "}");
+    Compilation c = compile(s);
+    assertThat(c).succeeded();
+    String registry = c.generatedSourceFile("test.Flow_WorkRegistry").orElseThrow().getCharContent(true).toString();
+    org.assertj.core.api.Assertions.assertThat(registry).contains("Flow.Circle.class", "Flow.Rect.class");
+  }
+
+  @Test
+  void anOpenInterfaceIsRefusedWhetherOrNotItIsMarkedFunctional() {
+    for (String marker : new String[] {"", "@FunctionalInterface "}) {
+      JavaFileObject s = source("Flow",
+          "@Workflow class Flow {",
+          "  " + marker + "interface Scorer { double score(double x); }",
+          "  @Work static double f(Scorer scorer) { return 0; }",
+          "}");
+      assertError(s, "[Taskwire/NotTravellable]", "Scorer scorer", "open interface", "lambdas", "Seal it");
+    }
+    JavaFileObject wide = source("Flow",
+        "@Workflow class Flow {",
+        "  interface Shape { double area(); double perimeter(); }",
+        "  @Work static double f(List<Shape> shapes) { return 0; }",
+        "}");
+    assertError(wide, "[Taskwire/NotTravellable]", "shapes", "open interface", "cannot be registered", "Seal it");
+  }
+
+  @Test
+  void nestedTypeNamesAreShownWhole() {
+    JavaFileObject s = source("MonteCarlo",
+        "@Workflow class MonteCarlo {",
+        "  record Params(int n) {}",
+        "  @Work static int start(MonteCarlo.Params params) { return 1; }",
+        "}");
+    assertError(s, "[Taskwire/ReservedName]", "start(", "start(MonteCarlo.Params)");
+    org.assertj.core.api.Assertions.assertThat(WorkflowReader.simple("java.util.List<org.demo.Edge.Scorer>"))
+        .isEqualTo("List<Edge.Scorer>");
+  }
+
+  @Test
+  void aWorkWhoseProxyClashesWithAnotherWorksAsyncProxyIsReportedOnIt() {
+    JavaFileObject s = source("Flow",
+        "@Workflow class Flow {",
+        "  @Work static double f(double x) { return x; }",
+        "  @Work static double fAsync(double x) { return x; }",
+        "}");
+    assertError(s, "[Taskwire/GeneratedNameClash]", "fAsync(double x)", "fAsync(double)", "generates for @Work method f(double)");
+  }
+
+  @Test
+  void aWorkWhoseProxyClashesWithAnotherWorksMapProxyIsReportedOnIt() {
+    JavaFileObject s = source("Flow",
+        "@Workflow class Flow {",
+        "  @Work static double f(double x) { return x; }",
+        "  @Work static int fMap(List<String> names) { return 0; }",
+        "}");
+    assertError(s, "[Taskwire/GeneratedNameClash]", "fMap(List<String> names)", "fMap(List<FArgs>)");
+  }
+
+  @Test
+  void aLocalWorkflowClassIsRejected() {
+    JavaFileObject s = source("Outer",
+        "class Outer {",
+        "  static void run() {",
+        "    @Workflow class Local { @Work static int one() { return 1; } }",
+        "  }",
+        "}");
+    assertError(s, "[Taskwire/WorkflowNotAccessible]", "class Local", "a local class");
+  }
+
+  @Test
+  void anExistingClassWithTheGeneratedNameIsReportedWithAdvice() {
+    JavaFileObject flow = source("Flow", "@Workflow class Flow { @Work static int one() { return 1; } }");
+    JavaFileObject taken = source("FlowTasks", "class FlowTasks {}");
+    Compilation c = compile(flow, taken);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("[Taskwire/GeneratedClassExists]").inFile(flow).onLineContaining("class Flow");
+    assertThat(c).hadErrorContaining("Rename that class, or rename the workflow class");
+  }
+
+  @Test
+  void recordIsNamedWithTheRightArticle() {
+    JavaFileObject s = source("Flow", "@Workflow record Flow(int x) {}");
+    assertError(s, "[Taskwire/WorkflowNotAClass]", "record Flow", "is a record");
+  }
+
+  /** Generates {@code test.Gen} in the first round, as AutoValue or Immutables would. */
+  @javax.annotation.processing.SupportedAnnotationTypes("*")
+  static final class GeneratesARecord extends javax.annotation.processing.AbstractProcessor {
+    private boolean done;
+
+    @Override
+    public javax.lang.model.SourceVersion getSupportedSourceVersion() {
+      return javax.lang.model.SourceVersion.latestSupported();
+    }
+
+    @Override
+    public boolean process(java.util.Set<? extends javax.lang.model.element.TypeElement> annotations,
+        javax.annotation.processing.RoundEnvironment round) {
+      if (!done) {
+        done = true;
+        try (java.io.Writer w = processingEnv.getFiler().createSourceFile("test.Gen").openWriter()) {
+          w.write("package test; public record Gen(int x) {}");
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+      return false;
+    }
+  }
+
+  @Test
+  void aTypeAnotherProcessorGeneratesIsWaitedForNotAcceptedBlindly() throws java.io.IOException {
+    JavaFileObject s = source("Flow",
+        "@Workflow public class Flow {",
+        "  @Work static int f(Gen gen) { return gen.x(); }",
+        "}");
+    Compilation c = javac().withProcessors(new WorkflowProcessor(), new GeneratesARecord()).compile(s);
+    assertThat(c).succeeded();
+    String registry = c.generatedSourceFile("test.Flow_WorkRegistry").orElseThrow().getCharContent(true).toString();
+    org.assertj.core.api.Assertions.assertThat(registry).contains("Gen.class");
+  }
+
+  @Test
+  void aTypeThatNeverResolvesIsReported() {
+    JavaFileObject s = source("Flow",
+        "@Workflow public class Flow {",
+        "  @Work static int f(Missing m) { return 1; }",
+        "}");
+    Compilation c = compile(s);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("[Taskwire/UnresolvedType]").inFile(s).onLineContaining("class Flow");
+  }
+
+  @Test
+  void gradleIsToldTheProcessorIsAggregating() throws java.io.IOException {
+    try (java.io.InputStream in = WorkflowProcessor.class.getClassLoader()
+        .getResourceAsStream("META-INF/gradle/incremental.annotation.processors")) {
+      org.assertj.core.api.Assertions.assertThat(in).isNotNull();
+      org.assertj.core.api.Assertions.assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+          .isEqualToIgnoringNewLines("org.taskwire.processor.WorkflowProcessor,aggregating");
+    }
+  }
 }

@@ -25,6 +25,12 @@ abstract class BackendContract {
   @TempDir Path dir;
 
   @Test
+  void sealedInterfaceValuesTravelBothWays() {
+    assertThat(ProbeTasks.grow(new Probe.Circle(2), 3)).isEqualTo(new Probe.Rect(6, 6));
+    assertThat(ProbeTasks.grow(new Probe.Rect(2, 5), 2)).isEqualTo(new Probe.Circle(20));
+  }
+
+  @Test
   void blockingCall() {
     assertThat(ProbeTasks.square(7)).isEqualTo(49);
   }

@@ -25,6 +25,22 @@ public final class Probe {
   /** Travels by name. */
   public enum Kind { SIGNAL, BACKGROUND }
 
+  /** A closed set of types: the permitted subclasses travel. */
+  public sealed interface Shape permits Circle, Rect {}
+
+  public record Circle(double r) implements Shape {}
+
+  public record Rect(double w, double h) implements Shape {}
+
+  @Work
+  static Shape grow(Shape shape, double factor) {
+    if (shape instanceof Circle c) {
+      return new Rect(c.r() * factor, c.r() * factor);
+    }
+    Rect r = (Rect) shape;
+    return new Circle(r.w() * r.h() * factor);
+  }
+
   @Work
   static int square(int x) {
     return x * x;
