@@ -148,7 +148,7 @@ final class CallCollector implements ResultSink {
 
   private static WorkFailedException toException(PendingCall call, RemoteError error) {
     return new WorkFailedException(call.task.work().name(), error.kind(), error.className(), error.message(),
-        error.stackTrace(), call.attempt, call.maxAttempts, error.logLocation());
+        error.stackTrace(), call.attempt, call.maxAttempts, error.logLocation(), error.backendDetail());
   }
 
   private static String firstLine(RemoteError error) {

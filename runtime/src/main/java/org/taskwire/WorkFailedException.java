@@ -19,6 +19,7 @@ public final class WorkFailedException extends TaskwireException {
   private final int attempt;
   private final int maxAttempts;
   private final String logLocation;
+  private final String backendDetail;
 
   public WorkFailedException(
       String workName,
@@ -29,7 +30,21 @@ public final class WorkFailedException extends TaskwireException {
       int attempt,
       int maxAttempts,
       String logLocation) {
-    super(summary(workName, kind, remoteClass, remoteMessage, remoteStackTrace, attempt, maxAttempts, logLocation));
+    this(workName, kind, remoteClass, remoteMessage, remoteStackTrace, attempt, maxAttempts, logLocation, null);
+  }
+
+  public WorkFailedException(
+      String workName,
+      FailureKind kind,
+      String remoteClass,
+      String remoteMessage,
+      String remoteStackTrace,
+      int attempt,
+      int maxAttempts,
+      String logLocation,
+      String backendDetail) {
+    super(summary(workName, kind, remoteClass, remoteMessage, remoteStackTrace, attempt, maxAttempts, logLocation,
+        backendDetail));
     this.workName = workName;
     this.kind = kind;
     this.remoteClass = remoteClass;
@@ -38,17 +53,21 @@ public final class WorkFailedException extends TaskwireException {
     this.attempt = attempt;
     this.maxAttempts = maxAttempts;
     this.logLocation = logLocation;
+    this.backendDetail = backendDetail;
   }
 
   private static String summary(
       String workName, FailureKind kind, String remoteClass, String remoteMessage,
-      String stack, int attempt, int maxAttempts, String log) {
+      String stack, int attempt, int maxAttempts, String log, String detail) {
     StringBuilder b = new StringBuilder();
     b.append("work ").append(workName).append(" failed on attempt ").append(attempt)
         .append(" of ").append(maxAttempts).append(" (").append(kind).append("): ");
     b.append(remoteClass == null ? "" : remoteClass);
     if (remoteMessage != null && !remoteMessage.isEmpty()) {
       b.append(remoteClass == null ? "" : ": ").append(remoteMessage);
+    }
+    if (detail != null) {
+      b.append(" [").append(detail).append(']');
     }
     if (log != null) {
       b.append(" [log: ").append(log).append(']');
@@ -83,4 +102,11 @@ public final class WorkFailedException extends TaskwireException {
 
   /** Where the worker's output is, when the backend knows. */
   public Optional<String> logLocation() { return Optional.ofNullable(logLocation); }
+
+  /**
+   * Where the backend ran the call and what it reported, e.g. a PanDA job's id, state and error
+   * codes; kept apart from {@link #remoteMessage()}, which is the remote exception's own message
+   * on every backend.
+   */
+  public Optional<String> backendDetail() { return Optional.ofNullable(backendDetail); }
 }

@@ -6,9 +6,17 @@ import org.taskwire.FailureKind;
 
 /**
  * A failure as it travels back from a worker: its kind, the remote exception's class and message,
- * the stack trace as text, and where the worker's log is.
+ * the stack trace as text, where the worker's log is, and what the backend adds about where it
+ * ran ({@code backendDetail}, e.g. a PanDA job's id and error codes). The message is always the
+ * remote exception's own, whatever the backend, so a check written against it holds everywhere.
  */
-public record RemoteError(FailureKind kind, String className, String message, String stackTrace, String logLocation) {
+public record RemoteError(FailureKind kind, String className, String message, String stackTrace, String logLocation,
+    String backendDetail) {
+
+  /** An error with no backend detail. */
+  public RemoteError(FailureKind kind, String className, String message, String stackTrace, String logLocation) {
+    this(kind, className, message, stackTrace, logLocation, null);
+  }
 
   /** Describes a throwable caught on the worker. */
   public static RemoteError of(FailureKind kind, Throwable t) {
@@ -24,6 +32,11 @@ public record RemoteError(FailureKind kind, String className, String message, St
 
   /** The same error with a log location. */
   public RemoteError withLog(String location) {
-    return new RemoteError(kind, className, message, stackTrace, location);
+    return new RemoteError(kind, className, message, stackTrace, location, backendDetail);
+  }
+
+  /** The same error with what the backend knows about where it happened. */
+  public RemoteError withBackendDetail(String detail) {
+    return new RemoteError(kind, className, message, stackTrace, logLocation, detail);
   }
 }

@@ -72,6 +72,8 @@ public final class LocalBackend implements Backend {
   /** Whether the log directory is this run's own, to be removed after a clean run. */
   private final boolean temporaryLogs;
   private final AtomicInteger failedResults = new AtomicInteger();
+  /** The log of the worker each sent call went to, until its result is in. */
+  private final java.util.Map<Long, Path> logOfCall = new ConcurrentHashMap<>();
   private final LinkedBlockingDeque<Queued> queue = new LinkedBlockingDeque<>();
   private final Set<Long> cancelled = ConcurrentHashMap.newKeySet();
   private final List<Slot> slots = new ArrayList<>();
@@ -94,8 +96,14 @@ public final class LocalBackend implements Backend {
 
           @Override
           public void completed(ResultEnvelope result) {
+            Path log = logOfCall.remove(result.callId());
             if (!result.succeeded()) {
               failedResults.incrementAndGet();
+              // A work that threw printed its trace to the worker's log; say which log, as for a dead worker.
+              if (result.error().logLocation() == null && log != null) {
+                result = new ResultEnvelope(result.runId(), result.callId(), result.attempt(), result.output(),
+                    result.error().withLog(log.toString()), result.startedAt(), result.finishedAt());
+              }
             }
             sink.completed(result);
           }
@@ -366,6 +374,9 @@ public final class LocalBackend implements Backend {
       int answered = 0;
       Watchdog watchdog = new Watchdog(current);
       try {
+        for (Queued q : window) {
+          logOfCall.put(q.call.callId(), current.log());
+        }
         current.send(window.stream().map(Queued::call).toList());
         for (Queued q : window) {
           context.sink().started(q.call.callId(), q.call.attempt());

@@ -26,7 +26,7 @@ final class JobFailure {
         + (codes.isEmpty() ? "" : ": " + codes);
     if (reported != null && reported.error() != null) {
       RemoteError e = reported.error();
-      return new RemoteError(e.kind(), e.className(), e.message() + " [" + where + "]", e.stackTrace(), null);
+      return new RemoteError(e.kind(), e.className(), e.message(), e.stackTrace(), null, where);
     }
     int pilotCode = job.path("pilotErrorCode").asInt(0);
     FailureKind kind = FailureKind.WORKER_LOST;

@@ -64,6 +64,23 @@ class LocalBackendTest extends BackendContract {
   }
 
   @Test
+  void aWorkThatThrewNamesTheWorkerLogHoldingItsTrace() {
+    assertThatThrownBy(() -> ProbeTasks.evenOnly(5))
+        .isInstanceOfSatisfying(WorkFailedException.class, e -> {
+          assertThat(e.kind()).isEqualTo(FailureKind.WORK_THREW);
+          assertThat(e.remoteMessage()).isEqualTo("odd input 5");
+          assertThat(e.backendDetail()).isEmpty();
+          assertThat(e.logLocation()).hasValueSatisfying(log -> {
+            try {
+              assertThat(Files.readString(Path.of(log))).contains("odd input 5", "at org.taskwire.testing.e2e.Probe.evenOnly");
+            } catch (java.io.IOException io) {
+              throw new AssertionError(io);
+            }
+          });
+        });
+  }
+
+  @Test
   void workerKilledWithSigkillMidCallFailsTheCallWithinSeconds() throws Exception {
     Path pidFile = dir.resolve("pid");
     AsyncResult<String> call = ProbeTasks.sleepOnceAsync(pidFile.toString(), 60_000);

@@ -127,7 +127,11 @@ class PandaBackendTest {
           .isInstanceOfSatisfying(WorkFailedException.class, e -> {
             assertThat(e.kind()).isEqualTo(FailureKind.WORK_THREW);
             assertThat(e.attempt()).isEqualTo(3);
-            assertThat(e.remoteMessage()).contains("flaky failure number 3", "attempt 3 of 3", "payload error 5318");
+            // The remote message is the exception's own, as on every backend; PanDA's account is apart.
+            assertThat(e.remoteMessage()).isEqualTo("flaky failure number 3");
+            assertThat(e.backendDetail()).hasValueSatisfying(d -> assertThat(d)
+                .contains("PanDA job", "attempt 3 of 3", "payload error 5318"));
+            assertThat(e.getMessage()).contains("flaky failure number 3", "payload error 5318");
             assertThat(e.logLocation()).hasValueSatisfying(log -> assertThat(log).contains("/logs/").endsWith("payload.stdout"));
           });
     }
