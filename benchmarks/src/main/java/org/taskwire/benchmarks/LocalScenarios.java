@@ -67,6 +67,37 @@ final class LocalScenarios {
     }
   }
 
+  /**
+   * relay_only_call_latency and relay_only_fanout_throughput: the same blocking calls and 10k
+   * fan-out with {@code taskwire.broker.url} naming a broker that never answers, so every result
+   * takes the client's HTTP relay (compare call_latency and fanout_throughput).
+   */
+  static List<Figure> relayOnly(Plan plan, Harness.Log log) throws java.io.IOException {
+    int deadPort;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      deadPort = probe.getLocalPort();
+    }
+    List<Figure> figures = new ArrayList<>();
+    try (WorkflowRun run = localRun(2).set("taskwire.broker.url", "stomp://127.0.0.1:" + deadPort).start()) {
+      fanout(plan.warmupCalls(), 0);
+      log.say("relay_only_call_latency: %d blocking calls, no broker", plan.latencyCalls());
+      long[] nanos = new long[plan.latencyCalls()];
+      for (int i = 0; i < nanos.length; i++) {
+        long t0 = System.nanoTime();
+        int r = BenchTasks.inc(i);
+        nanos[i] = System.nanoTime() - t0;
+        check(r == i + 1, "inc(" + i + ") returned " + r);
+      }
+      figures.add(Figure.latencyMs("relay_only_call_latency", nanos,
+          "blocking round trip of inc(x) with no broker answering: every result through the HTTP relay"));
+      log.say("relay_only_fanout_throughput: %,d calls, no broker", plan.smallFanout());
+      double seconds = fanout(plan.smallFanout(), 1_000_000);
+      figures.add(Figure.of("relay_only_fanout_throughput", plan.smallFanout() / seconds, "calls/s", plan.smallFanout(),
+          String.format("one incMap of %,d calls in %.2f s with no broker answering", plan.smallFanout(), seconds)));
+    }
+    return figures;
+  }
+
   /** Runs one fan-out of {@code calls} distinct calls; returns its wall time in seconds. */
   static double fanout(int calls, int offset) {
     List<BenchTasks.IncArgs> args = IntStream.range(offset, offset + calls).mapToObj(BenchTasks.IncArgs::new).toList();

@@ -141,6 +141,7 @@ final class TransportScenarios {
     try (ResultRelay relay = ResultRelay.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), MAX_BYTES)) {
       Route route = Route.random(0, 0);
       SigningKey key = SigningKey.generate();
+      relay.openRoute(route.internalId(), org.taskwire.transport.ResultMessages.signedFor(route, runId, key));
       TransportSettings collectorSide = new TransportSettings(null, relay.url().toString(), route, key, MAX_BYTES);
       BrokerSettings down = new BrokerSettings(List.of(new BrokerAddress("127.0.0.1", deadPort, false)), null, null,
           BrokerSettings.DEFAULT_DESTINATION);

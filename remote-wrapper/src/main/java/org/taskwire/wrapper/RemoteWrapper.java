@@ -193,7 +193,9 @@ public final class RemoteWrapper implements Callable<Integer> {
       TransportSettings transport = transportFrom != null
           ? TransportSettings.fromSecret(System.getenv(transportFrom), transportFrom)
           : TransportSettings.fromEnvironment(System.getenv());
-      sender = transport == null ? null : new ResultSender(transport, RECEIPT_TIMEOUT);
+      // Delivery notices go to stderr, the worker's log: the user's class path may have no logging binding.
+      sender = transport == null ? null
+          : new ResultSender(transport, RECEIPT_TIMEOUT, m -> System.err.println("taskwire-wrapper: " + m));
     } catch (IllegalArgumentException e) {
       System.err.println("taskwire-wrapper: bad result transport settings in the environment: " + e.getMessage());
       return WrapperExit.USAGE.code();

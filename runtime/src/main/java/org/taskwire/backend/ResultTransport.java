@@ -77,6 +77,10 @@ public final class ResultTransport implements AutoCloseable {
       }
       TransportSettings settings =
           new TransportSettings(brokers, relayUrl, Route.random(0, 0), SigningKey.generate(), maxBytes);
+      if (relay != null) {
+        relay.openRoute(settings.route().internalId(),
+            org.taskwire.transport.ResultMessages.signedFor(settings.route(), context.runId(), settings.key()));
+      }
       ResultReceiver receiver;
       try {
         receiver = ResultReceiver.open(settings, context.runId(), results, SUBSCRIBE_TIMEOUT);
@@ -104,6 +108,11 @@ public final class ResultTransport implements AutoCloseable {
   /** The settings workers send with. */
   public TransportSettings settings() {
     return settings;
+  }
+
+  /** Tells {@code listener} each time a broker subscription comes (back) up. */
+  public void onResubscribed(Runnable listener) {
+    receiver.onResubscribed(listener);
   }
 
   /** Reads what the relay holds, in case a message was lost between broker and subscriber. */

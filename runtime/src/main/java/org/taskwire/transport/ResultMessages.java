@@ -125,6 +125,18 @@ public final class ResultMessages {
     return decode(root, expected, runId, key);
   }
 
+  /** Whether a single result body is a validly signed result of this route's run: what a relay may keep. */
+  public static java.util.function.Predicate<byte[]> signedFor(Route route, String runId, SigningKey key) {
+    return body -> {
+      try {
+        decode(body, route, runId, key);
+        return true;
+      } catch (RejectedMessageException e) {
+        return false;
+      }
+    };
+  }
+
   /**
    * Combines signed result messages of one route into one message whose body is the JSON array
    * of their bodies: one broker message, one receipt, and each result still checked on its own.

@@ -58,7 +58,7 @@ public final class ResultReceiver implements AutoCloseable {
       Duration timeout) throws Exception {
     ResultReceiver r = new ResultReceiver(settings, runId, sink);
     if (settings.brokers() != null) {
-      r.stomp = StompResultSubscriber.open(settings.brokers(), settings.route(), r::offer, r::catchUp, timeout);
+      r.stomp = StompResultSubscriber.open(settings.brokers(), settings.route(), r::offer, r::resubscribed, timeout);
     }
     if (r.relay != null) {
       r.relayLoop.start();
@@ -110,6 +110,21 @@ public final class ResultReceiver implements AutoCloseable {
   private void reject(String why) {
     rejected.incrementAndGet();
     LOG.warn("dropping a result message: {}", why);
+  }
+
+  private final java.util.List<Runnable> resubscribeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /**
+   * Called after a broker subscription came (back) up: what was published while it was down went
+   * nowhere on a topic, so listeners (the local backend's arrival checks) can stop waiting for it.
+   */
+  public void onResubscribed(Runnable listener) {
+    resubscribeListeners.add(listener);
+  }
+
+  private void resubscribed() {
+    catchUp();
+    resubscribeListeners.forEach(Runnable::run);
   }
 
   /** Reads whatever the relay holds that was not read yet, now. */

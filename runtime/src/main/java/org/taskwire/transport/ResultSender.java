@@ -27,9 +27,18 @@ public final class ResultSender implements AutoCloseable {
   private final StompResultPublisher stomp;
   private final RelayClient relay;
 
+  private final java.util.function.Consumer<String> notices;
+
   public ResultSender(TransportSettings settings, Duration receiptTimeout) {
+    this(settings, receiptTimeout, LOG::warn);
+  }
+
+  /** A sender that tells {@code notices} when a channel fails or comes back (a worker prints them to its log). */
+  public ResultSender(TransportSettings settings, Duration receiptTimeout, java.util.function.Consumer<String> notices) {
     this.settings = settings;
-    this.stomp = settings.brokers() == null ? null : new StompResultPublisher(settings.brokers(), receiptTimeout);
+    this.notices = notices;
+    this.stomp = settings.brokers() == null ? null
+        : new StompResultPublisher(settings.brokers(), receiptTimeout, notices);
     this.relay = settings.relayUrl() == null ? null : new RelayClient(settings.relayUrl());
   }
 
@@ -103,7 +112,7 @@ public final class ResultSender implements AutoCloseable {
         relay.publishAll(settings.route(), messages);
         return Delivery.RELAY;
       } catch (IOException e) {
-        LOG.warn("the relay did not take {} result(s): {}", messages.size(), e.getMessage());
+        notices.accept("the relay did not take " + messages.size() + " result(s): " + e.getMessage());
       }
     }
     return Delivery.NONE;

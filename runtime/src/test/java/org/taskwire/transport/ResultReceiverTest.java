@@ -41,6 +41,7 @@ class ResultReceiverTest {
     settings = new TransportSettings(
         new BrokerSettings(List.of(broker.address()), null, null, BrokerSettings.DEFAULT_DESTINATION),
         relay.url().toString(), Route.random(0, 0), SigningKey.generate(), MAX);
+    relay.openRoute(settings.route().internalId(), ResultMessages.signedFor(settings.route(), "run-1", settings.key()));
     receiver = ResultReceiver.open(settings, "run-1", received::add, Duration.ofSeconds(5));
   }
 

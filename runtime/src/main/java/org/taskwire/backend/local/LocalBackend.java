@@ -61,7 +61,10 @@ public final class LocalBackend implements Backend {
   static final String WRAPPER_MAIN = "org.taskwire.wrapper.RemoteWrapper";
   private static final Logger LOG = LoggerFactory.getLogger(LocalBackend.class);
   private static final int MAX_FAILED_STARTS = 3;
-  private static final java.time.Duration ARRIVAL_GRACE = java.time.Duration.ofSeconds(3);
+  /** How long a result reported sent may take to arrive before the relay is read for it. */
+  private static final java.time.Duration ARRIVAL_GRACE = java.time.Duration.ofSeconds(2);
+  /** How long after that relay read before the worker's own record is used. */
+  private static final java.time.Duration RELAY_GRACE = java.time.Duration.ofMillis(500);
   /** Calls faster than this are sent to workers in batches. */
   private static final long SHORT_CALL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
@@ -72,6 +75,10 @@ public final class LocalBackend implements Backend {
   /** Whether the log directory is this run's own, to be removed after a clean run. */
   private final boolean temporaryLogs;
   private final AtomicInteger failedResults = new AtomicInteger();
+  private final java.util.Map<Long, Unconfirmed> unconfirmed = new ConcurrentHashMap<>();
+  private final ScheduledFuture<?> arrivalSweeper;
+  private volatile long resubscribedAt;
+  private final AtomicInteger recordsUsed = new AtomicInteger();
   /** The log of the worker each sent call went to, until its result is in. */
   private final java.util.Map<Long, Path> logOfCall = new ConcurrentHashMap<>();
   private final LinkedBlockingDeque<Queued> queue = new LinkedBlockingDeque<>();
@@ -116,6 +123,8 @@ public final class LocalBackend implements Backend {
     BackendContext context = this.context;
     this.command = workerCommand(context);
     this.transport = ResultTransport.start(context);
+    transport.onResubscribed(() -> resubscribedAt = System.nanoTime());
+    this.arrivalSweeper = ARRIVAL_TIMER.scheduleWithFixedDelay(this::sweepArrivals, 100, 100, TimeUnit.MILLISECONDS);
     try {
       String dir = context.config().string(ConfigKey.LOCAL_LOG_DIR, "");
       this.temporaryLogs = dir.isEmpty();
@@ -212,6 +221,11 @@ public final class LocalBackend implements Backend {
   @Override
   public void close() {
     closed = true;
+    arrivalSweeper.cancel(false);
+    if (recordsUsed.get() > 0) {
+      LOG.info("{} results that workers sent never arrived (a broker or subscription was down); their workers' "
+          + "records were used", recordsUsed.get());
+    }
     for (Slot slot : slots) {
       slot.thread.interrupt();
       WorkerProcess worker = slot.worker;
@@ -445,34 +459,80 @@ public final class LocalBackend implements Backend {
 
   /**
    * A worker said the result went out over STOMP or the relay. A broker's receipt means it took
-   * the message, not that the subscriber got it (it may stop in between), so: if the result has not
-   * arrived shortly, read the relay; if it still has not, use the worker's own record of it.
+   * the message, not that the subscriber got it (it may stop in between, or the subscription may
+   * be down), so: if the result has not arrived shortly, read the relay; if it still has not, use
+   * the worker's own record of it. One sweeper does this for all calls at once, with one relay
+   * read per sweep, on a thread of its own so it never delays a walltime kill.
    */
+  private void verifyArrival(Queued q, org.taskwire.call.WireFormat.Done done) {
+    unconfirmed.put(q.call.callId(), new Unconfirmed(q, done, System.nanoTime(),
+        System.nanoTime() + ARRIVAL_GRACE.toNanos()));
+  }
+
+  /** A result the worker reported sent that has not been seen yet; {@code relayRead} once the relay was read for it. */
+  private record Unconfirmed(Queued q, org.taskwire.call.WireFormat.Done done, long reportedAt, long dueAt,
+      boolean relayRead) {
+    Unconfirmed(Queued q, org.taskwire.call.WireFormat.Done done, long reportedAt, long dueAt) {
+      this(q, done, reportedAt, dueAt, false);
+    }
+  }
+
   private static final ScheduledExecutorService ARRIVAL_TIMER = daemonTimer("taskwire-local-arrival");
 
-  private void verifyArrival(Queued q, org.taskwire.call.WireFormat.Done done) {
-    long callId = q.call.callId();
-    int attempt = q.call.attempt();
-    ARRIVAL_TIMER.schedule(() -> {
-      if (closed || !context.sink().awaiting(callId, attempt)) {
-        return;
+  private void sweepArrivals() {
+    try {
+      sweepArrivalsNow();
+    } catch (RuntimeException e) {
+      // A periodic task that throws is never run again: log and keep sweeping.
+      LOG.error("checking the arrival of results failed", e);
+    }
+  }
+
+  private void sweepArrivalsNow() {
+    if (closed || unconfirmed.isEmpty()) {
+      return;
+    }
+    long now = System.nanoTime();
+    long resubscribed = resubscribedAt;
+    List<Unconfirmed> due = new ArrayList<>();
+    for (Unconfirmed u : unconfirmed.values()) {
+      if (!context.sink().awaiting(u.q.call.callId(), u.q.call.attempt())) {
+        unconfirmed.remove(u.q.call.callId(), u);
+      } else if (u.dueAt - now <= 0 || (resubscribed != 0 && u.reportedAt - resubscribed < 0)) {
+        // Reported before a subscription came back up: it went to a topic nobody listened to.
+        due.add(u);
       }
+    }
+    if (due.isEmpty()) {
+      return;
+    }
+    if (due.stream().anyMatch(u -> !u.relayRead)) {
       transport.catchUp();
-      ARRIVAL_TIMER.schedule(() -> {
-        if (closed || !context.sink().awaiting(callId, attempt)) {
-          return;
-        }
-        if (done.record() != null) {
-          LOG.warn("the result of call {} attempt {} went out through {} but never arrived; using the worker's record",
-              callId, attempt, done.delivery());
-          context.sink().completed(done.record());
-        } else {
-          fail(q.call, RemoteError.of(FailureKind.RESULT_LOST, "the worker delivered the result of call " + callId
-              + " attempt " + attempt + " through " + done.delivery() + ", but it never arrived, not even through "
-              + "the relay"));
-        }
-      }, ARRIVAL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-    }, ARRIVAL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    for (Unconfirmed u : due) {
+      if (!u.relayRead) {
+        // Give what the relay read a moment to reach the sink, then fall back.
+        unconfirmed.replace(u.q.call.callId(), u, new Unconfirmed(u.q, u.done, u.reportedAt,
+            now + RELAY_GRACE.toNanos(), true));
+        continue;
+      }
+      unconfirmed.remove(u.q.call.callId(), u);
+      long callId = u.q.call.callId();
+      int attempt = u.q.call.attempt();
+      if (!context.sink().awaiting(callId, attempt)) {
+        continue;
+      }
+      if (u.done.record() != null) {
+        LOG.debug("the result of call {} attempt {} went out through {} but never arrived; using the worker's record",
+            callId, attempt, u.done.delivery());
+        recordsUsed.incrementAndGet();
+        context.sink().completed(u.done.record());
+      } else {
+        fail(u.q.call, RemoteError.of(FailureKind.RESULT_LOST, "the worker delivered the result of call " + callId
+            + " attempt " + attempt + " through " + u.done.delivery() + ", but it never arrived, not even through "
+            + "the relay"));
+      }
+    }
   }
 
   /**

@@ -36,6 +36,7 @@ public final class RelayClient {
     }
     this.base = parsed;
     this.http = new OkHttpClient.Builder()
+        .socketFactory(new NoDelaySockets())
         .connectTimeout(Duration.ofSeconds(5))
         .readTimeout(Duration.ofSeconds(90))
         .callTimeout(Duration.ofSeconds(120))

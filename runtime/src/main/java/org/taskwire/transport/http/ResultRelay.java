@@ -33,8 +33,13 @@ import org.slf4j.LoggerFactory;
  * after the first N, and {@code &wait=S} holds the request up to S seconds (at most 60) until one
  * arrives. The response header {@value #CURSOR} gives the N for the next poll.
  *
- * <p>It keeps messages in memory, signed messages are checked by the receiver, not here; the relay
- * only refuses bodies over the size limit (413) and envelopes that are not async results (400).
+ * <p>It serves only the routes opened on it ({@link #openRoute}): a post to any other route is
+ * refused (404), and each message of a post must pass the route's check, in practice its run's
+ * signature (403), so nobody on the machine can fill the client's memory with messages it would
+ * drop anyway. What it holds is bounded: a post beyond the limit gets 503 with {@code Retry-After},
+ * which the sender treats like any refusal (it keeps the result and uses its next channel).
+ * Bodies a poll has moved past ({@code after=N}) are freed. Also refused: bodies over the size
+ * limit (413) and envelopes that are not async results (400).
  */
 public final class ResultRelay implements AutoCloseable {
   /** Response header carrying the cursor for the next poll. */
@@ -43,15 +48,27 @@ public final class ResultRelay implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ResultRelay.class);
   private static final ObjectMapper MAPPER = JsonMapper.builder().build();
   private static final Duration MAX_WAIT = Duration.ofSeconds(60);
+  private static final String NODELAY = "sun.net.httpserver.nodelay";
 
   private final HttpServer server;
   private final ExecutorService executor;
   private final int maxBodyBytes;
+  private final long maxStoredBytes;
+  private final java.util.concurrent.atomic.AtomicLong storedBytes = new java.util.concurrent.atomic.AtomicLong();
   private final Map<String, Mailbox> mailboxes = new ConcurrentHashMap<>();
 
-  /** Messages stored for one internal id, in arrival order. */
-  private static final class Mailbox {
+  /**
+   * Messages stored for one live route, in arrival order. Positions count from the route's first
+   * message; those before {@code base} were read and freed.
+   */
+  private final class Mailbox {
+    private final java.util.function.Predicate<byte[]> accepts;
     private final List<byte[]> bodies = new ArrayList<>();
+    private int base;
+
+    Mailbox(java.util.function.Predicate<byte[]> accepts) {
+      this.accepts = accepts;
+    }
 
     synchronized void add(List<byte[]> more) {
       bodies.addAll(more);
@@ -59,22 +76,73 @@ public final class ResultRelay implements AutoCloseable {
     }
 
     synchronized List<byte[]> after(int cursor, long waitNanos) throws InterruptedException {
+      free(cursor);
       long deadline = System.nanoTime() + waitNanos;
-      while (bodies.size() <= cursor) {
+      while (base + bodies.size() <= cursor) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           return List.of();
         }
         wait(Math.max(1, left / 1_000_000));
       }
-      return List.copyOf(bodies.subList(Math.max(0, cursor), bodies.size()));
+      return List.copyOf(bodies.subList(Math.max(0, cursor - base), bodies.size()));
+    }
+
+    /** The reader has everything before {@code cursor}: let it go. */
+    private void free(int cursor) {
+      int n = Math.min(bodies.size(), cursor - base);
+      if (n > 0) {
+        List<byte[]> read = bodies.subList(0, n);
+        storedBytes.addAndGet(-read.stream().mapToLong(b -> b.length).sum());
+        read.clear();
+        base += n;
+      }
+    }
+
+    synchronized void clear() {
+      storedBytes.addAndGet(-bodies.stream().mapToLong(b -> b.length).sum());
+      bodies.clear();
+      notifyAll();
     }
   }
 
-  private ResultRelay(HttpServer server, ExecutorService executor, int maxBodyBytes) {
+  private ResultRelay(HttpServer server, ExecutorService executor, int maxBodyBytes, long maxStoredBytes) {
     this.server = server;
     this.executor = executor;
     this.maxBodyBytes = maxBodyBytes;
+    this.maxStoredBytes = maxStoredBytes;
+  }
+
+  /**
+   * Serves a route from now on: posts to it are stored when every message passes {@code accepts}.
+   *
+   * @param accepts checks one message body, e.g. its signature
+   */
+  public void openRoute(String internalId, java.util.function.Predicate<byte[]> accepts) {
+    mailboxes.putIfAbsent(internalId, new Mailbox(accepts));
+  }
+
+  /** Stops serving a route and frees what it holds. */
+  public void closeRoute(String internalId) {
+    Mailbox m = mailboxes.remove(internalId);
+    if (m != null) {
+      m.clear();
+    }
+  }
+
+  /** Bytes of message bodies held now. */
+  public long storedBytes() {
+    return storedBytes.get();
+  }
+
+  /**
+   * Starts a relay that holds up to 64 of the largest bodies at once.
+   *
+   * @param address where to listen, e.g. loopback port 0 for any free port
+   * @param maxBodyBytes the largest request body accepted
+   */
+  public static ResultRelay start(InetSocketAddress address, int maxBodyBytes) throws IOException {
+    return start(address, maxBodyBytes, 64L * maxBodyBytes);
   }
 
   /**
@@ -82,8 +150,14 @@ public final class ResultRelay implements AutoCloseable {
    *
    * @param address where to listen, e.g. loopback port 0 for any free port
    * @param maxBodyBytes the largest request body accepted
+   * @param maxStoredBytes the most body bytes held at once, over all routes
    */
-  public static ResultRelay start(InetSocketAddress address, int maxBodyBytes) throws IOException {
+  public static ResultRelay start(InetSocketAddress address, int maxBodyBytes, long maxStoredBytes) throws IOException {
+    // The JDK server writes a response's headers and body separately; without TCP_NODELAY the body
+    // waits for the client's delayed ACK, 40 ms per poll. Read once, when the server is first used.
+    if (System.getProperty(NODELAY) == null) {
+      System.setProperty(NODELAY, "true");
+    }
     HttpServer server = HttpServer.create(address, 64);
     AtomicInteger n = new AtomicInteger();
     ExecutorService executor = Executors.newFixedThreadPool(32, r -> {
@@ -91,7 +165,7 @@ public final class ResultRelay implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    ResultRelay relay = new ResultRelay(server, executor, maxBodyBytes);
+    ResultRelay relay = new ResultRelay(server, executor, maxBodyBytes, maxStoredBytes);
     server.createContext("/message/", relay::handle);
     server.setExecutor(executor);
     server.start();
@@ -124,6 +198,12 @@ public final class ResultRelay implements AutoCloseable {
   }
 
   private void post(HttpExchange exchange, String internalId) throws IOException {
+    Mailbox mailbox = mailboxes.get(internalId);
+    if (mailbox == null) {
+      exchange.getRequestBody().close();
+      reply(exchange, 404, "{\"error\":\"no run is listening on this route\"}");
+      return;
+    }
     byte[] body;
     try (InputStream in = exchange.getRequestBody()) {
       body = in.readNBytes(maxBodyBytes + 1);
@@ -150,9 +230,26 @@ public final class ResultRelay implements AutoCloseable {
         reply(exchange, 400, "{\"error\":\"an item has no body object\"}");
         return;
       }
-      bodies.add(MAPPER.writeValueAsBytes(item.get("body")));
+      byte[] one = MAPPER.writeValueAsBytes(item.get("body"));
+      if (!mailbox.accepts.test(one)) {
+        reply(exchange, 403, "{\"error\":\"a message is not a signed result of this route's run\"}");
+        return;
+      }
+      bodies.add(one);
     }
-    mailboxes.computeIfAbsent(internalId, k -> new Mailbox()).add(bodies);
+    long size = bodies.stream().mapToLong(b -> b.length).sum();
+    if (storedBytes.addAndGet(size) > maxStoredBytes) {
+      storedBytes.addAndGet(-size);
+      exchange.getResponseHeaders().set("Retry-After", "1");
+      reply(exchange, 503, "{\"error\":\"the relay holds " + maxStoredBytes + " bytes already; retry later\"}");
+      return;
+    }
+    if (mailboxes.get(internalId) != mailbox) {
+      storedBytes.addAndGet(-size);
+      reply(exchange, 404, "{\"error\":\"no run is listening on this route\"}");
+      return;
+    }
+    mailbox.add(bodies);
     reply(exchange, 200, "{\"stored\":" + bodies.size() + "}");
   }
 
@@ -168,7 +265,11 @@ public final class ResultRelay implements AutoCloseable {
       reply(exchange, 400, "{\"error\":\"after and wait must be numbers\"}");
       return;
     }
-    Mailbox mailbox = mailboxes.computeIfAbsent(internalId, k -> new Mailbox());
+    Mailbox mailbox = mailboxes.get(internalId);
+    if (mailbox == null) {
+      reply(exchange, 404, "{\"error\":\"no run is listening on this route\"}");
+      return;
+    }
     List<byte[]> bodies;
     try {
       bodies = mailbox.after(after, waitNanos);

@@ -20,20 +20,51 @@ import org.taskwire.transport.ResultMessage;
  * Publishes result messages with a receipt: {@link #publish} returns true only when a broker has
  * confirmed the message, so the caller knows when to fall back to the relay. Connects lazily to
  * one broker, starting at a random one, and moves to the next when one fails.
+ *
+ * <p>A broker that cannot be reached is left alone for a while (from half a second, doubling up
+ * to {@value #MAX_BACKOFF_MILLIS} ms), so that while every broker is down each result goes
+ * straight to the relay instead of paying for a failed connection first; it is warned about once
+ * per outage, not per result. A connection that drops fails its unconfirmed messages at once
+ * rather than after the receipt timeout.
  */
 public final class StompResultPublisher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StompResultPublisher.class);
 
+  static final long MAX_BACKOFF_MILLIS = 5_000;
+  private static final long FIRST_BACKOFF_MILLIS = 500;
+
   private final BrokerSettings settings;
   private final Duration timeout;
+  private final long[] retryAt;
+  private final long[] backoff;
   private int current;
-  private ReactorNettyTcpStompClient client;
+  /**
+   * One client per broker for the publisher's life: shutting a Reactor client down waits out its
+   * event loops' quiet period (seconds), so a reconnect must reuse it, not replace it.
+   */
+  private final ReactorNettyTcpStompClient[] clients;
   private StompSession session;
+  /** Receipts the current session still owes; failed at once if its connection drops. */
+  private final java.util.Set<CompletableFuture<Boolean>> owed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  private final java.util.function.Consumer<String> notices;
 
   public StompResultPublisher(BrokerSettings settings, Duration timeout) {
+    this(settings, timeout, LOG::warn);
+  }
+
+  /**
+   * A publisher that tells {@code notices} when results start and stop going to the relay; a
+   * worker prints them to its log, whatever logging binding its class path has (or lacks).
+   */
+  public StompResultPublisher(BrokerSettings settings, Duration timeout, java.util.function.Consumer<String> notices) {
+    this.notices = notices;
     this.settings = settings;
     this.timeout = timeout;
     this.current = ThreadLocalRandom.current().nextInt(settings.addresses().size());
+    this.retryAt = new long[settings.addresses().size()];
+    this.backoff = new long[settings.addresses().size()];
+    this.clients = new ReactorNettyTcpStompClient[settings.addresses().size()];
   }
 
   /** Sends the message and waits for the broker's receipt; false if no broker confirmed it. */
@@ -52,10 +83,19 @@ public final class StompResultPublisher implements AutoCloseable {
   public synchronized boolean[] publishAll(List<ResultMessage> messages) {
     boolean[] confirmed = new boolean[messages.size()];
     List<BrokerAddress> addresses = settings.addresses();
-    for (int tried = 0; tried < addresses.size(); tried++) {
+    for (int tried = 0; tried < addresses.size(); tried++, current = (current + 1) % addresses.size()) {
       BrokerAddress address = addresses.get(current);
+      if (session == null && System.nanoTime() - retryAt[current] < 0) {
+        continue; // known to be down; try it again later
+      }
       try {
         ensureConnected(address);
+      } catch (Exception e) {
+        markDown(current, address, e.getMessage());
+        disconnect();
+        continue;
+      }
+      try {
         List<CompletableFuture<Boolean>> receipts = new ArrayList<>(messages.size());
         for (int i = 0; i < messages.size(); i++) {
           receipts.add(confirmed[i] ? CompletableFuture.completedFuture(true) : send(messages.get(i)));
@@ -74,14 +114,23 @@ public final class StompResultPublisher implements AutoCloseable {
         if (all) {
           return confirmed;
         }
-        LOG.warn("no receipt from {} within {} for some of {} result(s)", address, timeout, messages.size());
+        markDown(current, address, "no receipt for some of " + messages.size() + " result(s)");
       } catch (Exception e) {
-        LOG.warn("cannot publish to {}: {}", address, e.getMessage());
+        markDown(current, address, e.getMessage());
       }
       disconnect();
-      current = (current + 1) % addresses.size();
     }
     return confirmed;
+  }
+
+  private void markDown(int index, BrokerAddress address, String why) {
+    if (backoff[index] == 0) {
+      notices.accept("cannot publish to " + address + " (" + why + "); results go to the relay until it answers again");
+    } else {
+      LOG.debug("{} still down: {}", address, why);
+    }
+    backoff[index] = backoff[index] == 0 ? FIRST_BACKOFF_MILLIS : Math.min(MAX_BACKOFF_MILLIS, backoff[index] * 2);
+    retryAt[index] = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff[index]);
   }
 
   /**
@@ -108,9 +157,28 @@ public final class StompResultPublisher implements AutoCloseable {
   private void ensureConnected(BrokerAddress address) throws Exception {
     if (session == null || !session.isConnected()) {
       disconnect();
-      client = StompClients.client(address, timeout);
-      session = StompClients.connect(client, settings, new StompSessionHandlerAdapter() {}, timeout);
+      if (clients[current] == null) {
+        clients[current] = StompClients.client(address, timeout);
+      }
+      session = StompClients.connect(clients[current], settings, new StompSessionHandlerAdapter() {
+        @Override
+        public void handleTransportError(StompSession s, Throwable exception) {
+          // The receipts will never come: let the caller fall back now, not after the timeout.
+          failOwed();
+        }
+      }, timeout);
+      if (backoff[current] != 0) {
+        notices.accept("publishing to " + address + " again");
+      }
+      backoff[current] = 0;
     }
+  }
+
+  private void failOwed() {
+    for (CompletableFuture<Boolean> f : owed) {
+      f.complete(false);
+    }
+    owed.clear();
   }
 
   private CompletableFuture<Boolean> send(ResultMessage message) {
@@ -120,6 +188,8 @@ public final class StompResultPublisher implements AutoCloseable {
     headers.setContentType(org.springframework.util.MimeTypeUtils.APPLICATION_JSON);
     headers.setReceipt("pub-" + UUID.randomUUID());
     CompletableFuture<Boolean> receipt = new CompletableFuture<>();
+    owed.add(receipt);
+    receipt.whenComplete((ok, e) -> owed.remove(receipt));
     StompSession.Receiptable r = session.send(headers, message.body());
     r.addReceiptTask(() -> receipt.complete(true));
     r.addReceiptLostTask(() -> receipt.complete(false));
@@ -127,6 +197,7 @@ public final class StompResultPublisher implements AutoCloseable {
   }
 
   private void disconnect() {
+    failOwed();
     if (session != null) {
       try {
         if (session.isConnected()) {
@@ -137,14 +208,16 @@ public final class StompResultPublisher implements AutoCloseable {
       }
       session = null;
     }
-    if (client != null) {
-      client.shutdown();
-      client = null;
-    }
   }
 
   @Override
   public synchronized void close() {
     disconnect();
+    for (int i = 0; i < clients.length; i++) {
+      if (clients[i] != null) {
+        clients[i].shutdown();
+        clients[i] = null;
+      }
+    }
   }
 }

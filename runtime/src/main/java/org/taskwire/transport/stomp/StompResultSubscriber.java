@@ -28,7 +28,8 @@ import org.taskwire.transport.Route;
  */
 public final class StompResultSubscriber implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StompResultSubscriber.class);
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+  /** Reconnects are tried at least this often, so a broker back from an outage is used within a second. */
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
 
   private final BrokerSettings settings;
   private final Route route;
@@ -48,26 +49,54 @@ public final class StompResultSubscriber implements AutoCloseable {
   }
 
   /**
-   * Subscribes on every broker and waits for their receipts.
+   * Subscribes on every broker that answers, waiting for their receipts. A broker that does not
+   * answer is warned about and retried in the background; results meanwhile come through the
+   * relay, so no broker at all is not a reason to fail a run.
    *
    * @param onMessage receives each message body; called on Reactor threads, so it must be quick
-   * @param onResubscribed called after a lost subscription has been renewed
-   * @throws Exception if a broker cannot be reached or does not confirm the subscription in time
+   * @param onResubscribed called after a subscription has been (re)established in the background
    */
   public static StompResultSubscriber open(BrokerSettings settings, Route route, Consumer<byte[]> onMessage,
-      Runnable onResubscribed, Duration timeout) throws Exception {
+      Runnable onResubscribed, Duration timeout) {
     StompResultSubscriber s = new StompResultSubscriber(settings, route, onMessage, onResubscribed, timeout);
-    try {
-      for (BrokerAddress address : settings.addresses()) {
-        Connection c = s.new Connection(address);
-        s.connections.add(c);
-        c.connectAndSubscribe();
+    List<Connection> pending = new ArrayList<>();
+    List<Thread> attempts = new ArrayList<>();
+    // Every broker at once: a dead one must not delay the start by its timeout per broker.
+    for (BrokerAddress address : settings.addresses()) {
+      Connection c = s.new Connection(address);
+      s.connections.add(c);
+      Thread t = new Thread(() -> {
+        try {
+          c.connectAndSubscribe();
+        } catch (Exception e) {
+          LOG.warn("result broker {} does not answer ({}); results come through the relay until it does, and it is "
+              + "retried in the background", address, e.getMessage());
+          synchronized (pending) {
+            pending.add(c);
+          }
+        }
+      }, "taskwire-stomp-subscribe");
+      t.setDaemon(true);
+      t.start();
+      attempts.add(t);
+    }
+    for (Thread t : attempts) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
       }
-    } catch (Exception e) {
-      s.close();
-      throw e;
+    }
+    synchronized (pending) {
+      pending.forEach(Connection::reconnect);
     }
     return s;
+  }
+
+  /** How many brokers the subscription is up on now. */
+  public long connectedCount() {
+    return connections.stream().filter(Connection::connected).count();
   }
 
   /** Whether every broker connection is up. */
@@ -159,7 +188,7 @@ public final class StompResultSubscriber implements AutoCloseable {
           while (!closed) {
             try {
               connectAndSubscribe();
-              LOG.info("result subscription on {} renewed", address);
+              LOG.info("result subscription on {} is up", address);
               onResubscribed.run();
               return;
             } catch (Exception e) {

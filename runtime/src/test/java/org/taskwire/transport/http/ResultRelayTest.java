@@ -31,6 +31,7 @@ class ResultRelayTest {
   void start() throws IOException {
     relay = ResultRelay.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4096);
     client = new RelayClient(relay.url().toString());
+    relay.openRoute(route.internalId(), body -> !new String(body, StandardCharsets.UTF_8).contains("forged"));
   }
 
   @AfterEach
@@ -54,7 +55,47 @@ class ResultRelayTest {
     RelayClient.Poll second = client.poll(route, first.cursor(), Duration.ZERO);
     assertThat(second.bodies()).extracting(b -> new String(b, StandardCharsets.UTF_8)).containsExactly("{\"n\":3}");
     assertThat(client.poll(route, second.cursor(), Duration.ZERO).bodies()).isEmpty();
-    assertThat(client.poll(Route.random(0, 1), 0, Duration.ZERO).bodies()).as("another route").isEmpty();
+    assertThatThrownBy(() -> client.poll(Route.random(0, 1), 0, Duration.ZERO)).as("a route nobody opened")
+        .hasMessageContaining("HTTP 404");
+  }
+
+  @Test
+  void onlyLiveRoutesAndAcceptedMessagesAreKeptAndMemoryIsBounded() throws Exception {
+    assertThatThrownBy(() -> client.publish(Route.random(0, 1), message(1))).as("a route nobody opened")
+        .isInstanceOf(IOException.class).hasMessageContaining("HTTP 404");
+    ResultMessage forged = new ResultMessage(Map.of("channel", "asyncresult"),
+        "{\"forged\":true}".getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> client.publishAll(route, java.util.List.of(message(1), forged)))
+        .isInstanceOf(IOException.class).hasMessageContaining("HTTP 403");
+    assertThat(relay.storedBytes()).as("nothing of a refused post is kept").isZero();
+
+    try (ResultRelay small = ResultRelay.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4096, 100)) {
+      RelayClient c = new RelayClient(small.url().toString());
+      small.openRoute(route.internalId(), body -> true);
+      int stored = 0;
+      IOException full = null;
+      for (int i = 0; i < 50 && full == null; i++) {
+        try {
+          c.publish(route, message(i));
+          stored++;
+        } catch (IOException e) {
+          full = e;
+        }
+      }
+      assertThat(full).as("an excess is refused with an error the sender sees").isNotNull()
+          .hasMessageContaining("HTTP 503");
+      assertThat(small.storedBytes()).isLessThanOrEqualTo(100);
+      // Reading frees: once the poller moves past them, there is room again.
+      RelayClient.Poll poll = c.poll(route, 0, Duration.ZERO);
+      assertThat(poll.bodies()).hasSize(stored);
+      c.poll(route, poll.cursor(), Duration.ZERO);
+      assertThat(small.storedBytes()).isZero();
+      c.publish(route, message(99));
+      assertThat(c.poll(route, poll.cursor(), Duration.ZERO).bodies()).hasSize(1);
+      small.closeRoute(route.internalId());
+      assertThat(small.storedBytes()).isZero();
+      assertThatThrownBy(() -> c.publish(route, message(100))).hasMessageContaining("HTTP 404");
+    }
   }
 
   @Test

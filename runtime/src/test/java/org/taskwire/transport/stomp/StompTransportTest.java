@@ -88,7 +88,16 @@ class StompTransportTest {
       broker.restart();
       assertThat(resubscribed.await(30, TimeUnit.SECONDS)).as("resubscribed after the restart").isTrue();
       assertThat(s.connected()).isTrue();
-      assertThat(publisher.publish(message(route, 3))).isTrue();
+      // The publisher leaves a broker that failed alone for a moment (results take the relay meanwhile).
+      long back = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+      boolean confirmed = false;
+      while (!confirmed && System.nanoTime() < back) {
+        confirmed = publisher.publish(message(route, 3));
+        if (!confirmed) {
+          Thread.sleep(100);
+        }
+      }
+      assertThat(confirmed).as("publishing resumes once the broker is back").isTrue();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (bodies.size() < 2 && System.nanoTime() < deadline) {
         Thread.sleep(20);
@@ -130,10 +139,26 @@ class StompTransportTest {
   }
 
   @Test
-  void unreachableBrokerFailsToSubscribeWithTheAddress() {
+  void anUnreachableBrokerDoesNotStopTheSubscriberWhichSubscribesOnceItAnswers() throws Exception {
     broker.stop();
-    assertThatThrownBy(() -> StompResultSubscriber.open(settings, Route.random(0, 1), b -> {}, () -> {}, TIMEOUT))
-        .isInstanceOf(Exception.class);
+    CountDownLatch up = new CountDownLatch(1);
+    Route route = Route.random(0, 1);
+    List<String> bodies = new CopyOnWriteArrayList<>();
+    try (StompResultSubscriber s = StompResultSubscriber.open(settings, route,
+        body -> bodies.add(new String(body, StandardCharsets.UTF_8)), up::countDown, TIMEOUT)) {
+      assertThat(s.connectedCount()).isZero();
+      broker.restart();
+      assertThat(up.await(30, TimeUnit.SECONDS)).as("subscribed in the background").isTrue();
+      assertThat(s.connectedCount()).isEqualTo(1);
+      try (StompResultPublisher publisher = new StompResultPublisher(settings, TIMEOUT)) {
+        assertThat(publisher.publish(message(route, 4))).isTrue();
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (bodies.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(bodies).containsExactly("{\"n\":4}");
+    }
   }
 
   @Test
