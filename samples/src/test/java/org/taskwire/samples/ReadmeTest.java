@@ -1,0 +1,158 @@
+package org.taskwire.samples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README as a new user meets it: a fresh Maven project made of its {@code pom.xml} and Java
+ * blocks alone, built with Maven, its tests run, and each launch it recommends run as written.
+ * The Taskwire artifacts come from this build's modules, everything else from the local
+ * repository this build uses (and Maven Central for what it lacks).
+ */
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
+class ReadmeTest {
+  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  private static final String VERSION = "0.1.0-SNAPSHOT";
+  private static final List<String> MODULES =
+      List.of("annotations", "processor", "runtime", "remote-wrapper", "testing");
+
+  @TempDir static Path work;
+  private static Path project;
+  private static Path bin;
+  private static String readme;
+
+  @BeforeAll
+  static void freshProjectFromTheReadme() throws IOException {
+    readme = Files.readString(ROOT.resolve("README.md"));
+    project = Files.createDirectories(work.resolve("hpo-demo"));
+    Files.writeString(project.resolve("pom.xml"), block("xml", "## Use Taskwire in your own Maven project"));
+    for (String java : blocks("java")) {
+      Matcher pkg = Pattern.compile("^package ([\\w.]+);", Pattern.MULTILINE).matcher(java);
+      Matcher type = Pattern.compile("^(?:public |final |abstract )*(?:class|interface|record|enum) (\\w+)",
+          Pattern.MULTILINE).matcher(java);
+      assertThat(pkg.find()).as("every Java block of the README is a whole file with a package:%n%s", java).isTrue();
+      assertThat(type.find()).as("a top-level type in:%n%s", java).isTrue();
+      String root = java.contains("@Test") ? "src/test/java" : "src/main/java";
+      Path file = project.resolve(root).resolve(pkg.group(1).replace('.', '/')).resolve(type.group(1) + ".java");
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, java);
+    }
+    Path repo = Files.createDirectories(work.resolve("repo"));
+    install(repo, "taskwire-parent", ROOT.resolve("pom.xml"), null);
+    for (String module : MODULES) {
+      String artifact = "taskwire-" + module;
+      Path jar = ROOT.resolve(module).resolve("target").resolve(artifact + "-" + VERSION + ".jar");
+      assertThat(jar).as("built by this reactor before the samples").exists();
+      install(repo, artifact, ROOT.resolve(module).resolve("pom.xml"), jar);
+    }
+    String localRepository = System.getProperty("taskwire.test.local-repository",
+        Path.of(System.getProperty("user.home"), ".m2", "repository").toString());
+    Path settings = work.resolve("settings.xml");
+    String local = "<id>build-repository</id><url>" + Path.of(localRepository).toUri()
+        + "</url><snapshots><enabled>false</enabled></snapshots>";
+    Files.writeString(settings, "<settings><profiles><profile><id>build</id>"
+        + "<repositories><repository>" + local + "</repository></repositories>"
+        + "<pluginRepositories><pluginRepository>" + local + "</pluginRepository></pluginRepositories>"
+        + "</profile></profiles><activeProfiles><activeProfile>build</activeProfile></activeProfiles></settings>");
+    // The README says `mvn`: this one is the build's own Maven, with the scratch repository.
+    bin = Files.createDirectories(work.resolve("bin"));
+    String mavenHome = System.getProperty("taskwire.test.maven-home");
+    assertThat(mavenHome).as("the build passes its Maven home").isNotBlank();
+    Path mvn = bin.resolve("mvn");
+    Files.writeString(mvn, "#!/bin/sh\nexec '" + Path.of(mavenHome, "bin", "mvn") + "' -B -ntp -s '" + settings
+        + "' -Dmaven.repo.local='" + repo + "' \"$@\"\n");
+    Files.setPosixFilePermissions(mvn, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  private static void install(Path repo, String artifact, Path pom, Path jar) throws IOException {
+    Path dir = Files.createDirectories(repo.resolve("org/taskwire").resolve(artifact).resolve(VERSION));
+    Files.copy(pom, dir.resolve(artifact + "-" + VERSION + ".pom"), StandardCopyOption.REPLACE_EXISTING);
+    if (jar != null) {
+      Files.copy(jar, dir.resolve(artifact + "-" + VERSION + ".jar"), StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private static List<String> blocks(String language) {
+    List<String> found = new ArrayList<>();
+    Matcher m = Pattern.compile("```" + language + "\\n(.*?)```", Pattern.DOTALL).matcher(readme);
+    while (m.find()) {
+      found.add(m.group(1));
+    }
+    return found;
+  }
+
+  /** The first block of {@code language} after {@code heading}. */
+  private static String block(String language, String heading) {
+    int at = readme.indexOf(heading);
+    assertThat(at).as("the README has a section '%s'", heading).isNotNegative();
+    Matcher m = Pattern.compile("```" + language + "\\n(.*?)```", Pattern.DOTALL).matcher(readme);
+    assertThat(m.find(at)).as("a %s block after '%s'", language, heading).isTrue();
+    return m.group(1);
+  }
+
+  private record Ran(int exit, String output) {}
+
+  private static Ran sh(String command) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder("bash", "-c", command).directory(project.toFile()).redirectErrorStream(true);
+    pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+    pb.environment().remove("MAVEN_OPTS");
+    Path log = Files.createTempFile(work, "cmd", ".log");
+    pb.redirectOutput(log.toFile());
+    Process p = pb.start();
+    if (!p.waitFor(10, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError("'" + command + "' did not finish:\n" + Files.readString(log));
+    }
+    return new Ran(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+  }
+
+  /** The README's launch commands, one per line, comments dropped. */
+  private static List<String> launchCommands() {
+    String sh = block("sh", "Then run the workflow class like any program");
+    return sh.lines().map(l -> l.replaceFirst("\\s+#.*$", "").strip()).filter(l -> !l.isEmpty()).toList();
+  }
+
+  private static void assertRanTheWorkflow(String command, Ran ran) {
+    assertThat(ran.exit()).as("'%s' printed:%n%s", command, ran.output()).isZero();
+    assertThat(ran.output()).as("'%s' printed:%n%s", command, ran.output())
+        .contains("one = ", ", later = ", "ObjectiveArgs[x=0.1, y=0.2] -> ", "ObjectiveArgs[x=0.4, y=0.6] -> ")
+        .doesNotContain("Could not find or load main class", "Exception");
+  }
+
+  @Test
+  void theReadmesProjectBuildsAndItsTestPasses() throws Exception {
+    Ran ran = sh("mvn -q test");
+    assertThat(ran.exit()).as(ran.output()).isZero();
+    assertThat(project.resolve("target/surefire-reports")).isDirectoryContaining("glob:**HpoTest.txt");
+  }
+
+  @Test
+  void everyLaunchTheReadmeRecommendsRunsTheWorkflowOnLocalWorkers() throws Exception {
+    List<String> commands = launchCommands();
+    assertThat(commands).hasSize(5);
+    for (String command : commands) {
+      Ran ran = sh(command);
+      if (command.contains("dependency:build-classpath")) {
+        assertThat(ran.exit()).as(ran.output()).isZero();
+        assertThat(project.resolve("cp.txt")).isNotEmptyFile();
+      } else {
+        assertRanTheWorkflow(command, ran);
+      }
+    }
+  }
+}
