@@ -151,6 +151,11 @@ final class Jedi {
         case "defined" -> setStatus(t, "ready");
         case "ready" -> generate(t);
         case "running" -> finishIfDone(t);
+        case "finishing" -> {
+          if (t.files.stream().allMatch(f -> f.jobs.isEmpty() || FINAL_JOB.contains(jobs.get(f.jobs.get(f.jobs.size() - 1)).status))) {
+            setStatus(t, t.files.stream().allMatch(f -> "finished".equals(f.status)) ? "done" : "finished");
+          }
+        }
         case "aborting" -> {
           for (FileRecord f : t.files) {
             for (long id : f.jobs) {
@@ -192,8 +197,27 @@ final class Jedi {
         String base = pfn.substring(pfn.lastIndexOf('/') + 1);
         t.files.add(new FileRecord(i, String.format("%06d:%s", i, base), pfn, maxAttempt));
       }
+    } else if (Boolean.TRUE.equals(t.params.get("noInput"))) {
+      // prun --nJobs N / --nEventsPerJob: JEDI makes ceil(nEvents / nEventsPerJob) jobs over pseudo input.
+      long events = t.params.get("nEvents") instanceof Number num ? num.longValue() : 1;
+      long perJob = t.params.get("nEventsPerJob") instanceof Number num ? num.longValue() : events;
+      if (events < 1 || perJob < 1) {
+        t.errorDialog = "nEvents " + events + " and nEventsPerJob " + perJob + " must be positive";
+        setStatus(t, "broken");
+        return;
+      }
+      long n = (events + perJob - 1) / perJob;
+      if (n > MAX_RECORDS) {
+        t.errorDialog = "nEvents/nEventsPerJob gives " + n + " jobs, more than " + MAX_RECORDS;
+        setStatus(t, "broken");
+        return;
+      }
+      int maxAttempt = t.params.get("maxAttempt") instanceof Number num ? num.intValue() : 3;
+      for (int i = 0; i < n; i++) {
+        t.files.add(new FileRecord(i, String.format("%06d:pseudo_file", i), "pseudo_file", maxAttempt));
+      }
     } else {
-      t.errorDialog = "the emulator runs only noInput tasks with a pfnList";
+      t.errorDialog = "the emulator runs only noInput tasks (with a pfnList, or nEvents/nEventsPerJob)";
       setStatus(t, "broken");
       return;
     }
@@ -262,6 +286,25 @@ final class Jedi {
   private static void setStatus(TaskRecord t, String status) {
     t.status = status;
     t.modified = Instant.now();
+  }
+
+  /**
+   * The finish command: no new jobs or retries; jobs not yet running are cancelled, running ones
+   * too unless {@code soft}; the task ends finished (or done, when every file succeeded).
+   */
+  synchronized void finish(TaskRecord t, boolean soft) {
+    setStatus(t, "finishing");
+    for (FileRecord f : t.files) {
+      if (f.jobs.isEmpty()) {
+        f.status = "failed";
+        continue;
+      }
+      JobRecord last = jobs.get(f.jobs.get(f.jobs.size() - 1));
+      boolean running = Set.of("sent", "starting", "running", "holding", "transferring").contains(last.status);
+      if (!soft || !running) {
+        kill(last, 100, "killed by the task's finish command");
+      }
+    }
   }
 
   /** Retries the failed files of a finished or failed task, with fresh attempts. */

@@ -40,6 +40,7 @@ final class JobParameters {
         .replace("${IN/A}", "'" + pfn + "'")
         .replace("${IN/E}", pfn)
         .replace("${IN}", pfn)
+        .replace("${SEQNUMBER}", Integer.toString(file.index + 1))
         .replace("${SN/P}", sn)
         .replace("${SN}", sn)
         .replace("${ATTEMPTNR}", Integer.toString(attemptNr))

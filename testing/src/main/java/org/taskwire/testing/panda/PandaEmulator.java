@@ -36,6 +36,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PandaEmulator implements AutoCloseable {
   static final ObjectMapper MAPPER = new ObjectMapper();
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
   private static final long SANDBOX_LIMIT = 768L << 20;
   private static final long NO_BUILD_LIMIT = 10L << 20;
   private static final long LOG_LIMIT = 100L << 20;
@@ -189,13 +190,31 @@ public final class PandaEmulator implements AutoCloseable {
     return Map.copyOf(jedi.secrets.getOrDefault(user, Map.of()));
   }
 
+  /** Stops the pilots, kills every job still running (its whole process tree), and the server. Idempotent. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     pilots.forEach(Pilot::stop);
     ticker.shutdownNow();
+    List<ProcessHandle> running = new ArrayList<>();
     synchronized (jedi) {
       for (Jedi.JobRecord j : jedi.jobs.values()) {
+        Process p = j.process;
+        if (p != null) {
+          running.add(p.toHandle());
+          p.descendants().forEach(running::add);
+        }
         jedi.kill(j, 100, "emulator stopped");
+      }
+    }
+    for (ProcessHandle h : running) {
+      h.destroyForcibly();
+      try {
+        h.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception e) {
+        // gone or going; nothing more can be done
       }
     }
     app.stop();
@@ -341,6 +360,16 @@ public final class PandaEmulator implements AutoCloseable {
     route("creds/set_user_secrets", "POST", true, Params.optional("key", Params.Type.STR),
         Params.optional("value", Params.Type.STR));
     route("creds/get_user_secrets", "GET", true, Params.optional("keys", Params.Type.LIST_STR));
+    // What pbook and prun call besides (panda-client 2.x): full job records, task listings and parameters.
+    route("job/get_description_incl_archive", "ANY", true, Params.required("job_ids", Params.Type.LIST_INT));
+    route("task/get_tasks_detailed_info_since", "GET", true, Params.optional("since", Params.Type.STR),
+        Params.optional("filters", Params.Type.STR), Params.optional("n_tasks", Params.Type.INT));
+    route("task/get_tasks_modified_since", "GET", true, Params.required("since", Params.Type.STR),
+        Params.optional("dn", Params.Type.STR), Params.optional("full", Params.Type.BOOL),
+        Params.optional("min_task_id", Params.Type.INT), Params.optional("prod_source_label", Params.Type.STR));
+    route("task/get_task_parameters", "GET", true, Params.required("task_id", Params.Type.INT));
+    route("task/finish", "POST", true, Params.required("task_id", Params.Type.INT),
+        Params.optional("soft", Params.Type.BOOL), Params.optional("broadcast", Params.Type.BOOL));
   }
 
   @SuppressWarnings("unchecked")
@@ -374,8 +403,15 @@ public final class PandaEmulator implements AutoCloseable {
         }
         return envelope(true, "OK", null);
       }
-      case "creds/get_user_secrets":
-        return envelope(true, "", new HashMap<>(jedi.secrets.getOrDefault(user, Map.of())));
+      case "creds/get_user_secrets": {
+        // As the server's task buffer: the secrets as a JSON string, which the client json.loads.
+        Map<String, String> mine = new java.util.TreeMap<>(jedi.secrets.getOrDefault(user, Map.of()));
+        List<String> keys = (List<String>) a.get("keys");
+        if (keys != null && !keys.isEmpty()) {
+          mine.keySet().retainAll(keys);
+        }
+        return envelope(true, "", MAPPER.writeValueAsString(mine));
+      }
       default:
         break;
     }
@@ -431,7 +467,7 @@ public final class PandaEmulator implements AutoCloseable {
           }
           return envelope(true, "", out);
         }
-        case "job/get_description": {
+        case "job/get_description", "job/get_description_incl_archive": {
           List<Object> out = new ArrayList<>();
           List<Long> ids = (List<Long>) a.get("job_ids");
           for (Long id : ids.subList(0, Math.min(ids.size(), 5500))) {
@@ -439,6 +475,47 @@ public final class PandaEmulator implements AutoCloseable {
             out.add(j == null ? null : jobDict(j));
           }
           return envelope(true, "", out);
+        }
+        case "task/get_task_parameters": {
+          Jedi.TaskRecord t = visible(a);
+          return t == null ? envelope(false, "Task not found", null) : envelope(true, "", t.params);
+        }
+        case "task/get_tasks_detailed_info_since", "task/get_tasks_modified_since": {
+          Instant since;
+          try {
+            since = parseTime((String) a.get("since"));
+          } catch (IllegalArgumentException e) {
+            return envelope(false, e.getMessage(), null);
+          }
+          Map<String, String> filters = a.get("filters") == null ? Map.of()
+              : MAPPER.readValue((String) a.get("filters"), new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {});
+          long min = a.get("min_task_id") instanceof Number n ? n.longValue() : 0;
+          String label = (String) a.get("prod_source_label");
+          int limit = a.get("n_tasks") instanceof Number n ? n.intValue() : Integer.MAX_VALUE;
+          List<Object> out = new ArrayList<>();
+          for (Jedi.TaskRecord t : jedi.tasks.values()) {
+            Map<String, Object> d = taskDict(t);
+            boolean match = t.owner.equals(user) && t.visible() && t.id > min
+                && (since == null || t.modified.isAfter(since))
+                && (label == null || label.equals(String.valueOf(t.params.get("prodSourceLabel"))))
+                && filters.entrySet().stream().allMatch(f -> f.getValue().equals(String.valueOf(d.get(f.getKey()))));
+            if (match && out.size() < limit) {
+              out.add(d);
+            }
+          }
+          return envelope(true, "", out);
+        }
+        case "task/finish": {
+          Jedi.TaskRecord t = owned(a, user);
+          if (t == null) {
+            return envelope(false, "not the task owner or no production role", 3);
+          }
+          if (Jedi.FINAL_TASK.contains(t.status)) {
+            return envelope(false, "Command rejected: the finish command is not accepted if the task is in "
+                + t.status + " status", 4);
+          }
+          jedi.finish(t, Boolean.TRUE.equals(a.get("soft")));
+          return envelope(true, "command=finish is registered for task ID " + t.id + ". will be executed in a few minutes", 0);
         }
         case "task/kill": {
           Jedi.TaskRecord t = owned(a, user);
@@ -486,6 +563,49 @@ public final class PandaEmulator implements AutoCloseable {
           return envelope(false, "not emulated: " + name, null);
       }
     }
+  }
+
+  /** The server's {@code %Y-%m-%d %H:%M:%S} (UTC), or null for none. */
+  private static Instant parseTime(String text) {
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    try {
+      return java.time.LocalDateTime.parse(text.trim().replace(' ', 'T')).toInstant(java.time.ZoneOffset.UTC);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new IllegalArgumentException("since must be '%Y-%m-%d %H:%M:%S', got '" + text + "'");
+    }
+  }
+
+  /** A task as the task listings return it: JediTaskSpec's attributes, times as the server marks datetimes. */
+  private static Map<String, Object> taskDict(Jedi.TaskRecord t) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("jediTaskID", t.id);
+    d.put("taskName", t.params.get("taskName"));
+    d.put("status", t.status);
+    d.put("superStatus", t.status);
+    d.put("userName", t.owner);
+    d.put("prodSourceLabel", t.params.get("prodSourceLabel"));
+    d.put("vo", t.params.get("vo"));
+    d.put("reqID", t.params.get("reqID"));
+    d.put("processingType", t.params.get("processingType"));
+    d.put("transUses", t.params.get("transUses"));
+    d.put("transHome", t.params.get("transHome"));
+    d.put("architecture", t.params.get("architecture"));
+    d.put("site", t.params.get("site"));
+    d.put("cloud", t.params.get("cloud"));
+    d.put("creationDate", Map.of("__datetime__", iso(t.submitted)));
+    d.put("modificationTime", Map.of("__datetime__", iso(t.modified)));
+    d.put("errorDialog", t.errorDialog);
+    long done = t.files.stream().filter(f -> "finished".equals(f.status)).count();
+    d.put("nFiles", t.files.size());
+    d.put("nFilesFinished", done);
+    d.put("nFilesFailed", t.files.stream().filter(f -> "failed".equals(f.status)).count());
+    return d;
+  }
+
+  private static String iso(Instant instant) {
+    return java.time.LocalDateTime.ofInstant(instant, java.time.ZoneOffset.UTC).toString();
   }
 
   private Jedi.TaskRecord visible(Map<String, Object> a) {

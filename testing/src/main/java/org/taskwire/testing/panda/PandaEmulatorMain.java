@@ -52,7 +52,12 @@ public final class PandaEmulatorMain implements Callable<Integer> {
         Duration.ofMillis(200));
     CountDownLatch stop = new CountDownLatch(1);
     try (PandaEmulator emulator = PandaEmulator.start(settings)) {
-      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+      // SIGTERM and Ctrl-C run the hooks and then halt: the jobs' processes must be killed inside
+      // the hook, as the main thread may never get past the latch.
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        emulator.close();
+        stop.countDown();
+      }, "panda-emulator-stop"));
       System.out.println("PanDA emulator on " + emulator.url() + " (work in " + root + ")");
       System.out.println("  export PANDA_URL_SSL=" + emulator.url() + " PANDACACHE_URL=" + emulator.url()
           + (users.isEmpty() ? " PANDA_AUTH=none" : " PANDA_AUTH=oidc PANDA_AUTH_VO=" + vo + " PANDA_AUTH_ID_TOKEN=<token>"));
