@@ -33,14 +33,8 @@ final class LocalScenarios {
       }
 
       log.say("call_latency: %d blocking calls", plan.latencyCalls());
-      long[] nanos = new long[plan.latencyCalls()];
-      for (int i = 0; i < nanos.length; i++) {
-        long t0 = System.nanoTime();
-        int r = BenchTasks.inc(i);
-        nanos[i] = System.nanoTime() - t0;
-        check(r == i + 1, "inc(" + i + ") returned " + r);
-      }
-      figures.add(Figure.latencyMs("call_latency", nanos, "blocking round trip of inc(x), 2 local worker JVMs, embedded broker"));
+      figures.add(Figure.latencyMs("call_latency", blockingCalls(plan.latencyCalls()),
+          "blocking round trip of inc(x), 2 local worker JVMs, embedded broker"));
 
       for (int calls : List.of(plan.smallFanout(), plan.largeFanout())) {
         log.say("fanout_throughput: %,d calls", calls);
@@ -81,14 +75,7 @@ final class LocalScenarios {
     try (WorkflowRun run = localRun(2).set("taskwire.broker.url", "stomp://127.0.0.1:" + deadPort).start()) {
       fanout(plan.warmupCalls(), 0);
       log.say("relay_only_call_latency: %d blocking calls, no broker", plan.latencyCalls());
-      long[] nanos = new long[plan.latencyCalls()];
-      for (int i = 0; i < nanos.length; i++) {
-        long t0 = System.nanoTime();
-        int r = BenchTasks.inc(i);
-        nanos[i] = System.nanoTime() - t0;
-        check(r == i + 1, "inc(" + i + ") returned " + r);
-      }
-      figures.add(Figure.latencyMs("relay_only_call_latency", nanos,
+      figures.add(Figure.latencyMs("relay_only_call_latency", blockingCalls(plan.latencyCalls()),
           "blocking round trip of inc(x) with no broker answering: every result through the HTTP relay"));
       log.say("relay_only_fanout_throughput: %,d calls, no broker", plan.smallFanout());
       double seconds = fanout(plan.smallFanout(), 1_000_000);
@@ -96,6 +83,18 @@ final class LocalScenarios {
           String.format("one incMap of %,d calls in %.2f s with no broker answering", plan.smallFanout(), seconds)));
     }
     return figures;
+  }
+
+  /** Makes {@code n} blocking calls of inc(x) one after the other; returns each one's round trip in nanoseconds. */
+  static long[] blockingCalls(int n) {
+    long[] nanos = new long[n];
+    for (int i = 0; i < n; i++) {
+      long t0 = System.nanoTime();
+      int r = BenchTasks.inc(i);
+      nanos[i] = System.nanoTime() - t0;
+      check(r == i + 1, "inc(" + i + ") returned " + r);
+    }
+    return nanos;
   }
 
   /** Runs one fan-out of {@code calls} distinct calls; returns its wall time in seconds. */

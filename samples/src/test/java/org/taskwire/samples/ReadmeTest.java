@@ -60,7 +60,7 @@ class ReadmeTest {
       assertThat(jar).as("built by this reactor before the samples").exists();
       install(repo, artifact, ROOT.resolve(module).resolve("pom.xml"), jar);
     }
-    String localRepository = System.getProperty("taskwire.test.local-repository",
+    String localRepository = System.getProperty("readmetest.local-repository",
         Path.of(System.getProperty("user.home"), ".m2", "repository").toString());
     Path settings = work.resolve("settings.xml");
     String local = "<id>build-repository</id><url>" + Path.of(localRepository).toUri()
@@ -71,7 +71,7 @@ class ReadmeTest {
         + "</profile></profiles><activeProfiles><activeProfile>build</activeProfile></activeProfiles></settings>");
     // The README says `mvn`: this one is the build's own Maven, with the scratch repository.
     bin = Files.createDirectories(work.resolve("bin"));
-    String mavenHome = System.getProperty("taskwire.test.maven-home");
+    String mavenHome = System.getProperty("readmetest.maven-home");
     assertThat(mavenHome).as("the build passes its Maven home").isNotBlank();
     Path mvn = bin.resolve("mvn");
     Files.writeString(mvn, "#!/bin/sh\nexec '" + Path.of(mavenHome, "bin", "mvn") + "' -B -ntp -s '" + settings

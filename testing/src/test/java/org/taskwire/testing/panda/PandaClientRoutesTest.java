@@ -3,7 +3,6 @@ package org.taskwire.testing.panda;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URLEncoder;
@@ -16,15 +15,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The routes and answers PanDA's own client (panda-client 2.x: {@code Client.py}, pbook, prun)
@@ -32,23 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code Accept: application/json}, a bearer token and the VO as {@code Origin}.
  */
 @Timeout(120)
-class PandaClientRoutesTest {
-  @TempDir static Path dir;
-  static PandaEmulator emulator;
-  static final OkHttpClient HTTP = new OkHttpClient();
-  static final ObjectMapper MAPPER = new ObjectMapper();
-
-  @BeforeAll
-  static void start() throws Exception {
-    emulator = PandaEmulator.start(PandaEmulator.Settings.defaults(dir.resolve("e"))
-        .withTokens(Map.of("tok-bob", "Bob Jones", "tok-eve", "Eve Other")));
-  }
-
-  @AfterAll
-  static void stop() {
-    emulator.close();
-  }
-
+class PandaClientRoutesTest extends EmulatorWithTwoUsers {
   private static JsonNode call(String base, String method, String route, Map<String, ?> data, String token)
       throws Exception {
     Request.Builder r = new Request.Builder().header("Accept", "application/json")

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,36 +13,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
 import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.taskwire.backend.panda.PandaApi;
 import org.taskwire.backend.panda.PandaClient;
 import org.taskwire.backend.panda.PandaException;
 
 /** The emulator keeps the server's request rules, checked with raw HTTP and with Taskwire's client. */
-class PandaEmulatorProtocolTest {
-  @TempDir static Path dir;
-  static PandaEmulator emulator;
-  static final OkHttpClient HTTP = new OkHttpClient();
-  static final ObjectMapper MAPPER = new ObjectMapper();
-
-  @BeforeAll
-  static void start() throws Exception {
-    emulator = PandaEmulator.start(PandaEmulator.Settings.defaults(dir.resolve("e"))
-        .withTokens(Map.of("tok-bob", "Bob Jones", "tok-eve", "Eve Other")));
-  }
-
-  @AfterAll
-  static void stop() {
-    emulator.close();
-  }
-
+class PandaEmulatorProtocolTest extends EmulatorWithTwoUsers {
   private static PandaApi api(String token) {
     return new PandaApi(new PandaClient(emulator.url(), HTTP,
         () -> Map.of("Authorization", "Bearer " + token, "Origin", "wlcg"), 1, Duration.ofMillis(10)));
