@@ -179,6 +179,7 @@ public final class RemoteWrapper implements Callable<Integer> {
       executor = shipped.executor();
     } catch (SandboxException e) {
       System.err.println("taskwire-wrapper: " + e.getMessage());
+      writeFailedResult(e.getMessage());
       return switch (e.reason()) {
         case CORRUPT -> WrapperExit.SANDBOX_CORRUPT.code();
         case UNSAFE -> WrapperExit.SANDBOX_UNSAFE.code();
@@ -186,6 +187,7 @@ public final class RemoteWrapper implements Callable<Integer> {
       };
     } catch (ShippedClassPath.Problem e) {
       System.err.println("taskwire-wrapper: " + e.getMessage());
+      writeFailedResult(e.getMessage());
       return WrapperExit.CLASSPATH.code();
     }
     ResultSender sender;
@@ -357,6 +359,24 @@ public final class RemoteWrapper implements Callable<Integer> {
       return WrapperExit.DELIVERY_FAILED.code();
     }
     return exitFor(result);
+  }
+
+  /**
+   * With {@code --call FILE --result FILE}, says in the result file why the call could not even
+   * start (a bad sandbox or class path), so that whoever reads results finds the reason there too.
+   */
+  private void writeFailedResult(String why) {
+    if (callFile == null || resultFile == null) {
+      return;
+    }
+    try {
+      CallEnvelope call = WireFormat.fromJson(Files.readAllBytes(callFile), CallEnvelope.class);
+      long now = System.currentTimeMillis();
+      writeAtomically(resultFile, WireFormat.toJson(ResultEnvelope.failure(call,
+          org.taskwire.call.RemoteError.of(FailureKind.BACKEND, why), now, now)));
+    } catch (IOException | RuntimeException e) {
+      System.err.println("taskwire-wrapper: no result file written: " + e.getMessage());
+    }
   }
 
   /** Writes a file whole or not at all: a reader never sees half a result. */

@@ -165,6 +165,8 @@ class RemoteWrapperTest {
     assertThat(RemoteWrapper.run("--sandbox", tampered.toString(), "--sandbox-cache", dir.resolve("node2").toString(),
         "--call", callFile("x").toString(), "--result", dir.resolve("result.json").toString()))
         .isEqualTo(WrapperExit.SANDBOX_CORRUPT.code());
+    assertThat(result().error().kind()).as("the result file says why").isEqualTo(FailureKind.BACKEND);
+    assertThat(result().error().message()).contains("corrupt");
     assertThat(RemoteWrapper.run("--sandbox", "http://127.0.0.1:9/cache/" + sandbox.file().getFileName(),
         "--sandbox-cache", dir.resolve("node3").toString(),
         "--call", callFile("x").toString(), "--result", dir.resolve("result.json").toString()))
