@@ -17,17 +17,20 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.taskwire.backend.Backend;
-import org.taskwire.backend.BackendContext;
-import org.taskwire.backend.Backends;
-import org.taskwire.backend.Task;
-import org.taskwire.call.CallEnvelope;
-import org.taskwire.codec.CodecException;
-import org.taskwire.codec.Codecs;
-import org.taskwire.codec.PayloadCodec;
-import org.taskwire.config.ConfigKey;
-import org.taskwire.config.TaskwireConfig;
-import org.taskwire.progress.ProgressDisplay;
+import org.taskwire.internal.backend.Backend;
+import org.taskwire.internal.backend.BackendContext;
+import org.taskwire.internal.backend.Backends;
+import org.taskwire.internal.backend.Task;
+import org.taskwire.internal.call.CallEnvelope;
+import org.taskwire.internal.run.CallCollector;
+import org.taskwire.internal.run.PendingCall;
+import org.taskwire.internal.run.TaskProgress;
+import org.taskwire.internal.codec.CodecException;
+import org.taskwire.internal.codec.Codecs;
+import org.taskwire.internal.codec.PayloadCodec;
+import org.taskwire.internal.config.ConfigKey;
+import org.taskwire.internal.config.TaskwireConfig;
+import org.taskwire.internal.progress.ProgressDisplay;
 import org.taskwire.spi.JobOptions;
 import org.taskwire.spi.WorkDefinition;
 import org.taskwire.spi.WorkRegistry;
@@ -159,7 +162,7 @@ public final class WorkflowRun implements AutoCloseable {
     }
     Prepared<A> prepared = prepare(work, arguments);
     backend.submit(prepared.task);
-    List<CompletableFuture<Object>> futures = prepared.calls.stream().map(c -> c.future).toList();
+    List<CompletableFuture<Object>> futures = prepared.calls.stream().map(PendingCall::future).toList();
     waitWithProgress(work, prepared.progress, futures);
     Map<A, Outcome<R>> outcomes = new LinkedHashMap<>();
     for (int i = 0; i < arguments.size(); i++) {
@@ -183,13 +186,13 @@ public final class WorkflowRun implements AutoCloseable {
 
   private void waitWithProgress(WorkDefinition<?, ?> work, TaskProgress progress, List<CompletableFuture<Object>> futures) {
     CompletableFuture<Void> all = CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0]));
-    try (ProgressDisplay display = ProgressDisplay.open(config.choice(ConfigKey.PROGRESS), work.name(), progress.total,
+    try (ProgressDisplay display = ProgressDisplay.open(config.choice(ConfigKey.PROGRESS), work.name(), progress.total(),
         config.duration(ConfigKey.PROGRESS_INTERVAL, Duration.ofSeconds(10)))) {
       while (true) {
-        display.update(progress.succeeded.get(), progress.failed.get(), progress.running.get(), progress.retried.get());
+        display.update(progress.succeeded(), progress.failed(), progress.running(), progress.retried());
         try {
           all.get(200, TimeUnit.MILLISECONDS);
-          display.update(progress.succeeded.get(), progress.failed.get(), progress.running.get(), progress.retried.get());
+          display.update(progress.succeeded(), progress.failed(), progress.running(), progress.retried());
           return;
         } catch (TimeoutException e) {
           // keep showing progress
@@ -269,8 +272,8 @@ public final class WorkflowRun implements AutoCloseable {
 
   private <R> AsyncResult<R> asyncResult(WorkDefinition<?, R> work, PendingCall call) {
     @SuppressWarnings("unchecked")
-    CompletableFuture<R> typed = (CompletableFuture<R>) (CompletableFuture<?>) call.future;
-    long callId = call.firstAttempt.callId();
+    CompletableFuture<R> typed = (CompletableFuture<R>) (CompletableFuture<?>) call.future();
+    long callId = call.callId();
     return new AsyncResult<>(work.name(), callId, typed, () -> collector.cancel(callId));
   }
 
@@ -321,7 +324,7 @@ public final class WorkflowRun implements AutoCloseable {
   public static final class Builder {
     private final WorkflowDefinition workflow;
     private final Map<String, String> values = new LinkedHashMap<>();
-    private TaskwireConfig.Sources sources = TaskwireConfig.Sources.system();
+    private final TaskwireConfig.Sources sources = TaskwireConfig.Sources.system();
 
     private Builder(WorkflowDefinition workflow) {
       this.workflow = Objects.requireNonNull(workflow, "workflow");
@@ -336,12 +339,6 @@ public final class WorkflowRun implements AutoCloseable {
     /** Shorthand for {@code set("taskwire.backend", name)}. */
     public Builder backend(String name) {
       return set(ConfigKey.BACKEND.name(), name);
-    }
-
-    /** Reads the lower layers from these sources instead of the process's; for tests. */
-    public Builder sources(TaskwireConfig.Sources sources) {
-      this.sources = Objects.requireNonNull(sources, "sources");
-      return this;
     }
 
     /**

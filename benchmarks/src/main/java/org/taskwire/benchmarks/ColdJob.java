@@ -11,16 +11,16 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.taskwire.call.GridCalls;
-import org.taskwire.codec.Codecs;
-import org.taskwire.codec.PayloadCodec;
-import org.taskwire.sandbox.Sandbox;
-import org.taskwire.sandbox.SandboxBuilder;
-import org.taskwire.sandbox.SandboxManifest;
-import org.taskwire.sandbox.SandboxStore;
-import org.taskwire.transport.ResultReceiver;
-import org.taskwire.transport.TransportSettings;
-import org.taskwire.transport.stomp.EmbeddedBroker;
+import org.taskwire.internal.call.GridCalls;
+import org.taskwire.internal.codec.Codecs;
+import org.taskwire.internal.codec.PayloadCodec;
+import org.taskwire.internal.sandbox.Sandbox;
+import org.taskwire.internal.sandbox.SandboxBuilder;
+import org.taskwire.internal.sandbox.SandboxManifest;
+import org.taskwire.internal.sandbox.SandboxStore;
+import org.taskwire.internal.transport.ResultReceiver;
+import org.taskwire.internal.transport.TransportSettings;
+import org.taskwire.internal.transport.stomp.EmbeddedBroker;
 
 /**
  * cold_job: what a grid job costs besides the work itself. A fresh JVM runs the command a PanDA

@@ -4,8 +4,8 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.taskwire.sandbox.Sandbox;
-import org.taskwire.sandbox.SandboxBuilder;
+import org.taskwire.internal.sandbox.Sandbox;
+import org.taskwire.internal.sandbox.SandboxBuilder;
 
 /**
  * sandbox_build and sandbox_recheck: the samples' class path packed into a sandbox with an empty

@@ -17,17 +17,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import org.taskwire.call.ResultEnvelope;
-import org.taskwire.transport.Delivery;
-import org.taskwire.transport.ResultReceiver;
-import org.taskwire.transport.ResultSender;
-import org.taskwire.transport.Route;
-import org.taskwire.transport.SigningKey;
-import org.taskwire.transport.TransportSettings;
-import org.taskwire.transport.http.ResultRelay;
-import org.taskwire.transport.stomp.BrokerAddress;
-import org.taskwire.transport.stomp.BrokerSettings;
-import org.taskwire.transport.stomp.EmbeddedBroker;
+import org.taskwire.internal.call.ResultEnvelope;
+import org.taskwire.internal.transport.Delivery;
+import org.taskwire.internal.transport.ResultReceiver;
+import org.taskwire.internal.transport.ResultSender;
+import org.taskwire.internal.transport.Route;
+import org.taskwire.internal.transport.SigningKey;
+import org.taskwire.internal.transport.TransportSettings;
+import org.taskwire.internal.transport.http.ResultRelay;
+import org.taskwire.internal.transport.stomp.BrokerAddress;
+import org.taskwire.internal.transport.stomp.BrokerSettings;
+import org.taskwire.internal.transport.stomp.EmbeddedBroker;
 
 /**
  * The result channels on their own, with the real broker, relay, signing and checking, and no
@@ -141,7 +141,7 @@ final class TransportScenarios {
     try (ResultRelay relay = ResultRelay.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), MAX_BYTES)) {
       Route route = Route.random(0, 0);
       SigningKey key = SigningKey.generate();
-      relay.openRoute(route.internalId(), org.taskwire.transport.ResultMessages.signedFor(route, runId, key));
+      relay.openRoute(route.internalId(), org.taskwire.internal.transport.ResultMessages.signedFor(route, runId, key));
       TransportSettings collectorSide = new TransportSettings(null, relay.url().toString(), route, key, MAX_BYTES);
       BrokerSettings down = new BrokerSettings(List.of(new BrokerAddress("127.0.0.1", deadPort, false)), null, null,
           BrokerSettings.DEFAULT_DESTINATION);

@@ -8,14 +8,14 @@ import java.util.Locale;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
-import org.taskwire.call.CallEnvelope;
-import org.taskwire.call.CallExecutor;
-import org.taskwire.call.GridCalls;
-import org.taskwire.call.JobMetadata;
-import org.taskwire.call.ResultEnvelope;
-import org.taskwire.call.WrapperExit;
-import org.taskwire.transport.Delivery;
-import org.taskwire.transport.ResultSender;
+import org.taskwire.internal.call.CallEnvelope;
+import org.taskwire.internal.call.CallExecutor;
+import org.taskwire.internal.call.GridCalls;
+import org.taskwire.internal.call.JobMetadata;
+import org.taskwire.internal.call.ResultEnvelope;
+import org.taskwire.internal.call.WrapperExit;
+import org.taskwire.internal.transport.Delivery;
+import org.taskwire.internal.transport.ResultSender;
 
 /**
  * One PanDA job: the call its pseudo file names, run once; the result goes to

@@ -17,17 +17,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.taskwire.FailureKind;
-import org.taskwire.call.CallEnvelope;
-import org.taskwire.call.CallExecutor;
-import org.taskwire.call.GridCalls;
-import org.taskwire.call.ResultEnvelope;
-import org.taskwire.call.WireFormat;
-import org.taskwire.call.WrapperExit;
-import org.taskwire.sandbox.SandboxException;
-import org.taskwire.sandbox.SandboxStore;
-import org.taskwire.transport.Delivery;
-import org.taskwire.transport.ResultSender;
-import org.taskwire.transport.TransportSettings;
+import org.taskwire.internal.call.CallEnvelope;
+import org.taskwire.internal.call.CallExecutor;
+import org.taskwire.internal.call.GridCalls;
+import org.taskwire.internal.call.ResultEnvelope;
+import org.taskwire.internal.call.WireFormat;
+import org.taskwire.internal.call.WrapperExit;
+import org.taskwire.internal.sandbox.SandboxException;
+import org.taskwire.internal.sandbox.SandboxStore;
+import org.taskwire.internal.transport.Delivery;
+import org.taskwire.internal.transport.ResultSender;
+import org.taskwire.internal.transport.TransportSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -373,7 +373,7 @@ public final class RemoteWrapper implements Callable<Integer> {
       CallEnvelope call = WireFormat.fromJson(Files.readAllBytes(callFile), CallEnvelope.class);
       long now = System.currentTimeMillis();
       writeAtomically(resultFile, WireFormat.toJson(ResultEnvelope.failure(call,
-          org.taskwire.call.RemoteError.of(FailureKind.BACKEND, why), now, now)));
+          org.taskwire.internal.call.RemoteError.of(FailureKind.BACKEND, why), now, now)));
     } catch (IOException | RuntimeException e) {
       System.err.println("taskwire-wrapper: no result file written: " + e.getMessage());
     }

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceConfigurationError;
-import org.taskwire.call.CallExecutor;
+import org.taskwire.internal.call.CallExecutor;
 
 /**
  * The class path shipped with the calls, opened in a child class loader of the wrapper's own, so

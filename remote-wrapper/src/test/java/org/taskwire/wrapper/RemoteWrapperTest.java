@@ -13,12 +13,12 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.taskwire.FailureKind;
-import org.taskwire.call.CallEnvelope;
-import org.taskwire.call.ResultEnvelope;
-import org.taskwire.call.WireFormat;
-import org.taskwire.call.WrapperExit;
-import org.taskwire.codec.Codecs;
-import org.taskwire.codec.PayloadCodec;
+import org.taskwire.internal.call.CallEnvelope;
+import org.taskwire.internal.call.ResultEnvelope;
+import org.taskwire.internal.call.WireFormat;
+import org.taskwire.internal.call.WrapperExit;
+import org.taskwire.internal.codec.Codecs;
+import org.taskwire.internal.codec.PayloadCodec;
 import org.taskwire.spi.JobOptions;
 
 /** The single-call mode a grid job uses: one call file in, one result file out, a meaningful exit code. */
@@ -151,7 +151,7 @@ class RemoteWrapperTest {
 
   @Test
   void runsFromASandboxAndRefusesATamperedOne() throws Exception {
-    org.taskwire.sandbox.Sandbox sandbox = org.taskwire.sandbox.SandboxBuilder.forClasspath(classpath)
+    org.taskwire.internal.sandbox.Sandbox sandbox = org.taskwire.internal.sandbox.SandboxBuilder.forClasspath(classpath)
         .cacheDirectory(dir.resolve("built")).build();
     String cache = dir.resolve("node").toString();
     assertThat(RemoteWrapper.run("--sandbox", sandbox.file().toString(), "--sandbox-cache", cache,
@@ -189,11 +189,11 @@ class RemoteWrapperTest {
         "--call", callFile("hi").toString(), "--result", dir.resolve("result.json").toString());
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     // Nothing listens on port 9 of loopback: neither the broker nor the relay takes the result.
-    pb.environment().putAll(new org.taskwire.transport.TransportSettings(
-        new org.taskwire.transport.stomp.BrokerSettings(
-            List.of(org.taskwire.transport.stomp.BrokerAddress.parse("stomp://127.0.0.1:9")), null, null, "/topic/t"),
-        "http://127.0.0.1:9", org.taskwire.transport.Route.random(0, 0),
-        org.taskwire.transport.SigningKey.generate(), 1 << 20).toEnvironment());
+    pb.environment().putAll(new org.taskwire.internal.transport.TransportSettings(
+        new org.taskwire.internal.transport.stomp.BrokerSettings(
+            List.of(org.taskwire.internal.transport.stomp.BrokerAddress.parse("stomp://127.0.0.1:9")), null, null, "/topic/t"),
+        "http://127.0.0.1:9", org.taskwire.internal.transport.Route.random(0, 0),
+        org.taskwire.internal.transport.SigningKey.generate(), 1 << 20).toEnvironment());
     Process p = pb.start();
     String output = new String(p.getInputStream().readAllBytes());
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();

@@ -10,8 +10,8 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.taskwire.benchmarks.BenchAccess;
-import org.taskwire.codec.Codecs;
-import org.taskwire.codec.PayloadCodec;
+import org.taskwire.internal.codec.Codecs;
+import org.taskwire.internal.codec.PayloadCodec;
 import org.taskwire.spi.WorkDefinition;
 
 /** Encoding and decoding one call's arguments and one result, per codec: the work on every call's path. */

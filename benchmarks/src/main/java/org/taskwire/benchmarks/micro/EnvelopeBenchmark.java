@@ -9,12 +9,12 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.taskwire.call.ResultEnvelope;
-import org.taskwire.transport.RejectedMessageException;
-import org.taskwire.transport.ResultMessage;
-import org.taskwire.transport.ResultMessages;
-import org.taskwire.transport.Route;
-import org.taskwire.transport.SigningKey;
+import org.taskwire.internal.call.ResultEnvelope;
+import org.taskwire.internal.transport.RejectedMessageException;
+import org.taskwire.internal.transport.ResultMessage;
+import org.taskwire.internal.transport.ResultMessages;
+import org.taskwire.internal.transport.Route;
+import org.taskwire.internal.transport.SigningKey;
 
 /** Signing a result message on the worker, and checking it (signature, route, run) on the client. */
 @State(Scope.Benchmark)

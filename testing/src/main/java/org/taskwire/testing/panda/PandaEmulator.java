@@ -712,6 +712,6 @@ public final class PandaEmulator implements AutoCloseable {
 
   /** The cache's checksum: the gzip trailer's CRC32; 0 for a file too short to have one. */
   private static long gzipCrc(Path file) throws IOException {
-    return Files.size(file) < 8 ? 0 : org.taskwire.backend.panda.PandaApi.gzipChecksum(file);
+    return Files.size(file) < 8 ? 0 : org.taskwire.internal.backend.panda.PandaApi.gzipChecksum(file);
   }
 }

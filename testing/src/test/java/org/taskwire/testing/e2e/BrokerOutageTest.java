@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.taskwire.MapResult;
 import org.taskwire.WorkflowRun;
 import org.taskwire.testing.e2e.ProbeTasks.SlowSquareArgs;
-import org.taskwire.transport.stomp.EmbeddedBroker;
+import org.taskwire.internal.transport.stomp.EmbeddedBroker;
 
 /** Brokers that stop mid-run or never answer, with real worker JVMs: nothing is lost, the run goes on. */
 @Timeout(180)

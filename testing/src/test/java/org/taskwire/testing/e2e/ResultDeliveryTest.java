@@ -14,7 +14,7 @@ import org.taskwire.MapResult;
 import org.taskwire.WorkflowRun;
 import org.taskwire.testing.e2e.ProbeTasks.SlowSquareArgs;
 import org.taskwire.testing.e2e.ProbeTasks.SquareArgs;
-import org.taskwire.transport.stomp.EmbeddedBroker;
+import org.taskwire.internal.transport.stomp.EmbeddedBroker;
 
 /** Results over STOMP with real brokers and worker JVMs: nothing lost, nothing doubled. */
 @Timeout(180)

@@ -17,9 +17,9 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import org.junit.jupiter.api.Test;
-import org.taskwire.backend.panda.PandaApi;
-import org.taskwire.backend.panda.PandaClient;
-import org.taskwire.backend.panda.PandaException;
+import org.taskwire.internal.backend.panda.PandaApi;
+import org.taskwire.internal.backend.panda.PandaClient;
+import org.taskwire.internal.backend.panda.PandaException;
 
 /** The emulator keeps the server's request rules, checked with raw HTTP and with Taskwire's client. */
 class PandaEmulatorProtocolTest extends EmulatorWithTwoUsers {

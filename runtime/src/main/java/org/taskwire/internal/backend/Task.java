@@ -1,0 +1,19 @@
+package org.taskwire.internal.backend;
+
+import java.util.List;
+import org.taskwire.internal.call.CallEnvelope;
+import org.taskwire.spi.JobOptions;
+import org.taskwire.spi.WorkDefinition;
+import org.taskwire.spi.WorkflowDefinition;
+
+/**
+ * The calls of one proxy invocation, submitted together: one task of {@code calls.size()} jobs.
+ * A retry is submitted as a task with the same id and the one call, at its next attempt.
+ */
+public record Task(long taskId, WorkflowDefinition workflow, WorkDefinition<?, ?> work, JobOptions options, List<CallEnvelope> calls) {
+
+  /** The same task, holding only the given call. */
+  public Task withOnly(CallEnvelope call) {
+    return new Task(taskId, workflow, work, options, List.of(call));
+  }
+}

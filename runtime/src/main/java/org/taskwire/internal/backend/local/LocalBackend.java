@@ -1,0 +1,599 @@
+package org.taskwire.internal.backend.local;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.taskwire.ConfigurationException;
+import org.taskwire.FailureKind;
+import org.taskwire.internal.backend.Backend;
+import org.taskwire.internal.backend.BackendContext;
+import org.taskwire.internal.backend.ResultSink;
+import org.taskwire.internal.backend.ResultTransport;
+import org.taskwire.internal.backend.RunSandbox;
+import org.taskwire.internal.backend.Task;
+import org.taskwire.internal.backend.WorkflowClassPath;
+import org.taskwire.internal.call.CallEnvelope;
+import org.taskwire.internal.call.RemoteError;
+import org.taskwire.internal.call.ResultEnvelope;
+import org.taskwire.internal.config.ConfigKey;
+import org.taskwire.internal.sandbox.Sandbox;
+import org.taskwire.internal.sandbox.SandboxStore;
+import org.taskwire.spi.JobOptions;
+import org.taskwire.spi.WorkflowDefinition;
+
+/**
+ * The embedded default: a pool of long-lived worker JVMs on this machine (one per core unless
+ * {@code taskwire.local.workers} says otherwise), each running the remote wrapper's main, so every
+ * call is decoded, invoked and encoded exactly as on the grid.
+ *
+ * <p>Results travel as on the grid: each worker publishes its signed results over STOMP to an
+ * embedded ActiveMQ broker (or the brokers {@code taskwire.broker.url} names), falling back to an
+ * HTTP relay running in this JVM (or {@code taskwire.relay.url}), and to its pipe only when
+ * neither takes them. When a worker reports a result delivered that has not arrived, the relay is
+ * read, and then the copy the worker kept in its report is used: a receipt from a broker that
+ * stops before dispatching loses nothing.
+ *
+ * <p>Short calls (under 5 ms each, as recently measured per worker) go to a worker up to
+ * {@code taskwire.local.batch} at a time, never more than its share of the queue; the worker then
+ * sends their results as one broker message with one receipt. Long calls go one at a time.
+ *
+ * <p>A worker that dies (exit, out of memory, a signal) fails the call it held within moments of
+ * its death, with its exit status and the tail of its log; the run retries the call if attempts
+ * remain, and a fresh worker takes the dead one's place. The other calls of its batch go back to
+ * the queue without using an attempt. Workers that keep failing to start fail
+ * every queued call instead of hanging. A call that outlives its walltime has its worker killed.
+ */
+public final class LocalBackend implements Backend {
+  static final String WRAPPER_MAIN = "org.taskwire.wrapper.RemoteWrapper";
+  private static final Logger LOG = LoggerFactory.getLogger(LocalBackend.class);
+  private static final int MAX_FAILED_STARTS = 3;
+  /** How long a result reported sent may take to arrive before the relay is read for it. */
+  private static final java.time.Duration ARRIVAL_GRACE = java.time.Duration.ofSeconds(2);
+  /** How long after that relay read before the worker's own record is used. */
+  private static final java.time.Duration RELAY_GRACE = java.time.Duration.ofMillis(500);
+  /** Calls faster than this are sent to workers in batches. */
+  private static final long SHORT_CALL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
+  private final BackendContext context;
+  private final List<String> command;
+  private final ResultTransport transport;
+  private final Path logDirectory;
+  /** Whether the log directory is this run's own, to be removed after a clean run. */
+  private final boolean temporaryLogs;
+  private final AtomicInteger failedResults = new AtomicInteger();
+  private final java.util.Map<Long, Unconfirmed> unconfirmed = new ConcurrentHashMap<>();
+  private final ScheduledFuture<?> arrivalSweeper;
+  private volatile long resubscribedAt;
+  private final AtomicInteger recordsUsed = new AtomicInteger();
+  /** The log of the worker each sent call went to, until its result is in. */
+  private final java.util.Map<Long, Path> logOfCall = new ConcurrentHashMap<>();
+  private final LinkedBlockingDeque<Queued> queue = new LinkedBlockingDeque<>();
+  private final Set<Long> cancelled = ConcurrentHashMap.newKeySet();
+  private final List<Slot> slots = new ArrayList<>();
+  private final AtomicInteger workerCount = new AtomicInteger();
+  private final int batch;
+  private volatile String brokenBecause;
+  private volatile boolean closed;
+
+  private record Queued(Task task, CallEnvelope call) {}
+
+  public LocalBackend(BackendContext given) {
+    ResultSink sink = given.sink();
+    // Failures are counted where every result passes, so that close() knows whether the logs matter.
+    this.context = new BackendContext(given.runId(), given.config(), given.workflow(), given.workflows(),
+        new ResultSink() {
+          @Override
+          public void started(long callId, int attempt) {
+            sink.started(callId, attempt);
+          }
+
+          @Override
+          public void completed(ResultEnvelope result) {
+            Path log = logOfCall.remove(result.callId());
+            if (!result.succeeded()) {
+              failedResults.incrementAndGet();
+              // A work that threw printed its trace to the worker's log; say which log, as for a dead worker.
+              if (result.error().logLocation() == null && log != null) {
+                result = new ResultEnvelope(result.runId(), result.callId(), result.attempt(), result.output(),
+                    result.error().withLog(log.toString()), result.startedAt(), result.finishedAt());
+              }
+            }
+            sink.completed(result);
+          }
+
+          @Override
+          public boolean awaiting(long callId, int attempt) {
+            return sink.awaiting(callId, attempt);
+          }
+        });
+    BackendContext context = this.context;
+    this.command = workerCommand(context);
+    this.transport = ResultTransport.start(context);
+    transport.onResubscribed(() -> resubscribedAt = System.nanoTime());
+    this.arrivalSweeper = ARRIVAL_TIMER.scheduleWithFixedDelay(this::sweepArrivals, 100, 100, TimeUnit.MILLISECONDS);
+    try {
+      String dir = context.config().string(ConfigKey.LOCAL_LOG_DIR, "");
+      this.temporaryLogs = dir.isEmpty();
+      this.logDirectory = dir.isEmpty()
+          ? Files.createTempDirectory("taskwire-" + context.runId().substring(0, 8) + "-")
+          : Files.createDirectories(Path.of(dir));
+    } catch (IOException e) {
+      throw new ConfigurationException("cannot create the local workers' log directory: " + e.getMessage(), e);
+    }
+    this.batch = context.config().positiveInt(ConfigKey.LOCAL_BATCH, Integer.parseInt(ConfigKey.LOCAL_BATCH.defaultValue()));
+    int workers = context.config().positiveInt(ConfigKey.LOCAL_WORKERS, Runtime.getRuntime().availableProcessors());
+    for (int i = 1; i <= workers; i++) {
+      Slot slot = new Slot(i);
+      slots.add(slot);
+      slot.thread.start();
+    }
+    LOG.debug("local backend: {} workers, logs in {}", workers, logDirectory);
+  }
+
+  private static List<String> workerCommand(BackendContext context) {
+    String classpath = WorkflowClassPath.join(WorkflowClassPath.resolve(context));
+    String java = context.config().string(ConfigKey.LOCAL_JAVA,
+        Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    List<String> cmd = new ArrayList<>();
+    cmd.add(java);
+    String options = context.config().string(ConfigKey.LOCAL_JVM_OPTIONS, ConfigKey.LOCAL_JVM_OPTIONS.defaultValue());
+    List<String> jvmOptions = Arrays.stream(options.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+    if (jvmOptions.stream().noneMatch(o -> o.startsWith("-Xmx"))) {
+      cmd.add("-Xmx" + maxMemoryMb(context) + "m");
+    }
+    cmd.addAll(jvmOptions);
+    cmd.add("-XX:+ExitOnOutOfMemoryError");
+    if ("true".equals(context.config().choice(ConfigKey.LOCAL_SANDBOX))) {
+      // As on the grid: the worker runs from the extracted sandbox, not from this JVM's class path.
+      Sandbox sandbox = RunSandbox.build(context, classpath);
+      Path extracted = RunSandbox.cacheDirectory(context.config()).resolve("extracted");
+      SandboxStore.Opened opened = new SandboxStore(extracted).open(sandbox.file().toString());
+      cmd.add("-cp");
+      cmd.add(String.join(File.pathSeparator, opened.classpath().stream().map(Path::toString).toList()));
+      cmd.add(WRAPPER_MAIN);
+      cmd.add("--serve");
+      cmd.add("--client-pid");
+      cmd.add(Long.toString(ProcessHandle.current().pid()));
+      cmd.add("--sandbox");
+      cmd.add(sandbox.file().toString());
+      cmd.add("--sandbox-cache");
+      cmd.add(extracted.toString());
+      LOG.info("local workers run from sandbox {} ({} MB)", sandbox.file(), String.format("%.1f", sandbox.bytes() / 1e6));
+    } else {
+      cmd.add("-cp");
+      cmd.add(classpath);
+      cmd.add(WRAPPER_MAIN);
+      cmd.add("--serve");
+      cmd.add("--client-pid");
+      cmd.add(Long.toString(ProcessHandle.current().pid()));
+      cmd.add("--classpath");
+      cmd.add(classpath);
+    }
+    return List.copyOf(cmd);
+  }
+
+  /** Workers are shared by the run's works, so they get the largest memory any of them asks for. */
+  private static int maxMemoryMb(BackendContext context) {
+    WorkflowDefinition workflow = context.workflow();
+    return workflow.works().stream()
+        .mapToInt(work -> context.config().jobOptions(workflow, work).memoryMb())
+        .max()
+        .orElse(JobOptions.BUILT_IN.memoryMb());
+  }
+
+  @Override
+  public void submit(Task task) {
+    boolean retry = task.calls().size() == 1 && task.calls().get(0).attempt() > 1;
+    for (CallEnvelope call : task.calls()) {
+      if (retry) {
+        queue.addFirst(new Queued(task, call));
+      } else {
+        queue.add(new Queued(task, call));
+      }
+    }
+    if (brokenBecause != null) {
+      drainWithFailure();
+    }
+  }
+
+  @Override
+  public void cancel(long callId) {
+    if (queue.removeIf(q -> q.call.callId() == callId)) {
+      return;
+    }
+    cancelled.add(callId);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    arrivalSweeper.cancel(false);
+    if (recordsUsed.get() > 0) {
+      LOG.info("{} results that workers sent never arrived (a broker or subscription was down); their workers' "
+          + "records were used", recordsUsed.get());
+    }
+    for (Slot slot : slots) {
+      slot.thread.interrupt();
+      WorkerProcess worker = slot.worker;
+      if (worker != null) {
+        worker.stop();
+      }
+    }
+    queue.clear();
+    transport.close();
+    if (!temporaryLogs) {
+      return;
+    }
+    if (failedResults.get() == 0) {
+      deleteQuietly(logDirectory);
+    } else {
+      LOG.info("{} call attempts failed; the workers' logs are kept in {}", failedResults.get(), logDirectory);
+    }
+  }
+
+  private static void deleteQuietly(Path directory) {
+    try (java.util.stream.Stream<Path> all = Files.walk(directory)) {
+      for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      LOG.debug("could not remove {}: {}", directory, e.getMessage());
+    }
+  }
+
+  private void drainWithFailure() {
+    Queued q;
+    while ((q = queue.poll()) != null) {
+      fail(q.call, RemoteError.of(FailureKind.BACKEND, brokenBecause));
+    }
+  }
+
+  private void fail(CallEnvelope call, RemoteError error) {
+    long now = System.currentTimeMillis();
+    context.sink().completed(ResultEnvelope.failure(call, error, now, now));
+  }
+
+  /** One worker's place in the pool: a thread that feeds it one call at a time. */
+  private final class Slot {
+    final int index;
+    final Thread thread;
+    volatile WorkerProcess worker;
+    /** Recent time per call in nanoseconds, -1 until the worker has answered once. */
+    private long callNanos = -1;
+    /** Failed starts in a row of this slot's worker; the slot takes no calls while it is broken. */
+    private volatile int failedStarts;
+
+    Slot(int index) {
+      this.index = index;
+      this.thread = new Thread(this::loop, "taskwire-local-" + index);
+      thread.setDaemon(true);
+    }
+
+    private void loop() {
+      while (!closed) {
+        if (worker == null && failedStarts >= MAX_FAILED_STARTS) {
+          // Broken: leave the queue to healthy slots, and retry on our own, less and less often.
+          sleepQuietly(Math.min(30_000L, 1000L << Math.min(5, failedStarts - MAX_FAILED_STARTS)));
+          if (!closed) {
+            startWorker(null);
+          }
+          continue;
+        }
+        Queued next;
+        try {
+          next = queue.take();
+        } catch (InterruptedException e) {
+          return;
+        }
+        if (cancelled.remove(next.call.callId())) {
+          continue;
+        }
+        if (worker == null && !startWorker(next)) {
+          continue;
+        }
+        List<Queued> window = new ArrayList<>();
+        window.add(next);
+        fillWindow(window);
+        run(window);
+      }
+    }
+
+    /**
+     * Short calls go to the worker several at a time, so that their results share one broker
+     * round trip; long or not yet timed calls go one by one, and no worker takes more than its
+     * share of the queue, so the others are not left idle.
+     */
+    private void fillWindow(List<Queued> window) {
+      if (batch <= 1 || callNanos < 0 || callNanos > SHORT_CALL_NANOS) {
+        return;
+      }
+      int limit = Math.min(batch, 1 + queue.size() / slots.size());
+      while (window.size() < limit) {
+        Queued q = queue.poll();
+        if (q == null) {
+          return;
+        }
+        if (!cancelled.remove(q.call.callId())) {
+          window.add(q);
+        }
+      }
+    }
+
+    /**
+     * Starts a worker. On failure the pending call goes back to the queue for another slot; after
+     * {@value #MAX_FAILED_STARTS} failures in a row this slot is broken, and when every slot is,
+     * the queued calls fail instead of hanging. A broken slot keeps retrying, and the first start
+     * that succeeds anywhere mends the pool.
+     *
+     * @param pendingCall the call taken for the new worker, or null for a retry of a broken slot
+     */
+    private boolean startWorker(Queued pendingCall) {
+      Path log = logDirectory.resolve("worker-" + index + "-" + workerCount.incrementAndGet() + ".log");
+      WorkerProcess started = null;
+      try {
+        started = WorkerProcess.start(command, transport.workerEnvironment(),
+            Files.createDirectories(logDirectory.resolve("worker-" + index)), log);
+        started.awaitReady();
+        worker = started;
+        if (failedStarts >= MAX_FAILED_STARTS) {
+          LOG.info("local worker {} started again after {} failed starts", index, failedStarts);
+        }
+        failedStarts = 0;
+        brokenBecause = null;
+        return true;
+      } catch (IOException e) {
+        String why = started == null
+            ? "cannot start " + command.get(0) + ": " + e.getMessage()
+            : "a local worker JVM failed to start: it " + started.exitDescription() + " [log: " + log + "]"
+                + tail(started);
+        if (closed) {
+          return false;
+        }
+        failedStarts++;
+        if (failedStarts <= MAX_FAILED_STARTS) {
+          LOG.warn("worker {}: {}", index, why);
+        } else {
+          LOG.debug("worker {}: {}", index, why);
+        }
+        if (pendingCall != null) {
+          queue.addFirst(pendingCall);
+        }
+        if (failedStarts < MAX_FAILED_STARTS) {
+          sleepQuietly(200L * failedStarts);
+        } else if (slots.stream().allMatch(s -> s.worker == null && s.failedStarts >= MAX_FAILED_STARTS)) {
+          brokenBecause = why;
+          drainWithFailure();
+        }
+        return false;
+      }
+    }
+
+    /** Sends the window's calls and reads their answers, which come in the same order. */
+    private void run(List<Queued> window) {
+      WorkerProcess current = worker;
+      int answered = 0;
+      Watchdog watchdog = new Watchdog(current);
+      try {
+        for (Queued q : window) {
+          logOfCall.put(q.call.callId(), current.log());
+        }
+        current.send(window.stream().map(Queued::call).toList());
+        for (Queued q : window) {
+          context.sink().started(q.call.callId(), q.call.attempt());
+        }
+        long last = System.nanoTime();
+        for (Queued q : window) {
+          // The call now running is the first unanswered one, unless the worker, holding results,
+          // says it starts a later one: each call gets its own walltime from the moment it starts.
+          watchdog.arm(q.call.callId(), q.task.options().walltime());
+          WorkerProcess.Answer answer = current.receive(started -> {
+            for (Queued w : window) {
+              if (w.call.callId() == started) {
+                watchdog.arm(started, w.task.options().walltime());
+              }
+            }
+          });
+          watchdog.disarm();
+          long now = System.nanoTime();
+          // A moving average of the time per call, which decides whether calls are sent in batches.
+          callNanos = callNanos < 0 ? now - last : (callNanos * 7 + (now - last)) / 8;
+          last = now;
+          answered++;
+          if (answer.result() != null) {
+            context.sink().completed(answer.result());
+          } else {
+            verifyArrival(q, answer.done());
+          }
+        }
+      } catch (IOException e) {
+        watchdog.disarm();
+        worker = null;
+        callNanos = -1;
+        if (closed) {
+          return;
+        }
+        // The worker runs its calls in order; while it holds results it says which call it starts.
+        int lost = answered;
+        for (int i = answered; i < window.size(); i++) {
+          if (window.get(i).call.callId() == current.lastStarted()) {
+            lost = i;
+          }
+        }
+        Queued q = window.get(lost);
+        String how = watchdog.firedOn() == q.call.callId()
+            ? "was killed after the call exceeded its walltime of " + q.task.options().walltime()
+            : current.exitDescription();
+        String message = "worker " + index + " (pid " + current.pid() + ") " + how + " while running call "
+            + q.call.callId() + " of " + q.task.work().name() + tail(current);
+        LOG.warn("{}", message);
+        // The others either never started or ran but had their results die with the worker, held
+        // to be sent together: back to the front of the queue, in order, without using an attempt.
+        for (int i = window.size() - 1; i >= answered; i--) {
+          if (i != lost) {
+            queue.addFirst(window.get(i));
+          }
+        }
+        fail(q.call, RemoteError.of(FailureKind.WORKER_LOST, message).withLog(current.log().toString()));
+      }
+    }
+
+    private String tail(WorkerProcess p) {
+      String tail = p.logTail();
+      return tail.isEmpty() ? "" : "; last output:\n" + tail;
+    }
+  }
+
+  /**
+   * A worker said the result went out over STOMP or the relay. A broker's receipt means it took
+   * the message, not that the subscriber got it (it may stop in between, or the subscription may
+   * be down), so: if the result has not arrived shortly, read the relay; if it still has not, use
+   * the worker's own record of it. One sweeper does this for all calls at once, with one relay
+   * read per sweep, on a thread of its own so it never delays a walltime kill.
+   */
+  private void verifyArrival(Queued q, org.taskwire.internal.call.WireFormat.Done done) {
+    unconfirmed.put(q.call.callId(), new Unconfirmed(q, done, System.nanoTime(),
+        System.nanoTime() + ARRIVAL_GRACE.toNanos()));
+  }
+
+  /** A result the worker reported sent that has not been seen yet; {@code relayRead} once the relay was read for it. */
+  private record Unconfirmed(Queued q, org.taskwire.internal.call.WireFormat.Done done, long reportedAt, long dueAt,
+      boolean relayRead) {
+    Unconfirmed(Queued q, org.taskwire.internal.call.WireFormat.Done done, long reportedAt, long dueAt) {
+      this(q, done, reportedAt, dueAt, false);
+    }
+  }
+
+  private static final ScheduledExecutorService ARRIVAL_TIMER = daemonTimer("taskwire-local-arrival");
+
+  private void sweepArrivals() {
+    try {
+      sweepArrivalsNow();
+    } catch (RuntimeException e) {
+      // A periodic task that throws is never run again: log and keep sweeping.
+      LOG.error("checking the arrival of results failed", e);
+    }
+  }
+
+  private void sweepArrivalsNow() {
+    if (closed || unconfirmed.isEmpty()) {
+      return;
+    }
+    long now = System.nanoTime();
+    long resubscribed = resubscribedAt;
+    List<Unconfirmed> due = new ArrayList<>();
+    for (Unconfirmed u : unconfirmed.values()) {
+      if (!context.sink().awaiting(u.q.call.callId(), u.q.call.attempt())) {
+        unconfirmed.remove(u.q.call.callId(), u);
+      } else if (u.dueAt - now <= 0 || (resubscribed != 0 && u.reportedAt - resubscribed < 0)) {
+        // Reported before a subscription came back up: it went to a topic nobody listened to.
+        due.add(u);
+      }
+    }
+    if (due.isEmpty()) {
+      return;
+    }
+    if (due.stream().anyMatch(u -> !u.relayRead)) {
+      transport.catchUp();
+    }
+    for (Unconfirmed u : due) {
+      if (!u.relayRead) {
+        // Give what the relay read a moment to reach the sink, then fall back.
+        unconfirmed.replace(u.q.call.callId(), u, new Unconfirmed(u.q, u.done, u.reportedAt,
+            now + RELAY_GRACE.toNanos(), true));
+        continue;
+      }
+      unconfirmed.remove(u.q.call.callId(), u);
+      long callId = u.q.call.callId();
+      int attempt = u.q.call.attempt();
+      if (!context.sink().awaiting(callId, attempt)) {
+        continue;
+      }
+      if (u.done.record() != null) {
+        LOG.debug("the result of call {} attempt {} went out through {} but never arrived; using the worker's record",
+            callId, attempt, u.done.delivery());
+        recordsUsed.incrementAndGet();
+        context.sink().completed(u.done.record());
+      } else {
+        fail(u.q.call, RemoteError.of(FailureKind.RESULT_LOST, "the worker delivered the result of call " + callId
+            + " attempt " + attempt + " through " + u.done.delivery() + ", but it never arrived, not even through "
+            + "the relay"));
+      }
+    }
+  }
+
+  /**
+   * Kills a worker whose running call goes past its walltime, which unblocks the slot's read. It
+   * runs on its own timer thread, so a kill never waits behind anything else.
+   */
+  private static final class Watchdog {
+    private static final ScheduledExecutorService TIMER = daemonTimer("taskwire-local-watchdog");
+    private final WorkerProcess worker;
+    private ScheduledFuture<?> timer;
+    private volatile long firedOn = -1;
+
+    Watchdog(WorkerProcess worker) {
+      this.worker = worker;
+    }
+
+    /** Gives the call now starting its full walltime, replacing the previous call's deadline. */
+    synchronized void arm(long callId, java.time.Duration walltime) {
+      disarm();
+      timer = TIMER.schedule(() -> {
+        firedOn = callId;
+        worker.kill();
+      }, walltime.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    synchronized void disarm() {
+      if (timer != null) {
+        timer.cancel(false);
+        timer = null;
+      }
+    }
+
+    /** The call whose walltime killed the worker, or -1. */
+    long firedOn() {
+      return firedOn;
+    }
+  }
+
+  private static ScheduledExecutorService daemonTimer(String name) {
+    return Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Where the workers' logs are. */
+  Path logDirectory() {
+    return logDirectory;
+  }
+
+  @Override
+  public String toString() {
+    return "local backend (" + slots.size() + " workers, logs in " + logDirectory + File.separator + ")";
+  }
+}

@@ -1,0 +1,109 @@
+package org.taskwire.internal.backend.panda;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.taskwire.FailureKind;
+import org.taskwire.internal.call.RemoteError;
+import org.taskwire.internal.call.ResultEnvelope;
+import org.taskwire.internal.call.WrapperExit;
+
+/** Turns a failed PanDA job into a call's error: the worker's own report if it sent one, plus PanDA's codes. */
+final class JobFailure {
+  /** runGen: {@code payload execution failed with <status>}. */
+  private static final Pattern PAYLOAD_STATUS = Pattern.compile("failed with (\\d+)");
+
+  private JobFailure() {}
+
+  static RemoteError describe(JsonNode job, ResultEnvelope reported, int attempt, int maxAttempt) {
+    long pandaId = job.path("PandaID").asLong();
+    String state = job.path("jobStatus").asText();
+    String codes = codes(job);
+    String where = "PanDA job " + pandaId + " (attempt " + attempt + " of " + maxAttempt + ") " + state
+        + (codes.isEmpty() ? "" : ": " + codes);
+    if (reported != null && reported.error() != null) {
+      RemoteError e = reported.error();
+      return new RemoteError(e.kind(), e.className(), e.message(), e.stackTrace(), null, where);
+    }
+    int pilotCode = job.path("pilotErrorCode").asInt(0);
+    FailureKind kind = FailureKind.WORKER_LOST;
+    String what = "the job failed";
+    if ("cancelled".equals(state)) {
+      kind = FailureKind.BACKEND;
+      what = "the job was killed";
+    } else if (pilotCode == 1213) {
+      what = "the job exceeded its walltime";
+    } else if (pilotCode == 1212 || pilotCode == 1235) {
+      what = "the job ran out of memory";
+    } else {
+      Optional<WrapperExit> exit = wrapperExit(job);
+      if (exit.isPresent()) {
+        what = "the Taskwire wrapper exited " + exit.get().code() + " (" + exit.get().meaning() + ")";
+        kind = switch (exit.get()) {
+          case BAD_PAYLOAD -> FailureKind.BAD_PAYLOAD;
+          case RESULT_NOT_ENCODABLE -> FailureKind.RESULT_NOT_ENCODABLE;
+          case WORK_THREW -> FailureKind.WORK_THREW;
+          case CLASSPATH, SANDBOX_CORRUPT, SANDBOX_UNSAFE, SANDBOX_UNAVAILABLE, NO_JAVA, USAGE -> FailureKind.BACKEND;
+          default -> FailureKind.WORKER_LOST;
+        };
+      }
+    }
+    return RemoteError.of(kind, what + "; " + where);
+  }
+
+  /** The payload's exit status as runGen reports it, if it is one of the wrapper's codes. */
+  static Optional<WrapperExit> wrapperExit(JsonNode job) {
+    Matcher m = PAYLOAD_STATUS.matcher(job.path("exeErrorDiag").asText(""));
+    if (m.find()) {
+      return WrapperExit.of(Integer.parseInt(m.group(1)));
+    }
+    return Optional.empty();
+  }
+
+  private static String codes(JsonNode job) {
+    List<String> parts = new ArrayList<>();
+    add(parts, "pilot error", job, "pilotErrorCode", "pilotErrorDiag");
+    add(parts, "payload error", job, "exeErrorCode", "exeErrorDiag");
+    add(parts, "task buffer error", job, "taskBufferErrorCode", "taskBufferErrorDiag");
+    add(parts, "DDM error", job, "ddmErrorCode", "ddmErrorDiag");
+    int exit = job.path("transExitCode").asInt(0);
+    if (exit != 0) {
+      parts.add("exit code " + exit);
+    }
+    return String.join(", ", parts);
+  }
+
+  private static void add(List<String> parts, String name, JsonNode job, String code, String diag) {
+    int c = job.path(code).asInt(0);
+    if (c != 0) {
+      String d = job.path(diag).asText("");
+      parts.add(name + " " + c + (d.isBlank() || "NULL".equals(d) ? "" : " (" + d.strip() + ")"));
+    }
+  }
+
+  /**
+   * Where the job's log is: the pilot log URL (the first field of {@code pilotID}), else the job's
+   * page on the monitor named by {@code PANDAMON_URL}, else the log tarball's name.
+   */
+  static String logLocation(JsonNode job, PandaSettings settings) {
+    String pilot = job.path("pilotID").asText("");
+    String first = pilot.split("\\|", 2)[0];
+    if (first.startsWith("http://") || first.startsWith("https://")) {
+      return first;
+    }
+    long pandaId = job.path("PandaID").asLong();
+    String monitor = System.getenv("PANDAMON_URL");
+    if (monitor != null && !monitor.isBlank()) {
+      return monitor.replaceAll("/+$", "") + "/job?pandaid=" + pandaId;
+    }
+    for (JsonNode f : job.path("Files")) {
+      if ("log".equals(f.path("type").asText())) {
+        return "PanDA job " + pandaId + ", log file " + f.path("lfn").asText() + " in " + f.path("dataset").asText();
+      }
+    }
+    return "PanDA job " + pandaId + " on " + settings.server();
+  }
+}

@@ -1,0 +1,64 @@
+package org.taskwire.internal.call;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * A grid job's second copy of its result: the wrapper writes the result envelope to
+ * {@code userJobMetadata.json}, runGen merges that file into the job report as
+ * {@code user_job_metadata}, and the client reads it back with
+ * {@code job/get_metadata_for_analysis_jobs} when the message never arrived. runGen drops files
+ * over {@value #MAX_BYTES} bytes, so a larger result is recorded by its size only.
+ */
+public final class JobMetadata {
+  /** The file runGen looks for in the run directory. */
+  public static final String FILE_NAME = "userJobMetadata.json";
+  /** runGen's limit. */
+  public static final int MAX_BYTES = 1024 * 1024;
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private JobMetadata() {}
+
+  /** The file's content for a result; a result too large for the file is recorded by size. */
+  public static byte[] of(ResultEnvelope result) throws IOException {
+    byte[] json = WireFormat.toJson(result);
+    ObjectNode taskwire = MAPPER.createObjectNode().put("version", 1);
+    if (json.length + 64 > MAX_BYTES) {
+      taskwire.put("callId", result.callId()).put("resultBytes", json.length);
+    } else {
+      taskwire.set("result", MAPPER.readTree(json));
+    }
+    ObjectNode root = MAPPER.createObjectNode();
+    root.set("taskwire", taskwire);
+    return MAPPER.writeValueAsBytes(root);
+  }
+
+  /**
+   * The result in a job's metadata as the server returns it (the job report, with our file under
+   * {@code user_job_metadata}, or the file itself).
+   */
+  public static Optional<ResultEnvelope> read(JsonNode metadata) throws IOException {
+    JsonNode result = taskwire(metadata).path("result");
+    if (!result.isObject()) {
+      return Optional.empty();
+    }
+    return Optional.of(WireFormat.fromJson(MAPPER.writeValueAsBytes(result), ResultEnvelope.class));
+  }
+
+  /** The size of a result that was too large for the file, or -1. */
+  public static long oversizedResultBytes(JsonNode metadata) {
+    return taskwire(metadata).path("resultBytes").asLong(-1);
+  }
+
+  /** Our object in the metadata: under {@code user_job_metadata} in a job report, or at the top of the file. */
+  private static JsonNode taskwire(JsonNode metadata) {
+    if (metadata == null) {
+      return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+    JsonNode merged = metadata.path("user_job_metadata").path("taskwire");
+    return merged.isMissingNode() ? metadata.path("taskwire") : merged;
+  }
+}

@@ -1,0 +1,110 @@
+package org.taskwire.internal.call;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+
+/**
+ * Envelopes as length-prefixed JSON frames, for pipes, sockets and files. A frame is a one-byte
+ * tag, a four-byte length and that many bytes of JSON.
+ */
+public final class WireFormat {
+  /** Tag of a {@link CallEnvelope} frame. */
+  public static final byte CALL = 'C';
+  /** Tag of a {@link ResultEnvelope} frame. */
+  public static final byte RESULT = 'R';
+  /** Tag of the worker's ready frame, whose body is a {@link Ready}. */
+  public static final byte READY = 'H';
+  /** Tag of a {@link Done} frame: a result went out through a broker or the relay, not the pipe. */
+  public static final byte DONE = 'D';
+
+  /**
+   * Tag of a {@link Started} frame: a serving worker holding results of earlier calls (to send
+   * them together) is starting the next call, so that if it dies the caller knows which call did it.
+   */
+  public static final byte STARTED = 'S';
+
+  /** Frames larger than this are refused rather than allocated. */
+  public static final int MAX_FRAME = 256 * 1024 * 1024;
+
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+  /** What a serving worker says once it has loaded its registries. */
+  public record Ready(long pid, java.util.List<String> works) {}
+
+  /**
+   * What a serving worker says when a result went out on another channel; it carries the result
+   * too, as the worker's own record, used only if that channel loses it.
+   */
+  public record Done(long callId, int attempt, org.taskwire.internal.transport.Delivery delivery, ResultEnvelope record) {}
+
+  /** Which call a serving worker starts while it holds earlier results. */
+  public record Started(long callId, int attempt) {}
+
+  /** A frame as read: its tag and JSON body. */
+  public record Frame(byte tag, byte[] body) {}
+
+  private WireFormat() {}
+
+  public static void write(DataOutputStream out, byte tag, Object envelope) throws IOException {
+    writeAll(out, tag, java.util.List.of(envelope));
+  }
+
+  /** Writes several frames with one flush, so a pipe carries them in as few writes as it can. */
+  public static void writeAll(DataOutputStream out, byte tag, java.util.List<?> envelopes) throws IOException {
+    java.util.List<byte[]> bodies = new java.util.ArrayList<>(envelopes.size());
+    for (Object envelope : envelopes) {
+      bodies.add(MAPPER.writeValueAsBytes(envelope));
+    }
+    synchronized (out) {
+      for (byte[] body : bodies) {
+        out.writeByte(tag);
+        out.writeInt(body.length);
+        out.write(body);
+      }
+      out.flush();
+    }
+  }
+
+  /**
+   * Reads one frame.
+   *
+   * @return null at a clean end of stream
+   * @throws IOException on a truncated or oversized frame
+   */
+  public static Frame read(DataInputStream in) throws IOException {
+    int tag = in.read();
+    if (tag < 0) {
+      return null;
+    }
+    int length;
+    try {
+      length = in.readInt();
+    } catch (EOFException e) {
+      throw new EOFException("stream ended inside a frame header");
+    }
+    if (length < 0 || length > MAX_FRAME) {
+      throw new IOException("bad frame length " + length + " (tag " + tag + ")");
+    }
+    byte[] body = new byte[length];
+    in.readFully(body);
+    return new Frame((byte) tag, body);
+  }
+
+  public static <T> T decode(Frame frame, Class<T> type) throws IOException {
+    return MAPPER.readValue(frame.body(), type);
+  }
+
+  public static byte[] toJson(Object envelope) throws IOException {
+    return MAPPER.writeValueAsBytes(envelope);
+  }
+
+  public static <T> T fromJson(byte[] json, Class<T> type) throws IOException {
+    return MAPPER.readValue(json, type);
+  }
+}

@@ -1,0 +1,38 @@
+package org.taskwire.internal.run;
+
+import java.util.concurrent.CompletableFuture;
+import org.taskwire.internal.backend.Task;
+import org.taskwire.internal.call.CallEnvelope;
+import org.taskwire.internal.codec.PayloadCodec;
+
+/** One outstanding call: its envelope, current attempt and future. Guarded by its own monitor. */
+public final class PendingCall {
+  enum State { QUEUED, RUNNING, DONE }
+
+  final Task task;
+  final CallEnvelope firstAttempt;
+  final PayloadCodec codec;
+  final int maxAttempts;
+  final CompletableFuture<Object> future = new CompletableFuture<>();
+  final TaskProgress progress;
+  int attempt = 1;
+  State state = State.QUEUED;
+
+  public PendingCall(Task task, CallEnvelope firstAttempt, PayloadCodec codec, int maxAttempts, TaskProgress progress) {
+    this.task = task;
+    this.firstAttempt = firstAttempt;
+    this.codec = codec;
+    this.maxAttempts = maxAttempts;
+    this.progress = progress;
+  }
+
+  /** The call's id, the same for every attempt. */
+  public long callId() {
+    return firstAttempt.callId();
+  }
+
+  /** Completes with the decoded value, or a {@link org.taskwire.WorkFailedException}. */
+  public CompletableFuture<Object> future() {
+    return future;
+  }
+}

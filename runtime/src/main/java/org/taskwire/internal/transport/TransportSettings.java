@@ -1,0 +1,103 @@
+package org.taskwire.internal.transport;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.taskwire.internal.transport.stomp.BrokerAddress;
+import org.taskwire.internal.transport.stomp.BrokerSettings;
+
+/**
+ * What a worker needs to send results: brokers, relay, the run's route, the signing key and the
+ * size limit. The client hands it to workers through their environment, never their command line.
+ */
+public record TransportSettings(BrokerSettings brokers, String relayUrl, Route route, SigningKey key, int maxBytes) {
+  static final String BROKER_URL = "TASKWIRE_BROKER_URL";
+  static final String BROKER_USER = "TASKWIRE_BROKER_USER";
+  static final String BROKER_PASSWORD = "TASKWIRE_BROKER_PASSWORD";
+  static final String BROKER_DESTINATION = "TASKWIRE_BROKER_DESTINATION";
+  static final String RELAY_URL = "TASKWIRE_RELAY_URL";
+  static final String INTERNAL_ID = "TASKWIRE_INTERNAL_ID";
+  static final String MAX_BYTES = "TASKWIRE_RESULT_MAX_BYTES";
+
+  /** The environment variables that carry these settings to a worker. */
+  public Map<String, String> toEnvironment() {
+    Map<String, String> env = new HashMap<>();
+    if (brokers != null) {
+      env.put(BROKER_URL, String.join(",", brokers.addresses().stream().map(BrokerAddress::toString).toList()));
+      env.put(BROKER_DESTINATION, brokers.destination());
+      if (brokers.user() != null) {
+        env.put(BROKER_USER, brokers.user());
+        env.put(BROKER_PASSWORD, brokers.password() == null ? "" : brokers.password());
+      }
+    }
+    if (relayUrl != null) {
+      env.put(RELAY_URL, relayUrl);
+    }
+    env.put(INTERNAL_ID, route.internalId());
+    env.put(SigningKey.ENVIRONMENT, key.toBase64());
+    env.put(MAX_BYTES, Integer.toString(maxBytes));
+    return env;
+  }
+
+  /**
+   * The settings as one opaque value, for a grid job's user secret: base64 of the JSON of
+   * {@link #toEnvironment()}. runGen exports each secret as an environment variable.
+   */
+  public String toSecret() {
+    try {
+      return java.util.Base64.getEncoder().encodeToString(SECRET_MAPPER.writeValueAsBytes(toEnvironment()));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Reads settings from a secret made by {@link #toSecret()}.
+   *
+   * @throws IllegalArgumentException if the secret is missing or malformed
+   */
+  public static TransportSettings fromSecret(String secret, String variable) {
+    if (secret == null || secret.isBlank()) {
+      throw new IllegalArgumentException("the environment variable " + variable + " (a PanDA user secret) is not set;"
+          + " was the task submitted with useSecrets?");
+    }
+    try {
+      Map<String, String> env = SECRET_MAPPER.readValue(java.util.Base64.getDecoder().decode(secret.trim()),
+          new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {});
+      TransportSettings settings = fromEnvironment(env);
+      if (settings == null) {
+        throw new IllegalArgumentException(variable + " names no broker and no relay");
+      }
+      return settings;
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("malformed transport secret in " + variable + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper SECRET_MAPPER =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /**
+   * Reads the settings a client put in a worker's environment.
+   *
+   * @return null if the environment names no broker and no relay
+   * @throws IllegalArgumentException if it names one but the rest is missing or malformed
+   */
+  public static TransportSettings fromEnvironment(Map<String, String> env) {
+    String brokerUrl = env.get(BROKER_URL);
+    String relay = env.get(RELAY_URL);
+    if (brokerUrl == null && relay == null) {
+      return null;
+    }
+    String internalId = env.get(INTERNAL_ID);
+    String key = env.get(SigningKey.ENVIRONMENT);
+    if (internalId == null || key == null) {
+      throw new IllegalArgumentException(INTERNAL_ID + " and " + SigningKey.ENVIRONMENT + " must be set with "
+          + BROKER_URL + " or " + RELAY_URL);
+    }
+    BrokerSettings brokers = brokerUrl == null ? null : new BrokerSettings(BrokerAddress.parseList(brokerUrl),
+        env.get(BROKER_USER), env.get(BROKER_PASSWORD),
+        env.getOrDefault(BROKER_DESTINATION, BrokerSettings.DEFAULT_DESTINATION));
+    int max = Integer.parseInt(env.getOrDefault(MAX_BYTES, "4194304"));
+    return new TransportSettings(brokers, relay, new Route(internalId, 0, 0), SigningKey.fromBase64(key), max);
+  }
+}

@@ -1,0 +1,112 @@
+package org.taskwire.internal.transport.stomp;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.UUID;
+import org.apache.activemq.broker.BrokerService;
+
+/**
+ * An ActiveMQ Classic broker inside this JVM with a STOMP connector on loopback: non-persistent,
+ * no JMX, no advisories; it starts in about a quarter of a second. The local backend runs one
+ * unless {@code taskwire.broker.url} names an external broker.
+ */
+public final class EmbeddedBroker implements AutoCloseable {
+  private static final String SIMPLE_LOGGER_KEY = "org.slf4j.simpleLogger.log.org.apache.activemq";
+
+  static {
+    quietUnlessAsked();
+  }
+
+  /**
+   * The embedded broker is an implementation detail: its start and stop chatter (a dozen INFO
+   * lines) is no news to the user. With slf4j-simple the level comes from system properties and
+   * {@code simplelogger.properties}, read when each logger is made, so ActiveMQ's loggers are set
+   * to WARN unless either names a level for them. Other bindings take the user's own configuration.
+   */
+  private static void quietUnlessAsked() {
+    if (System.getProperty(SIMPLE_LOGGER_KEY) != null) {
+      return;
+    }
+    java.util.Properties configured = new java.util.Properties();
+    try (java.io.InputStream in = ClassLoader.getSystemResourceAsStream("simplelogger.properties")) {
+      if (in != null) {
+        configured.load(in);
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      // unreadable: as if absent
+    }
+    if (configured.getProperty(SIMPLE_LOGGER_KEY) == null) {
+      System.setProperty(SIMPLE_LOGGER_KEY, "warn");
+    }
+  }
+  private final int port;
+  private final int maxFrameBytes;
+  private BrokerService broker;
+
+  private EmbeddedBroker(int port, int maxFrameBytes) {
+    this.port = port;
+    this.maxFrameBytes = maxFrameBytes;
+  }
+
+  /**
+   * Starts a broker on a free loopback port.
+   *
+   * @param maxFrameBytes the largest STOMP frame the broker accepts
+   */
+  public static EmbeddedBroker start(int maxFrameBytes) throws IOException {
+    int port;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();
+    }
+    EmbeddedBroker b = new EmbeddedBroker(port, maxFrameBytes);
+    b.restart();
+    return b;
+  }
+
+  /** Starts the broker again on the same port after {@link #stop()}. */
+  public synchronized void restart() throws IOException {
+    if (broker != null) {
+      return;
+    }
+    BrokerService service = new BrokerService();
+    service.setBrokerName("taskwire-" + UUID.randomUUID());
+    service.setPersistent(false);
+    service.setUseJmx(false);
+    service.setAdvisorySupport(false);
+    service.setUseShutdownHook(false);
+    try {
+      // tcpNoDelay: receipts for pipelined sends must not wait for the client's delayed ACK.
+      service.addConnector("stomp://127.0.0.1:" + port + "?transport.tcpNoDelay=true&transport.maxDataLength=" + maxFrameBytes
+          + "&transport.maxFrameSize=" + maxFrameBytes);
+      service.start();
+      service.waitUntilStarted();
+    } catch (Exception e) {
+      throw new IOException("cannot start the embedded broker on 127.0.0.1:" + port + ": " + e.getMessage(), e);
+    }
+    broker = service;
+  }
+
+  /** The broker's STOMP address. */
+  public BrokerAddress address() {
+    return new BrokerAddress("127.0.0.1", port, false);
+  }
+
+  /** Stops the broker, dropping every connection; {@link #restart()} brings it back. */
+  public synchronized void stop() {
+    if (broker != null) {
+      try {
+        broker.stop();
+        broker.waitUntilStopped();
+      } catch (Exception e) {
+        // stopping anyway
+      }
+      broker = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}
