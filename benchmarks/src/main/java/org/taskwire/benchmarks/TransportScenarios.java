@@ -21,8 +21,8 @@ import org.taskwire.internal.call.ResultEnvelope;
 import org.taskwire.internal.transport.Delivery;
 import org.taskwire.internal.transport.ResultReceiver;
 import org.taskwire.internal.transport.ResultSender;
-import org.taskwire.internal.transport.Route;
-import org.taskwire.internal.transport.SigningKey;
+import org.taskwire.internal.transport.message.Route;
+import org.taskwire.internal.transport.message.SigningKey;
 import org.taskwire.internal.transport.TransportSettings;
 import org.taskwire.internal.transport.http.ResultRelay;
 import org.taskwire.internal.transport.stomp.BrokerAddress;
@@ -141,7 +141,7 @@ final class TransportScenarios {
     try (ResultRelay relay = ResultRelay.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), MAX_BYTES)) {
       Route route = Route.random(0, 0);
       SigningKey key = SigningKey.generate();
-      relay.openRoute(route.internalId(), org.taskwire.internal.transport.ResultMessages.signedFor(route, runId, key));
+      relay.openRoute(route.internalId(), org.taskwire.internal.transport.message.ResultMessages.signedFor(route, runId, key));
       TransportSettings collectorSide = new TransportSettings(null, relay.url().toString(), route, key, MAX_BYTES);
       BrokerSettings down = new BrokerSettings(List.of(new BrokerAddress("127.0.0.1", deadPort, false)), null, null,
           BrokerSettings.DEFAULT_DESTINATION);

@@ -18,10 +18,11 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.taskwire.FailureKind;
 import org.taskwire.internal.call.CallEnvelope;
+import org.taskwire.internal.call.EnvelopeJson;
 import org.taskwire.internal.call.CallExecutor;
 import org.taskwire.internal.call.GridCalls;
 import org.taskwire.internal.call.ResultEnvelope;
-import org.taskwire.internal.call.WireFormat;
+import org.taskwire.internal.backend.local.WireFormat;
 import org.taskwire.internal.call.WrapperExit;
 import org.taskwire.internal.sandbox.SandboxException;
 import org.taskwire.internal.sandbox.SandboxStore;
@@ -341,7 +342,7 @@ public final class RemoteWrapper implements Callable<Integer> {
   private int runOne(CallExecutor executor, ResultSender sender) {
     CallEnvelope call;
     try {
-      call = WireFormat.fromJson(Files.readAllBytes(callFile), CallEnvelope.class);
+      call = EnvelopeJson.fromJson(Files.readAllBytes(callFile), CallEnvelope.class);
     } catch (IOException e) {
       System.err.println("taskwire-wrapper: cannot read the call in " + callFile + ": " + e.getMessage());
       return WrapperExit.BAD_PAYLOAD.code();
@@ -349,7 +350,7 @@ public final class RemoteWrapper implements Callable<Integer> {
     ResultEnvelope result = executor.execute(call);
     report(result);
     try {
-      writeAtomically(resultFile, WireFormat.toJson(result));
+      writeAtomically(resultFile, EnvelopeJson.toJson(result));
     } catch (IOException e) {
       System.err.println("taskwire-wrapper: cannot write the result to " + resultFile + ": " + e.getMessage());
       return WrapperExit.DELIVERY_FAILED.code();
@@ -370,9 +371,9 @@ public final class RemoteWrapper implements Callable<Integer> {
       return;
     }
     try {
-      CallEnvelope call = WireFormat.fromJson(Files.readAllBytes(callFile), CallEnvelope.class);
+      CallEnvelope call = EnvelopeJson.fromJson(Files.readAllBytes(callFile), CallEnvelope.class);
       long now = System.currentTimeMillis();
-      writeAtomically(resultFile, WireFormat.toJson(ResultEnvelope.failure(call,
+      writeAtomically(resultFile, EnvelopeJson.toJson(ResultEnvelope.failure(call,
           org.taskwire.internal.call.RemoteError.of(FailureKind.BACKEND, why), now, now)));
     } catch (IOException | RuntimeException e) {
       System.err.println("taskwire-wrapper: no result file written: " + e.getMessage());

@@ -1,5 +1,6 @@
 package org.taskwire.wrapper;
 
+import org.taskwire.internal.call.EnvelopeJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.taskwire.FailureKind;
 import org.taskwire.internal.call.CallEnvelope;
 import org.taskwire.internal.call.ResultEnvelope;
-import org.taskwire.internal.call.WireFormat;
+import org.taskwire.internal.backend.local.WireFormat;
 import org.taskwire.internal.call.WrapperExit;
 import org.taskwire.internal.codec.Codecs;
 import org.taskwire.internal.codec.PayloadCodec;
@@ -30,11 +31,11 @@ class RemoteWrapperTest {
   private Path callFile(String text) throws Exception {
     byte[] args = kryo.encodeArguments(Echo_WorkRegistry.SHOUT, new EchoTasks.ShoutArgs(text));
     CallEnvelope call = new CallEnvelope("run", 1, 1, Echo_WorkRegistry.SHOUT.id(), kryo.name(), args);
-    return Files.write(dir.resolve("call.json"), WireFormat.toJson(call));
+    return Files.write(dir.resolve("call.json"), EnvelopeJson.toJson(call));
   }
 
   private ResultEnvelope result() throws Exception {
-    return WireFormat.fromJson(Files.readAllBytes(dir.resolve("result.json")), ResultEnvelope.class);
+    return EnvelopeJson.fromJson(Files.readAllBytes(dir.resolve("result.json")), ResultEnvelope.class);
   }
 
   private int wrap(Path call) {
@@ -68,7 +69,7 @@ class RemoteWrapperTest {
   @Test
   void unknownWorkExitsEleven() throws Exception {
     CallEnvelope call = new CallEnvelope("run", 1, 1, "nope.Nope#x", "kryo", new byte[0]);
-    Path file = Files.write(dir.resolve("call.json"), WireFormat.toJson(call));
+    Path file = Files.write(dir.resolve("call.json"), EnvelopeJson.toJson(call));
     assertThat(wrap(file)).isEqualTo(WrapperExit.BAD_PAYLOAD.code());
     assertThat(result().error().message()).contains("no work nope.Nope#x");
   }
@@ -76,7 +77,7 @@ class RemoteWrapperTest {
   @Test
   void corruptArgumentsExitEleven() throws Exception {
     CallEnvelope call = new CallEnvelope("run", 1, 1, Echo_WorkRegistry.SHOUT.id(), "kryo", new byte[] {(byte) 0xff, 1});
-    Path file = Files.write(dir.resolve("call.json"), WireFormat.toJson(call));
+    Path file = Files.write(dir.resolve("call.json"), EnvelopeJson.toJson(call));
     assertThat(wrap(file)).isEqualTo(WrapperExit.BAD_PAYLOAD.code());
   }
 
@@ -94,7 +95,7 @@ class RemoteWrapperTest {
     byte[] args = kryo.encodeArguments(Echo_WorkRegistry.SHOUT, new EchoTasks.ShoutArgs("hi"));
     byte[] longer = java.util.Arrays.copyOf(args, args.length + 3);
     CallEnvelope call = new CallEnvelope("run", 1, 1, Echo_WorkRegistry.SHOUT.id(), "kryo", longer);
-    Path file = Files.write(dir.resolve("call.json"), WireFormat.toJson(call));
+    Path file = Files.write(dir.resolve("call.json"), EnvelopeJson.toJson(call));
     assertThat(wrap(file)).isEqualTo(WrapperExit.BAD_PAYLOAD.code());
     assertThat(result().error().message()).contains("3 bytes follow the encoded arguments");
   }
@@ -192,8 +193,8 @@ class RemoteWrapperTest {
     pb.environment().putAll(new org.taskwire.internal.transport.TransportSettings(
         new org.taskwire.internal.transport.stomp.BrokerSettings(
             List.of(org.taskwire.internal.transport.stomp.BrokerAddress.parse("stomp://127.0.0.1:9")), null, null, "/topic/t"),
-        "http://127.0.0.1:9", org.taskwire.internal.transport.Route.random(0, 0),
-        org.taskwire.internal.transport.SigningKey.generate(), 1 << 20).toEnvironment());
+        "http://127.0.0.1:9", org.taskwire.internal.transport.message.Route.random(0, 0),
+        org.taskwire.internal.transport.message.SigningKey.generate(), 1 << 20).toEnvironment());
     Process p = pb.start();
     String output = new String(p.getInputStream().readAllBytes());
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();

@@ -10,11 +10,11 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.taskwire.internal.call.ResultEnvelope;
-import org.taskwire.internal.transport.RejectedMessageException;
-import org.taskwire.internal.transport.ResultMessage;
-import org.taskwire.internal.transport.ResultMessages;
-import org.taskwire.internal.transport.Route;
-import org.taskwire.internal.transport.SigningKey;
+import org.taskwire.internal.transport.message.RejectedMessageException;
+import org.taskwire.internal.transport.message.ResultMessage;
+import org.taskwire.internal.transport.message.ResultMessages;
+import org.taskwire.internal.transport.message.Route;
+import org.taskwire.internal.transport.message.SigningKey;
 
 /** Signing a result message on the worker, and checking it (signature, route, run) on the client. */
 @State(Scope.Benchmark)

@@ -1,25 +1,25 @@
 package org.taskwire.internal.backend;
 
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
 import org.taskwire.ConfigurationException;
-import org.taskwire.internal.backend.inprocess.InProcessBackend;
-import org.taskwire.internal.backend.local.LocalBackend;
 import org.taskwire.internal.config.ConfigKey;
 
-/** Creates the backend that {@code taskwire.backend} names. */
+/** Creates the backend that {@code taskwire.backend} names, from the providers on the class path. */
 public final class Backends {
   private Backends() {}
 
   public static Backend create(String name, BackendContext context) {
-    switch (name) {
-      case "inprocess":
-        return new InProcessBackend(context);
-      case "local":
-        return new LocalBackend(context);
-      case "panda":
-        return new org.taskwire.internal.backend.panda.PandaBackend(context);
-      default:
-        throw new ConfigurationException("unknown backend '" + name + "' in " + ConfigKey.BACKEND.name()
-            + ": expected one of " + ConfigKey.BACKEND.choices());
+    Map<String, BackendProvider> providers = new TreeMap<>();
+    for (BackendProvider p : ServiceLoader.load(BackendProvider.class, Backends.class.getClassLoader())) {
+      providers.putIfAbsent(p.name(), p);
     }
+    BackendProvider provider = providers.get(name);
+    if (provider == null) {
+      throw new ConfigurationException("unknown backend '" + name + "' in " + ConfigKey.BACKEND.name()
+          + ": the class path provides " + providers.keySet());
+    }
+    return provider.create(context);
   }
 }

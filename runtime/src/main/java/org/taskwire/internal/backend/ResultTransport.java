@@ -8,12 +8,11 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.taskwire.ConfigurationException;
-import org.taskwire.internal.backend.BackendContext;
 import org.taskwire.internal.config.ConfigKey;
 import org.taskwire.internal.config.TaskwireConfig;
 import org.taskwire.internal.transport.ResultReceiver;
-import org.taskwire.internal.transport.Route;
-import org.taskwire.internal.transport.SigningKey;
+import org.taskwire.internal.transport.message.Route;
+import org.taskwire.internal.transport.message.SigningKey;
 import org.taskwire.internal.transport.TransportSettings;
 import org.taskwire.internal.transport.http.ResultRelay;
 import org.taskwire.internal.transport.stomp.BrokerAddress;
@@ -79,7 +78,7 @@ public final class ResultTransport implements AutoCloseable {
           new TransportSettings(brokers, relayUrl, Route.random(0, 0), SigningKey.generate(), maxBytes);
       if (relay != null) {
         relay.openRoute(settings.route().internalId(),
-            org.taskwire.internal.transport.ResultMessages.signedFor(settings.route(), context.runId(), settings.key()));
+            org.taskwire.internal.transport.message.ResultMessages.signedFor(settings.route(), context.runId(), settings.key()));
       }
       ResultReceiver receiver;
       try {

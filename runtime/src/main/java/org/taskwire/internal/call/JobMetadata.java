@@ -24,7 +24,7 @@ public final class JobMetadata {
 
   /** The file's content for a result; a result too large for the file is recorded by size. */
   public static byte[] of(ResultEnvelope result) throws IOException {
-    byte[] json = WireFormat.toJson(result);
+    byte[] json = EnvelopeJson.toJson(result);
     ObjectNode taskwire = MAPPER.createObjectNode().put("version", 1);
     if (json.length + 64 > MAX_BYTES) {
       taskwire.put("callId", result.callId()).put("resultBytes", json.length);
@@ -45,7 +45,7 @@ public final class JobMetadata {
     if (!result.isObject()) {
       return Optional.empty();
     }
-    return Optional.of(WireFormat.fromJson(MAPPER.writeValueAsBytes(result), ResultEnvelope.class));
+    return Optional.of(EnvelopeJson.fromJson(MAPPER.writeValueAsBytes(result), ResultEnvelope.class));
   }
 
   /** The size of a result that was too large for the file, or -1. */

@@ -1,5 +1,7 @@
 package org.taskwire.internal.transport;
 
+import org.taskwire.internal.transport.message.ResultMessages;
+import org.taskwire.internal.transport.message.RejectedMessageException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package org.taskwire.internal.transport;
 
+import org.taskwire.internal.transport.message.ResultMessage;
+import org.taskwire.internal.transport.message.ResultMessages;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

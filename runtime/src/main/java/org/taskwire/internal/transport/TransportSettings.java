@@ -1,5 +1,7 @@
 package org.taskwire.internal.transport;
 
+import org.taskwire.internal.transport.message.Route;
+import org.taskwire.internal.transport.message.SigningKey;
 import java.util.HashMap;
 import java.util.Map;
 import org.taskwire.internal.transport.stomp.BrokerAddress;

@@ -1,5 +1,10 @@
 package org.taskwire.internal.transport;
 
+import org.taskwire.internal.transport.message.ResultMessage;
+import org.taskwire.internal.transport.message.Route;
+import org.taskwire.internal.transport.message.ResultMessages;
+import org.taskwire.internal.transport.message.SigningKey;
+import org.taskwire.internal.transport.message.RejectedMessageException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

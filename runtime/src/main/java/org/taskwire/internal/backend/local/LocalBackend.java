@@ -464,15 +464,15 @@ public final class LocalBackend implements Backend {
    * the worker's own record of it. One sweeper does this for all calls at once, with one relay
    * read per sweep, on a thread of its own so it never delays a walltime kill.
    */
-  private void verifyArrival(Queued q, org.taskwire.internal.call.WireFormat.Done done) {
+  private void verifyArrival(Queued q, org.taskwire.internal.backend.local.WireFormat.Done done) {
     unconfirmed.put(q.call.callId(), new Unconfirmed(q, done, System.nanoTime(),
         System.nanoTime() + ARRIVAL_GRACE.toNanos()));
   }
 
   /** A result the worker reported sent that has not been seen yet; {@code relayRead} once the relay was read for it. */
-  private record Unconfirmed(Queued q, org.taskwire.internal.call.WireFormat.Done done, long reportedAt, long dueAt,
+  private record Unconfirmed(Queued q, org.taskwire.internal.backend.local.WireFormat.Done done, long reportedAt, long dueAt,
       boolean relayRead) {
-    Unconfirmed(Queued q, org.taskwire.internal.call.WireFormat.Done done, long reportedAt, long dueAt) {
+    Unconfirmed(Queued q, org.taskwire.internal.backend.local.WireFormat.Done done, long reportedAt, long dueAt) {
       this(q, done, reportedAt, dueAt, false);
     }
   }

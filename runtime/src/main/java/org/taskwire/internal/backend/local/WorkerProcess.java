@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.taskwire.internal.call.CallEnvelope;
 import org.taskwire.internal.call.ResultEnvelope;
-import org.taskwire.internal.call.WireFormat;
 import org.taskwire.internal.call.WrapperExit;
 
 /**

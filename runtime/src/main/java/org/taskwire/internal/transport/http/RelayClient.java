@@ -15,8 +15,8 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import org.taskwire.internal.transport.ResultMessage;
-import org.taskwire.internal.transport.Route;
+import org.taskwire.internal.transport.message.ResultMessage;
+import org.taskwire.internal.transport.message.Route;
 
 /** Publishes result messages to, and polls them from, a {@link ResultRelay} (or iDDS's REST routes). */
 public final class RelayClient {

@@ -14,7 +14,7 @@ import org.springframework.messaging.simp.stomp.ReactorNettyTcpStompClient;
 import org.springframework.messaging.simp.stomp.StompHeaders;
 import org.springframework.messaging.simp.stomp.StompSession;
 import org.springframework.messaging.simp.stomp.StompSessionHandlerAdapter;
-import org.taskwire.internal.transport.ResultMessage;
+import org.taskwire.internal.transport.message.ResultMessage;
 
 /**
  * Publishes result messages with a receipt: {@link #publish} returns true only when a broker has

@@ -16,7 +16,7 @@ import org.springframework.messaging.simp.stomp.StompFrameHandler;
 import org.springframework.messaging.simp.stomp.StompHeaders;
 import org.springframework.messaging.simp.stomp.StompSession;
 import org.springframework.messaging.simp.stomp.StompSessionHandlerAdapter;
-import org.taskwire.internal.transport.Route;
+import org.taskwire.internal.transport.message.Route;
 
 /**
  * Subscribes to a run's results on every configured broker (a message lands on one of them), with

@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.taskwire.internal.transport.ResultMessage;
-import org.taskwire.internal.transport.Route;
+import org.taskwire.internal.transport.message.ResultMessage;
+import org.taskwire.internal.transport.message.Route;
 
 /** The relay over real HTTP on loopback. */
 class ResultRelayTest {

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.taskwire.internal.transport.ResultMessage;
-import org.taskwire.internal.transport.Route;
+import org.taskwire.internal.transport.message.ResultMessage;
+import org.taskwire.internal.transport.message.Route;
 
 /** Spring's STOMP client against a real embedded ActiveMQ broker. */
 @Timeout(120)

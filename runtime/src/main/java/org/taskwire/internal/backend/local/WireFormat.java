@@ -1,12 +1,13 @@
-package org.taskwire.internal.call;
+package org.taskwire.internal.backend.local;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import org.taskwire.internal.call.CallEnvelope;
+import org.taskwire.internal.call.EnvelopeJson;
+import org.taskwire.internal.call.ResultEnvelope;
+import org.taskwire.internal.transport.Delivery;
 
 /**
  * Envelopes as length-prefixed JSON frames, for pipes, sockets and files. A frame is a one-byte
@@ -31,8 +32,6 @@ public final class WireFormat {
   /** Frames larger than this are refused rather than allocated. */
   public static final int MAX_FRAME = 256 * 1024 * 1024;
 
-  private static final ObjectMapper MAPPER =
-      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
   /** What a serving worker says once it has loaded its registries. */
   public record Ready(long pid, java.util.List<String> works) {}
@@ -41,7 +40,7 @@ public final class WireFormat {
    * What a serving worker says when a result went out on another channel; it carries the result
    * too, as the worker's own record, used only if that channel loses it.
    */
-  public record Done(long callId, int attempt, org.taskwire.internal.transport.Delivery delivery, ResultEnvelope record) {}
+  public record Done(long callId, int attempt, Delivery delivery, ResultEnvelope record) {}
 
   /** Which call a serving worker starts while it holds earlier results. */
   public record Started(long callId, int attempt) {}
@@ -59,7 +58,7 @@ public final class WireFormat {
   public static void writeAll(DataOutputStream out, byte tag, java.util.List<?> envelopes) throws IOException {
     java.util.List<byte[]> bodies = new java.util.ArrayList<>(envelopes.size());
     for (Object envelope : envelopes) {
-      bodies.add(MAPPER.writeValueAsBytes(envelope));
+      bodies.add(EnvelopeJson.toJson(envelope));
     }
     synchronized (out) {
       for (byte[] body : bodies) {
@@ -97,14 +96,7 @@ public final class WireFormat {
   }
 
   public static <T> T decode(Frame frame, Class<T> type) throws IOException {
-    return MAPPER.readValue(frame.body(), type);
+    return EnvelopeJson.fromJson(frame.body(), type);
   }
 
-  public static byte[] toJson(Object envelope) throws IOException {
-    return MAPPER.writeValueAsBytes(envelope);
-  }
-
-  public static <T> T fromJson(byte[] json, Class<T> type) throws IOException {
-    return MAPPER.readValue(json, type);
-  }
 }

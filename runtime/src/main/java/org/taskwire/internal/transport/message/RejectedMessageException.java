@@ -1,4 +1,4 @@
-package org.taskwire.internal.transport;
+package org.taskwire.internal.transport.message;
 
 /** A received message that must not complete any call; the message says why. */
 public final class RejectedMessageException extends Exception {

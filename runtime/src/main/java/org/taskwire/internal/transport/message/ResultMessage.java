@@ -1,4 +1,4 @@
-package org.taskwire.internal.transport;
+package org.taskwire.internal.transport.message;
 
 import java.util.Map;
 

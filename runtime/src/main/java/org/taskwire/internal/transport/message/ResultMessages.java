@@ -1,4 +1,4 @@
-package org.taskwire.internal.transport;
+package org.taskwire.internal.transport.message;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

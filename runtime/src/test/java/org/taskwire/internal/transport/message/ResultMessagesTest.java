@@ -1,4 +1,4 @@
-package org.taskwire.internal.transport;
+package org.taskwire.internal.transport.message;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,0 +1,14 @@
+package org.taskwire.internal.backend;
+
+/**
+ * A backend as a plug-in, found with {@link java.util.ServiceLoader} (listed in
+ * {@code META-INF/services/org.taskwire.internal.backend.BackendProvider}) and chosen by
+ * {@code taskwire.backend}: adding a backend touches no shared switch.
+ */
+public interface BackendProvider {
+  /** The name {@code taskwire.backend} selects it by, e.g. {@code local}. */
+  String name();
+
+  /** Starts the backend for a run. */
+  Backend create(BackendContext context);
+}

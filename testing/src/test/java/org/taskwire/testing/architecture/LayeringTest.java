@@ -1,0 +1,47 @@
+package org.taskwire.testing.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How the packages may depend on one another: no cycles among the internal ones, the contracts
+ * (annotations, spi) on nothing internal, the call model below backends and transports, and the
+ * backends reached only through their providers.
+ */
+class LayeringTest {
+  private static final JavaClasses CLASSES = new ClassFileImporter()
+      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("org.taskwire");
+
+  @Test
+  void internalPackagesHaveNoCycles() {
+    slices().matching("org.taskwire.internal.(**)").should().beFreeOfCycles().check(CLASSES);
+  }
+
+  @Test
+  void theContractsGeneratedCodeAndUsersSeeStandOnNothingInternal() {
+    noClasses().that().resideInAnyPackage("org.taskwire.spi..", "org.taskwire.annotations..")
+        .should().dependOnClassesThat().resideInAPackage("org.taskwire.internal..").check(CLASSES);
+  }
+
+  @Test
+  void theCallModelKnowsNoBackendAndNoTransport() {
+    noClasses().that().resideInAPackage("org.taskwire.internal.call..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.taskwire.internal.backend..",
+            "org.taskwire.internal.transport..").check(CLASSES);
+  }
+
+  @Test
+  void backendsAreReachedOnlyThroughTheirProviders() {
+    noClasses().that().resideOutsideOfPackages("org.taskwire.internal.backend.local..",
+            "org.taskwire.internal.backend.panda..", "org.taskwire.internal.backend.inprocess..",
+            "org.taskwire.wrapper..", "org.taskwire.testing..", "org.taskwire.benchmarks..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.taskwire.internal.backend.local..",
+            "org.taskwire.internal.backend.panda..", "org.taskwire.internal.backend.inprocess..")
+        .check(CLASSES);
+  }
+}
