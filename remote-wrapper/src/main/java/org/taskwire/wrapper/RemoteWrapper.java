@@ -14,7 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.taskwire.FailureKind;
 import org.taskwire.internal.call.CallEnvelope;
@@ -56,20 +58,7 @@ import picocli.CommandLine.Option;
     name = "taskwire-wrapper",
     mixinStandardHelpOptions = true,
     description = "Runs Taskwire work calls with the given class path.",
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
-      " 0:success",
-      " 2:bad command line",
-      "10:the work method threw (the failure was delivered)",
-      "11:bad call payload",
-      "12:class path or work registry problem",
-      "13:result delivery failed",
-      "14:result could not be encoded",
-      "15:corrupt or truncated sandbox",
-      "16:unsafe sandbox entry (outside the tree, a link or a device)",
-      "17:sandbox unavailable",
-      "20:the client process of --serve is gone (--client-pid)"
-    })
+    exitCodeListHeading = "%nExit codes:%n")
 public final class RemoteWrapper implements Callable<Integer> {
   private static final java.time.Duration RECEIPT_TIMEOUT = java.time.Duration.ofSeconds(10);
   /** Results of calls quicker than this may wait for the next call's, to share a receipt. */
@@ -135,6 +124,12 @@ public final class RemoteWrapper implements Callable<Integer> {
   /** Runs the wrapper and returns its exit code, without exiting; for tests and embedding. */
   public static int run(String... args) {
     CommandLine cli = new CommandLine(new RemoteWrapper());
+    // The exit codes are listed once, in WrapperExit; the help shows that list.
+    Map<String, String> codes = new LinkedHashMap<>();
+    for (WrapperExit exit : WrapperExit.values()) {
+      codes.put(String.format("%2d", exit.code()), exit.meaning());
+    }
+    cli.getCommandSpec().usageMessage().exitCodeList(codes);
     cli.setExitCodeExceptionMapper(e -> WrapperExit.USAGE.code());
     cli.setParameterExceptionHandler((e, a) -> {
       e.getCommandLine().getErr().println("taskwire-wrapper: " + e.getMessage());

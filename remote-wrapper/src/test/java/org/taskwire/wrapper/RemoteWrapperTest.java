@@ -178,6 +178,22 @@ class RemoteWrapperTest {
   }
 
   @Test
+  void helpListsEveryExitCodeFromTheOneList() {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream old = System.out;
+    System.setOut(new java.io.PrintStream(out, true));
+    try {
+      assertThat(RemoteWrapper.run("--help")).isZero();
+    } finally {
+      System.setOut(old);
+    }
+    String help = out.toString();
+    for (WrapperExit exit : WrapperExit.values()) {
+      assertThat(help).contains(String.format("%2d", exit.code()) + "   " + exit.meaning());
+    }
+  }
+
+  @Test
   void badCommandLineExitsTwo() {
     assertThat(RemoteWrapper.run()).isEqualTo(WrapperExit.USAGE.code());
     assertThat(RemoteWrapper.run("--classpath", classpath)).isEqualTo(WrapperExit.USAGE.code());
