@@ -69,7 +69,7 @@ public final class WorkflowRun implements AutoCloseable {
     for (WorkDefinition<?, ?> work : workflow.works()) {
       optionsByWork.put(work.id(), config.jobOptions(workflow, work));
     }
-    this.backendName = config.choice(ConfigKey.BACKEND);
+    this.backendName = config.get(ConfigKey.BACKEND);
     this.collector = new CallCollector(runId);
     this.backend = Backends.create(backendName,
         new BackendContext(runId, config, workflow, List.copyOf(workflows.values()), collector));
@@ -186,8 +186,8 @@ public final class WorkflowRun implements AutoCloseable {
 
   private void waitWithProgress(WorkDefinition<?, ?> work, TaskProgress progress, List<CompletableFuture<Object>> futures) {
     CompletableFuture<Void> all = CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0]));
-    try (ProgressDisplay display = ProgressDisplay.open(config.choice(ConfigKey.PROGRESS), work.name(), progress.total(),
-        config.duration(ConfigKey.PROGRESS_INTERVAL, Duration.ofSeconds(10)))) {
+    try (ProgressDisplay display = ProgressDisplay.open(config.get(ConfigKey.PROGRESS), work.name(), progress.total(),
+        config.get(ConfigKey.PROGRESS_INTERVAL))) {
       while (true) {
         display.update(progress.succeeded(), progress.failed(), progress.running(), progress.retried());
         try {

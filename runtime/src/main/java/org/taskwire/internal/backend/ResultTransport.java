@@ -50,15 +50,15 @@ public final class ResultTransport implements AutoCloseable {
   /** Starts the channels; results go to {@code results}, which may filter them before the sink. */
   public static ResultTransport start(BackendContext context, java.util.function.Consumer<org.taskwire.internal.call.ResultEnvelope> results) {
     TaskwireConfig config = context.config();
-    int maxBytes = config.positiveInt(ConfigKey.RESULT_MAX_BYTES, Integer.parseInt(ConfigKey.RESULT_MAX_BYTES.defaultValue()));
-    String destination = config.string(ConfigKey.BROKER_DESTINATION, BrokerSettings.DEFAULT_DESTINATION);
+    int maxBytes = config.get(ConfigKey.RESULT_MAX_BYTES);
+    String destination = config.get(ConfigKey.BROKER_DESTINATION);
     String user = config.value(ConfigKey.BROKER_USER.name()).map(TaskwireConfig.Value::value).orElse(null);
-    String password = config.string(ConfigKey.BROKER_PASSWORD, "");
+    String password = config.get(ConfigKey.BROKER_PASSWORD);
     EmbeddedBroker broker = null;
     ResultRelay relay = null;
     try {
       BrokerSettings brokers;
-      String url = config.string(ConfigKey.BROKER_URL, "");
+      String url = config.get(ConfigKey.BROKER_URL);
       if (url.isBlank()) {
         broker = EmbeddedBroker.start(maxBytes + FRAME_SLACK);
         brokers = new BrokerSettings(java.util.List.of(broker.address()), null, null, destination);
@@ -69,7 +69,7 @@ public final class ResultTransport implements AutoCloseable {
           throw new ConfigurationException(ConfigKey.BROKER_URL.name() + ": " + e.getMessage(), e);
         }
       }
-      String relayUrl = config.string(ConfigKey.RELAY_URL, "");
+      String relayUrl = config.get(ConfigKey.RELAY_URL);
       if (relayUrl.isBlank()) {
         relay = ResultRelay.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), maxBytes + FRAME_SLACK);
         relayUrl = relay.url().toString();

@@ -21,7 +21,7 @@ public final class RunSandbox {
   public static Sandbox build(BackendContext context, String classpath) {
     SandboxBuilder builder = SandboxBuilder.forClasspath(classpath).cacheDirectory(cacheDirectory(context.config()));
     List<String> excludes = new ArrayList<>(context.workflow().excludes());
-    for (String glob : context.config().string(ConfigKey.SANDBOX_EXCLUDES, "").split(",")) {
+    for (String glob : context.config().get(ConfigKey.SANDBOX_EXCLUDES).split(",")) {
       if (!glob.isBlank()) {
         excludes.add(glob.trim());
       }
@@ -36,7 +36,7 @@ public final class RunSandbox {
 
   /** Where sandboxes and remembered file hashes are kept. */
   public static Path cacheDirectory(TaskwireConfig config) {
-    String dir = config.string(ConfigKey.SANDBOX_CACHE_DIR, "");
+    String dir = config.get(ConfigKey.SANDBOX_CACHE_DIR);
     if (dir.isBlank()) {
       return Path.of(System.getProperty("user.home"), ".taskwire", "sandboxes");
     }

@@ -38,7 +38,7 @@ public final class WorkflowClassPath {
    * @throws ConfigurationException if it cannot be told, or lacks the remote wrapper
    */
   public static List<Path> resolve(BackendContext context) {
-    String configured = context.config().string(ConfigKey.LOCAL_CLASSPATH, "");
+    String configured = context.config().get(ConfigKey.LOCAL_CLASSPATH);
     if (!configured.isEmpty()) {
       return absolute(List.of(configured.split(File.pathSeparator)));
     }

@@ -61,7 +61,7 @@ public final class TaskwireConfig {
    * @param code values set in code, the highest layer
    */
   public static TaskwireConfig load(Sources sources, WorkflowDefinition workflow, Map<String, String> code) {
-    List<ConfigKey> known = knownKeys(workflow);
+    List<ConfigKey<?>> known = knownKeys(workflow);
     Map<String, Value> merged = new TreeMap<>();
     readClasspathFile(sources.classLoader(), merged, known, workflow);
     Path home = sources.homeDirectory().resolve(".taskwire").resolve("config.properties");
@@ -79,7 +79,7 @@ public final class TaskwireConfig {
     Properties fromCode = new Properties();
     fromCode.putAll(code);
     putAll(merged, fromCode, "code", known, workflow);
-    for (ConfigKey key : known) {
+    for (ConfigKey<?> key : known) {
       Value v = merged.get(key.name());
       if (v != null) {
         String problem = key.check(v.value());
@@ -92,10 +92,10 @@ public final class TaskwireConfig {
     return new TaskwireConfig(merged);
   }
 
-  private static List<ConfigKey> knownKeys(WorkflowDefinition workflow) {
-    List<ConfigKey> known = new ArrayList<>(ConfigKey.ALL);
+  private static List<ConfigKey<?>> knownKeys(WorkflowDefinition workflow) {
+    List<ConfigKey<?>> known = new ArrayList<>(ConfigKey.ALL);
     for (WorkDefinition<?, ?> work : workflow.works()) {
-      for (ConfigKey option : ConfigKey.JOB_OPTIONS) {
+      for (ConfigKey<?> option : ConfigKey.JOB_OPTIONS) {
         known.add(option.forWork(work.name()));
       }
     }
@@ -103,7 +103,7 @@ public final class TaskwireConfig {
   }
 
   private static void readClasspathFile(
-      ClassLoader loader, Map<String, Value> merged, List<ConfigKey> known, WorkflowDefinition workflow) {
+      ClassLoader loader, Map<String, Value> merged, List<ConfigKey<?>> known, WorkflowDefinition workflow) {
     URL url = loader.getResource("taskwire.properties");
     if (url == null) {
       return;
@@ -117,9 +117,9 @@ public final class TaskwireConfig {
     putAll(merged, p, url.toString(), known, workflow);
   }
 
-  private static void readEnvironment(Map<String, String> env, Map<String, Value> merged, List<ConfigKey> known) {
+  private static void readEnvironment(Map<String, String> env, Map<String, Value> merged, List<ConfigKey<?>> known) {
     Map<String, String> byEnvName = new LinkedHashMap<>();
-    for (ConfigKey key : known) {
+    for (ConfigKey<?> key : known) {
       byEnvName.put(ConfigKey.environmentName(key.name()), key.name());
     }
     for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
@@ -136,7 +136,7 @@ public final class TaskwireConfig {
   }
 
   private static void putAll(
-      Map<String, Value> merged, Properties p, String source, List<ConfigKey> known, WorkflowDefinition workflow) {
+      Map<String, Value> merged, Properties p, String source, List<ConfigKey<?>> known, WorkflowDefinition workflow) {
     for (String name : new TreeMap<>(toMap(p)).keySet()) {
       if (!name.startsWith(PREFIX)) {
         continue;
@@ -156,7 +156,7 @@ public final class TaskwireConfig {
     return m;
   }
 
-  private static String unknownKeyMessage(String name, String source, List<ConfigKey> known, WorkflowDefinition wf) {
+  private static String unknownKeyMessage(String name, String source, List<ConfigKey<?>> known, WorkflowDefinition wf) {
     StringBuilder b = new StringBuilder("unknown configuration key " + name + " (from " + source + ")");
     if (name.startsWith(WORK_PREFIX)) {
       List<String> works = wf.works().stream().map(WorkDefinition::name).toList();
@@ -194,24 +194,9 @@ public final class TaskwireConfig {
     return Optional.ofNullable(values.get(key));
   }
 
-  /** A string value, or the given default. */
-  public String string(ConfigKey key, String fallback) {
-    return value(key.name()).map(Value::value).orElse(fallback);
-  }
-
-  /** A positive integer value (checked at load), or the given default. */
-  public int positiveInt(ConfigKey key, int fallback) {
-    return value(key.name()).map(v -> Integer.parseInt(v.value().trim())).orElse(fallback);
-  }
-
-  /** A duration value (checked at load), or the given default. */
-  public Duration duration(ConfigKey key, Duration fallback) {
-    return value(key.name()).map(v -> Walltime.parse(v.value())).orElse(fallback);
-  }
-
-  /** A choice value in lower case (checked at load), or the key's default. */
-  public String choice(ConfigKey key) {
-    return value(key.name()).map(v -> v.value().trim().toLowerCase(Locale.ROOT)).orElse(key.defaultValue());
+  /** A key's value from the highest layer that sets it (checked at load), else the key's default. */
+  public <T> T get(ConfigKey<T> key) {
+    return value(key.name()).map(v -> key.read(v.value())).orElseGet(key::fallback);
   }
 
   /**
@@ -222,7 +207,7 @@ public final class TaskwireConfig {
   public JobOptions jobOptions(WorkflowDefinition workflow, WorkDefinition<?, ?> work) {
     JobOptions annotated = work.options().inheritFrom(workflow.options()).inheritFrom(JobOptions.BUILT_IN);
     JobOptions.Builder b = JobOptions.builder();
-    for (ConfigKey option : ConfigKey.JOB_OPTIONS) {
+    for (ConfigKey<?> option : ConfigKey.JOB_OPTIONS) {
       Value v = value(option.forWork(work.name()).name()).orElseGet(() -> values.get(option.name()));
       if (v == null) {
         continue;

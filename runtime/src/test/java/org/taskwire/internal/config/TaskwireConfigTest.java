@@ -57,12 +57,12 @@ class TaskwireConfigTest {
     system.setProperty("taskwire.local.workers", "4");
     TaskwireConfig config = load(Map.of("taskwire.local.workers", "5"));
 
-    assertThat(config.positiveInt(ConfigKey.LOCAL_WORKERS, 0)).isEqualTo(5);
+    assertThat(config.get(ConfigKey.LOCAL_WORKERS)).isEqualTo(5);
     assertThat(config.value("taskwire.local.workers").orElseThrow().source()).isEqualTo("code");
-    assertThat(config.positiveInt(ConfigKey.INPROCESS_THREADS, 0)).isEqualTo(3);
+    assertThat(config.get(ConfigKey.INPROCESS_THREADS)).isEqualTo(3);
     assertThat(config.value("taskwire.inprocess.threads").orElseThrow().source())
         .isEqualTo("environment variable TASKWIRE_INPROCESS_THREADS");
-    assertThat(config.choice(ConfigKey.PROGRESS)).isEqualTo("off");
+    assertThat(config.get(ConfigKey.PROGRESS)).isEqualTo("off");
     JobOptions options = config.jobOptions(Definitions.GEOMETRY, Definitions.GREET);
     assertThat(options.queue()).isEqualTo("from-home");
     assertThat(options.site()).isEqualTo("from-classpath");
@@ -139,6 +139,22 @@ class TaskwireConfigTest {
   void unknownEnvironmentVariablesAreIgnoredNotFatal() throws IOException {
     env.put("TASKWIRE_NOT_A_KEY", "x");
     env.put("PATH", "/bin");
-    assertThat(load(Map.of()).choice(ConfigKey.BACKEND)).isEqualTo("local");
+    assertThat(load(Map.of()).get(ConfigKey.BACKEND)).isEqualTo("local");
+  }
+
+  @Test
+  void aKeyNobodySetsReadsAsTheDefaultItDocuments() throws IOException {
+    TaskwireConfig config = load(Map.of());
+    int literal = 0;
+    for (ConfigKey<?> key : ConfigKey.ALL) {
+      // Literal defaults (32, 10s, auto) are stated once and read back; described ones ("number of cores") are worked out.
+      if (key.type() != ConfigKey.Type.STRING && key.check(key.defaultValue()) == null) {
+        assertThat(config.get(key)).as(key.name()).isEqualTo(key.read(key.defaultValue()));
+        literal++;
+      }
+    }
+    assertThat(literal).isGreaterThan(10);
+    assertThat(config.get(ConfigKey.LOCAL_WORKERS)).isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(config.get(ConfigKey.PROGRESS_INTERVAL)).isEqualTo(java.time.Duration.ofSeconds(10));
   }
 }

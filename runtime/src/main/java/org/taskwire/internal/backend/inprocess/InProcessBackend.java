@@ -27,7 +27,7 @@ public final class InProcessBackend implements Backend {
   public InProcessBackend(BackendContext context) {
     this.context = context;
     this.executor = CallExecutor.of(context.workflows());
-    int threads = context.config().positiveInt(ConfigKey.INPROCESS_THREADS, Runtime.getRuntime().availableProcessors());
+    int threads = context.config().get(ConfigKey.INPROCESS_THREADS);
     AtomicInteger n = new AtomicInteger();
     this.pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "taskwire-inprocess-" + n.incrementAndGet());

@@ -126,7 +126,7 @@ public final class LocalBackend implements Backend {
     transport.onResubscribed(() -> resubscribedAt = System.nanoTime());
     this.arrivalSweeper = ARRIVAL_TIMER.scheduleWithFixedDelay(this::sweepArrivals, 100, 100, TimeUnit.MILLISECONDS);
     try {
-      String dir = context.config().string(ConfigKey.LOCAL_LOG_DIR, "");
+      String dir = context.config().get(ConfigKey.LOCAL_LOG_DIR);
       this.temporaryLogs = dir.isEmpty();
       this.logDirectory = dir.isEmpty()
           ? Files.createTempDirectory("taskwire-" + context.runId().substring(0, 8) + "-")
@@ -134,8 +134,8 @@ public final class LocalBackend implements Backend {
     } catch (IOException e) {
       throw new ConfigurationException("cannot create the local workers' log directory: " + e.getMessage(), e);
     }
-    this.batch = context.config().positiveInt(ConfigKey.LOCAL_BATCH, Integer.parseInt(ConfigKey.LOCAL_BATCH.defaultValue()));
-    int workers = context.config().positiveInt(ConfigKey.LOCAL_WORKERS, Runtime.getRuntime().availableProcessors());
+    this.batch = context.config().get(ConfigKey.LOCAL_BATCH);
+    int workers = context.config().get(ConfigKey.LOCAL_WORKERS);
     for (int i = 1; i <= workers; i++) {
       Slot slot = new Slot(i);
       slots.add(slot);
@@ -146,18 +146,17 @@ public final class LocalBackend implements Backend {
 
   private static List<String> workerCommand(BackendContext context) {
     String classpath = WorkflowClassPath.join(WorkflowClassPath.resolve(context));
-    String java = context.config().string(ConfigKey.LOCAL_JAVA,
-        Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    String java = context.config().get(ConfigKey.LOCAL_JAVA);
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
-    String options = context.config().string(ConfigKey.LOCAL_JVM_OPTIONS, ConfigKey.LOCAL_JVM_OPTIONS.defaultValue());
+    String options = context.config().get(ConfigKey.LOCAL_JVM_OPTIONS);
     List<String> jvmOptions = Arrays.stream(options.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
     if (jvmOptions.stream().noneMatch(o -> o.startsWith("-Xmx"))) {
       cmd.add("-Xmx" + maxMemoryMb(context) + "m");
     }
     cmd.addAll(jvmOptions);
     cmd.add("-XX:+ExitOnOutOfMemoryError");
-    if ("true".equals(context.config().choice(ConfigKey.LOCAL_SANDBOX))) {
+    if ("true".equals(context.config().get(ConfigKey.LOCAL_SANDBOX))) {
       // As on the grid: the worker runs from the extracted sandbox, not from this JVM's class path.
       Sandbox sandbox = RunSandbox.build(context, classpath);
       Path extracted = RunSandbox.cacheDirectory(context.config()).resolve("extracted");

@@ -103,8 +103,8 @@ public final class PandaBackend implements Backend {
       auth = new OidcTokens(settings, env, http, System.err, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
     }
     this.api = new PandaApi(new PandaClient(settings.server(), http, auth, 4, Duration.ofSeconds(1)));
-    this.pollInterval = config.duration(ConfigKey.PANDA_POLL_INTERVAL, Duration.ofSeconds(30));
-    this.resultGrace = config.duration(ConfigKey.PANDA_RESULT_GRACE, Duration.ofSeconds(10));
+    this.pollInterval = config.get(ConfigKey.PANDA_POLL_INTERVAL);
+    this.resultGrace = config.get(ConfigKey.PANDA_RESULT_GRACE);
     this.secretName = "TASKWIRE_RUN_" + context.runId().replace("-", "").substring(0, 16).toUpperCase(Locale.ROOT);
     this.classpath = org.taskwire.internal.backend.WorkflowClassPath.join(org.taskwire.internal.backend.WorkflowClassPath.resolve(context));
     this.transport = ResultTransport.start(context, this::onResult);
@@ -158,8 +158,8 @@ public final class PandaBackend implements Backend {
     TaskParameters parameters = new TaskParameters(taskName, settings.vo() == null ? "wlcg" : settings.vo(),
         settings.cache().toString(), sandbox.fileName(), sandbox.classpath(), names, callsFile, context.runId(),
         task.work().id(), task.calls().get(0).codec(), secretName, task.options(),
-        config.string(ConfigKey.PANDA_JVM_OPTIONS, ConfigKey.PANDA_JVM_OPTIONS.defaultValue()),
-        config.string(ConfigKey.PANDA_TRANS_PATH, ""), config.string(ConfigKey.PANDA_ARCHITECTURE, ""));
+        config.get(ConfigKey.PANDA_JVM_OPTIONS),
+        config.get(ConfigKey.PANDA_TRANS_PATH), config.get(ConfigKey.PANDA_ARCHITECTURE));
     long id = api.submitTask(parameters.toMap());
     PandaTask submitted = new PandaTask(id, task, task.options().maxAttempts());
     tasks.put(id, submitted);
