@@ -14,6 +14,7 @@ import org.taskwire.internal.call.GridCalls;
 import org.taskwire.internal.call.JobMetadata;
 import org.taskwire.internal.call.ResultEnvelope;
 import org.taskwire.internal.call.WrapperExit;
+import org.taskwire.internal.net.Http;
 import org.taskwire.internal.transport.Delivery;
 import org.taskwire.internal.transport.ResultSender;
 
@@ -71,7 +72,7 @@ final class JobCall {
       return Files.readAllBytes(local);
     }
     String url = sourceUrl.replaceAll("/+$", "") + "/cache/" + name;
-    OkHttpClient http = new OkHttpClient.Builder().callTimeout(Duration.ofMinutes(5)).build();
+    OkHttpClient http = Http.shared().newBuilder().callTimeout(Duration.ofMinutes(5)).build();
     IOException last = null;
     for (int attempt = 1; attempt <= 3; attempt++) {
       try (Response response = http.newCall(new Request.Builder().url(url).build()).execute()) {

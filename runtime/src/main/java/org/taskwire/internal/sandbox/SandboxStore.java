@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.InputStream;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -19,6 +18,7 @@ import okhttp3.Request;
 import okhttp3.Response;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.taskwire.internal.net.Http;
 import org.taskwire.internal.sandbox.SandboxException.Reason;
 
 /**
@@ -120,7 +120,7 @@ public final class SandboxStore {
 
   private Path download(String url, String name) throws IOException {
     Path part = root.resolve(name + "." + UUID.randomUUID() + ".part");
-    OkHttpClient http = new OkHttpClient.Builder().callTimeout(Duration.ofMinutes(30)).build();
+    OkHttpClient http = Http.shared().newBuilder().callTimeout(Duration.ofMinutes(30)).build();
     try (Response response = http.newCall(new Request.Builder().url(url).build()).execute()) {
       if (!response.isSuccessful()) {
         throw new IOException("HTTP " + response.code() + " for " + url);

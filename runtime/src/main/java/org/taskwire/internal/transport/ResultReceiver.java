@@ -1,7 +1,5 @@
 package org.taskwire.internal.transport;
 
-import org.taskwire.internal.transport.message.ResultMessages;
-import org.taskwire.internal.transport.message.RejectedMessageException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.time.Duration;
@@ -13,7 +11,10 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.taskwire.internal.call.ResultEnvelope;
+import org.taskwire.internal.threads.DaemonThreads;
 import org.taskwire.internal.transport.http.RelayClient;
+import org.taskwire.internal.transport.message.RejectedMessageException;
+import org.taskwire.internal.transport.message.ResultMessages;
 import org.taskwire.internal.transport.stomp.StompResultSubscriber;
 
 /**
@@ -41,11 +42,7 @@ public final class ResultReceiver implements AutoCloseable {
     this.settings = settings;
     this.runId = runId;
     this.sink = sink;
-    this.checker = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "taskwire-results");
-      t.setDaemon(true);
-      return t;
-    });
+    this.checker = Executors.newSingleThreadExecutor(DaemonThreads.factory("taskwire-results"));
     this.relay = settings.relayUrl() == null ? null : new RelayClient(settings.relayUrl());
     this.relayLoop = new Thread(this::pollRelay, "taskwire-relay-poll");
     relayLoop.setDaemon(true);

@@ -6,13 +6,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.taskwire.internal.backend.Backend;
 import org.taskwire.internal.backend.BackendContext;
 import org.taskwire.internal.backend.Task;
 import org.taskwire.internal.call.CallEnvelope;
 import org.taskwire.internal.call.CallExecutor;
 import org.taskwire.internal.config.ConfigKey;
+import org.taskwire.internal.threads.DaemonThreads;
 
 /**
  * Runs calls on a thread pool in this JVM, through the same decode, invoke, encode path as a
@@ -28,12 +28,7 @@ public final class InProcessBackend implements Backend {
     this.context = context;
     this.executor = CallExecutor.of(context.workflows());
     int threads = context.config().get(ConfigKey.INPROCESS_THREADS);
-    AtomicInteger n = new AtomicInteger();
-    this.pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "taskwire-inprocess-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    this.pool = Executors.newFixedThreadPool(threads, DaemonThreads.factory("taskwire-inprocess"));
   }
 
   @Override

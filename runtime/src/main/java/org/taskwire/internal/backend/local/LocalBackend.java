@@ -32,6 +32,7 @@ import org.taskwire.internal.call.ResultEnvelope;
 import org.taskwire.internal.config.ConfigKey;
 import org.taskwire.internal.sandbox.Sandbox;
 import org.taskwire.internal.sandbox.SandboxStore;
+import org.taskwire.internal.threads.DaemonThreads;
 import org.taskwire.spi.JobOptions;
 import org.taskwire.spi.WorkflowDefinition;
 
@@ -571,11 +572,7 @@ public final class LocalBackend implements Backend {
   }
 
   private static ScheduledExecutorService daemonTimer(String name) {
-    return Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    });
+    return Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory(name));
   }
 
   private static void sleepQuietly(long millis) {

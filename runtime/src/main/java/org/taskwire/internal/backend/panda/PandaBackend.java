@@ -41,6 +41,7 @@ import org.taskwire.internal.config.TaskwireConfig;
 import org.taskwire.internal.sandbox.Sandbox;
 import org.taskwire.internal.sandbox.SandboxStore;
 import org.taskwire.internal.sandbox.SandboxUploader;
+import org.taskwire.internal.threads.DaemonThreads;
 
 /**
  * Runs calls on PanDA: each proxy invocation becomes one task with one job per call (see
@@ -108,8 +109,8 @@ public final class PandaBackend implements Backend {
     this.secretName = "TASKWIRE_RUN_" + context.runId().replace("-", "").substring(0, 16).toUpperCase(Locale.ROOT);
     this.classpath = org.taskwire.internal.backend.WorkflowClassPath.join(org.taskwire.internal.backend.WorkflowClassPath.resolve(context));
     this.transport = ResultTransport.start(context, this::onResult);
-    this.submitter = Executors.newSingleThreadExecutor(daemon("taskwire-panda-submit"));
-    this.watcher = Executors.newSingleThreadScheduledExecutor(daemon("taskwire-panda-watch"));
+    this.submitter = Executors.newSingleThreadExecutor(DaemonThreads.factory("taskwire-panda-submit"));
+    this.watcher = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("taskwire-panda-watch"));
     watcher.scheduleWithFixedDelay(this::watchQuietly, pollInterval.toMillis(), pollInterval.toMillis(),
         TimeUnit.MILLISECONDS);
     LOG.info("PanDA backend: server {}, cache {}, {} authentication", settings.server(), settings.cache(),
@@ -480,13 +481,7 @@ public final class PandaBackend implements Backend {
     }
   }
 
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
-  }
+
 
   /** One submitted task: its calls by pseudo-file index and what the watcher learnt of its jobs. */
   static final class PandaTask {

@@ -28,6 +28,7 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import okhttp3.OkHttpClient;
 import org.taskwire.ConfigurationException;
+import org.taskwire.internal.net.Http;
 
 /**
  * The HTTP client for PanDA: server certificates checked against the JDK's CAs plus those in
@@ -41,7 +42,7 @@ final class PandaHttp {
   private PandaHttp() {}
 
   static OkHttpClient client(PandaSettings settings) {
-    OkHttpClient.Builder builder = new OkHttpClient.Builder()
+    OkHttpClient.Builder builder = Http.shared().newBuilder()
         .connectTimeout(Duration.ofSeconds(30))
         .readTimeout(Duration.ofMinutes(10))
         .writeTimeout(Duration.ofMinutes(10));

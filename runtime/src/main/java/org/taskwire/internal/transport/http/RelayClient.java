@@ -15,6 +15,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import org.taskwire.internal.net.Http;
 import org.taskwire.internal.transport.message.ResultMessage;
 import org.taskwire.internal.transport.message.Route;
 
@@ -35,8 +36,7 @@ public final class RelayClient {
       throw new IllegalArgumentException("malformed relay URL '" + baseUrl + "'");
     }
     this.base = parsed;
-    this.http = new OkHttpClient.Builder()
-        .socketFactory(new NoDelaySockets())
+    this.http = Http.shared().newBuilder()
         .connectTimeout(Duration.ofSeconds(5))
         .readTimeout(Duration.ofSeconds(90))
         .callTimeout(Duration.ofSeconds(120))

@@ -19,9 +19,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.taskwire.internal.threads.DaemonThreads;
 
 /**
  * A small HTTP relay for result messages, speaking iDDS's message routes:
@@ -159,12 +159,7 @@ public final class ResultRelay implements AutoCloseable {
       System.setProperty(NODELAY, "true");
     }
     HttpServer server = HttpServer.create(address, 64);
-    AtomicInteger n = new AtomicInteger();
-    ExecutorService executor = Executors.newFixedThreadPool(32, r -> {
-      Thread t = new Thread(r, "taskwire-relay-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService executor = Executors.newFixedThreadPool(32, DaemonThreads.factory("taskwire-relay"));
     ResultRelay relay = new ResultRelay(server, executor, maxBodyBytes, maxStoredBytes);
     server.createContext("/message/", relay::handle);
     server.setExecutor(executor);

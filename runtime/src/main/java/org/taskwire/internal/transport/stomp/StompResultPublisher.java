@@ -14,6 +14,7 @@ import org.springframework.messaging.simp.stomp.ReactorNettyTcpStompClient;
 import org.springframework.messaging.simp.stomp.StompHeaders;
 import org.springframework.messaging.simp.stomp.StompSession;
 import org.springframework.messaging.simp.stomp.StompSessionHandlerAdapter;
+import org.taskwire.internal.threads.DaemonThreads;
 import org.taskwire.internal.transport.message.ResultMessage;
 
 /**
@@ -140,7 +141,7 @@ public final class StompResultPublisher implements AutoCloseable {
    * tries again.
    */
   public void connectInBackground() {
-    Thread t = new Thread(() -> {
+    DaemonThreads.start("taskwire-stomp-connect", () -> {
       synchronized (this) {
         try {
           ensureConnected(settings.addresses().get(current));
@@ -149,9 +150,7 @@ public final class StompResultPublisher implements AutoCloseable {
           disconnect();
         }
       }
-    }, "taskwire-stomp-connect");
-    t.setDaemon(true);
-    t.start();
+    });
   }
 
   private void ensureConnected(BrokerAddress address) throws Exception {

@@ -16,6 +16,7 @@ import org.springframework.messaging.simp.stomp.StompFrameHandler;
 import org.springframework.messaging.simp.stomp.StompHeaders;
 import org.springframework.messaging.simp.stomp.StompSession;
 import org.springframework.messaging.simp.stomp.StompSessionHandlerAdapter;
+import org.taskwire.internal.threads.DaemonThreads;
 import org.taskwire.internal.transport.message.Route;
 
 /**
@@ -65,7 +66,7 @@ public final class StompResultSubscriber implements AutoCloseable {
     for (BrokerAddress address : settings.addresses()) {
       Connection c = s.new Connection(address);
       s.connections.add(c);
-      Thread t = new Thread(() -> {
+      attempts.add(DaemonThreads.start("taskwire-stomp-subscribe", () -> {
         try {
           c.connectAndSubscribe();
         } catch (Exception e) {
@@ -75,10 +76,7 @@ public final class StompResultSubscriber implements AutoCloseable {
             pending.add(c);
           }
         }
-      }, "taskwire-stomp-subscribe");
-      t.setDaemon(true);
-      t.start();
-      attempts.add(t);
+      }));
     }
     for (Thread t : attempts) {
       try {
@@ -182,7 +180,7 @@ public final class StompResultSubscriber implements AutoCloseable {
         return;
       }
       reconnecting = true;
-      Thread t = new Thread(() -> {
+      DaemonThreads.start("taskwire-stomp-reconnect", () -> {
         long backoff = 100;
         try {
           while (!closed) {
@@ -202,9 +200,7 @@ public final class StompResultSubscriber implements AutoCloseable {
         } finally {
           reconnecting = false;
         }
-      }, "taskwire-stomp-reconnect");
-      t.setDaemon(true);
-      t.start();
+      });
     }
 
     void close() {

@@ -1,4 +1,4 @@
-package org.taskwire.internal.transport.http;
+package org.taskwire.internal.net;
 
 import java.io.IOException;
 import java.net.InetAddress;
