@@ -5,14 +5,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingDeque;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -23,18 +19,11 @@ import org.taskwire.internal.backend.Backend;
 import org.taskwire.internal.backend.BackendContext;
 import org.taskwire.internal.backend.ResultSink;
 import org.taskwire.internal.backend.ResultTransport;
-import org.taskwire.internal.backend.RunSandbox;
 import org.taskwire.internal.backend.Task;
-import org.taskwire.internal.backend.WorkflowClassPath;
 import org.taskwire.internal.call.CallEnvelope;
 import org.taskwire.internal.call.RemoteError;
 import org.taskwire.internal.call.ResultEnvelope;
 import org.taskwire.internal.config.ConfigKey;
-import org.taskwire.internal.sandbox.Sandbox;
-import org.taskwire.internal.sandbox.SandboxStore;
-import org.taskwire.internal.threads.DaemonThreads;
-import org.taskwire.spi.JobOptions;
-import org.taskwire.spi.WorkflowDefinition;
 
 /**
  * The embedded default: a pool of long-lived worker JVMs on this machine (one per core unless
@@ -59,13 +48,8 @@ import org.taskwire.spi.WorkflowDefinition;
  * every queued call instead of hanging. A call that outlives its walltime has its worker killed.
  */
 public final class LocalBackend implements Backend {
-  static final String WRAPPER_MAIN = "org.taskwire.wrapper.RemoteWrapper";
   private static final Logger LOG = LoggerFactory.getLogger(LocalBackend.class);
   private static final int MAX_FAILED_STARTS = 3;
-  /** How long a result reported sent may take to arrive before the relay is read for it. */
-  private static final java.time.Duration ARRIVAL_GRACE = java.time.Duration.ofSeconds(2);
-  /** How long after that relay read before the worker's own record is used. */
-  private static final java.time.Duration RELAY_GRACE = java.time.Duration.ofMillis(500);
   /** Calls faster than this are sent to workers in batches. */
   private static final long SHORT_CALL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
@@ -76,10 +60,7 @@ public final class LocalBackend implements Backend {
   /** Whether the log directory is this run's own, to be removed after a clean run. */
   private final boolean temporaryLogs;
   private final AtomicInteger failedResults = new AtomicInteger();
-  private final java.util.Map<Long, Unconfirmed> unconfirmed = new ConcurrentHashMap<>();
-  private final ScheduledFuture<?> arrivalSweeper;
-  private volatile long resubscribedAt;
-  private final AtomicInteger recordsUsed = new AtomicInteger();
+  private final ArrivalCheck arrivals;
   /** The log of the worker each sent call went to, until its result is in. */
   private final java.util.Map<Long, Path> logOfCall = new ConcurrentHashMap<>();
   private final LinkedBlockingDeque<Queued> queue = new LinkedBlockingDeque<>();
@@ -122,10 +103,9 @@ public final class LocalBackend implements Backend {
           }
         });
     BackendContext context = this.context;
-    this.command = workerCommand(context);
+    this.command = WorkerCommand.of(context);
     this.transport = ResultTransport.start(context);
-    transport.onResubscribed(() -> resubscribedAt = System.nanoTime());
-    this.arrivalSweeper = ARRIVAL_TIMER.scheduleWithFixedDelay(this::sweepArrivals, 100, 100, TimeUnit.MILLISECONDS);
+    this.arrivals = new ArrivalCheck(context.sink(), transport);
     try {
       String dir = context.config().get(ConfigKey.LOCAL_LOG_DIR);
       this.temporaryLogs = dir.isEmpty();
@@ -143,56 +123,6 @@ public final class LocalBackend implements Backend {
       slot.thread.start();
     }
     LOG.debug("local backend: {} workers, logs in {}", workers, logDirectory);
-  }
-
-  private static List<String> workerCommand(BackendContext context) {
-    String classpath = WorkflowClassPath.join(WorkflowClassPath.resolve(context));
-    String java = context.config().get(ConfigKey.LOCAL_JAVA);
-    List<String> cmd = new ArrayList<>();
-    cmd.add(java);
-    String options = context.config().get(ConfigKey.LOCAL_JVM_OPTIONS);
-    List<String> jvmOptions = Arrays.stream(options.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
-    if (jvmOptions.stream().noneMatch(o -> o.startsWith("-Xmx"))) {
-      cmd.add("-Xmx" + maxMemoryMb(context) + "m");
-    }
-    cmd.addAll(jvmOptions);
-    cmd.add("-XX:+ExitOnOutOfMemoryError");
-    if ("true".equals(context.config().get(ConfigKey.LOCAL_SANDBOX))) {
-      // As on the grid: the worker runs from the extracted sandbox, not from this JVM's class path.
-      Sandbox sandbox = RunSandbox.build(context, classpath);
-      Path extracted = RunSandbox.cacheDirectory(context.config()).resolve("extracted");
-      SandboxStore.Opened opened = new SandboxStore(extracted).open(sandbox.file().toString());
-      cmd.add("-cp");
-      cmd.add(String.join(File.pathSeparator, opened.classpath().stream().map(Path::toString).toList()));
-      cmd.add(WRAPPER_MAIN);
-      cmd.add("--serve");
-      cmd.add("--client-pid");
-      cmd.add(Long.toString(ProcessHandle.current().pid()));
-      cmd.add("--sandbox");
-      cmd.add(sandbox.file().toString());
-      cmd.add("--sandbox-cache");
-      cmd.add(extracted.toString());
-      LOG.info("local workers run from sandbox {} ({} MB)", sandbox.file(), String.format("%.1f", sandbox.bytes() / 1e6));
-    } else {
-      cmd.add("-cp");
-      cmd.add(classpath);
-      cmd.add(WRAPPER_MAIN);
-      cmd.add("--serve");
-      cmd.add("--client-pid");
-      cmd.add(Long.toString(ProcessHandle.current().pid()));
-      cmd.add("--classpath");
-      cmd.add(classpath);
-    }
-    return List.copyOf(cmd);
-  }
-
-  /** Workers are shared by the run's works, so they get the largest memory any of them asks for. */
-  private static int maxMemoryMb(BackendContext context) {
-    WorkflowDefinition workflow = context.workflow();
-    return workflow.works().stream()
-        .mapToInt(work -> context.config().jobOptions(workflow, work).memoryMb())
-        .max()
-        .orElse(JobOptions.BUILT_IN.memoryMb());
   }
 
   @Override
@@ -221,11 +151,7 @@ public final class LocalBackend implements Backend {
   @Override
   public void close() {
     closed = true;
-    arrivalSweeper.cancel(false);
-    if (recordsUsed.get() > 0) {
-      LOG.info("{} results that workers sent never arrived (a broker or subscription was down); their workers' "
-          + "records were used", recordsUsed.get());
-    }
+    arrivals.close();
     for (Slot slot : slots) {
       slot.thread.interrupt();
       WorkerProcess worker = slot.worker;
@@ -416,7 +342,7 @@ public final class LocalBackend implements Backend {
           if (answer.result() != null) {
             context.sink().completed(answer.result());
           } else {
-            verifyArrival(q, answer.done());
+            arrivals.expect(q.call, answer.done());
           }
         }
       } catch (IOException e) {
@@ -455,124 +381,6 @@ public final class LocalBackend implements Backend {
       String tail = p.logTail();
       return tail.isEmpty() ? "" : "; last output:\n" + tail;
     }
-  }
-
-  /**
-   * A worker said the result went out over STOMP or the relay. A broker's receipt means it took
-   * the message, not that the subscriber got it (it may stop in between, or the subscription may
-   * be down), so: if the result has not arrived shortly, read the relay; if it still has not, use
-   * the worker's own record of it. One sweeper does this for all calls at once, with one relay
-   * read per sweep, on a thread of its own so it never delays a walltime kill.
-   */
-  private void verifyArrival(Queued q, org.taskwire.internal.backend.local.WireFormat.Done done) {
-    unconfirmed.put(q.call.callId(), new Unconfirmed(q, done, System.nanoTime(),
-        System.nanoTime() + ARRIVAL_GRACE.toNanos()));
-  }
-
-  /** A result the worker reported sent that has not been seen yet; {@code relayRead} once the relay was read for it. */
-  private record Unconfirmed(Queued q, org.taskwire.internal.backend.local.WireFormat.Done done, long reportedAt, long dueAt,
-      boolean relayRead) {
-    Unconfirmed(Queued q, org.taskwire.internal.backend.local.WireFormat.Done done, long reportedAt, long dueAt) {
-      this(q, done, reportedAt, dueAt, false);
-    }
-  }
-
-  private static final ScheduledExecutorService ARRIVAL_TIMER = daemonTimer("taskwire-local-arrival");
-
-  private void sweepArrivals() {
-    try {
-      sweepArrivalsNow();
-    } catch (RuntimeException e) {
-      // A periodic task that throws is never run again: log and keep sweeping.
-      LOG.error("checking the arrival of results failed", e);
-    }
-  }
-
-  private void sweepArrivalsNow() {
-    if (closed || unconfirmed.isEmpty()) {
-      return;
-    }
-    long now = System.nanoTime();
-    long resubscribed = resubscribedAt;
-    List<Unconfirmed> due = new ArrayList<>();
-    for (Unconfirmed u : unconfirmed.values()) {
-      if (!context.sink().awaiting(u.q.call.callId(), u.q.call.attempt())) {
-        unconfirmed.remove(u.q.call.callId(), u);
-      } else if (u.dueAt - now <= 0 || (resubscribed != 0 && u.reportedAt - resubscribed < 0)) {
-        // Reported before a subscription came back up: it went to a topic nobody listened to.
-        due.add(u);
-      }
-    }
-    if (due.isEmpty()) {
-      return;
-    }
-    if (due.stream().anyMatch(u -> !u.relayRead)) {
-      transport.catchUp();
-    }
-    for (Unconfirmed u : due) {
-      if (!u.relayRead) {
-        // Give what the relay read a moment to reach the sink, then fall back.
-        unconfirmed.replace(u.q.call.callId(), u, new Unconfirmed(u.q, u.done, u.reportedAt,
-            now + RELAY_GRACE.toNanos(), true));
-        continue;
-      }
-      unconfirmed.remove(u.q.call.callId(), u);
-      long callId = u.q.call.callId();
-      int attempt = u.q.call.attempt();
-      if (!context.sink().awaiting(callId, attempt)) {
-        continue;
-      }
-      if (u.done.record() != null) {
-        LOG.debug("the result of call {} attempt {} went out through {} but never arrived; using the worker's record",
-            callId, attempt, u.done.delivery());
-        recordsUsed.incrementAndGet();
-        context.sink().completed(u.done.record());
-      } else {
-        fail(u.q.call, RemoteError.of(FailureKind.RESULT_LOST, "the worker delivered the result of call " + callId
-            + " attempt " + attempt + " through " + u.done.delivery() + ", but it never arrived, not even through "
-            + "the relay"));
-      }
-    }
-  }
-
-  /**
-   * Kills a worker whose running call goes past its walltime, which unblocks the slot's read. It
-   * runs on its own timer thread, so a kill never waits behind anything else.
-   */
-  private static final class Watchdog {
-    private static final ScheduledExecutorService TIMER = daemonTimer("taskwire-local-watchdog");
-    private final WorkerProcess worker;
-    private ScheduledFuture<?> timer;
-    private volatile long firedOn = -1;
-
-    Watchdog(WorkerProcess worker) {
-      this.worker = worker;
-    }
-
-    /** Gives the call now starting its full walltime, replacing the previous call's deadline. */
-    synchronized void arm(long callId, java.time.Duration walltime) {
-      disarm();
-      timer = TIMER.schedule(() -> {
-        firedOn = callId;
-        worker.kill();
-      }, walltime.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    synchronized void disarm() {
-      if (timer != null) {
-        timer.cancel(false);
-        timer = null;
-      }
-    }
-
-    /** The call whose walltime killed the worker, or -1. */
-    long firedOn() {
-      return firedOn;
-    }
-  }
-
-  private static ScheduledExecutorService daemonTimer(String name) {
-    return Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory(name));
   }
 
   private static void sleepQuietly(long millis) {

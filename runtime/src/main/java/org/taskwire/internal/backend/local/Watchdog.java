@@ -1,0 +1,44 @@
+package org.taskwire.internal.backend.local;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.taskwire.internal.threads.DaemonThreads;
+
+/**
+ * Kills a worker whose running call goes past its walltime, which unblocks the slot's read. It
+ * runs on its own timer thread, so a kill never waits behind anything else.
+ */
+final class Watchdog {
+  private static final ScheduledExecutorService TIMER =
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("taskwire-local-watchdog"));
+  private final WorkerProcess worker;
+  private ScheduledFuture<?> timer;
+  private volatile long firedOn = -1;
+
+  Watchdog(WorkerProcess worker) {
+    this.worker = worker;
+  }
+
+  /** Gives the call now starting its full walltime, replacing the previous call's deadline. */
+  synchronized void arm(long callId, java.time.Duration walltime) {
+    disarm();
+    timer = TIMER.schedule(() -> {
+      firedOn = callId;
+      worker.kill();
+    }, walltime.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  synchronized void disarm() {
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
+  }
+
+  /** The call whose walltime killed the worker, or -1. */
+  long firedOn() {
+    return firedOn;
+  }
+}
