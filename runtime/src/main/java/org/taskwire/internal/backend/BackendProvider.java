@@ -11,4 +11,25 @@ public interface BackendProvider {
 
   /** Starts the backend for a run. */
   Backend create(BackendContext context);
+
+  /** A provider that is a name and a constructor; subclasses only name them. */
+  abstract class Named implements BackendProvider {
+    private final String name;
+    private final java.util.function.Function<BackendContext, Backend> factory;
+
+    protected Named(String name, java.util.function.Function<BackendContext, Backend> factory) {
+      this.name = name;
+      this.factory = factory;
+    }
+
+    @Override
+    public final String name() {
+      return name;
+    }
+
+    @Override
+    public final Backend create(BackendContext context) {
+      return factory.apply(context);
+    }
+  }
 }
