@@ -50,6 +50,7 @@ public final class PandaEmulator implements AutoCloseable {
   private final Map<String, CacheEntry> cacheRegistry = new ConcurrentHashMap<>();
   private final Map<String, Integer> calls = new ConcurrentHashMap<>();
   private final String baseUrl;
+  private final Map<String, Handler> handlers = handlers();
 
   /**
    * How the emulator runs.
@@ -372,197 +373,250 @@ public final class PandaEmulator implements AutoCloseable {
         Params.optional("soft", Params.Type.BOOL), Params.optional("broadcast", Params.Type.BOOL));
   }
 
-  @SuppressWarnings("unchecked")
+  /** What one route does with its checked arguments, for the user the token names. */
+  @FunctionalInterface
+  private interface Handler {
+    Map<String, Object> handle(Map<String, Object> arguments, String user) throws IOException;
+  }
+
+  /** The handlers, by route; those that read or change JEDI's state hold its lock. */
+  private Map<String, Handler> handlers() {
+    Map<String, Handler> handlers = new HashMap<>();
+    handlers.put("system/is_alive", this::systemIsAlive);
+    handlers.put("file_server/validate_cache_file", this::fileServerValidateCacheFile);
+    handlers.put("task/submit", this::taskSubmit);
+    handlers.put("creds/set_user_secrets", this::credsSetUserSecrets);
+    handlers.put("creds/get_user_secrets", this::credsGetUserSecrets);
+    handlers.put("task/get_status", locked(this::taskGetStatus));
+    handlers.put("task/get_details", locked(this::taskGetDetails));
+    handlers.put("task/get_job_ids", locked(this::taskGetJobIds));
+    handlers.put("task/get_job_descriptions", locked(this::taskGetJobDescriptions));
+    handlers.put("job/get_description", locked(this::jobGetDescription));
+    handlers.put("job/get_description_incl_archive", locked(this::jobGetDescription));
+    handlers.put("task/get_task_parameters", locked(this::taskGetTaskParameters));
+    handlers.put("task/get_tasks_detailed_info_since", locked(this::taskGetTasksDetailedInfoSince));
+    handlers.put("task/get_tasks_modified_since", locked(this::taskGetTasksDetailedInfoSince));
+    handlers.put("task/finish", locked(this::taskFinish));
+    handlers.put("task/kill", locked(this::taskKill));
+    handlers.put("task/retry", locked(this::taskRetry));
+    handlers.put("job/kill", locked(this::jobKill));
+    handlers.put("job/get_metadata_for_analysis_jobs", locked(this::jobGetMetadataForAnalysisJobs));
+    return handlers;
+  }
+
+  private Handler locked(Handler handler) {
+    return (a, user) -> {
+      synchronized (jedi) {
+        return handler.handle(a, user);
+      }
+    };
+  }
+
   private Map<String, Object> handle(String name, Map<String, Object> a, String user) throws IOException {
-    switch (name) {
-      case "system/is_alive":
-        return envelope(true, "", null);
-      case "file_server/validate_cache_file": {
-        long size = ((Number) a.get("file_size")).longValue();
-        long checksum = Long.parseLong(String.valueOf(a.get("checksum")));
-        Instant window = Instant.now().minus(3, ChronoUnit.DAYS);
-        for (CacheEntry e : cacheRegistry.values()) {
-          if (e.owner().equals(user) && e.size() == size && e.checksum() == checksum && e.created().isAfter(window)) {
-            return envelope(true, "FOUND:127.0.0.1:" + e.name(), null);
-          }
-        }
-        return envelope(false, "NOTFOUND", null);
-      }
-      case "task/submit":
-        return submit((Map<String, Object>) a.get("task_parameters"), user);
-      case "creds/set_user_secrets": {
-        Map<String, String> mine = jedi.secrets.computeIfAbsent(user, k -> new ConcurrentHashMap<>());
-        String key = (String) a.get("key");
-        String value = (String) a.get("value");
-        if (key == null) {
-          mine.clear();
-        } else if (value == null) {
-          mine.remove(key);
-        } else {
-          mine.put(key, value);
-        }
-        return envelope(true, "OK", null);
-      }
-      case "creds/get_user_secrets": {
-        // As the server's task buffer: the secrets as a JSON string, which the client json.loads.
-        Map<String, String> mine = new java.util.TreeMap<>(jedi.secrets.getOrDefault(user, Map.of()));
-        List<String> keys = (List<String>) a.get("keys");
-        if (keys != null && !keys.isEmpty()) {
-          mine.keySet().retainAll(keys);
-        }
-        return envelope(true, "", MAPPER.writeValueAsString(mine));
-      }
-      default:
-        break;
-    }
-    synchronized (jedi) {
-      switch (name) {
-        case "task/get_status": {
-          Jedi.TaskRecord t = visible(a);
-          return t == null ? envelope(false, "Task not found", null) : envelope(true, "", t.status);
-        }
-        case "task/get_details": {
-          Jedi.TaskRecord t = visible(a);
-          if (t == null) {
-            return envelope(false, "Task not found or error retrieving the details", null);
-          }
-          Map<String, Object> d = new LinkedHashMap<>();
-          d.put("inDS", "");
-          d.put("outDS", "");
-          Map<String, Integer> stats = new LinkedHashMap<>();
-          List<Long> ids = new ArrayList<>();
-          for (Jedi.FileRecord f : t.files) {
-            ids.addAll(f.jobs);
-            Jedi.JobRecord last = f.jobs.isEmpty() ? null : jedi.jobs.get(f.jobs.get(f.jobs.size() - 1));
-            stats.merge(last == null ? "tobedone" : last.status, 1, Integer::sum);
-          }
-          d.put("statistics", String.join(",", stats.entrySet().stream().map(e -> e.getKey() + "*" + e.getValue()).toList()));
-          d.put("PandaID", ids);
-          d.put("mergeStatus", null);
-          d.put("mergePandaID", List.of());
-          if (Boolean.TRUE.equals(a.get("include_status"))) {
-            d.put("status", t.status);
-          }
-          if (Boolean.TRUE.equals(a.get("include_parameters"))) {
-            d.put("cliParams", t.params.get("cliParams"));
-          }
-          return envelope(true, "", d);
-        }
-        case "task/get_job_ids": {
-          Jedi.TaskRecord t = visible(a);
-          List<Long> ids = new ArrayList<>();
-          if (t != null) {
-            t.files.forEach(f -> ids.addAll(f.jobs));
-          }
-          return envelope(true, "", ids);
-        }
-        case "task/get_job_descriptions": {
-          Jedi.TaskRecord t = visible(a);
-          List<Object> out = new ArrayList<>();
-          if (t != null) {
-            boolean bad = Boolean.TRUE.equals(a.get("unsuccessful_only"));
-            jedi.jobs.values().stream().filter(j -> j.task == t).limit(5500)
-                .filter(j -> !bad || j.status.equals("failed") || j.status.equals("cancelled"))
-                .forEach(j -> out.add(jobDict(j)));
-          }
-          return envelope(true, "", out);
-        }
-        case "job/get_description", "job/get_description_incl_archive": {
-          List<Object> out = new ArrayList<>();
-          List<Long> ids = (List<Long>) a.get("job_ids");
-          for (Long id : ids.subList(0, Math.min(ids.size(), 5500))) {
-            Jedi.JobRecord j = jedi.jobs.get(id);
-            out.add(j == null ? null : jobDict(j));
-          }
-          return envelope(true, "", out);
-        }
-        case "task/get_task_parameters": {
-          Jedi.TaskRecord t = visible(a);
-          return t == null ? envelope(false, "Task not found", null) : envelope(true, "", t.params);
-        }
-        case "task/get_tasks_detailed_info_since", "task/get_tasks_modified_since": {
-          Instant since;
-          try {
-            since = parseTime((String) a.get("since"));
-          } catch (IllegalArgumentException e) {
-            return envelope(false, e.getMessage(), null);
-          }
-          Map<String, String> filters = a.get("filters") == null ? Map.of()
-              : MAPPER.readValue((String) a.get("filters"), new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {});
-          long min = a.get("min_task_id") instanceof Number n ? n.longValue() : 0;
-          String label = (String) a.get("prod_source_label");
-          int limit = a.get("n_tasks") instanceof Number n ? n.intValue() : Integer.MAX_VALUE;
-          List<Object> out = new ArrayList<>();
-          for (Jedi.TaskRecord t : jedi.tasks.values()) {
-            Map<String, Object> d = taskDict(t);
-            boolean match = t.owner.equals(user) && t.visible() && t.id > min
-                && (since == null || t.modified.isAfter(since))
-                && (label == null || label.equals(String.valueOf(t.params.get("prodSourceLabel"))))
-                && filters.entrySet().stream().allMatch(f -> f.getValue().equals(String.valueOf(d.get(f.getKey()))));
-            if (match && out.size() < limit) {
-              out.add(d);
-            }
-          }
-          return envelope(true, "", out);
-        }
-        case "task/finish": {
-          Jedi.TaskRecord t = owned(a, user);
-          if (t == null) {
-            return envelope(false, "not the task owner or no production role", 3);
-          }
-          if (Jedi.FINAL_TASK.contains(t.status)) {
-            return envelope(false, "Command rejected: the finish command is not accepted if the task is in "
-                + t.status + " status", 4);
-          }
-          jedi.finish(t, Boolean.TRUE.equals(a.get("soft")));
-          return envelope(true, "command=finish is registered for task ID " + t.id + ". will be executed in a few minutes", 0);
-        }
-        case "task/kill": {
-          Jedi.TaskRecord t = owned(a, user);
-          if (t == null) {
-            return envelope(false, "not the task owner or no production role", null);
-          }
-          if (List.of("finished", "done", "prepared", "broken", "aborted", "toabort", "aborting", "failed")
-              .contains(t.status)) {
-            return envelope(false, "Command rejected: the kill command is not accepted if the task is in "
-                + t.status + " status", 4);
-          }
-          t.status = "aborting";
-          return envelope(true, "command=kill is registered for task ID " + t.id + ". will be executed in a few minutes", 0);
-        }
-        case "task/retry": {
-          Jedi.TaskRecord t = owned(a, user);
-          if (t == null) {
-            return envelope(false, "not the task owner or no production role", null);
-          }
-          if (!List.of("finished", "failed").contains(t.status)) {
-            return envelope(true, "Command rejected: the retry command is not accepted if the task is in "
-                + t.status + " status", 4);
-          }
-          jedi.retry(t);
-          return envelope(true, "command=retry is registered for task ID " + t.id, 0);
-        }
-        case "job/kill": {
-          List<Boolean> out = new ArrayList<>();
-          for (Long id : (List<Long>) a.get("job_ids")) {
-            Jedi.JobRecord j = jedi.jobs.get(id);
-            out.add(j != null && j.task.owner.equals(user) && jedi.kill(j, 100, "killed by the owner"));
-          }
-          return envelope(true, "", out);
-        }
-        case "job/get_metadata_for_analysis_jobs": {
-          Jedi.TaskRecord t = visible(a);
-          Map<String, Object> out = new LinkedHashMap<>();
-          if (t != null) {
-            jedi.jobs.values().stream().filter(j -> j.task == t && "finished".equals(j.status) && j.metadata != null)
-                .forEach(j -> out.put(Long.toString(j.pandaId), j.metadata));
-          }
-          return out.isEmpty() ? envelope(true, "No metadata found", Map.of()) : envelope(true, "", out);
-        }
-        default:
-          return envelope(false, "not emulated: " + name, null);
+    Handler handler = handlers.get(name);
+    return handler == null ? envelope(false, "not emulated: " + name, null) : handler.handle(a, user);
+  }
+
+  private Map<String, Object> systemIsAlive(Map<String, Object> a, String user) throws IOException {
+    return envelope(true, "", null);
+  }
+
+  private Map<String, Object> fileServerValidateCacheFile(Map<String, Object> a, String user) throws IOException {
+    long size = ((Number) a.get("file_size")).longValue();
+    long checksum = Long.parseLong(String.valueOf(a.get("checksum")));
+    Instant window = Instant.now().minus(3, ChronoUnit.DAYS);
+    for (CacheEntry e : cacheRegistry.values()) {
+      if (e.owner().equals(user) && e.size() == size && e.checksum() == checksum && e.created().isAfter(window)) {
+        return envelope(true, "FOUND:127.0.0.1:" + e.name(), null);
       }
     }
+    return envelope(false, "NOTFOUND", null);
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> taskSubmit(Map<String, Object> a, String user) throws IOException {
+    return submit((Map<String, Object>) a.get("task_parameters"), user);
+  }
+
+  private Map<String, Object> credsSetUserSecrets(Map<String, Object> a, String user) throws IOException {
+    Map<String, String> mine = jedi.secrets.computeIfAbsent(user, k -> new ConcurrentHashMap<>());
+    String key = (String) a.get("key");
+    String value = (String) a.get("value");
+    if (key == null) {
+      mine.clear();
+    } else if (value == null) {
+      mine.remove(key);
+    } else {
+      mine.put(key, value);
+    }
+    return envelope(true, "OK", null);
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> credsGetUserSecrets(Map<String, Object> a, String user) throws IOException {
+    // As the server's task buffer: the secrets as a JSON string, which the client json.loads.
+    Map<String, String> mine = new java.util.TreeMap<>(jedi.secrets.getOrDefault(user, Map.of()));
+    List<String> keys = (List<String>) a.get("keys");
+    if (keys != null && !keys.isEmpty()) {
+      mine.keySet().retainAll(keys);
+    }
+    return envelope(true, "", MAPPER.writeValueAsString(mine));
+  }
+
+  private Map<String, Object> taskGetStatus(Map<String, Object> a, String user) throws IOException {
+    Jedi.TaskRecord t = visible(a);
+    return t == null ? envelope(false, "Task not found", null) : envelope(true, "", t.status);
+  }
+
+  private Map<String, Object> taskGetDetails(Map<String, Object> a, String user) throws IOException {
+    Jedi.TaskRecord t = visible(a);
+    if (t == null) {
+      return envelope(false, "Task not found or error retrieving the details", null);
+    }
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("inDS", "");
+    d.put("outDS", "");
+    Map<String, Integer> stats = new LinkedHashMap<>();
+    List<Long> ids = new ArrayList<>();
+    for (Jedi.FileRecord f : t.files) {
+      ids.addAll(f.jobs);
+      Jedi.JobRecord last = f.jobs.isEmpty() ? null : jedi.jobs.get(f.jobs.get(f.jobs.size() - 1));
+      stats.merge(last == null ? "tobedone" : last.status, 1, Integer::sum);
+    }
+    d.put("statistics", String.join(",", stats.entrySet().stream().map(e -> e.getKey() + "*" + e.getValue()).toList()));
+    d.put("PandaID", ids);
+    d.put("mergeStatus", null);
+    d.put("mergePandaID", List.of());
+    if (Boolean.TRUE.equals(a.get("include_status"))) {
+      d.put("status", t.status);
+    }
+    if (Boolean.TRUE.equals(a.get("include_parameters"))) {
+      d.put("cliParams", t.params.get("cliParams"));
+    }
+    return envelope(true, "", d);
+  }
+
+  private Map<String, Object> taskGetJobIds(Map<String, Object> a, String user) throws IOException {
+    Jedi.TaskRecord t = visible(a);
+    List<Long> ids = new ArrayList<>();
+    if (t != null) {
+      t.files.forEach(f -> ids.addAll(f.jobs));
+    }
+    return envelope(true, "", ids);
+  }
+
+  private Map<String, Object> taskGetJobDescriptions(Map<String, Object> a, String user) throws IOException {
+    Jedi.TaskRecord t = visible(a);
+    List<Object> out = new ArrayList<>();
+    if (t != null) {
+      boolean bad = Boolean.TRUE.equals(a.get("unsuccessful_only"));
+      jedi.jobs.values().stream().filter(j -> j.task == t).limit(5500)
+          .filter(j -> !bad || j.status.equals("failed") || j.status.equals("cancelled"))
+          .forEach(j -> out.add(jobDict(j)));
+    }
+    return envelope(true, "", out);
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> jobGetDescription(Map<String, Object> a, String user) throws IOException {
+    List<Object> out = new ArrayList<>();
+    List<Long> ids = (List<Long>) a.get("job_ids");
+    for (Long id : ids.subList(0, Math.min(ids.size(), 5500))) {
+      Jedi.JobRecord j = jedi.jobs.get(id);
+      out.add(j == null ? null : jobDict(j));
+    }
+    return envelope(true, "", out);
+  }
+
+  private Map<String, Object> taskGetTaskParameters(Map<String, Object> a, String user) throws IOException {
+    Jedi.TaskRecord t = visible(a);
+    return t == null ? envelope(false, "Task not found", null) : envelope(true, "", t.params);
+  }
+
+  private Map<String, Object> taskGetTasksDetailedInfoSince(Map<String, Object> a, String user) throws IOException {
+    Instant since;
+    try {
+      since = parseTime((String) a.get("since"));
+    } catch (IllegalArgumentException e) {
+      return envelope(false, e.getMessage(), null);
+    }
+    Map<String, String> filters = a.get("filters") == null ? Map.of()
+        : MAPPER.readValue((String) a.get("filters"), new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {});
+    long min = a.get("min_task_id") instanceof Number n ? n.longValue() : 0;
+    String label = (String) a.get("prod_source_label");
+    int limit = a.get("n_tasks") instanceof Number n ? n.intValue() : Integer.MAX_VALUE;
+    List<Object> out = new ArrayList<>();
+    for (Jedi.TaskRecord t : jedi.tasks.values()) {
+      Map<String, Object> d = taskDict(t);
+      boolean match = t.owner.equals(user) && t.visible() && t.id > min
+          && (since == null || t.modified.isAfter(since))
+          && (label == null || label.equals(String.valueOf(t.params.get("prodSourceLabel"))))
+          && filters.entrySet().stream().allMatch(f -> f.getValue().equals(String.valueOf(d.get(f.getKey()))));
+      if (match && out.size() < limit) {
+        out.add(d);
+      }
+    }
+    return envelope(true, "", out);
+  }
+
+  private Map<String, Object> taskFinish(Map<String, Object> a, String user) throws IOException {
+    Jedi.TaskRecord t = owned(a, user);
+    if (t == null) {
+      return envelope(false, "not the task owner or no production role", 3);
+    }
+    if (Jedi.FINAL_TASK.contains(t.status)) {
+      return envelope(false, "Command rejected: the finish command is not accepted if the task is in "
+          + t.status + " status", 4);
+    }
+    jedi.finish(t, Boolean.TRUE.equals(a.get("soft")));
+    return envelope(true, "command=finish is registered for task ID " + t.id + ". will be executed in a few minutes", 0);
+  }
+
+  private Map<String, Object> taskKill(Map<String, Object> a, String user) throws IOException {
+    Jedi.TaskRecord t = owned(a, user);
+    if (t == null) {
+      return envelope(false, "not the task owner or no production role", null);
+    }
+    if (List.of("finished", "done", "prepared", "broken", "aborted", "toabort", "aborting", "failed")
+        .contains(t.status)) {
+      return envelope(false, "Command rejected: the kill command is not accepted if the task is in "
+          + t.status + " status", 4);
+    }
+    t.status = "aborting";
+    return envelope(true, "command=kill is registered for task ID " + t.id + ". will be executed in a few minutes", 0);
+  }
+
+  private Map<String, Object> taskRetry(Map<String, Object> a, String user) throws IOException {
+    Jedi.TaskRecord t = owned(a, user);
+    if (t == null) {
+      return envelope(false, "not the task owner or no production role", null);
+    }
+    if (!List.of("finished", "failed").contains(t.status)) {
+      return envelope(true, "Command rejected: the retry command is not accepted if the task is in "
+          + t.status + " status", 4);
+    }
+    jedi.retry(t);
+    return envelope(true, "command=retry is registered for task ID " + t.id, 0);
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> jobKill(Map<String, Object> a, String user) throws IOException {
+    List<Boolean> out = new ArrayList<>();
+    for (Long id : (List<Long>) a.get("job_ids")) {
+      Jedi.JobRecord j = jedi.jobs.get(id);
+      out.add(j != null && j.task.owner.equals(user) && jedi.kill(j, 100, "killed by the owner"));
+    }
+    return envelope(true, "", out);
+  }
+
+  private Map<String, Object> jobGetMetadataForAnalysisJobs(Map<String, Object> a, String user) throws IOException {
+    Jedi.TaskRecord t = visible(a);
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (t != null) {
+      jedi.jobs.values().stream().filter(j -> j.task == t && "finished".equals(j.status) && j.metadata != null)
+          .forEach(j -> out.put(Long.toString(j.pandaId), j.metadata));
+    }
+    return out.isEmpty() ? envelope(true, "No metadata found", Map.of()) : envelope(true, "", out);
   }
 
   /** The server's {@code %Y-%m-%d %H:%M:%S} (UTC), or null for none. */
