@@ -1,21 +1,10 @@
 package org.taskwire.wrapper;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.FileDescriptor;
-import java.io.FileInputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.taskwire.FailureKind;
@@ -24,7 +13,6 @@ import org.taskwire.internal.call.EnvelopeJson;
 import org.taskwire.internal.call.CallExecutor;
 import org.taskwire.internal.call.GridCalls;
 import org.taskwire.internal.call.ResultEnvelope;
-import org.taskwire.internal.backend.local.WireFormat;
 import org.taskwire.internal.call.WrapperExit;
 import org.taskwire.internal.sandbox.SandboxException;
 import org.taskwire.internal.sandbox.SandboxStore;
@@ -45,9 +33,8 @@ import picocli.CommandLine.Option;
  * STOMP first, the relay when no broker confirms.
  *
  * <p>Three modes: {@code --serve} answers a stream of calls on standard input with results on
- * standard output (the local backend's long-lived workers; the work's own prints go to standard
- * error; while quick calls keep arriving, their results are held and sent together, and each
- * call started meanwhile is announced with a {@code STARTED} frame); {@code --call FILE --result FILE} runs one call from a file; {@code --job-call NAME} runs
+ * standard output, for the local backend's long-lived workers (see {@link ServeLoop});
+ * {@code --call FILE --result FILE} runs one call from a file; {@code --job-call NAME} runs
  * the call a PanDA job's pseudo file names (see {@link GridCalls}), reads the transport settings
  * from the user secret named by {@code --transport-from}, and also writes the result to
  * {@code userJobMetadata.json}, so the client can read it from the job's metadata when the message
@@ -61,10 +48,6 @@ import picocli.CommandLine.Option;
     exitCodeListHeading = "%nExit codes:%n")
 public final class RemoteWrapper implements Callable<Integer> {
   private static final java.time.Duration RECEIPT_TIMEOUT = java.time.Duration.ofSeconds(10);
-  /** Results of calls quicker than this may wait for the next call's, to share a receipt. */
-  private static final long HOLD_BELOW_NANOS = 5_000_000;
-  private static final int MAX_HELD = 64;
-  private static final long MAX_HELD_BYTES = 8 << 20;
 
   @Option(names = "--classpath", paramLabel = "PATH",
       description = "Jars and class directories holding the work classes, separated by '${sys:path.separator}'.")
@@ -205,133 +188,12 @@ public final class RemoteWrapper implements Callable<Integer> {
       if (jobCall != null) {
         return JobCall.run(this, executor, sender);
       }
-      return serve ? serve(executor, sender) : runOne(executor, sender);
+      return serve ? ServeLoop.run(executor, sender, clientPid) : runOne(executor, sender);
     } finally {
       if (sender != null) {
         sender.close();
       }
     }
-  }
-
-  private int serve(CallExecutor executor, ResultSender sender) {
-    if (clientPid != null) {
-      watchClient(clientPid);
-    }
-    // Frames own the real stdout and stdin; the work's prints go to stderr and it reads nothing.
-    DataOutputStream frames = new DataOutputStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out)));
-    DataInputStream calls = new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in)));
-    System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
-    System.setIn(new ByteArrayInputStream(new byte[0]));
-    try {
-      WireFormat.write(frames, WireFormat.READY,
-          new WireFormat.Ready(ProcessHandle.current().pid(), executor.workIds()));
-    } catch (IOException e) {
-      System.err.println("taskwire-wrapper: cannot reach the caller: " + e.getMessage());
-      return WrapperExit.DELIVERY_FAILED.code();
-    }
-    List<ResultSender.Outgoing> held = new ArrayList<>();
-    long heldBytes = 0;
-    while (true) {
-      CallEnvelope call;
-      try {
-        WireFormat.Frame frame = WireFormat.read(calls);
-        if (frame == null) {
-          return deliver(held, frames, sender) ? WrapperExit.OK.code() : WrapperExit.DELIVERY_FAILED.code();
-        }
-        if (frame.tag() != WireFormat.CALL) {
-          throw new IOException("expected a call frame, got tag '" + (char) frame.tag() + "'");
-        }
-        call = WireFormat.decode(frame, CallEnvelope.class);
-      } catch (IOException e) {
-        System.err.println("taskwire-wrapper: unreadable call: " + e.getMessage());
-        return WrapperExit.BAD_PAYLOAD.code();
-      }
-      if (!held.isEmpty()) {
-        try {
-          WireFormat.write(frames, WireFormat.STARTED, new WireFormat.Started(call.callId(), call.attempt()));
-        } catch (IOException e) {
-          System.err.println("taskwire-wrapper: cannot reach the caller: " + e.getMessage());
-          return WrapperExit.DELIVERY_FAILED.code();
-        }
-      }
-      long t0 = System.nanoTime();
-      ResultEnvelope result = executor.execute(call);
-      long took = System.nanoTime() - t0;
-      report(result);
-      held.add(new ResultSender.Outgoing(result, call.workId(), call.codec()));
-      heldBytes += result.output() == null ? 0 : result.output().length;
-      // While quick calls keep arriving, hold their results and send them together: one broker
-      // round trip for the lot instead of one each. A slow call's result never waits.
-      boolean hold = took < HOLD_BELOW_NANOS && held.size() < MAX_HELD && heldBytes < MAX_HELD_BYTES
-          && waiting(calls);
-      if (!hold) {
-        if (!deliver(held, frames, sender)) {
-          return WrapperExit.DELIVERY_FAILED.code();
-        }
-        held.clear();
-        heldBytes = 0;
-      }
-    }
-  }
-
-  /**
-   * Stops this worker within a second of its client's death, even in the middle of a call: the
-   * pipe's end is only read between calls, and a call may run for its whole walltime.
-   */
-  private static void watchClient(long pid) {
-    java.util.Optional<ProcessHandle> client = ProcessHandle.of(pid);
-    Thread watcher = new Thread(() -> {
-      while (client.map(ProcessHandle::isAlive).orElse(false)) {
-        try {
-          Thread.sleep(500);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-      System.err.println("taskwire-wrapper: the client (pid " + pid + ") is gone; stopping");
-      Runtime.getRuntime().halt(WrapperExit.CLIENT_GONE.code());
-    }, "taskwire-client-watch");
-    watcher.setDaemon(true);
-    watcher.start();
-  }
-
-  /** Whether another call is already in the pipe. */
-  private static boolean waiting(DataInputStream calls) {
-    try {
-      return calls.available() > 0;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  /** Sends results (over STOMP or the relay, else on the pipe) and tells the caller how each went. */
-  private static boolean deliver(List<ResultSender.Outgoing> held, DataOutputStream frames, ResultSender sender) {
-    if (held.isEmpty()) {
-      return true;
-    }
-    List<Delivery> deliveries = sender == null
-        ? java.util.Collections.nCopies(held.size(), Delivery.NONE)
-        : sender.sendAll(held);
-    for (int i = 0; i < held.size(); i++) {
-      ResultEnvelope result = held.get(i).result();
-      try {
-        if (deliveries.get(i) != Delivery.NONE) {
-          WireFormat.write(frames, WireFormat.DONE,
-              new WireFormat.Done(result.callId(), result.attempt(), deliveries.get(i), result));
-        } else {
-          if (sender != null) {
-            System.err.println("taskwire-wrapper: no broker or relay took the result of call " + result.callId()
-                + "; sending it to the caller directly");
-          }
-          WireFormat.write(frames, WireFormat.RESULT, result);
-        }
-      } catch (IOException e) {
-        System.err.println("taskwire-wrapper: cannot deliver the result of call " + result.callId() + ": "
-            + e.getMessage());
-        return false;
-      }
-    }
-    return true;
   }
 
   private int runOne(CallExecutor executor, ResultSender sender) {

@@ -1,0 +1,158 @@
+package org.taskwire.wrapper;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.taskwire.internal.backend.local.WireFormat;
+import org.taskwire.internal.call.CallEnvelope;
+import org.taskwire.internal.call.CallExecutor;
+import org.taskwire.internal.call.ResultEnvelope;
+import org.taskwire.internal.call.WrapperExit;
+import org.taskwire.internal.threads.DaemonThreads;
+import org.taskwire.internal.transport.Delivery;
+import org.taskwire.internal.transport.ResultSender;
+
+/**
+ * {@code --serve}: a local worker's loop. Calls come in on standard input and answers go out on
+ * standard output as {@link WireFormat} frames; the work's own prints go to standard error. While
+ * quick calls keep arriving, their results are held and sent together, and each call started
+ * meanwhile is announced with a {@code STARTED} frame. With {@code --client-pid} the worker stops
+ * within a second of its client's death, running call included.
+ */
+final class ServeLoop {
+  /** Results of calls quicker than this may wait for the next call's, to share a receipt. */
+  private static final long HOLD_BELOW_NANOS = 5_000_000;
+  private static final int MAX_HELD = 64;
+  private static final long MAX_HELD_BYTES = 8 << 20;
+
+  private ServeLoop() {}
+
+  /** Answers calls on standard input until it ends; returns the exit code. */
+  static int run(CallExecutor executor, ResultSender sender, Long clientPid) {
+    if (clientPid != null) {
+      watchClient(clientPid);
+    }
+    // Frames own the real stdout and stdin; the work's prints go to stderr and it reads nothing.
+    DataOutputStream frames = new DataOutputStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out)));
+    DataInputStream calls = new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in)));
+    System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
+    System.setIn(new ByteArrayInputStream(new byte[0]));
+    try {
+      WireFormat.write(frames, WireFormat.READY,
+          new WireFormat.Ready(ProcessHandle.current().pid(), executor.workIds()));
+    } catch (IOException e) {
+      System.err.println("taskwire-wrapper: cannot reach the caller: " + e.getMessage());
+      return WrapperExit.DELIVERY_FAILED.code();
+    }
+    List<ResultSender.Outgoing> held = new ArrayList<>();
+    long heldBytes = 0;
+    while (true) {
+      CallEnvelope call;
+      try {
+        WireFormat.Frame frame = WireFormat.read(calls);
+        if (frame == null) {
+          return deliver(held, frames, sender) ? WrapperExit.OK.code() : WrapperExit.DELIVERY_FAILED.code();
+        }
+        if (frame.tag() != WireFormat.CALL) {
+          throw new IOException("expected a call frame, got tag '" + (char) frame.tag() + "'");
+        }
+        call = WireFormat.decode(frame, CallEnvelope.class);
+      } catch (IOException e) {
+        System.err.println("taskwire-wrapper: unreadable call: " + e.getMessage());
+        return WrapperExit.BAD_PAYLOAD.code();
+      }
+      if (!held.isEmpty()) {
+        try {
+          WireFormat.write(frames, WireFormat.STARTED, new WireFormat.Started(call.callId(), call.attempt()));
+        } catch (IOException e) {
+          System.err.println("taskwire-wrapper: cannot reach the caller: " + e.getMessage());
+          return WrapperExit.DELIVERY_FAILED.code();
+        }
+      }
+      long t0 = System.nanoTime();
+      ResultEnvelope result = executor.execute(call);
+      long took = System.nanoTime() - t0;
+      RemoteWrapper.report(result);
+      held.add(new ResultSender.Outgoing(result, call.workId(), call.codec()));
+      heldBytes += result.output() == null ? 0 : result.output().length;
+      // While quick calls keep arriving, hold their results and send them together: one broker
+      // round trip for the lot instead of one each. A slow call's result never waits.
+      boolean hold = took < HOLD_BELOW_NANOS && held.size() < MAX_HELD && heldBytes < MAX_HELD_BYTES
+          && waiting(calls);
+      if (!hold) {
+        if (!deliver(held, frames, sender)) {
+          return WrapperExit.DELIVERY_FAILED.code();
+        }
+        held.clear();
+        heldBytes = 0;
+      }
+    }
+  }
+
+  /**
+   * Stops this worker within a second of its client's death, even in the middle of a call: the
+   * pipe's end is only read between calls, and a call may run for its whole walltime.
+   */
+  private static void watchClient(long pid) {
+    java.util.Optional<ProcessHandle> client = ProcessHandle.of(pid);
+    DaemonThreads.start("taskwire-client-watch", () -> {
+      while (client.map(ProcessHandle::isAlive).orElse(false)) {
+        try {
+          Thread.sleep(500);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+      System.err.println("taskwire-wrapper: the client (pid " + pid + ") is gone; stopping");
+      Runtime.getRuntime().halt(WrapperExit.CLIENT_GONE.code());
+    });
+  }
+
+  /** Whether another call is already in the pipe. */
+  private static boolean waiting(DataInputStream calls) {
+    try {
+      return calls.available() > 0;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Sends results (over STOMP or the relay, else on the pipe) and tells the caller how each went. */
+  private static boolean deliver(List<ResultSender.Outgoing> held, DataOutputStream frames, ResultSender sender) {
+    if (held.isEmpty()) {
+      return true;
+    }
+    List<Delivery> deliveries = sender == null
+        ? java.util.Collections.nCopies(held.size(), Delivery.NONE)
+        : sender.sendAll(held);
+    for (int i = 0; i < held.size(); i++) {
+      ResultEnvelope result = held.get(i).result();
+      try {
+        if (deliveries.get(i) != Delivery.NONE) {
+          WireFormat.write(frames, WireFormat.DONE,
+              new WireFormat.Done(result.callId(), result.attempt(), deliveries.get(i), result));
+        } else {
+          if (sender != null) {
+            System.err.println("taskwire-wrapper: no broker or relay took the result of call " + result.callId()
+                + "; sending it to the caller directly");
+          }
+          WireFormat.write(frames, WireFormat.RESULT, result);
+        }
+      } catch (IOException e) {
+        System.err.println("taskwire-wrapper: cannot deliver the result of call " + result.callId() + ": "
+            + e.getMessage());
+        return false;
+      }
+    }
+    return true;
+  }
+}
