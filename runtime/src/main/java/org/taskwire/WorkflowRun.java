@@ -1,13 +1,11 @@
 package org.taskwire;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.ServiceLoader;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -22,10 +20,11 @@ import org.taskwire.internal.backend.BackendContext;
 import org.taskwire.internal.backend.Backends;
 import org.taskwire.internal.backend.Task;
 import org.taskwire.internal.call.CallEnvelope;
+import org.taskwire.internal.run.ArgumentEncoder;
 import org.taskwire.internal.run.CallCollector;
+import org.taskwire.internal.run.KnownWorkflows;
 import org.taskwire.internal.run.PendingCall;
 import org.taskwire.internal.run.TaskProgress;
-import org.taskwire.internal.codec.CodecException;
 import org.taskwire.internal.codec.Codecs;
 import org.taskwire.internal.codec.PayloadCodec;
 import org.taskwire.internal.config.ConfigKey;
@@ -33,7 +32,6 @@ import org.taskwire.internal.config.TaskwireConfig;
 import org.taskwire.internal.progress.ProgressDisplay;
 import org.taskwire.spi.JobOptions;
 import org.taskwire.spi.WorkDefinition;
-import org.taskwire.spi.WorkRegistry;
 import org.taskwire.spi.WorkflowDefinition;
 
 /**
@@ -50,7 +48,7 @@ public final class WorkflowRun implements AutoCloseable {
 
   private final String runId;
   private final WorkflowDefinition workflow;
-  private final Map<String, WorkflowDefinition> workflows;
+  private final KnownWorkflows workflows;
   private final TaskwireConfig config;
   private final String backendName;
   private final CallCollector collector;
@@ -65,14 +63,14 @@ public final class WorkflowRun implements AutoCloseable {
     this.runId = UUID.randomUUID().toString().replace("-", "");
     this.workflow = workflow;
     this.config = config;
-    this.workflows = discoverWorkflows(workflow);
+    this.workflows = KnownWorkflows.discover(workflow);
     for (WorkDefinition<?, ?> work : workflow.works()) {
       optionsByWork.put(work.id(), config.jobOptions(workflow, work));
     }
     this.backendName = config.get(ConfigKey.BACKEND);
     this.collector = new CallCollector(runId);
     this.backend = Backends.create(backendName,
-        new BackendContext(runId, config, workflow, List.copyOf(workflows.values()), collector));
+        new BackendContext(runId, config, workflow, workflows.all(), collector));
     collector.attach(backend);
   }
 
@@ -114,7 +112,7 @@ public final class WorkflowRun implements AutoCloseable {
   public JobOptions options(WorkDefinition<?, ?> work) {
     JobOptions options = optionsByWork.get(work.id());
     if (options == null) {
-      WorkflowDefinition owner = ownerOf(work);
+      WorkflowDefinition owner = workflows.ownerOf(work);
       options = config.jobOptions(owner, work);
     }
     return options;
@@ -212,14 +210,14 @@ public final class WorkflowRun implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("this WorkflowRun is closed");
     }
-    WorkflowDefinition owner = ownerOf(work);
+    WorkflowDefinition owner = workflows.ownerOf(work);
     JobOptions options = options(work);
     PayloadCodec codec = Codecs.of(owner, options.codec());
     long taskId = nextTaskId.incrementAndGet();
     List<CallEnvelope> envelopes = new ArrayList<>(arguments.size());
     for (A a : arguments) {
       envelopes.add(new CallEnvelope(runId, nextCallId.incrementAndGet(), 1, work.id(), codec.name(),
-          encodeArguments(codec, work, a)));
+          ArgumentEncoder.encode(codec, work, a)));
     }
     Task task = new Task(taskId, owner, work, options, List.copyOf(envelopes));
     TaskProgress progress = new TaskProgress(arguments.size());
@@ -232,72 +230,11 @@ public final class WorkflowRun implements AutoCloseable {
     return new Prepared<>(task, calls, progress);
   }
 
-  private static byte[] encodeArguments(PayloadCodec codec, WorkDefinition<?, ?> work, Record arguments) {
-    try {
-      return codec.encodeArguments(work, arguments);
-    } catch (CodecException whole) {
-      // Find the parameter at fault, so the message can name it.
-      for (var component : arguments.getClass().getRecordComponents()) {
-        Object value;
-        try {
-          value = component.getAccessor().invoke(arguments);
-        } catch (ReflectiveOperationException e) {
-          continue;
-        }
-        String problem = probe(codec, value);
-        if (problem != null) {
-          throw new ArgumentEncodingException("argument '" + component.getName() + "' of " + work.name()
-              + work.methodSignature().substring(work.methodSignature().indexOf('(')) + " cannot travel: "
-              + problem, whole);
-        }
-      }
-      throw new ArgumentEncodingException("the arguments of " + work.methodSignature() + " cannot travel: "
-          + whole.getMessage(), whole);
-    }
-  }
-
-  private static String probe(PayloadCodec codec, Object value) {
-    try {
-      codec.encodeResult(PROBE, value);
-      return null;
-    } catch (CodecException e) {
-      String m = e.getMessage();
-      return m.substring(m.indexOf(": ") + 2);
-    }
-  }
-
-  /** A stand-in definition for encoding single values while looking for a faulty argument. */
-  private static final WorkDefinition<Record, Object> PROBE = WorkDefinition.of("probe", "probe", "probe()",
-      Record.class, new org.taskwire.spi.TypeRef<Object>() {}, List.of(), JobOptions.NONE, a -> null);
-
   private <R> AsyncResult<R> asyncResult(WorkDefinition<?, R> work, PendingCall call) {
     @SuppressWarnings("unchecked")
     CompletableFuture<R> typed = (CompletableFuture<R>) (CompletableFuture<?>) call.future();
     long callId = call.callId();
     return new AsyncResult<>(work.name(), callId, typed, () -> collector.cancel(callId));
-  }
-
-  private WorkflowDefinition ownerOf(WorkDefinition<?, ?> work) {
-    WorkflowDefinition owner = workflows.get(work.workflowClass());
-    if (owner == null) {
-      throw new IllegalArgumentException("work " + work.id() + " belongs to a workflow whose registry is not on "
-          + "the class path; was the Taskwire annotation processor run on " + work.workflowClass() + "?");
-    }
-    return owner;
-  }
-
-  private static Map<String, WorkflowDefinition> discoverWorkflows(WorkflowDefinition own) {
-    Map<String, WorkflowDefinition> found = new LinkedHashMap<>();
-    found.put(own.workflowClass(), own);
-    ClassLoader loader = Thread.currentThread().getContextClassLoader();
-    try {
-      for (WorkRegistry registry : ServiceLoader.load(WorkRegistry.class, loader)) {
-        found.putIfAbsent(registry.workflow().workflowClass(), registry.workflow());
-      }
-    } catch (java.util.ServiceConfigurationError e) {
-      LOG.warn("ignoring a work registry that cannot be loaded: {}", e.getMessage());
-    }
-    return found;
   }
 
   /** Fails the calls still outstanding, stops the backend and lets another run open. */
