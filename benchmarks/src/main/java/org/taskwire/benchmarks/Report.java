@@ -62,7 +62,7 @@ final class Report {
       StringBuilder name = new StringBuilder("jmh." + parts[parts.length - 2] + "." + parts[parts.length - 1]);
       JsonNode params = b.get("params");
       if (params != null) {
-        params.fields().forEachRemaining(p -> name.append('[').append(p.getKey()).append('=')
+        params.properties().forEach(p -> name.append('[').append(p.getKey()).append('=')
             .append(p.getValue().asText()).append(']'));
       }
       JsonNode metric = b.get("primaryMetric");
@@ -79,8 +79,8 @@ final class Report {
   /** Adds the peers' figures and the Taskwire / peer ratios. */
   void addPeers(Path file) throws IOException {
     JsonNode root = JSON.readTree(file.toFile());
-    root.get("versions").fields().forEachRemaining(v -> versions.put(v.getKey(), v.getValue().asText()));
-    root.get("figures").fields().forEachRemaining(e -> {
+    root.get("versions").properties().forEach(v -> versions.put(v.getKey(), v.getValue().asText()));
+    root.get("figures").properties().forEach(e -> {
       JsonNode f = e.getValue();
       figures.put(e.getKey(), new Figure(e.getKey(), f.get("value").asDouble(), f.get("unit").asText(),
           f.get("n").asLong(), f.hasNonNull("p50") ? f.get("p50").asDouble() : null,

@@ -3,7 +3,6 @@ package org.taskwire.testing.panda;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,8 +83,7 @@ final class Params {
           : "not an object"), true);
     }
     Map<String, Object> args = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : root.properties()) {
       Spec spec = specs.get(e.getKey());
       if (spec == null) {
         throw new Invalid("Argument error: got an unexpected keyword argument '" + e.getKey() + "'", false);

@@ -174,7 +174,7 @@ public final class PandaApi {
   public Map<Long, JsonNode> jobMetadata(long taskId) {
     JsonNode data = client.get("job", "get_metadata_for_analysis_jobs", Map.of("task_id", taskId));
     Map<Long, JsonNode> byJob = new LinkedHashMap<>();
-    data.fields().forEachRemaining(e -> byJob.put(Long.parseLong(e.getKey()), e.getValue()));
+    data.properties().forEach(e -> byJob.put(Long.parseLong(e.getKey()), e.getValue()));
     return byJob;
   }
 
