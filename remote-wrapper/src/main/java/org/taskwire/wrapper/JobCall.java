@@ -15,6 +15,7 @@ import org.taskwire.internal.call.JobMetadata;
 import org.taskwire.internal.call.ResultEnvelope;
 import org.taskwire.internal.call.WrapperExit;
 import org.taskwire.internal.net.Http;
+import org.taskwire.internal.net.RetryPolicy;
 import org.taskwire.internal.transport.Delivery;
 import org.taskwire.internal.transport.ResultSender;
 
@@ -73,30 +74,19 @@ final class JobCall {
     }
     String url = sourceUrl.replaceAll("/+$", "") + "/cache/" + name;
     OkHttpClient http = Http.shared().newBuilder().callTimeout(Duration.ofMinutes(5)).build();
-    IOException last = null;
-    for (int attempt = 1; attempt <= 3; attempt++) {
-      try (Response response = http.newCall(new Request.Builder().url(url).build()).execute()) {
-        if (response.code() == 404) {
-          throw new java.io.FileNotFoundException(url
-              + " does not exist (404); the cache keeps files 7 days after their last use");
-        }
-        if (response.isSuccessful()) {
-          return response.body().bytes();
-        }
-        last = new IOException(url + " answered HTTP " + response.code());
-      } catch (java.io.FileNotFoundException e) {
-        throw e;
-      } catch (IOException e) {
-        last = e;
+    Request request = new Request.Builder().url(url).build();
+    RetryPolicy.RetryListener say = (why, wait) ->
+        System.err.println("taskwire-wrapper: " + url + ": " + why + "; retrying in " + wait.toSeconds() + " s");
+    try (Response response = new RetryPolicy(3, Duration.ofSeconds(1)).execute(http, request, say)) {
+      if (response.code() == 404) {
+        throw new java.io.FileNotFoundException(
+            url + " does not exist (404); the cache keeps files 7 days after their last use");
       }
-      try {
-        Thread.sleep(1000L * attempt);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
+      if (!response.isSuccessful()) {
+        throw new IOException(url + " answered HTTP " + response.code());
       }
+      return response.body().bytes();
     }
-    throw last;
   }
 
   private static boolean writeMetadata(ResultEnvelope result) {

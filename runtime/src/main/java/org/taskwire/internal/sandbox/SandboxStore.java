@@ -19,6 +19,7 @@ import okhttp3.Response;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.taskwire.internal.net.Http;
+import org.taskwire.internal.net.RetryPolicy;
 import org.taskwire.internal.sandbox.SandboxException.Reason;
 
 /**
@@ -121,7 +122,10 @@ public final class SandboxStore {
   private Path download(String url, String name) throws IOException {
     Path part = root.resolve(name + "." + UUID.randomUUID() + ".part");
     OkHttpClient http = Http.shared().newBuilder().callTimeout(Duration.ofMinutes(30)).build();
-    try (Response response = http.newCall(new Request.Builder().url(url).build()).execute()) {
+    // As runGen does: a flaky cache gets a few more tries before the job gives up.
+    try (Response response = new RetryPolicy(3, Duration.ofSeconds(2)).execute(http,
+        new Request.Builder().url(url).build(), (why, wait) -> System.err.println(
+            "taskwire: downloading " + url + ": " + why + "; retrying in " + wait.toSeconds() + " s"))) {
       if (!response.isSuccessful()) {
         throw new IOException("HTTP " + response.code() + " for " + url);
       }

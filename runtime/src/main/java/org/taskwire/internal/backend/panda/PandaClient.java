@@ -18,6 +18,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import org.taskwire.internal.net.RetryPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,24 +128,15 @@ public final class PandaClient {
     builder.header("Accept", "application/json");
     authHeaders.get().forEach(builder::header);
     Request request = builder.build();
-    long backoff = firstBackoff.toMillis();
-    for (int attempt = 1; ; attempt++) {
-      try (Response response = http.newCall(request).execute()) {
-        String text = response.body().string();
-        if (response.code() == 503 && attempt < attempts) {
-          LOG.warn("{}: PanDA is overloaded (503); retrying in {} ms", name, backoff);
-        } else {
-          return envelope(name, response.code(), text);
-        }
-      } catch (IOException e) {
-        if (attempt >= attempts) {
-          throw new PandaException(name, 0, "cannot reach PanDA at " + server + " after " + attempts + " attempts: "
-              + e.getMessage(), e);
-        }
-        LOG.warn("{}: {}; retrying in {} ms", name, e.getMessage(), backoff);
-      }
-      sleep(backoff);
-      backoff *= 2;
+    RetryPolicy retries = new RetryPolicy(attempts, firstBackoff);
+    try (Response response = retries.execute(http, request,
+        (why, wait) -> LOG.warn("{}: {}; retrying in {} ms", name, why, wait.toMillis()))) {
+      return envelope(name, response.code(), response.body().string());
+    } catch (java.io.InterruptedIOException e) {
+      throw new PandaException(name, 0, "interrupted", e);
+    } catch (IOException e) {
+      throw new PandaException(name, 0, "cannot reach PanDA at " + server + " after " + attempts + " attempts: "
+          + e.getMessage(), e);
     }
   }
 
