@@ -3,16 +3,15 @@ package org.taskwire.internal.backend.local;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.taskwire.internal.backend.BackendContext;
 import org.taskwire.internal.backend.RunSandbox;
+import org.taskwire.internal.backend.WorkerJvm;
 import org.taskwire.internal.backend.WorkflowClassPath;
 import org.taskwire.internal.config.ConfigKey;
 import org.taskwire.internal.sandbox.Sandbox;
-import org.taskwire.internal.sandbox.SandboxManifest;
 import org.taskwire.internal.sandbox.SandboxStore;
 import org.taskwire.spi.JobOptions;
 import org.taskwire.spi.WorkflowDefinition;
@@ -31,40 +30,23 @@ final class WorkerCommand {
   static List<String> of(BackendContext context) {
     String classpath = WorkflowClassPath.join(WorkflowClassPath.resolve(context));
     String java = context.config().get(ConfigKey.LOCAL_JAVA);
-    List<String> cmd = new ArrayList<>();
-    cmd.add(java);
     String options = context.config().get(ConfigKey.LOCAL_JVM_OPTIONS);
-    List<String> jvmOptions = Arrays.stream(options.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
-    if (jvmOptions.stream().noneMatch(o -> o.startsWith("-Xmx"))) {
-      cmd.add("-Xmx" + maxMemoryMb(context) + "m");
-    }
-    cmd.addAll(jvmOptions);
-    cmd.add("-XX:+ExitOnOutOfMemoryError");
+    List<String> cmd = new ArrayList<>();
     if ("true".equals(context.config().get(ConfigKey.LOCAL_SANDBOX))) {
       // As on the grid: the worker runs from the extracted sandbox, not from this JVM's class path.
       Sandbox sandbox = RunSandbox.build(context, classpath);
       Path extracted = RunSandbox.cacheDirectory(context.config()).resolve("extracted");
       SandboxStore.Opened opened = new SandboxStore(extracted).open(sandbox.file().toString());
-      cmd.add("-cp");
-      cmd.add(String.join(File.pathSeparator, opened.classpath().stream().map(Path::toString).toList()));
-      cmd.add(SandboxManifest.WRAPPER_MAIN);
-      cmd.add("--serve");
-      cmd.add("--client-pid");
-      cmd.add(Long.toString(ProcessHandle.current().pid()));
-      cmd.add("--sandbox");
-      cmd.add(sandbox.file().toString());
-      cmd.add("--sandbox-cache");
-      cmd.add(extracted.toString());
+      List<String> entries = opened.classpath().stream().map(Path::toString).toList();
+      cmd.addAll(new WorkerJvm(java, options, maxMemoryMb(context), entries).command(File.pathSeparator));
+      cmd.addAll(List.of("--serve", "--client-pid", Long.toString(ProcessHandle.current().pid()),
+          "--sandbox", sandbox.file().toString(), "--sandbox-cache", extracted.toString()));
       LOG.info("local workers run from sandbox {} ({} MB)", sandbox.file(), String.format("%.1f", sandbox.bytes() / 1e6));
     } else {
-      cmd.add("-cp");
-      cmd.add(classpath);
-      cmd.add(SandboxManifest.WRAPPER_MAIN);
-      cmd.add("--serve");
-      cmd.add("--client-pid");
-      cmd.add(Long.toString(ProcessHandle.current().pid()));
-      cmd.add("--classpath");
-      cmd.add(classpath);
+      // Workers share the run's works, so they get the largest memory any of them asks for.
+      cmd.addAll(new WorkerJvm(java, options, maxMemoryMb(context), List.of(classpath)).command(File.pathSeparator));
+      cmd.addAll(List.of("--serve", "--client-pid", Long.toString(ProcessHandle.current().pid()),
+          "--classpath", classpath));
     }
     return List.copyOf(cmd);
   }

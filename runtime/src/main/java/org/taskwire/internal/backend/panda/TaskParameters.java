@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.taskwire.internal.backend.WorkerJvm;
 import org.taskwire.internal.call.WrapperExit;
-import org.taskwire.internal.sandbox.SandboxManifest;
 import org.taskwire.spi.JobOptions;
 
 /**
@@ -35,18 +35,8 @@ record TaskParameters(
 
   /** The shell command a job runs, before URL quoting; {@code %IN} is the call's pseudo file. */
   String command() {
-    List<String> java = new ArrayList<>();
-    java.add("java");
-    List<String> jvm = List.of(jvmOptions.trim().split("\\s+"));
-    if (jvm.stream().noneMatch(o -> o.startsWith("-Xmx"))) {
-      // Leave a quarter of the job's memory to the JVM's own needs.
-      java.add("-Xmx" + Math.max(64, options.memoryMb() * 3 / 4) + "m");
-    }
-    jvm.stream().filter(o -> !o.isEmpty()).forEach(java::add);
-    java.add("-XX:+ExitOnOutOfMemoryError");
-    java.add("-cp");
-    java.add(shellQuote(String.join(":", sandboxClasspath)));
-    java.add(SandboxManifest.WRAPPER_MAIN);
+    List<String> java = new WorkerJvm("java", jvmOptions, WorkerJvm.heapForJob(options.memoryMb()), sandboxClasspath)
+        .command(":", TaskParameters::shellQuote);
     java.add("--sandbox");
     java.add(sandboxName);
     java.add("--sandbox-cache");
