@@ -8,6 +8,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.taskwire.annotations.Codec;
 import org.taskwire.annotations.Walltime;
+import org.taskwire.spi.JobOptions;
 
 /**
  * A known configuration key: its name, how its text is checked and read into a {@code T}, its
@@ -198,17 +199,22 @@ public final class ConfigKey<T> {
    * defaults are the annotations' and then {@link org.taskwire.spi.JobOptions#BUILT_IN}'s: these
    * keys only override.
    */
-  public static final List<ConfigKey<?>> JOB_OPTIONS = List.of(
-      text("taskwire.init-env", "", "Shell setup run before the worker."),
-      text("taskwire.container-image", "", "Container image of the jobs."),
-      text("taskwire.queue", "", "PanDA queue."),
-      text("taskwire.site", "", "PanDA site."),
-      text("taskwire.cloud", "", "PanDA cloud."),
-      positiveInt("taskwire.cores", 1, "Cores per job."),
-      positiveInt("taskwire.memory-mb", 2000, "Memory per job in MB."),
-      duration("taskwire.walltime", "24h", "Wall time per job."),
-      positiveInt("taskwire.max-attempts", 3, "Attempts per call."),
-      choice("taskwire.codec", "kryo", "Wire format.", "kryo", "json"));
+  public static final List<JobOptionKey<?>> JOB_OPTIONS = List.of(
+      new JobOptionKey<>(text("taskwire.init-env", "", "Shell setup run before the worker."),
+          JobOptions.Builder::initEnv),
+      new JobOptionKey<>(text("taskwire.container-image", "", "Container image of the jobs."),
+          (b, v) -> b.containerImage(v.trim())),
+      new JobOptionKey<>(text("taskwire.queue", "", "PanDA queue."), (b, v) -> b.queue(v.trim())),
+      new JobOptionKey<>(text("taskwire.site", "", "PanDA site."), (b, v) -> b.site(v.trim())),
+      new JobOptionKey<>(text("taskwire.cloud", "", "PanDA cloud."), (b, v) -> b.cloud(v.trim())),
+      new JobOptionKey<>(positiveInt("taskwire.cores", 1, "Cores per job."), JobOptions.Builder::cores),
+      new JobOptionKey<>(positiveInt("taskwire.memory-mb", 2000, "Memory per job in MB."),
+          JobOptions.Builder::memoryMb),
+      new JobOptionKey<>(duration("taskwire.walltime", "24h", "Wall time per job."), JobOptions.Builder::walltime),
+      new JobOptionKey<>(positiveInt("taskwire.max-attempts", 3, "Attempts per call."),
+          JobOptions.Builder::maxAttempts),
+      new JobOptionKey<>(choice("taskwire.codec", "kryo", "Wire format.", "kryo", "json"),
+          (b, v) -> b.codec(codec(v))));
 
   /** Every fixed key, job options included. */
   public static final List<ConfigKey<?>> ALL;
@@ -221,7 +227,7 @@ public final class ConfigKey<T> {
         PANDA_URL, PANDA_CACHE_URL, PANDA_AUTH, PANDA_VO, PANDA_CONFIG_ROOT, PANDA_ID_TOKEN, PANDA_X509_PROXY,
         PANDA_X509_CERT_DIR, PANDA_VERIFY_TLS, PANDA_POLL_INTERVAL, PANDA_JVM_OPTIONS, PANDA_TRANS_PATH,
         PANDA_ARCHITECTURE, PANDA_RESULT_GRACE));
-    all.addAll(JOB_OPTIONS);
+    JOB_OPTIONS.forEach(o -> all.add(o.key()));
     ALL = List.copyOf(all);
   }
 

@@ -7,12 +7,10 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -20,7 +18,6 @@ import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.taskwire.ConfigurationException;
-import org.taskwire.annotations.Walltime;
 import org.taskwire.spi.JobOptions;
 import org.taskwire.spi.WorkDefinition;
 import org.taskwire.spi.WorkflowDefinition;
@@ -95,8 +92,8 @@ public final class TaskwireConfig {
   private static List<ConfigKey<?>> knownKeys(WorkflowDefinition workflow) {
     List<ConfigKey<?>> known = new ArrayList<>(ConfigKey.ALL);
     for (WorkDefinition<?, ?> work : workflow.works()) {
-      for (ConfigKey<?> option : ConfigKey.JOB_OPTIONS) {
-        known.add(option.forWork(work.name()));
+      for (JobOptionKey<?> option : ConfigKey.JOB_OPTIONS) {
+        known.add(option.key().forWork(work.name()));
       }
     }
     return known;
@@ -162,7 +159,7 @@ public final class TaskwireConfig {
       List<String> works = wf.works().stream().map(WorkDefinition::name).toList();
       b.append(": per-work keys are taskwire.work.<work>.<option>, with <work> one of ").append(works)
           .append(" and <option> one of ")
-          .append(ConfigKey.JOB_OPTIONS.stream().map(ConfigKey::option).toList());
+          .append(ConfigKey.JOB_OPTIONS.stream().map(o -> o.key().option()).toList());
       return b.toString();
     }
     known.stream()
@@ -207,24 +204,10 @@ public final class TaskwireConfig {
   public JobOptions jobOptions(WorkflowDefinition workflow, WorkDefinition<?, ?> work) {
     JobOptions annotated = work.options().inheritFrom(workflow.options()).inheritFrom(JobOptions.BUILT_IN);
     JobOptions.Builder b = JobOptions.builder();
-    for (ConfigKey<?> option : ConfigKey.JOB_OPTIONS) {
-      Value v = value(option.forWork(work.name()).name()).orElseGet(() -> values.get(option.name()));
-      if (v == null) {
-        continue;
-      }
-      String text = v.value().trim();
-      switch (option.option()) {
-        case "init-env" -> b.initEnv(v.value());
-        case "container-image" -> b.containerImage(text);
-        case "queue" -> b.queue(text);
-        case "site" -> b.site(text);
-        case "cloud" -> b.cloud(text);
-        case "cores" -> b.cores(Integer.parseInt(text));
-        case "memory-mb" -> b.memoryMb(Integer.parseInt(text));
-        case "walltime" -> b.walltime(Walltime.parse(text));
-        case "max-attempts" -> b.maxAttempts(Integer.parseInt(text));
-        case "codec" -> b.codec(ConfigKey.codec(text));
-        default -> throw new IllegalStateException("unhandled option " + option.name());
+    for (JobOptionKey<?> option : ConfigKey.JOB_OPTIONS) {
+      Value v = value(option.key().forWork(work.name()).name()).orElseGet(() -> values.get(option.key().name()));
+      if (v != null) {
+        option.applyText(b, v.value());
       }
     }
     return b.build().inheritFrom(annotated);
