@@ -11,7 +11,9 @@ import okhttp3.Response;
 /**
  * How Taskwire retries an HTTP request: after an I/O error, or an answer that means "try later"
  * (429, 502, 503, 504), up to {@code attempts} in all, waiting {@code firstBackoff} and then twice
- * as long each time. Any other answer is the caller's to judge, on the first attempt.
+ * as long each time. Any other answer is the caller's to judge, on the first attempt. An
+ * interrupted thread is not retried: its error, or an {@link InterruptedIOException}, comes back
+ * with the thread's interrupt flag set.
  */
 public record RetryPolicy(int attempts, Duration firstBackoff) {
   private static final Set<Integer> TRY_LATER = Set.of(429, 502, 503, 504);
@@ -37,6 +39,9 @@ public record RetryPolicy(int attempts, Duration firstBackoff) {
   public Response execute(OkHttpClient http, Request request, RetryListener listener) throws IOException {
     Duration wait = firstBackoff;
     for (int attempt = 1; ; attempt++) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new InterruptedIOException("interrupted before " + request.url() + " was requested");
+      }
       String why;
       try {
         Response response = http.newCall(request).execute();
@@ -46,7 +51,8 @@ public record RetryPolicy(int attempts, Duration firstBackoff) {
         why = "HTTP " + response.code();
         response.close();
       } catch (IOException e) {
-        if (attempt >= attempts) {
+        // An interrupted caller wants to stop, not to wait for another try.
+        if (attempt >= attempts || Thread.currentThread().isInterrupted()) {
           throw e;
         }
         why = e.getMessage();

@@ -73,4 +73,23 @@ class RetryPolicyTest {
         (why, wait) -> retries.incrementAndGet())).isInstanceOf(IOException.class);
     assertThat(retries).hasValue(2);
   }
+
+  @Test
+  void anInterruptedCallerIsNotRetried() throws Exception {
+    int port;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();
+    }
+    AtomicInteger retries = new AtomicInteger();
+    Request request = new Request.Builder().url("http://127.0.0.1:" + port + "/").build();
+    Thread.currentThread().interrupt();
+    try {
+      assertThatThrownBy(() -> new RetryPolicy(3, Duration.ofSeconds(5)).execute(Http.shared(), request,
+          (why, wait) -> retries.incrementAndGet())).isInstanceOf(IOException.class);
+      assertThat(Thread.currentThread().isInterrupted()).as("the flag is kept").isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+    assertThat(retries).hasValue(0);
+  }
 }

@@ -132,9 +132,11 @@ public final class PandaClient {
     try (Response response = retries.execute(http, request,
         (why, wait) -> LOG.warn("{}: {}; retrying in {} ms", name, why, wait.toMillis()))) {
       return envelope(name, response.code(), response.body().string());
-    } catch (java.io.InterruptedIOException e) {
-      throw new PandaException(name, 0, "interrupted", e);
     } catch (IOException e) {
+      // OkHttp reports a timeout as an InterruptedIOException too: only the thread's flag says "interrupted".
+      if (Thread.currentThread().isInterrupted()) {
+        throw new PandaException(name, 0, "interrupted", e);
+      }
       throw new PandaException(name, 0, "cannot reach PanDA at " + server + " after " + attempts + " attempts: "
           + e.getMessage(), e);
     }

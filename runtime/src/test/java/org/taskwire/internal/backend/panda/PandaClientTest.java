@@ -139,6 +139,19 @@ class PandaClientTest {
   }
 
   @Test
+  void aServerThatNeverAnswersIsATimeoutNotAnInterruption() throws Exception {
+    try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+      PandaClient slow = new PandaClient(URI.create("http://127.0.0.1:" + silent.getLocalPort()),
+          new OkHttpClient.Builder().readTimeout(Duration.ofMillis(200)).callTimeout(Duration.ofMillis(300)).build(),
+          Map::of, 2, Duration.ofMillis(10));
+      assertThatThrownBy(() -> slow.get("system", "is_alive", Map.of()))
+          .hasMessageContaining("cannot reach PanDA at").hasMessageContaining("after 2 attempts")
+          .hasMessageNotContaining("interrupted");
+    }
+    assertThat(Thread.currentThread().isInterrupted()).isFalse();
+  }
+
+  @Test
   void nonJsonAnswersAreReported() {
     assertThatThrownBy(() -> client.get("system", "python_dict", Map.of()))
         .hasMessageContaining("the answer is not JSON: {'success': True");
