@@ -85,13 +85,12 @@ public final class SandboxStore {
               + actual + " but its name says " + hash, null);
         }
         Path staging = root.resolve(".extract-" + hash + "-" + UUID.randomUUID());
+        SandboxManifest manifest;
         try {
           long limit = Math.min(MAX_EXTRACTED_BYTES, Math.max(EXPANSION_FLOOR_BYTES, MAX_EXPANSION * Files.size(file)));
           try {
             extract(file, staging, pathOrUrl, limit);
-            manifest(staging);
-          } catch (SandboxException e) {
-            throw e;
+            manifest = manifest(staging);
           } catch (IOException e) {
             // The name matched the content, so the content itself is bad: not gzip, a torn tar, a bad manifest.
             throw new SandboxException(Reason.CORRUPT, "sandbox " + pathOrUrl + " is corrupt: " + e.getMessage(), e);
@@ -108,12 +107,13 @@ public final class SandboxStore {
         } finally {
           deleteTree(staging);
         }
+        // Checked in staging; the same content is in target now, whichever job moved it there.
+        return new Opened(target, manifest);
       } finally {
         if (remote) {
           Files.deleteIfExists(file);
         }
       }
-      return new Opened(target, manifest(target));
     } catch (IOException e) {
       throw new SandboxException(Reason.UNAVAILABLE, "cannot open sandbox " + pathOrUrl + ": " + e.getMessage(), e);
     }
