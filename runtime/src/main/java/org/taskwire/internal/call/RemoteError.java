@@ -34,9 +34,4 @@ public record RemoteError(FailureKind kind, String className, String message, St
   public RemoteError withLog(String location) {
     return new RemoteError(kind, className, message, stackTrace, location, backendDetail);
   }
-
-  /** The same error with what the backend knows about where it happened. */
-  public RemoteError withBackendDetail(String detail) {
-    return new RemoteError(kind, className, message, stackTrace, logLocation, detail);
-  }
 }

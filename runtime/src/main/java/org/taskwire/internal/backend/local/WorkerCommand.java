@@ -29,25 +29,25 @@ final class WorkerCommand {
   /** The command of a local worker for this run. */
   static List<String> of(BackendContext context) {
     String classpath = WorkflowClassPath.join(WorkflowClassPath.resolve(context));
-    String java = context.config().get(ConfigKey.LOCAL_JAVA);
-    String options = context.config().get(ConfigKey.LOCAL_JVM_OPTIONS);
-    List<String> cmd = new ArrayList<>();
+    List<String> entries;
+    List<String> source;
     if ("true".equals(context.config().get(ConfigKey.LOCAL_SANDBOX))) {
       // As on the grid: the worker runs from the extracted sandbox, not from this JVM's class path.
       Sandbox sandbox = RunSandbox.build(context, classpath);
       Path extracted = RunSandbox.cacheDirectory(context.config()).resolve("extracted");
       SandboxStore.Opened opened = new SandboxStore(extracted).open(sandbox.file().toString());
-      List<String> entries = opened.classpath().stream().map(Path::toString).toList();
-      cmd.addAll(new WorkerJvm(java, options, maxMemoryMb(context), entries).command(File.pathSeparator));
-      cmd.addAll(List.of("--serve", "--client-pid", Long.toString(ProcessHandle.current().pid()),
-          "--sandbox", sandbox.file().toString(), "--sandbox-cache", extracted.toString()));
+      entries = opened.classpath().stream().map(Path::toString).toList();
+      source = List.of("--sandbox", sandbox.file().toString(), "--sandbox-cache", extracted.toString());
       LOG.info("local workers run from sandbox {} ({} MB)", sandbox.file(), String.format("%.1f", sandbox.bytes() / 1e6));
     } else {
-      // Workers share the run's works, so they get the largest memory any of them asks for.
-      cmd.addAll(new WorkerJvm(java, options, maxMemoryMb(context), List.of(classpath)).command(File.pathSeparator));
-      cmd.addAll(List.of("--serve", "--client-pid", Long.toString(ProcessHandle.current().pid()),
-          "--classpath", classpath));
+      entries = List.of(classpath);
+      source = List.of("--classpath", classpath);
     }
+    WorkerJvm jvm = new WorkerJvm(context.config().get(ConfigKey.LOCAL_JAVA),
+        context.config().get(ConfigKey.LOCAL_JVM_OPTIONS), maxMemoryMb(context), entries);
+    List<String> cmd = new ArrayList<>(jvm.command(File.pathSeparator));
+    cmd.addAll(List.of("--serve", "--client-pid", Long.toString(ProcessHandle.current().pid())));
+    cmd.addAll(source);
     return List.copyOf(cmd);
   }
 
