@@ -193,10 +193,13 @@ final class TravelCheck {
   }
 
   private boolean singleAbstractMethod(TypeElement element) {
+    // Object's methods redeclared abstract (equals, toString) do not count, as for a functional interface.
+    Set<String> objectMethods = new java.util.HashSet<>();
+    elements.getTypeElement("java.lang.Object").getEnclosedElements()
+        .forEach(o -> objectMethods.add(o.getSimpleName().toString()));
     return ElementFilter.methodsIn(elements.getAllMembers(element)).stream()
         .filter(m -> m.getModifiers().contains(Modifier.ABSTRACT))
-        .filter(m -> !elements.getTypeElement("java.lang.Object").getEnclosedElements().stream()
-            .anyMatch(o -> o.getSimpleName().equals(m.getSimpleName())))
+        .filter(m -> !objectMethods.contains(m.getSimpleName().toString()))
         .count() == 1;
   }
 
