@@ -12,6 +12,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.taskwire.internal.backend.CallEvent;
 import org.taskwire.internal.backend.Task;
 import org.taskwire.internal.call.CallEnvelope;
 import org.taskwire.internal.call.ResultEnvelope;
@@ -72,7 +73,7 @@ public class CollectorBenchmark {
       calls.add(call);
     }
     for (PendingCall call : calls) {
-      collector.completed(new ResultEnvelope(runId, call.callId(), 1, output, null, 0, 0));
+      collector.report(new CallEvent.Succeeded(new ResultEnvelope(runId, call.callId(), 1, output, null, 0, 0)));
     }
     return progress.succeeded();
   }

@@ -1,9 +1,10 @@
 package org.taskwire.internal.backend;
 
 /**
- * Executes calls: in-process, in local worker JVMs, later on PanDA or Slurm. A backend reports
- * every call it was given to the {@link ResultSink} exactly once per attempt, as a value or an
- * error; it never leaves a call unanswered, even when a worker dies.
+ * Executes calls: in-process, in local worker JVMs, on PanDA. A backend reports what happens to
+ * every attempt it was given to the {@link ResultSink} as {@link CallEvent}s, ending each attempt
+ * with a success, a failure or a loss; it never leaves an attempt unanswered, even when a worker
+ * dies. It does not decide retries: the collector submits the next attempt as a task of one call.
  */
 public interface Backend extends AutoCloseable {
 
@@ -12,15 +13,6 @@ public interface Backend extends AutoCloseable {
 
   /** Drops a call that has not started; a running call may still finish. */
   void cancel(long callId);
-
-  /**
-   * Whether the backend retries failed calls itself (PanDA retries a failed job as a new job up to
-   * the task's {@code maxAttempt}). Such a backend reports only a call's last failure, with the
-   * attempt it happened on, and the run does not submit the call again.
-   */
-  default boolean retriesFailedCalls() {
-    return false;
-  }
 
   /** Stops the backend; calls still queued or running are not reported any more. */
   @Override

@@ -1,15 +1,13 @@
 package org.taskwire.internal.backend;
 
-import org.taskwire.internal.call.ResultEnvelope;
-
-/** Where a backend reports what happens to calls. Thread-safe; duplicates are tolerated. */
+/**
+ * Where a backend reports what happens to its calls: the run's collector. Thread-safe; duplicate
+ * and stale reports are tolerated and dropped.
+ */
 public interface ResultSink {
-  /** A call's attempt started running. */
-  void started(long callId, int attempt);
+  /** One event of a call's attempt. */
+  void report(CallEvent event);
 
-  /** A call's attempt finished, with a value or an error. */
-  void completed(ResultEnvelope result);
-
-  /** Whether this attempt of the call still waits for its result. */
+  /** Whether this attempt of the call (or a later one) still waits for its outcome. */
   boolean awaiting(long callId, int attempt);
 }

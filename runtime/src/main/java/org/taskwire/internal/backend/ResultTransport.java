@@ -44,7 +44,7 @@ public final class ResultTransport implements AutoCloseable {
 
   /** Starts the channels; results go to the run's sink. */
   public static ResultTransport start(BackendContext context) {
-    return start(context, context.sink()::completed);
+    return start(context, result -> context.sink().report(CallEvent.of(result)));
   }
 
   /** Starts the channels; results go to {@code results}, which may filter them before the sink. */

@@ -37,9 +37,12 @@ public final class GridCalls {
     return inline.length() <= MAX_NAME ? inline : plain;
   }
 
-  /** {@code c<callId>[.<base64url arguments>]}, nothing else. */
+  /**
+   * {@code c<callId>[.<base64url arguments>]}, nothing else. A work without parameters has empty
+   * arguments, {@code c7.}; {@code c7} alone means the arguments are in the calls file.
+   */
   private static final java.util.regex.Pattern NAME =
-      java.util.regex.Pattern.compile("c(0|[1-9][0-9]{0,17})(?:\\.([A-Za-z0-9_-]+))?");
+      java.util.regex.Pattern.compile("c(0|[1-9][0-9]{0,17})(?:\\.([A-Za-z0-9_-]*))?");
 
   private static java.util.regex.Matcher parse(String name) {
     java.util.regex.Matcher m = NAME.matcher(name.trim());

@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import org.taskwire.FailureKind;
 import org.taskwire.WorkFailedException;
 import org.taskwire.internal.backend.Backend;
+import org.taskwire.internal.backend.CallEvent;
 import org.taskwire.internal.backend.ResultSink;
 import org.taskwire.internal.call.RemoteError;
 import org.taskwire.internal.call.ResultEnvelope;
@@ -14,9 +15,10 @@ import org.taskwire.internal.codec.CodecException;
 import org.taskwire.spi.WorkDefinition;
 
 /**
- * Receives what backends report and completes the matching calls: each call once, whatever the
- * arrival order, ignoring duplicates and stale attempts, retrying retryable failures until the
- * call's attempts run out.
+ * Receives the events backends report and completes the matching calls: each call once, whatever
+ * the arrival order, ignoring duplicates and stale attempts. It alone owns attempts: a failed or
+ * lost attempt is retried here, for every backend, while attempts remain and the failure's kind
+ * says another attempt may succeed.
  */
 public final class CallCollector implements ResultSink {
   private static final Logger LOG = LoggerFactory.getLogger(CallCollector.class);
@@ -42,16 +44,90 @@ public final class CallCollector implements ResultSink {
   }
 
   @Override
-  public void started(long callId, int attempt) {
-    PendingCall call = pending.get(callId);
+  public void report(CallEvent event) {
+    PendingCall call = pending.get(event.callId());
     if (call == null) {
+      LOG.debug("dropping {} for call {}, which is no longer outstanding", name(event), event.callId());
       return;
     }
     synchronized (call) {
-      if (call.state == PendingCall.State.QUEUED && call.attempt == attempt) {
-        call.state = PendingCall.State.RUNNING;
-        call.progress.running.incrementAndGet();
+      if (call.state == PendingCall.State.DONE || event.attempt() < call.attempt) {
+        LOG.debug("dropping a duplicate or stale {} for call {} attempt {}", name(event), event.callId(), event.attempt());
+        return;
       }
+      if (event.attempt() > call.attempt) {
+        // The backend started a later attempt on its own (PanDA's retry job): follow it.
+        call.progress.retried.addAndGet(event.attempt() - call.attempt);
+        call.attempt = event.attempt();
+      }
+      if (event instanceof CallEvent.Started started) {
+        call.where = started.where();
+        if (call.state == PendingCall.State.QUEUED) {
+          call.state = PendingCall.State.RUNNING;
+          call.progress.running.incrementAndGet();
+        }
+        LOG.debug("{} call {} attempt {} started: {}", call.task.work().name(), call.callId(), call.attempt, call.where);
+      } else if (event instanceof CallEvent.Succeeded succeeded) {
+        succeed(call, succeeded.result());
+      } else if (event instanceof CallEvent.Failed failed) {
+        failOrRetry(call, failed.error(), "failed");
+      } else if (event instanceof CallEvent.Lost lost) {
+        failOrRetry(call, lost.error(), "was lost");
+      }
+    }
+  }
+
+  private static String name(CallEvent event) {
+    return event.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** Completes a call with its value. Caller holds the call's monitor. */
+  private void succeed(PendingCall call, ResultEnvelope result) {
+    if (!runId.equals(result.runId())) {
+      LOG.warn("dropping a result for run {} (this run is {})", result.runId(), runId);
+      return;
+    }
+    leaveRunning(call);
+    WorkDefinition<?, ?> work = call.task.work();
+    Object value;
+    try {
+      value = decode(call, work, result.output());
+    } catch (CodecException e) {
+      finish(call, RemoteError.of(FailureKind.RESULT_NOT_DECODABLE, e.getMessage()));
+      return;
+    }
+    call.state = PendingCall.State.DONE;
+    pending.remove(call.callId());
+    call.progress.succeeded.incrementAndGet();
+    call.future.complete(value);
+  }
+
+  /**
+   * The one place where a failed attempt is retried or ends the call: retried while attempts
+   * remain and another attempt may succeed. Caller holds the call's monitor.
+   */
+  private void failOrRetry(PendingCall call, RemoteError error, String what) {
+    leaveRunning(call);
+    if (!error.kind().retryable() || call.attempt >= call.maxAttempts) {
+      finish(call, error);
+      return;
+    }
+    int failedAttempt = call.attempt;
+    call.attempt++;
+    call.state = PendingCall.State.QUEUED;
+    call.progress.retried.incrementAndGet();
+    LOG.info("{} call {} {} on attempt {} of {}{} ({}: {}); retrying", call.task.work().name(), call.callId(), what,
+        failedAttempt, call.maxAttempts, call.where == null ? "" : " at " + call.where, error.kind(),
+        firstLine(error));
+    call.where = null;
+    backend.submit(call.task.withOnly(call.firstAttempt.withAttempt(call.attempt)));
+  }
+
+  /** Takes the call off the running count, once. Caller holds the call's monitor. */
+  private static void leaveRunning(PendingCall call) {
+    if (call.state == PendingCall.State.RUNNING) {
+      call.progress.running.decrementAndGet();
+      call.state = PendingCall.State.QUEUED;
     }
   }
 
@@ -62,71 +138,8 @@ public final class CallCollector implements ResultSink {
       return false;
     }
     synchronized (call) {
-      return call.state != PendingCall.State.DONE && matches(call, attempt);
+      return call.state != PendingCall.State.DONE && attempt >= call.attempt;
     }
-  }
-
-  @Override
-  public void completed(ResultEnvelope result) {
-    if (!runId.equals(result.runId())) {
-      LOG.warn("dropping a result for run {} (this run is {})", result.runId(), runId);
-      return;
-    }
-    PendingCall call = pending.get(result.callId());
-    if (call == null) {
-      LOG.debug("dropping a result for call {}, which is no longer outstanding", result.callId());
-      return;
-    }
-    synchronized (call) {
-      if (call.state == PendingCall.State.DONE || !matches(call, result.attempt())) {
-        LOG.debug("dropping a duplicate or stale result for call {} attempt {}", result.callId(), result.attempt());
-        return;
-      }
-      if (call.state == PendingCall.State.RUNNING) {
-        call.progress.running.decrementAndGet();
-      }
-      WorkDefinition<?, ?> work = call.task.work();
-      if (result.succeeded()) {
-        Object value;
-        try {
-          value = decode(call, work, result.output());
-        } catch (CodecException e) {
-          finish(call, RemoteError.of(FailureKind.RESULT_NOT_DECODABLE, e.getMessage()));
-          return;
-        }
-        call.state = PendingCall.State.DONE;
-        pending.remove(result.callId());
-        call.progress.succeeded.incrementAndGet();
-        call.future.complete(value);
-        return;
-      }
-      RemoteError error = result.error();
-      if (backendRetries()) {
-        call.attempt = result.attempt();
-        finish(call, error);
-        return;
-      }
-      if (error.kind().retryable() && call.attempt < call.maxAttempts) {
-        call.attempt++;
-        call.state = PendingCall.State.QUEUED;
-        call.progress.retried.incrementAndGet();
-        LOG.info("{} call {} failed on attempt {} of {} ({}: {}); retrying", work.name(), result.callId(),
-            result.attempt(), call.maxAttempts, error.kind(), firstLine(error));
-        backend.submit(call.task.withOnly(call.firstAttempt.withAttempt(call.attempt)));
-        return;
-      }
-      finish(call, error);
-    }
-  }
-
-  private boolean backendRetries() {
-    Backend b = backend;
-    return b != null && b.retriesFailedCalls();
-  }
-
-  /** Whether a report about this attempt is current; a retrying backend reports its own later attempts. */
-  private boolean matches(PendingCall call, int attempt) {
-    return backendRetries() ? attempt >= call.attempt : attempt == call.attempt;
   }
 
   private static Object decode(PendingCall call, WorkDefinition<?, ?> work, byte[] output) {
@@ -142,6 +155,7 @@ public final class CallCollector implements ResultSink {
 
   /** Completes a call exceptionally for good. Caller holds the call's monitor. */
   private void finish(PendingCall call, RemoteError error) {
+    leaveRunning(call);
     call.state = PendingCall.State.DONE;
     pending.remove(call.firstAttempt.callId());
     call.progress.failed.incrementAndGet();

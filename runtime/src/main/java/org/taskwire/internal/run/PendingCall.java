@@ -17,6 +17,8 @@ public final class PendingCall {
   final TaskProgress progress;
   int attempt = 1;
   State state = State.QUEUED;
+  /** What runs the current attempt, once it started: for log lines. */
+  String where;
 
   public PendingCall(Task task, CallEnvelope firstAttempt, PayloadCodec codec, int maxAttempts, TaskProgress progress) {
     this.task = task;

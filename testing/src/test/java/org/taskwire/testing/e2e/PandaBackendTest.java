@@ -139,6 +139,23 @@ class PandaBackendTest {
   }
 
   @Test
+  void aFailureNoAttemptCanMendEndsTheCallAtOnceAndPandasRetryJobIsKilled() throws Exception {
+    try (WorkflowRun run = panda().start()) {
+      assertThatThrownBy(ProbeTasks::opaqueWithAttemptsToSpare)
+          .isInstanceOfSatisfying(WorkFailedException.class, e -> {
+            assertThat(e.kind()).as(e.getMessage()).isEqualTo(FailureKind.RESULT_NOT_ENCODABLE);
+            // The collector decides, not PanDA's maxAttempt: before, this ran all three attempts.
+            assertThat(e.attempt()).isEqualTo(1);
+            assertThat(e.backendDetail()).hasValueSatisfying(d -> assertThat(d).contains("attempt 1 of 3"));
+          });
+    }
+    long task = lastTask();
+    assertThat(emulator.awaitFinalJobs(task, java.time.Duration.ofSeconds(60))).isTrue();
+    assertThat(emulator.jobStatuses(task).values()).as("PanDA did not run the attempts out")
+        .filteredOn("failed"::equals).hasSizeLessThan(3);
+  }
+
+  @Test
   void cancelKillsTheTask() throws Exception {
     try (WorkflowRun run = panda().start()) {
       AsyncResult<Integer> slow = ProbeTasks.slowSquareAsync(5, 120_000);

@@ -156,6 +156,12 @@ public final class Probe {
     return new StringBuilder("not declared");
   }
 
+  /** Like {@link #opaque}, with attempts to spare: a failure no attempt mends. */
+  @Work(maxAttempts = 3)
+  static Object opaqueWithAttemptsToSpare() {
+    return new StringBuilder("not declared either");
+  }
+
   /** Sleeps past its walltime. */
   @Work(walltime = "2s")
   static int overrun() throws InterruptedException {

@@ -8,6 +8,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import org.taskwire.internal.backend.Backend;
 import org.taskwire.internal.backend.BackendContext;
+import org.taskwire.internal.backend.CallEvent;
 import org.taskwire.internal.backend.Task;
 import org.taskwire.internal.call.CallEnvelope;
 import org.taskwire.internal.call.CallExecutor;
@@ -43,8 +44,8 @@ public final class InProcessBackend implements Backend {
 
   private void run(CallEnvelope call) {
     queued.remove(call.callId());
-    context.sink().started(call.callId(), call.attempt());
-    context.sink().completed(executor.execute(call));
+    context.sink().report(new CallEvent.Started(call.callId(), call.attempt(), Thread.currentThread().getName()));
+    context.sink().report(CallEvent.of(executor.execute(call)));
   }
 
   @Override

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.taskwire.FailureKind;
+import org.taskwire.internal.backend.CallEvent;
 import org.taskwire.internal.backend.ResultSink;
 import org.taskwire.internal.backend.ResultTransport;
 import org.taskwire.internal.call.CallEnvelope;
@@ -106,12 +107,11 @@ final class ArrivalCheck implements AutoCloseable {
         LOG.debug("the result of call {} attempt {} went out through {} but never arrived; using the worker's record",
             callId, attempt, u.done.delivery());
         recordsUsed.incrementAndGet();
-        sink.completed(u.done.record());
+        sink.report(CallEvent.of(u.done.record()));
       } else {
-        long t = System.currentTimeMillis();
-        sink.completed(org.taskwire.internal.call.ResultEnvelope.failure(u.call, RemoteError.of(FailureKind.RESULT_LOST,
+        sink.report(new CallEvent.Lost(callId, attempt, RemoteError.of(FailureKind.RESULT_LOST,
             "the worker delivered the result of call " + callId + " attempt " + attempt + " through "
-                + u.done.delivery() + ", but it never arrived, not even through the relay"), t, t));
+                + u.done.delivery() + ", but it never arrived, not even through the relay")));
       }
     }
   }

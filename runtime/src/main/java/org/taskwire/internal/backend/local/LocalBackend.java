@@ -17,6 +17,7 @@ import org.taskwire.ConfigurationException;
 import org.taskwire.FailureKind;
 import org.taskwire.internal.backend.Backend;
 import org.taskwire.internal.backend.BackendContext;
+import org.taskwire.internal.backend.CallEvent;
 import org.taskwire.internal.backend.ResultSink;
 import org.taskwire.internal.backend.ResultTransport;
 import org.taskwire.internal.backend.Task;
@@ -79,22 +80,15 @@ public final class LocalBackend implements Backend {
     this.context = new BackendContext(given.runId(), given.config(), given.workflow(), given.workflows(),
         new ResultSink() {
           @Override
-          public void started(long callId, int attempt) {
-            sink.started(callId, attempt);
-          }
-
-          @Override
-          public void completed(ResultEnvelope result) {
-            Path log = logOfCall.remove(result.callId());
-            if (!result.succeeded()) {
-              failedResults.incrementAndGet();
-              // A work that threw printed its trace to the worker's log; say which log, as for a dead worker.
-              if (result.error().logLocation() == null && log != null) {
-                result = new ResultEnvelope(result.runId(), result.callId(), result.attempt(), result.output(),
-                    result.error().withLog(log.toString()), result.startedAt(), result.finishedAt());
-              }
+          public void report(CallEvent event) {
+            if (event instanceof CallEvent.Succeeded) {
+              logOfCall.remove(event.callId());
+            } else if (event instanceof CallEvent.Failed failed) {
+              event = new CallEvent.Failed(failed.callId(), failed.attempt(), withWorkerLog(failed.callId(), failed.error()));
+            } else if (event instanceof CallEvent.Lost lost) {
+              event = new CallEvent.Lost(lost.callId(), lost.attempt(), withWorkerLog(lost.callId(), lost.error()));
             }
-            sink.completed(result);
+            sink.report(event);
           }
 
           @Override
@@ -181,16 +175,22 @@ public final class LocalBackend implements Backend {
     }
   }
 
+  /**
+   * Counts a failed attempt, so that close() knows whether the logs matter, and names the log of
+   * its worker: a work that threw printed its trace there, as a dying worker printed its last words.
+   */
+  private RemoteError withWorkerLog(long callId, RemoteError error) {
+    failedResults.incrementAndGet();
+    Path log = logOfCall.remove(callId);
+    return error.logLocation() == null && log != null ? error.withLog(log.toString()) : error;
+  }
+
   private void drainWithFailure() {
     Queued q;
     while ((q = queue.poll()) != null) {
-      fail(q.call, RemoteError.of(FailureKind.BACKEND, brokenBecause));
+      context.sink().report(new CallEvent.Failed(q.call.callId(), q.call.attempt(),
+          RemoteError.of(FailureKind.BACKEND, brokenBecause)));
     }
-  }
-
-  private void fail(CallEnvelope call, RemoteError error) {
-    long now = System.currentTimeMillis();
-    context.sink().completed(ResultEnvelope.failure(call, error, now, now));
   }
 
   /** One worker's place in the pool: a thread that feeds it one call at a time. */
@@ -318,8 +318,9 @@ public final class LocalBackend implements Backend {
           logOfCall.put(q.call.callId(), current.log());
         }
         current.send(window.stream().map(Queued::call).toList());
+        String where = "worker " + index + " (pid " + current.pid() + ", log " + current.log() + ")";
         for (Queued q : window) {
-          context.sink().started(q.call.callId(), q.call.attempt());
+          context.sink().report(new CallEvent.Started(q.call.callId(), q.call.attempt(), where));
         }
         long last = System.nanoTime();
         for (Queued q : window) {
@@ -340,7 +341,7 @@ public final class LocalBackend implements Backend {
           last = now;
           answered++;
           if (answer.result() != null) {
-            context.sink().completed(answer.result());
+            context.sink().report(CallEvent.of(answer.result()));
           } else {
             arrivals.expect(q.call, answer.done());
           }
@@ -373,7 +374,8 @@ public final class LocalBackend implements Backend {
             queue.addFirst(window.get(i));
           }
         }
-        fail(q.call, RemoteError.of(FailureKind.WORKER_LOST, message).withLog(current.log().toString()));
+        context.sink().report(new CallEvent.Lost(q.call.callId(), q.call.attempt(),
+            RemoteError.of(FailureKind.WORKER_LOST, message).withLog(current.log().toString())));
       }
     }
 

@@ -28,6 +28,7 @@ import org.taskwire.ConfigurationException;
 import org.taskwire.FailureKind;
 import org.taskwire.internal.backend.Backend;
 import org.taskwire.internal.backend.BackendContext;
+import org.taskwire.internal.backend.CallEvent;
 import org.taskwire.internal.backend.ResultTransport;
 import org.taskwire.internal.backend.RunSandbox;
 import org.taskwire.internal.backend.Task;
@@ -42,6 +43,7 @@ import org.taskwire.internal.sandbox.Sandbox;
 import org.taskwire.internal.sandbox.SandboxStore;
 import org.taskwire.internal.sandbox.SandboxUploader;
 import org.taskwire.internal.threads.DaemonThreads;
+import org.taskwire.spi.JobOptions;
 
 /**
  * Runs calls on PanDA: each proxy invocation becomes one task with one job per call (see
@@ -50,9 +52,12 @@ import org.taskwire.internal.threads.DaemonThreads;
  * STOMP or the relay as with the local backend.
  *
  * <p>A watcher checks each task with bulk requests (its job ids, then descriptions of the jobs
- * not yet final, in batches of 5,500). PanDA retries a failed job as a new job up to the task's
- * {@code maxAttempt}; a call fails only when its last job has failed, with the pilot's and the
- * payload's error codes and where the log is. A job that finished but whose result never arrived
+ * not yet final, in batches of 5,500) and reports each job's start, failure and end to the run's
+ * collector, with the pilot's and the payload's error codes and where the log is. The collector
+ * decides retries, as for every backend. PanDA starts a failed job's next attempt by itself, up
+ * to the task's {@code maxAttempt}: a retry the collector asks for rides on that job when there
+ * is one, and is a new task of its own when there is none; a retry job the collector does not
+ * want (a failure no attempt can mend) is killed. A job that finished but whose result never arrived
  * gives its result from the job's metadata ({@code userJobMetadata.json}). Cancelling a call kills
  * its job, and the task when none of its calls is wanted any more; closing the run kills its
  * tasks. Each run is recorded in {@code ~/.taskwire/runs/<run id>.json} so it can be re-attached.
@@ -81,10 +86,15 @@ public final class PandaBackend implements Backend {
   /** Every task of the run by jediTaskID; guarded by each task's monitor. */
   private final Map<Long, PandaTask> tasks = new ConcurrentHashMap<>();
   private final Map<Long, PandaTask> taskOfCall = new ConcurrentHashMap<>();
-  /** Failed attempts reported by workers; PanDA may still retry them. */
+  /** Failures reported by workers, held until the job's record says which attempt failed. */
   private final Map<Long, ResultEnvelope> failures = new ConcurrentHashMap<>();
+  /** The attempt of each call that runs now; PanDA's workers do not know it. */
+  private final Map<Long, Integer> attemptOf = new ConcurrentHashMap<>();
   private final Set<Long> resolved = ConcurrentHashMap.newKeySet();
   private final Set<Long> cancelled = ConcurrentHashMap.newKeySet();
+  /** Calls the collector gave up on: jobs PanDA still starts for them are killed. */
+  private final Set<Long> abandoned = ConcurrentHashMap.newKeySet();
+  private final java.util.concurrent.atomic.AtomicInteger retryTasks = new java.util.concurrent.atomic.AtomicInteger();
   private volatile Published published;
   private volatile boolean closed;
 
@@ -118,29 +128,52 @@ public final class PandaBackend implements Backend {
   }
 
   @Override
-  public boolean retriesFailedCalls() {
-    return true;
-  }
-
-  @Override
   public void submit(Task task) {
     submitter.execute(() -> {
       try {
-        doSubmit(task);
+        Task rest = adoptRetries(task);
+        if (!rest.calls().isEmpty()) {
+          doSubmit(rest);
+        }
       } catch (RuntimeException | IOException e) {
         String why = "cannot submit " + task.work().name() + " to PanDA at " + settings.server() + ": " + e.getMessage();
         LOG.warn(why);
         for (CallEnvelope call : task.calls()) {
-          fail(call.callId(), 1, RemoteError.of(FailureKind.BACKEND, why));
+          fail(call.callId(), call.attempt(), RemoteError.of(FailureKind.BACKEND, why));
         }
       }
     });
+  }
+
+  /**
+   * The calls of a task that PanDA does not run by itself: a retry rides on the job PanDA starts
+   * for a failed one's next attempt, when its task still makes one.
+   */
+  private Task adoptRetries(Task task) {
+    List<CallEnvelope> rest = new ArrayList<>();
+    for (CallEnvelope call : task.calls()) {
+      PandaTask running = call.attempt() > 1 ? taskOfCall.get(call.callId()) : null;
+      if (running != null && running.retrying.remove(call.callId())) {
+        attemptOf.merge(call.callId(), call.attempt(), Math::max);
+        LOG.debug("attempt {} of call {} runs as PanDA's retry job in task {}", call.attempt(), call.callId(),
+            running.id);
+      } else {
+        rest.add(call);
+      }
+    }
+    return rest.size() == task.calls().size() ? task
+        : new Task(task.taskId(), task.workflow(), task.work(), task.options(), List.copyOf(rest));
   }
 
   private void doSubmit(Task task) throws IOException {
     if (closed) {
       return;
     }
+    // A retry PanDA cannot run in its first task is a task of its own, with the attempts left.
+    int firstAttempt = task.calls().get(0).attempt();
+    JobOptions options = firstAttempt == 1 ? task.options()
+        : JobOptions.builder().maxAttempts(Math.max(1, task.options().maxAttempts() - firstAttempt + 1)).build()
+            .inheritFrom(task.options());
     Published sandbox = publish();
     List<String> names = new ArrayList<>();
     Map<Long, byte[]> large = new LinkedHashMap<>();
@@ -154,17 +187,20 @@ public final class PandaBackend implements Backend {
     String callsFile = large.isEmpty() ? null : uploadCalls(large);
     String runShort = context.runId().replace("-", "").substring(0, 12);
     String taskName = "taskwire." + context.workflow().name() + "." + task.work().name() + "." + runShort + "."
-        + task.taskId();
+        + task.taskId() + (firstAttempt == 1 ? "" : ".retry" + retryTasks.incrementAndGet());
     TaskwireConfig config = context.config();
     TaskParameters parameters = new TaskParameters(taskName, settings.vo() == null ? "wlcg" : settings.vo(),
         settings.cache().toString(), sandbox.fileName(), sandbox.classpath(), names, callsFile, context.runId(),
-        task.work().id(), task.calls().get(0).codec(), secretName, task.options(),
+        task.work().id(), task.calls().get(0).codec(), secretName, options,
         config.get(ConfigKey.PANDA_JVM_OPTIONS),
         config.get(ConfigKey.PANDA_TRANS_PATH), config.get(ConfigKey.PANDA_ARCHITECTURE));
     long id = api.submitTask(parameters.toMap());
-    PandaTask submitted = new PandaTask(id, task, task.options().maxAttempts());
+    PandaTask submitted = new PandaTask(id, task, firstAttempt - 1, options.maxAttempts());
     tasks.put(id, submitted);
-    task.calls().forEach(c -> taskOfCall.put(c.callId(), submitted));
+    for (CallEnvelope call : task.calls()) {
+      taskOfCall.put(call.callId(), submitted);
+      attemptOf.merge(call.callId(), call.attempt(), Math::max);
+    }
     LOG.info("submitted {} call(s) of {} as PanDA task {}", task.calls().size(), task.work().name(), id);
     record();
   }
@@ -203,11 +239,17 @@ public final class PandaBackend implements Backend {
     }
   }
 
-  /** Results from workers: successes go straight to the run; failures wait until PanDA gives up. */
+  /**
+   * Results from workers: a success answers the call's current attempt (a grid worker does not
+   * know its attempt); a failure waits for the job's record, which tells the attempt and adds
+   * PanDA's error codes.
+   */
   private void onResult(ResultEnvelope result) {
     if (result.succeeded()) {
       resolved.add(result.callId());
-      context.sink().completed(result);
+      int attempt = attemptOf.getOrDefault(result.callId(), result.attempt());
+      context.sink().report(new CallEvent.Succeeded(new ResultEnvelope(result.runId(), result.callId(), attempt,
+          result.output(), null, result.startedAt(), result.finishedAt())));
     } else {
       failures.put(result.callId(), result);
     }
@@ -256,7 +298,8 @@ public final class PandaBackend implements Backend {
       Thread.currentThread().interrupt();
     }
     for (PandaTask task : tasks.values()) {
-      if (!task.isFinal() && !task.allResolved(resolved)) {
+      if (!task.isFinal() && task.task.calls().stream()
+          .anyMatch(c -> !resolved.contains(c.callId()) || abandoned.contains(c.callId()))) {
         killAtClose(task.id);
       }
     }
@@ -342,16 +385,22 @@ public final class PandaBackend implements Backend {
         open.add(id);
       }
     }
+    List<Long> unwanted = new ArrayList<>();
     for (JsonNode job : api.jobs(open)) {
-      observe(task, job);
+      observe(task, job, unwanted);
+    }
+    if (!unwanted.isEmpty()) {
+      LOG.info("killing PanDA job(s) {}: their calls have failed for good", unwanted);
+      api.killJobs(unwanted);
     }
     fetchMetadata(task);
     if (task.isFinal()) {
       for (CallEnvelope call : task.task.calls()) {
         long id = call.callId();
+        int attempt = attemptOf.getOrDefault(id, 1);
         if (!resolved.contains(id) && !cancelled.contains(id) && !task.waitingForMetadata.containsKey(id)
-            && context.sink().awaiting(id, 1)) {
-          fail(id, 1, RemoteError.of(FailureKind.BACKEND, "PanDA task " + task.id + " ended '" + task.status
+            && taskOfCall.get(id) == task && context.sink().awaiting(id, attempt)) {
+          fail(id, attempt, RemoteError.of(FailureKind.BACKEND, "PanDA task " + task.id + " ended '" + task.status
               + "' without running call " + id + " to the end"));
         }
       }
@@ -362,7 +411,7 @@ public final class PandaBackend implements Backend {
     }
   }
 
-  private void observe(PandaTask task, JsonNode job) {
+  private void observe(PandaTask task, JsonNode job, List<Long> unwanted) {
     long pandaId = job.path("PandaID").asLong();
     String state = job.path("jobStatus").asText();
     Long callId = task.callOf(job);
@@ -373,28 +422,40 @@ public final class PandaBackend implements Backend {
     synchronized (task) {
       task.jobsOfCall.computeIfAbsent(callId, k -> new java.util.TreeSet<>()).add(pandaId);
     }
-    if (FINAL_JOB.contains(state)) {
+    boolean isFinal = FINAL_JOB.contains(state);
+    if (isFinal) {
       task.finalJobs.add(pandaId);
+    }
+    if (abandoned.contains(callId) && !isFinal) {
+      unwanted.add(pandaId);
+      return;
     }
     if (resolved.contains(callId) || cancelled.contains(callId)) {
       return;
     }
-    int attempt = Math.max(1, job.path("attemptNr").asInt(1));
+    int pandaAttempt = Math.max(1, job.path("attemptNr").asInt(1));
+    int attempt = task.attemptOffset + pandaAttempt;
     if (RUNNING_JOB.contains(state)) {
-      context.sink().started(callId, 1);
+      attemptOf.merge(callId, attempt, Math::max);
+      context.sink().report(new CallEvent.Started(callId, attempt, "PanDA job " + pandaId + " of task " + task.id));
     } else if ("finished".equals(state)) {
       task.waitingForMetadata.putIfAbsent(callId, new Waiting(pandaId, attempt, clock.instant()));
     } else if ("failed".equals(state) || "cancelled".equals(state)) {
-      int maxAttempt = job.path("maxAttempt").asInt(task.maxAttempts);
-      boolean last = "cancelled".equals(state) || attempt >= maxAttempt || FINAL_TASK.contains(task.status);
-      if (!last) {
-        LOG.info("PanDA job {} (call {}, attempt {} of {}) failed; PanDA retries it as a new job", pandaId, callId,
-            attempt, maxAttempt);
-        failures.remove(callId);
-        return;
+      int maxAttempt = task.attemptOffset + job.path("maxAttempt").asInt(task.pandaMaxAttempts);
+      boolean pandaRetries = !"cancelled".equals(state) && pandaAttempt < job.path("maxAttempt").asInt(task.pandaMaxAttempts)
+          && !FINAL_TASK.contains(task.status);
+      if (pandaRetries) {
+        task.retrying.add(callId);
       }
-      RemoteError error = JobFailure.describe(job, failures.remove(callId), attempt, maxAttempt);
-      fail(callId, attempt, error.withLog(JobFailure.logLocation(job, settings)));
+      RemoteError error = JobFailure.describe(job, failures.remove(callId), attempt, maxAttempt)
+          .withLog(JobFailure.logLocation(job, settings));
+      attemptOf.merge(callId, attempt, Math::max);
+      if (!fail(callId, attempt, error) && pandaRetries) {
+        task.retrying.remove(callId);
+        abandoned.add(callId);
+        LOG.info("call {} failed for good on PanDA job {} ({}); PanDA's retry job will be killed", callId, pandaId,
+            error.kind());
+      }
     }
   }
 
@@ -447,12 +508,22 @@ public final class PandaBackend implements Backend {
     }
   }
 
-  private void fail(long callId, int attempt, RemoteError error) {
-    if (!resolved.add(callId)) {
-      return;
+  /**
+   * Reports a failed attempt: lost when its job died or its result never came, failed otherwise.
+   * Returns whether the collector wants another attempt; a call it does not is resolved.
+   */
+  private boolean fail(long callId, int attempt, RemoteError error) {
+    if (resolved.contains(callId)) {
+      return false;
     }
-    long now = System.currentTimeMillis();
-    context.sink().completed(new ResultEnvelope(context.runId(), callId, attempt, null, error, now, now));
+    context.sink().report(error.kind() == FailureKind.RESULT_LOST || error.kind() == FailureKind.WORKER_LOST
+        ? new CallEvent.Lost(callId, attempt, error)
+        : new CallEvent.Failed(callId, attempt, error));
+    if (context.sink().awaiting(callId, attempt + 1)) {
+      return true;
+    }
+    resolved.add(callId);
+    return false;
   }
 
   /** Writes what a later client needs to re-attach to this run. */
@@ -487,25 +558,26 @@ public final class PandaBackend implements Backend {
   static final class PandaTask {
     final long id;
     final Task task;
-    final int maxAttempts;
+    /** The run's attempt of a call is this plus PanDA's {@code attemptNr}: non-zero for a retry's own task. */
+    final int attemptOffset;
+    final int pandaMaxAttempts;
+    /** Calls whose failed job PanDA starts again: a retry the collector asks for rides on it. */
+    final Set<Long> retrying = ConcurrentHashMap.newKeySet();
     final Set<Long> finalJobs = ConcurrentHashMap.newKeySet();
     final Map<Long, java.util.TreeSet<Long>> jobsOfCall = new HashMap<>();
     final Map<Long, Waiting> waitingForMetadata = new ConcurrentHashMap<>();
     volatile String status = "submitted";
     volatile boolean done;
 
-    PandaTask(long id, Task task, int maxAttempts) {
+    PandaTask(long id, Task task, int attemptOffset, int pandaMaxAttempts) {
       this.id = id;
       this.task = task;
-      this.maxAttempts = maxAttempts;
+      this.attemptOffset = attemptOffset;
+      this.pandaMaxAttempts = pandaMaxAttempts;
     }
 
     boolean isFinal() {
       return FINAL_TASK.contains(status);
-    }
-
-    boolean allResolved(Set<Long> resolved) {
-      return task.calls().stream().allMatch(c -> resolved.contains(c.callId()));
     }
 
     /** The call of a job: its pseudo file is {@code <6-digit index>:<name>}, the index into pfnList. */
