@@ -44,4 +44,12 @@ class LayeringTest {
             "org.taskwire.internal.backend.panda..", "org.taskwire.internal.backend.inprocess..")
         .check(CLASSES);
   }
+
+  @Test
+  void theBatchSkeletonKnowsNoBatchSystemInParticular() {
+    noClasses().that().resideInAPackage("org.taskwire.internal.backend.batch..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.taskwire.internal.backend.local..",
+            "org.taskwire.internal.backend.panda..", "org.taskwire.internal.backend.inprocess..")
+        .check(CLASSES);
+  }
 }

@@ -8,26 +8,27 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.taskwire.FailureKind;
 import org.taskwire.internal.call.RemoteError;
-import org.taskwire.internal.call.ResultEnvelope;
 import org.taskwire.internal.call.WrapperExit;
 
-/** Turns a failed PanDA job into a call's error: the worker's own report if it sent one, plus PanDA's codes. */
+/** What PanDA says of a job, for a call's error: its account (id, attempt, codes) and why it failed. */
 final class JobFailure {
   /** runGen: {@code payload execution failed with <status>}. */
   private static final Pattern PAYLOAD_STATUS = Pattern.compile("failed with (\\d+)");
 
   private JobFailure() {}
 
-  static RemoteError describe(JsonNode job, ResultEnvelope reported, int attempt, int maxAttempt) {
+  /** The job, its attempt, its state and PanDA's error codes, for people. */
+  static String account(JsonNode job, int attempt, int maxAttempt) {
     long pandaId = job.path("PandaID").asLong();
     String state = job.path("jobStatus").asText();
     String codes = codes(job);
-    String where = "PanDA job " + pandaId + " (attempt " + attempt + " of " + maxAttempt + ") " + state
+    return "PanDA job " + pandaId + " (attempt " + attempt + " of " + maxAttempt + ") " + state
         + (codes.isEmpty() ? "" : ": " + codes);
-    if (reported != null && reported.error() != null) {
-      RemoteError e = reported.error();
-      return new RemoteError(e.kind(), e.className(), e.message(), e.stackTrace(), null, where);
-    }
+  }
+
+  /** Why a failed or cancelled job failed, from PanDA's codes alone: when its worker said nothing. */
+  static RemoteError failure(JsonNode job, String account) {
+    String state = job.path("jobStatus").asText();
     int pilotCode = job.path("pilotErrorCode").asInt(0);
     FailureKind kind = FailureKind.WORKER_LOST;
     String what = "the job failed";
@@ -51,7 +52,7 @@ final class JobFailure {
         };
       }
     }
-    return RemoteError.of(kind, what + "; " + where);
+    return RemoteError.of(kind, what + "; " + account);
   }
 
   /** The payload's exit status as runGen reports it, if it is one of the wrapper's codes. */

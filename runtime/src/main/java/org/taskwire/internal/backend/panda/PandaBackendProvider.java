@@ -5,6 +5,6 @@ import org.taskwire.internal.backend.BackendProvider;
 /** The {@code panda} backend, as {@code taskwire.backend=panda} selects it. */
 public final class PandaBackendProvider extends BackendProvider.Named {
   public PandaBackendProvider() {
-    super("panda", PandaBackend::new);
+    super("panda", PandaSystem::backend);
   }
 }
