@@ -285,7 +285,7 @@ public final class WorkflowRun implements AutoCloseable {
      * @throws IllegalStateException if another run is open
      */
     public WorkflowRun start() {
-      TaskwireConfig config = TaskwireConfig.load(sources, workflow, values);
+      TaskwireConfig config = TaskwireConfig.load(sources, workflow, values, Backends.configKeys());
       WorkflowRun open = CURRENT.get();
       if (open != null) {
         throw new IllegalStateException("another WorkflowRun (" + open.workflow + ", run " + open.runId

@@ -42,34 +42,41 @@ public final class ConfigKey<T> {
   }
 
   /** A text key whose default is {@code defaultValue} itself ({@code ""} for none). */
-  static ConfigKey<String> text(String name, String defaultValue, String description) {
+  public static ConfigKey<String> text(String name, String defaultValue, String description) {
     return new ConfigKey<>(name, Type.STRING, defaultValue, description, List.of(), v -> v, () -> defaultValue);
   }
 
   /** A text key whose default is worked out when read; {@code documented} says how. Unset reads as {@code ""}. */
-  static ConfigKey<String> text(String name, String documented, Supplier<String> fallback, String description) {
+  public static ConfigKey<String> text(String name, String documented, Supplier<String> fallback, String description) {
     return new ConfigKey<>(name, Type.STRING, documented, description, List.of(), v -> v, fallback);
   }
 
-  static ConfigKey<Integer> positiveInt(String name, int defaultValue, String description) {
+  public static ConfigKey<Integer> positiveInt(String name, int defaultValue, String description) {
     return new ConfigKey<>(name, Type.POSITIVE_INT, Integer.toString(defaultValue), description, List.of(),
         v -> Integer.parseInt(v.trim()), () -> defaultValue);
   }
 
-  static ConfigKey<Integer> positiveInt(String name, String documented, Supplier<Integer> fallback, String description) {
+  public static ConfigKey<Integer> positiveInt(String name, String documented, Supplier<Integer> fallback, String description) {
     return new ConfigKey<>(name, Type.POSITIVE_INT, documented, description, List.of(), v -> Integer.parseInt(v.trim()),
         fallback);
   }
 
-  static ConfigKey<Duration> duration(String name, String defaultValue, String description) {
+  public static ConfigKey<Duration> duration(String name, String defaultValue, String description) {
     Duration parsed = Walltime.parse(defaultValue);
     return new ConfigKey<>(name, Type.DURATION, defaultValue, description, List.of(), Walltime::parse, () -> parsed);
   }
 
   /** A choice, read in lower case, defaulting to {@code defaultValue}. */
-  static ConfigKey<String> choice(String name, String defaultValue, String description, String... choices) {
+  public static ConfigKey<String> choice(String name, String defaultValue, String description, String... choices) {
     return new ConfigKey<>(name, Type.CHOICE, defaultValue, description, List.of(choices),
         v -> v.trim().toLowerCase(Locale.ROOT), () -> defaultValue);
+  }
+
+  /** A choice whose default is worked out elsewhere; {@code documented} says how. Unset reads as {@code ""}. */
+  public static ConfigKey<String> choice(String name, String documented, Supplier<String> fallback, String description,
+      String... choices) {
+    return new ConfigKey<>(name, Type.CHOICE, documented, description, List.of(choices),
+        v -> v.trim().toLowerCase(Locale.ROOT), fallback);
   }
 
   public String name() {
@@ -118,31 +125,14 @@ public final class ConfigKey<T> {
     return name;
   }
 
-  private static int cores() {
-    return Runtime.getRuntime().availableProcessors();
-  }
-
-  public static final ConfigKey<String> BACKEND = choice("taskwire.backend", "local",
-      "Which backend runs the calls.", "local", "inprocess", "panda");
-  public static final ConfigKey<Integer> INPROCESS_THREADS = positiveInt("taskwire.inprocess.threads",
-      "number of cores", ConfigKey::cores, "Threads of the in-process backend.");
-  public static final ConfigKey<Integer> LOCAL_WORKERS = positiveInt("taskwire.local.workers",
-      "number of cores", ConfigKey::cores, "Worker JVMs of the local backend.");
-  public static final ConfigKey<String> LOCAL_JVM_OPTIONS = text("taskwire.local.jvm-options", "-XX:+UseSerialGC",
-      "Options of the local worker JVMs, space-separated; -Xmx defaults to the largest memoryMb.");
-  public static final ConfigKey<String> LOCAL_JAVA = text("taskwire.local.java", "this JVM's java",
-      () -> java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-      "The java executable of the local worker JVMs.");
+  /**
+   * Which backend runs the calls. Its choices are the backends on the class path, which also
+   * declare their own keys ({@code org.taskwire.internal.backend.Backends#configKeys}).
+   */
+  public static final ConfigKey<String> BACKEND = text("taskwire.backend", "local", "Which backend runs the calls.");
+  /** Read by every backend that ships the workflow's class path, not only the local one. */
   public static final ConfigKey<String> LOCAL_CLASSPATH = text("taskwire.local.classpath",
       "where the workflow class was loaded from", () -> "", "The class path shipped to local workers.");
-  public static final ConfigKey<String> LOCAL_LOG_DIR = text("taskwire.local.log-dir", "a new temporary directory",
-      () -> "", "Where the local workers' logs go.");
-  public static final ConfigKey<String> LOCAL_SANDBOX = choice("taskwire.local.sandbox", "false",
-      "Start local workers from the run's sandbox, as grid jobs do, instead of this JVM's class path.",
-      "true", "false");
-  public static final ConfigKey<Integer> LOCAL_BATCH = positiveInt("taskwire.local.batch", 32,
-      "The most calls a local worker is sent at once while calls are short (under 5 ms each); their results then "
-          + "share one broker round trip. 1 sends one call at a time.");
   public static final ConfigKey<String> SANDBOX_CACHE_DIR = text("taskwire.sandbox.cache-dir",
       "~/.taskwire/sandboxes", () -> "", "Where built sandboxes and remembered file hashes are kept.");
   public static final ConfigKey<String> SANDBOX_EXCLUDES = text("taskwire.sandbox.excludes", "",
@@ -162,37 +152,6 @@ public final class ConfigKey<T> {
       "HTTP relay for results when no broker can be reached.");
   public static final ConfigKey<Integer> RESULT_MAX_BYTES = positiveInt("taskwire.result.max-bytes", 4194304,
       "The largest result message; larger results fail with advice.");
-
-  // The PanDA keys' defaults come from PanDA's own client environment, read in PandaSettings.
-  public static final ConfigKey<String> PANDA_URL = text("taskwire.panda.url",
-      "$PANDA_URL_SSL, else https://pandaserver.cern.ch", () -> "", "The PanDA server; only scheme://host:port is used.");
-  public static final ConfigKey<String> PANDA_CACHE_URL = text("taskwire.panda.cache-url",
-      "$PANDACACHE_URL, else the server", () -> "", "The PanDA cache server that jobs download sandboxes from.");
-  public static final ConfigKey<String> PANDA_AUTH = new ConfigKey<>("taskwire.panda.auth", Type.CHOICE,
-      "$PANDA_AUTH, else x509", "How to authenticate to PanDA.", List.of("oidc", "x509", "x509_no_grid", "none"),
-      v -> v.trim().toLowerCase(Locale.ROOT), () -> "");
-  public static final ConfigKey<String> PANDA_VO = text("taskwire.panda.vo", "$PANDA_AUTH_VO, else wlcg", () -> "",
-      "The virtual organisation: the Origin header and the task's vo.");
-  public static final ConfigKey<String> PANDA_CONFIG_ROOT = text("taskwire.panda.config-root",
-      "$PANDA_CONFIG_ROOT, else ~/.pathena", () -> "", "Where the OIDC token cache (.token) is kept.");
-  public static final ConfigKey<String> PANDA_ID_TOKEN = text("taskwire.panda.id-token", "$PANDA_AUTH_ID_TOKEN",
-      () -> "", "An OIDC ID token to use as is (prefer the environment or the token file).");
-  public static final ConfigKey<String> PANDA_X509_PROXY = text("taskwire.panda.x509-proxy",
-      "$X509_USER_PROXY, else /tmp/x509up_u<uid>", () -> "", "The X509 proxy: client certificate and key.");
-  public static final ConfigKey<String> PANDA_X509_CERT_DIR = text("taskwire.panda.x509-cert-dir",
-      "$X509_CERT_DIR, else /etc/grid-security/certificates", () -> "", "CA certificates trusted for PanDA.");
-  public static final ConfigKey<String> PANDA_VERIFY_TLS = choice("taskwire.panda.verify-tls", "true",
-      "Check PanDA's server certificate (PanDA's own client does not; Taskwire does).", "true", "false");
-  public static final ConfigKey<Duration> PANDA_POLL_INTERVAL = duration("taskwire.panda.poll-interval", "30s",
-      "How often the tasks of a run are checked (one bulk request per task).");
-  public static final ConfigKey<String> PANDA_JVM_OPTIONS = text("taskwire.panda.jvm-options", "-XX:+UseSerialGC",
-      "Options of the jobs' JVMs; -Xmx is derived from memoryMb unless given.");
-  public static final ConfigKey<String> PANDA_TRANS_PATH = text("taskwire.panda.trans-path",
-      "the server's default (runGen)", () -> "", "The job wrapper script's URL (transPath).");
-  public static final ConfigKey<String> PANDA_ARCHITECTURE = text("taskwire.panda.architecture", "",
-      "The task's architecture, e.g. @el9.");
-  public static final ConfigKey<Duration> PANDA_RESULT_GRACE = duration("taskwire.panda.result-grace", "10s",
-      "How long after a job finished its result may travel before it is read from the job's metadata.");
 
   /**
    * Job options; each also exists per work as {@code taskwire.work.<work name>.<option>}. Their
@@ -216,17 +175,13 @@ public final class ConfigKey<T> {
       new JobOptionKey<>(choice("taskwire.codec", "kryo", "Wire format.", "kryo", "json"),
           (b, v) -> b.codec(codec(v))));
 
-  /** Every fixed key, job options included. */
+  /** Every key that belongs to no backend, job options included; backends declare their own. */
   public static final List<ConfigKey<?>> ALL;
 
   static {
-    List<ConfigKey<?>> all = new java.util.ArrayList<>(List.of(BACKEND, INPROCESS_THREADS, LOCAL_WORKERS,
-        LOCAL_JVM_OPTIONS, LOCAL_JAVA, LOCAL_CLASSPATH, LOCAL_LOG_DIR, LOCAL_SANDBOX, LOCAL_BATCH, SANDBOX_CACHE_DIR,
-        SANDBOX_EXCLUDES, PROGRESS, PROGRESS_INTERVAL, BROKER_URL,
-        BROKER_USER, BROKER_PASSWORD, BROKER_DESTINATION, RELAY_URL, RESULT_MAX_BYTES,
-        PANDA_URL, PANDA_CACHE_URL, PANDA_AUTH, PANDA_VO, PANDA_CONFIG_ROOT, PANDA_ID_TOKEN, PANDA_X509_PROXY,
-        PANDA_X509_CERT_DIR, PANDA_VERIFY_TLS, PANDA_POLL_INTERVAL, PANDA_JVM_OPTIONS, PANDA_TRANS_PATH,
-        PANDA_ARCHITECTURE, PANDA_RESULT_GRACE));
+    List<ConfigKey<?>> all = new java.util.ArrayList<>(List.of(BACKEND, LOCAL_CLASSPATH, SANDBOX_CACHE_DIR,
+        SANDBOX_EXCLUDES, PROGRESS, PROGRESS_INTERVAL, BROKER_URL, BROKER_USER, BROKER_PASSWORD, BROKER_DESTINATION,
+        RELAY_URL, RESULT_MAX_BYTES));
     JOB_OPTIONS.forEach(o -> all.add(o.key()));
     ALL = List.copyOf(all);
   }

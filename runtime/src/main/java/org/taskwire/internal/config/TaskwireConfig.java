@@ -56,9 +56,12 @@ public final class TaskwireConfig {
    * Loads and checks the configuration for a workflow.
    *
    * @param code values set in code, the highest layer
+   * @param backendKeys the keys the backends on the class path declare; one named as a key of
+   *     {@link ConfigKey#ALL} replaces it (the backend choice)
    */
-  public static TaskwireConfig load(Sources sources, WorkflowDefinition workflow, Map<String, String> code) {
-    List<ConfigKey<?>> known = knownKeys(workflow);
+  public static TaskwireConfig load(Sources sources, WorkflowDefinition workflow, Map<String, String> code,
+      List<ConfigKey<?>> backendKeys) {
+    List<ConfigKey<?>> known = knownKeys(workflow, backendKeys);
     Map<String, Value> merged = new TreeMap<>();
     readClasspathFile(sources.classLoader(), merged, known, workflow);
     Path home = sources.homeDirectory().resolve(".taskwire").resolve("config.properties");
@@ -89,8 +92,11 @@ public final class TaskwireConfig {
     return new TaskwireConfig(merged);
   }
 
-  private static List<ConfigKey<?>> knownKeys(WorkflowDefinition workflow) {
-    List<ConfigKey<?>> known = new ArrayList<>(ConfigKey.ALL);
+  private static List<ConfigKey<?>> knownKeys(WorkflowDefinition workflow, List<ConfigKey<?>> backendKeys) {
+    Map<String, ConfigKey<?>> byName = new LinkedHashMap<>();
+    ConfigKey.ALL.forEach(k -> byName.put(k.name(), k));
+    backendKeys.forEach(k -> byName.put(k.name(), k));
+    List<ConfigKey<?>> known = new ArrayList<>(byName.values());
     for (WorkDefinition<?, ?> work : workflow.works()) {
       for (JobOptionKey<?> option : ConfigKey.JOB_OPTIONS) {
         known.add(option.key().forWork(work.name()));

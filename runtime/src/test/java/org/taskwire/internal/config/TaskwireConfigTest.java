@@ -10,12 +10,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.taskwire.ConfigurationException;
 import org.taskwire.Definitions;
+import org.taskwire.internal.backend.Backends;
+import org.taskwire.internal.backend.inprocess.InProcessBackendProvider;
+import org.taskwire.internal.backend.local.LocalBackendProvider;
 import org.taskwire.annotations.Codec;
 import org.taskwire.spi.JobOptions;
 
@@ -34,7 +38,8 @@ class TaskwireConfigTest {
 
   private TaskwireConfig load(Map<String, String> code) throws IOException {
     ClassLoader loader = new URLClassLoader(new URL[] {classpathDir().toUri().toURL()}, null);
-    return TaskwireConfig.load(new TaskwireConfig.Sources(loader, home(), env, system), Definitions.GEOMETRY, code);
+    return TaskwireConfig.load(new TaskwireConfig.Sources(loader, home(), env, system), Definitions.GEOMETRY, code,
+        Backends.configKeys());
   }
 
   private void classpathFile(String content) throws IOException {
@@ -57,9 +62,9 @@ class TaskwireConfigTest {
     system.setProperty("taskwire.local.workers", "4");
     TaskwireConfig config = load(Map.of("taskwire.local.workers", "5"));
 
-    assertThat(config.get(ConfigKey.LOCAL_WORKERS)).isEqualTo(5);
+    assertThat(config.get(LocalBackendProvider.WORKERS)).isEqualTo(5);
     assertThat(config.value("taskwire.local.workers").orElseThrow().source()).isEqualTo("code");
-    assertThat(config.get(ConfigKey.INPROCESS_THREADS)).isEqualTo(3);
+    assertThat(config.get(InProcessBackendProvider.THREADS)).isEqualTo(3);
     assertThat(config.value("taskwire.inprocess.threads").orElseThrow().source())
         .isEqualTo("environment variable TASKWIRE_INPROCESS_THREADS");
     assertThat(config.get(ConfigKey.PROGRESS)).isEqualTo("off");
@@ -146,7 +151,9 @@ class TaskwireConfigTest {
   void aKeyNobodySetsReadsAsTheDefaultItDocuments() throws IOException {
     TaskwireConfig config = load(Map.of());
     int literal = 0;
-    for (ConfigKey<?> key : ConfigKey.ALL) {
+    List<ConfigKey<?>> every = new java.util.ArrayList<>(ConfigKey.ALL);
+    every.addAll(Backends.configKeys());
+    for (ConfigKey<?> key : every) {
       // Literal defaults (32, 10s, auto) are stated once and read back; described ones ("number of cores") are worked out.
       if (key.type() != ConfigKey.Type.STRING && key.check(key.defaultValue()) == null) {
         assertThat(config.get(key)).as(key.name()).isEqualTo(key.read(key.defaultValue()));
@@ -154,7 +161,7 @@ class TaskwireConfigTest {
       }
     }
     assertThat(literal).isGreaterThan(10);
-    assertThat(config.get(ConfigKey.LOCAL_WORKERS)).isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(config.get(LocalBackendProvider.WORKERS)).isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(config.get(ConfigKey.PROGRESS_INTERVAL)).isEqualTo(java.time.Duration.ofSeconds(10));
   }
 }

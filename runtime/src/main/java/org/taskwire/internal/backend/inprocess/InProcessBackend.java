@@ -12,7 +12,6 @@ import org.taskwire.internal.backend.CallEvent;
 import org.taskwire.internal.backend.Task;
 import org.taskwire.internal.call.CallEnvelope;
 import org.taskwire.internal.call.CallExecutor;
-import org.taskwire.internal.config.ConfigKey;
 import org.taskwire.internal.threads.DaemonThreads;
 
 /**
@@ -28,7 +27,7 @@ public final class InProcessBackend implements Backend {
   public InProcessBackend(BackendContext context) {
     this.context = context;
     this.executor = CallExecutor.of(context.workflows());
-    int threads = context.config().get(ConfigKey.INPROCESS_THREADS);
+    int threads = context.config().get(InProcessBackendProvider.THREADS);
     this.pool = Executors.newFixedThreadPool(threads, DaemonThreads.factory("taskwire-inprocess"));
   }
 

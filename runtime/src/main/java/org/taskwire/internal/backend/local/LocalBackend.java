@@ -24,7 +24,6 @@ import org.taskwire.internal.backend.Task;
 import org.taskwire.internal.call.CallEnvelope;
 import org.taskwire.internal.call.RemoteError;
 import org.taskwire.internal.call.ResultEnvelope;
-import org.taskwire.internal.config.ConfigKey;
 
 /**
  * The embedded default: a pool of long-lived worker JVMs on this machine (one per core unless
@@ -101,7 +100,7 @@ public final class LocalBackend implements Backend {
     this.transport = ResultTransport.start(context);
     this.arrivals = new ArrivalCheck(context.sink(), transport);
     try {
-      String dir = context.config().get(ConfigKey.LOCAL_LOG_DIR);
+      String dir = context.config().get(LocalBackendProvider.LOG_DIR);
       this.temporaryLogs = dir.isEmpty();
       this.logDirectory = dir.isEmpty()
           ? Files.createTempDirectory("taskwire-" + context.runId().substring(0, 8) + "-")
@@ -109,8 +108,8 @@ public final class LocalBackend implements Backend {
     } catch (IOException e) {
       throw new ConfigurationException("cannot create the local workers' log directory: " + e.getMessage(), e);
     }
-    this.batch = context.config().get(ConfigKey.LOCAL_BATCH);
-    int workers = context.config().get(ConfigKey.LOCAL_WORKERS);
+    this.batch = context.config().get(LocalBackendProvider.BATCH);
+    int workers = context.config().get(LocalBackendProvider.WORKERS);
     for (int i = 1; i <= workers; i++) {
       Slot slot = new Slot(i);
       slots.add(slot);

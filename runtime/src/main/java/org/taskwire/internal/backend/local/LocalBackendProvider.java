@@ -1,10 +1,29 @@
 package org.taskwire.internal.backend.local;
 
+import java.nio.file.Path;
+import java.util.List;
 import org.taskwire.internal.backend.BackendProvider;
+import org.taskwire.internal.config.ConfigKey;
 
-/** The {@code local} backend, as {@code taskwire.backend=local} selects it. */
+/** The {@code local} backend, as {@code taskwire.backend=local} selects it, and the keys it reads. */
 public final class LocalBackendProvider extends BackendProvider.Named {
+  public static final ConfigKey<Integer> WORKERS = ConfigKey.positiveInt("taskwire.local.workers",
+      "number of cores", () -> Runtime.getRuntime().availableProcessors(), "Worker JVMs of the local backend.");
+  public static final ConfigKey<String> JVM_OPTIONS = ConfigKey.text("taskwire.local.jvm-options",
+      "-XX:+UseSerialGC", "Options of the local worker JVMs, space-separated; -Xmx defaults to the largest memoryMb.");
+  public static final ConfigKey<String> JAVA = ConfigKey.text("taskwire.local.java", "this JVM's java",
+      () -> Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+      "The java executable of the local worker JVMs.");
+  public static final ConfigKey<String> LOG_DIR = ConfigKey.text("taskwire.local.log-dir",
+      "a new temporary directory", () -> "", "Where the local workers' logs go.");
+  public static final ConfigKey<String> SANDBOX = ConfigKey.choice("taskwire.local.sandbox", "false",
+      "Start local workers from the run's sandbox, as grid jobs do, instead of this JVM's class path.",
+      "true", "false");
+  public static final ConfigKey<Integer> BATCH = ConfigKey.positiveInt("taskwire.local.batch", 32,
+      "The most calls a local worker is sent at once while calls are short (under 5 ms each); their results then "
+          + "share one broker round trip. 1 sends one call at a time.");
+
   public LocalBackendProvider() {
-    super("local", LocalBackend::new);
+    super("local", LocalBackend::new, List.of(WORKERS, JVM_OPTIONS, JAVA, LOG_DIR, SANDBOX, BATCH));
   }
 }

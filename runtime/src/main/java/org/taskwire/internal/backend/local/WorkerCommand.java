@@ -10,7 +10,6 @@ import org.taskwire.internal.backend.BackendContext;
 import org.taskwire.internal.backend.RunSandbox;
 import org.taskwire.internal.backend.WorkerJvm;
 import org.taskwire.internal.backend.WorkflowClassPath;
-import org.taskwire.internal.config.ConfigKey;
 import org.taskwire.internal.sandbox.Sandbox;
 import org.taskwire.internal.sandbox.SandboxStore;
 import org.taskwire.spi.JobOptions;
@@ -31,7 +30,7 @@ final class WorkerCommand {
     String classpath = WorkflowClassPath.join(WorkflowClassPath.resolve(context));
     List<String> entries;
     List<String> source;
-    if ("true".equals(context.config().get(ConfigKey.LOCAL_SANDBOX))) {
+    if ("true".equals(context.config().get(LocalBackendProvider.SANDBOX))) {
       // As on the grid: the worker runs from the extracted sandbox, not from this JVM's class path.
       Sandbox sandbox = RunSandbox.build(context, classpath);
       Path extracted = RunSandbox.cacheDirectory(context.config()).resolve("extracted");
@@ -43,8 +42,8 @@ final class WorkerCommand {
       entries = List.of(classpath);
       source = List.of("--classpath", classpath);
     }
-    WorkerJvm jvm = new WorkerJvm(context.config().get(ConfigKey.LOCAL_JAVA),
-        context.config().get(ConfigKey.LOCAL_JVM_OPTIONS), maxMemoryMb(context), entries);
+    WorkerJvm jvm = new WorkerJvm(context.config().get(LocalBackendProvider.JAVA),
+        context.config().get(LocalBackendProvider.JVM_OPTIONS), maxMemoryMb(context), entries);
     List<String> cmd = new ArrayList<>(jvm.command(File.pathSeparator));
     cmd.addAll(List.of("--serve", "--client-pid", Long.toString(ProcessHandle.current().pid())));
     cmd.addAll(source);

@@ -37,17 +37,17 @@ public record PandaSettings(URI server, URI cache, Auth auth, String vo, Path co
    * @param env the process environment
    */
   public static PandaSettings read(Function<String, String> config, Map<String, String> env) {
-    String server = first(config.apply("taskwire.panda.url"), env.get("PANDA_URL_SSL"), DEFAULT_SERVER);
-    String cache = first(config.apply("taskwire.panda.cache-url"), env.get("PANDACACHE_URL"), server);
-    String auth = first(config.apply("taskwire.panda.auth"), env.get("PANDA_AUTH"), "x509");
-    String vo = first(config.apply("taskwire.panda.vo"), env.get("PANDA_AUTH_VO"), env.get("OIDC_AUTH_VO"));
-    String root = first(config.apply("taskwire.panda.config-root"), env.get("PANDA_CONFIG_ROOT"),
+    String server = first(config.apply(PandaBackendProvider.URL.name()), env.get("PANDA_URL_SSL"), DEFAULT_SERVER);
+    String cache = first(config.apply(PandaBackendProvider.CACHE_URL.name()), env.get("PANDACACHE_URL"), server);
+    String auth = first(config.apply(PandaBackendProvider.AUTH.name()), env.get("PANDA_AUTH"), "x509");
+    String vo = first(config.apply(PandaBackendProvider.VO.name()), env.get("PANDA_AUTH_VO"), env.get("OIDC_AUTH_VO"));
+    String root = first(config.apply(PandaBackendProvider.CONFIG_ROOT.name()), env.get("PANDA_CONFIG_ROOT"),
         Path.of(System.getProperty("user.home"), ".pathena").toString());
-    String proxy = first(config.apply("taskwire.panda.x509-proxy"), env.get("X509_USER_PROXY"),
+    String proxy = first(config.apply(PandaBackendProvider.X509_PROXY.name()), env.get("X509_USER_PROXY"),
         "/tmp/x509up_u" + uid());
-    String certDir = first(config.apply("taskwire.panda.x509-cert-dir"), env.get("X509_CERT_DIR"),
+    String certDir = first(config.apply(PandaBackendProvider.X509_CERT_DIR.name()), env.get("X509_CERT_DIR"),
         "/etc/grid-security/certificates");
-    boolean verify = !"false".equalsIgnoreCase(first(config.apply("taskwire.panda.verify-tls"), null, "true"));
+    boolean verify = !"false".equalsIgnoreCase(first(config.apply(PandaBackendProvider.VERIFY_TLS.name()), null, "true"));
     Auth mode = switch (auth.toLowerCase(Locale.ROOT)) {
       case "oidc" -> Auth.OIDC;
       case "x509", "x509_no_grid" -> Auth.X509;

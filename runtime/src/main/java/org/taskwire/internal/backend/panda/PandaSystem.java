@@ -31,7 +31,6 @@ import org.taskwire.internal.call.CallEnvelope;
 import org.taskwire.internal.call.GridCalls;
 import org.taskwire.internal.call.JobMetadata;
 import org.taskwire.internal.call.RemoteError;
-import org.taskwire.internal.config.ConfigKey;
 import org.taskwire.internal.config.TaskwireConfig;
 import org.taskwire.internal.sandbox.Sandbox;
 import org.taskwire.internal.sandbox.SandboxStore;
@@ -83,12 +82,12 @@ final class PandaSystem implements BatchSystem {
     java.util.function.Supplier<Map<String, String>> auth = Map::of;
     if (settings.auth() == PandaSettings.Auth.OIDC) {
       Map<String, String> env = new HashMap<>(System.getenv());
-      config.value(ConfigKey.PANDA_ID_TOKEN.name()).ifPresent(v -> env.put("PANDA_AUTH_ID_TOKEN", v.value()));
+      config.value(PandaBackendProvider.ID_TOKEN.name()).ifPresent(v -> env.put("PANDA_AUTH_ID_TOKEN", v.value()));
       auth = new OidcTokens(settings, env, http, System.err, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
     }
     PandaApi api = new PandaApi(new PandaClient(settings.server(), http, auth, 4, Duration.ofSeconds(1)));
-    BatchBackend.Timing timing = new BatchBackend.Timing(config.get(ConfigKey.PANDA_POLL_INTERVAL),
-        config.get(ConfigKey.PANDA_RESULT_GRACE), KILL_WAIT);
+    BatchBackend.Timing timing = new BatchBackend.Timing(config.get(PandaBackendProvider.POLL_INTERVAL),
+        config.get(PandaBackendProvider.RESULT_GRACE), KILL_WAIT);
     BatchBackend backend = new BatchBackend(context, timing, transport -> new PandaSystem(context, settings, api,
         transport));
     LOG.info("PanDA backend: server {}, cache {}, {} authentication", settings.server(), settings.cache(),
@@ -117,8 +116,8 @@ final class PandaSystem implements BatchSystem {
     TaskwireConfig config = context.config();
     TaskParameters parameters = new TaskParameters(name, settings.vo() == null ? "wlcg" : settings.vo(),
         settings.cache().toString(), sandbox.fileName(), sandbox.classpath(), names, callsFile, context.runId(),
-        task.work().id(), task.calls().get(0).codec(), secretName, options, config.get(ConfigKey.PANDA_JVM_OPTIONS),
-        config.get(ConfigKey.PANDA_TRANS_PATH), config.get(ConfigKey.PANDA_ARCHITECTURE));
+        task.work().id(), task.calls().get(0).codec(), secretName, options, config.get(PandaBackendProvider.JVM_OPTIONS),
+        config.get(PandaBackendProvider.TRANS_PATH), config.get(PandaBackendProvider.ARCHITECTURE));
     try {
       return Long.toString(api.submitTask(parameters.toMap()));
     } catch (PandaException e) {

@@ -24,6 +24,7 @@ import org.taskwire.FailureKind;
 import org.taskwire.WorkFailedException;
 import org.taskwire.annotations.Codec;
 import org.taskwire.internal.backend.BackendContext;
+import org.taskwire.internal.backend.Backends;
 import org.taskwire.internal.backend.Task;
 import org.taskwire.internal.backend.batch.BatchSystem.Job;
 import org.taskwire.internal.backend.batch.BatchSystem.JobRecord;
@@ -56,7 +57,7 @@ class BatchBackendTest {
   void start(@TempDir Path home) {
     Properties none = new Properties();
     TaskwireConfig config = TaskwireConfig.load(new TaskwireConfig.Sources(getClass().getClassLoader(), home, Map.of(),
-        none), Definitions.GEOMETRY, Map.of());
+        none), Definitions.GEOMETRY, Map.of(), Backends.configKeys());
     BackendContext context = new BackendContext(RUN, config, Definitions.GEOMETRY, List.of(Definitions.GEOMETRY),
         collector);
     backend = new BatchBackend(context, new BatchBackend.Timing(Duration.ofMillis(20), Duration.ofMillis(50),
