@@ -11,10 +11,8 @@ import javax.lang.model.type.TypeMirror;
 final class Model {
   private Model() {}
 
-  /** Options as written; {@code null} means unset. */
-  record Options(
-      String initEnv, String containerImage, String queue, String site, String cloud,
-      Integer cores, Integer memoryMb, Long walltimeSeconds, Integer maxAttempts, String codec) {}
+  /** The job options set, in the table's order, with their values as {@link JobOptionAttribute#read} gives them. */
+  record Options(java.util.Map<JobOptionAttribute, Object> values) {}
 
   record Parameter(String name, TypeMirror type) {}
 

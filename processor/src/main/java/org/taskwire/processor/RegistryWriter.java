@@ -129,16 +129,7 @@ final class RegistryWriter {
 
   private static CodeBlock options(Model.Options o) {
     CodeBlock.Builder b = CodeBlock.builder().add("$T.builder()", Names.JOB_OPTIONS);
-    if (o.initEnv() != null) b.add(".initEnv($S)", o.initEnv());
-    if (o.containerImage() != null) b.add(".containerImage($S)", o.containerImage());
-    if (o.queue() != null) b.add(".queue($S)", o.queue());
-    if (o.site() != null) b.add(".site($S)", o.site());
-    if (o.cloud() != null) b.add(".cloud($S)", o.cloud());
-    if (o.cores() != null) b.add(".cores($L)", o.cores());
-    if (o.memoryMb() != null) b.add(".memoryMb($L)", o.memoryMb());
-    if (o.walltimeSeconds() != null) b.add(".walltime($T.ofSeconds($LL))", Names.DURATION, o.walltimeSeconds());
-    if (o.maxAttempts() != null) b.add(".maxAttempts($L)", o.maxAttempts());
-    if (o.codec() != null) b.add(".codec($T.$L)", Names.CODEC, o.codec());
+    o.values().forEach((option, value) -> b.add(option.setter(value)));
     return b.add(".build()").build();
   }
 }

@@ -21,8 +21,6 @@ import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
-import org.taskwire.annotations.Codec;
-import org.taskwire.annotations.Walltime;
 import org.taskwire.annotations.Work;
 import org.taskwire.annotations.Workflow;
 
@@ -89,9 +87,7 @@ final class WorkflowReader {
     AnnotationMirror mirror = mirror(type, Workflow.class);
     String name = annotation.name().isEmpty() ? type.getSimpleName().toString() : annotation.name();
     checkName(type, mirror, annotation.name());
-    Model.Options options = options(type, mirror, annotation.initEnv(), annotation.containerImage(),
-        annotation.queue(), annotation.site(), annotation.cloud(), annotation.cores(), annotation.memoryMb(),
-        annotation.walltime(), annotation.maxAttempts(), annotation.codec());
+    Model.Options options = options(type, mirror);
     for (String exclude : annotation.excludes()) {
       if (exclude.isBlank()) {
         reporter.error(type, mirror, "excludes", Message.INVALID_OPTION, "excludes", "\"\"",
@@ -129,8 +125,7 @@ final class WorkflowReader {
       }
       AnnotationMirror workMirror = mirror(method, Work.class);
       checkName(method, workMirror, work.name());
-      Model.Options workOptions = options(method, workMirror, work.initEnv(), work.containerImage(), work.queue(),
-          work.site(), work.cloud(), work.cores(), work.memoryMb(), work.walltime(), work.maxAttempts(), work.codec());
+      Model.Options workOptions = options(method, workMirror);
 
       Set<TypeMirror> closure = new LinkedHashSet<>();
       List<Model.Parameter> parameters = new ArrayList<>();
@@ -239,38 +234,29 @@ final class WorkflowReader {
     }
   }
 
-  private Model.Options options(Element on, AnnotationMirror mirror, String initEnv, String containerImage,
-      String queue, String site, String cloud, int cores, int memoryMb, String walltime, int maxAttempts, Codec codec) {
-    positive(on, mirror, "cores", cores, "the number of cores per job, at least 1 (0 inherits)");
-    positive(on, mirror, "memoryMb", memoryMb, "memory per job in MB, at least 1 (0 inherits)");
-    positive(on, mirror, "maxAttempts", maxAttempts, "attempts per call, at least 1 (0 inherits)");
-    Long seconds = null;
-    if (!walltime.isEmpty()) {
+  /** The job options of an annotation, each checked on its attribute. */
+  private Model.Options options(Element on, AnnotationMirror mirror) {
+    Map<String, Object> written = new HashMap<>();
+    elements.getElementValuesWithDefaults(mirror)
+        .forEach((attribute, value) -> written.put(attribute.getSimpleName().toString(), value.getValue()));
+    Map<JobOptionAttribute, Object> values = new java.util.EnumMap<>(JobOptionAttribute.class);
+    for (JobOptionAttribute option : JobOptionAttribute.values()) {
+      Object value = written.get(option.attribute);
       try {
-        seconds = Walltime.parse(walltime).getSeconds();
+        Object read = option.read(value);
+        if (read != null) {
+          values.put(option, read);
+        }
       } catch (IllegalArgumentException e) {
-        reporter.error(on, mirror, "walltime", Message.INVALID_OPTION, "walltime", quote(walltime),
-            on.getSimpleName(), e.getMessage().substring(e.getMessage().indexOf(": ") + 2));
+        reporter.error(on, mirror, option.attribute, Message.INVALID_OPTION, option.attribute, option.show(value),
+            on.getSimpleName(), e.getMessage());
       }
     }
-    return new Model.Options(blankToNull(initEnv), blankToNull(containerImage), blankToNull(queue),
-        blankToNull(site), blankToNull(cloud), cores > 0 ? cores : null, memoryMb > 0 ? memoryMb : null, seconds,
-        maxAttempts > 0 ? maxAttempts : null, codec == Codec.DEFAULT ? null : codec.name());
-  }
-
-  private void positive(Element on, AnnotationMirror mirror, String attribute, int value, String expected) {
-    if (value < 0) {
-      reporter.error(on, mirror, attribute, Message.INVALID_OPTION, attribute, value, on.getSimpleName(),
-          "expected " + expected);
-    }
+    return new Model.Options(values);
   }
 
   private static String quote(String s) {
     return "\"" + s + "\"";
-  }
-
-  private static String blankToNull(String s) {
-    return s.isBlank() ? null : s;
   }
 
   private static AnnotationMirror mirror(Element element, Class<?> annotation) {

@@ -1,8 +1,8 @@
 package org.taskwire.spi;
 
+import java.lang.reflect.Constructor;
+import java.lang.reflect.RecordComponent;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.taskwire.annotations.Codec;
 
 /**
@@ -21,6 +21,19 @@ public record JobOptions(
     Duration walltime,
     Integer maxAttempts,
     Codec codec) {
+
+  /** The canonical constructor, which {@link #inheritFrom} builds with; found before any constant is built. */
+  private static final Constructor<JobOptions> CANONICAL;
+
+  static {
+    try {
+      CANONICAL = JobOptions.class.getDeclaredConstructor(
+          java.util.Arrays.stream(JobOptions.class.getRecordComponents()).map(RecordComponent::getType)
+              .toArray(Class<?>[]::new));
+    } catch (NoSuchMethodException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   /** No option set. */
   public static final JobOptions NONE = builder().build();
@@ -41,33 +54,18 @@ public record JobOptions(
 
   /** These options, with every unset one taken from {@code parent}. */
   public JobOptions inheritFrom(JobOptions parent) {
-    return new JobOptions(
-        initEnv != null ? initEnv : parent.initEnv,
-        containerImage != null ? containerImage : parent.containerImage,
-        queue != null ? queue : parent.queue,
-        site != null ? site : parent.site,
-        cloud != null ? cloud : parent.cloud,
-        cores != null ? cores : parent.cores,
-        memoryMb != null ? memoryMb : parent.memoryMb,
-        walltime != null ? walltime : parent.walltime,
-        maxAttempts != null ? maxAttempts : parent.maxAttempts,
-        codec != null ? codec : parent.codec);
-  }
-
-  /** A short human-readable list of the options that are set. */
-  public String describe() {
-    List<String> parts = new ArrayList<>();
-    if (cores != null) parts.add("cores=" + cores);
-    if (memoryMb != null) parts.add("memoryMb=" + memoryMb);
-    if (walltime != null) parts.add("walltime=" + walltime);
-    if (maxAttempts != null) parts.add("maxAttempts=" + maxAttempts);
-    if (codec != null) parts.add("codec=" + codec);
-    if (queue != null) parts.add("queue=" + queue);
-    if (site != null) parts.add("site=" + site);
-    if (cloud != null) parts.add("cloud=" + cloud);
-    if (containerImage != null) parts.add("containerImage=" + containerImage);
-    if (initEnv != null) parts.add("initEnv=" + initEnv);
-    return String.join(", ", parts);
+    // Component by component, so that a new option needs no line here.
+    RecordComponent[] components = JobOptions.class.getRecordComponents();
+    Object[] values = new Object[components.length];
+    try {
+      for (int i = 0; i < components.length; i++) {
+        Object own = components[i].getAccessor().invoke(this);
+        values[i] = own != null ? own : components[i].getAccessor().invoke(parent);
+      }
+      return CANONICAL.newInstance(values);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("JobOptions cannot copy itself", e);
+    }
   }
 
   /** Builds {@link JobOptions}; every option starts unset. */
