@@ -1,8 +1,17 @@
 package org.taskwire.internal.backend;
 
+import java.io.File;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.StringJoiner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.taskwire.ConfigurationException;
 import org.taskwire.internal.config.ConfigKey;
 import org.taskwire.internal.config.TaskwireConfig;
@@ -12,14 +21,37 @@ import org.taskwire.internal.sandbox.SandboxBuilder;
 /**
  * The sandbox of a run: its class path packed by {@link SandboxBuilder} into
  * {@code taskwire.sandbox.cache-dir}, without what {@code @Workflow(excludes)} and
- * {@code taskwire.sandbox.excludes} leave out.
+ * {@code taskwire.sandbox.excludes} leave out, and without the jars only Taskwire's client uses.
  */
 public final class RunSandbox {
+  private static final Logger LOG = LoggerFactory.getLogger(RunSandbox.class);
+
+  /**
+   * A class of each jar only the client loads: the embedded ActiveMQ broker (3.7 MB that no
+   * worker uses) and the progress bar. The same jars the wrapper's own artifact leaves out.
+   */
+  private static final List<String> CLIENT_ONLY = List.of(
+      "org/apache/activemq/broker/BrokerService.class",
+      "org/apache/activemq/ActiveMQConnectionFactory.class",
+      "org/apache/activemq/transport/stomp/StompTransportFilter.class",
+      "org/apache/activemq/openwire/v2/ActiveMQDestinationMarshaller.class",
+      "org/fusesource/hawtbuf/Buffer.class",
+      "me/tongfei/progressbar/ProgressBar.class");
+
   private RunSandbox() {}
 
   /** Builds (or finds, when nothing changed) the sandbox of this class path. */
   public static Sandbox build(BackendContext context, String classpath) {
-    SandboxBuilder builder = SandboxBuilder.forClasspath(classpath).cacheDirectory(cacheDirectory(context.config()));
+    Set<Path> clientOnly = clientOnlyJars(RunSandbox.class.getClassLoader());
+    StringJoiner shipped = new StringJoiner(File.pathSeparator);
+    for (String entry : classpath.split(File.pathSeparator)) {
+      if (!entry.isBlank() && !clientOnly.contains(normal(Path.of(entry)))) {
+        shipped.add(entry);
+      }
+    }
+    LOG.debug("the sandbox leaves out the client's own jars {}", clientOnly);
+    SandboxBuilder builder = SandboxBuilder.forClasspath(shipped.toString())
+        .cacheDirectory(cacheDirectory(context.config()));
     List<String> excludes = new ArrayList<>(context.workflow().excludes());
     for (String glob : context.config().get(ConfigKey.SANDBOX_EXCLUDES).split(",")) {
       if (!glob.isBlank()) {
@@ -32,6 +64,27 @@ public final class RunSandbox {
       throw new ConfigurationException("malformed sandbox exclude: " + e.getMessage(), e);
     }
     return builder.build();
+  }
+
+  /** The jars, as loaded here, that hold the client-only classes. */
+  static Set<Path> clientOnlyJars(ClassLoader loader) {
+    Set<Path> jars = new HashSet<>();
+    for (String resource : CLIENT_ONLY) {
+      URL url = loader.getResource(resource);
+      if (url != null && "jar".equals(url.getProtocol())) {
+        String file = url.getPath();
+        try {
+          jars.add(normal(Path.of(new URI(file.substring(0, file.indexOf("!/"))))));
+        } catch (URISyntaxException | IllegalArgumentException e) {
+          LOG.debug("cannot tell the jar of {}: {}", url, e.getMessage());
+        }
+      }
+    }
+    return jars;
+  }
+
+  private static Path normal(Path p) {
+    return p.toAbsolutePath().normalize();
   }
 
   /** Where sandboxes and remembered file hashes are kept. */

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.taskwire.WorkflowRun;
+import org.taskwire.internal.sandbox.SandboxStore;
 import org.taskwire.testing.e2e.ProbeTasks.SquareArgs;
 
 /** The local backend shipping the class path as grid jobs get it: a sandbox, extracted per node. */
@@ -27,9 +28,15 @@ class SandboxBackendTest {
       assertThat(where.get(1)).as("each worker has its own directory").startsWith(logs.resolve("worker-").toString());
       assertThat(ProbeTasks.squareMap(List.of(new SquareArgs(2), new SquareArgs(3))).successes()).containsValues(4, 9);
     }
+    Path sandbox;
     try (var files = Files.list(cache)) {
-      assertThat(files.map(p -> p.getFileName().toString()))
-          .anyMatch(n -> n.matches("sources\\.[0-9a-f]{64}\\.tar\\.gz"));
+      sandbox = files.filter(p -> p.getFileName().toString().matches("sources\\.[0-9a-f]{64}\\.tar\\.gz"))
+          .findFirst().orElseThrow();
     }
+    List<String> shipped = SandboxStore.readManifest(sandbox).classpath();
+    assertThat(shipped).as("the worker's own jars travel").anyMatch(e -> e.contains("taskwire-remote-wrapper"))
+        .anyMatch(e -> e.contains("kryo"));
+    assertThat(shipped).as("the jars only the client uses stay home")
+        .noneMatch(e -> e.contains("activemq-") || e.contains("hawtbuf") || e.contains("progressbar"));
   }
 }
