@@ -11,7 +11,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.taskwire.internal.call.GridCalls;
+import org.taskwire.internal.backend.panda.GridCalls;
 import org.taskwire.internal.codec.Codecs;
 import org.taskwire.internal.codec.PayloadCodec;
 import org.taskwire.internal.sandbox.Sandbox;

@@ -16,7 +16,7 @@ import org.taskwire.internal.backend.local.WireFormat;
 import org.taskwire.internal.call.CallEnvelope;
 import org.taskwire.internal.call.CallExecutor;
 import org.taskwire.internal.call.ResultEnvelope;
-import org.taskwire.internal.call.WrapperExit;
+import org.taskwire.internal.backend.WrapperExit;
 import org.taskwire.internal.threads.DaemonThreads;
 import org.taskwire.internal.transport.Delivery;
 import org.taskwire.internal.transport.ResultSender;

@@ -17,7 +17,7 @@ import org.taskwire.FailureKind;
 import org.taskwire.internal.call.CallEnvelope;
 import org.taskwire.internal.call.ResultEnvelope;
 import org.taskwire.internal.backend.local.WireFormat;
-import org.taskwire.internal.call.WrapperExit;
+import org.taskwire.internal.backend.WrapperExit;
 import org.taskwire.internal.codec.Codecs;
 import org.taskwire.internal.codec.PayloadCodec;
 import org.taskwire.spi.JobOptions;

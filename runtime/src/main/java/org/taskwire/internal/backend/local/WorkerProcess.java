@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.taskwire.internal.call.CallEnvelope;
 import org.taskwire.internal.call.ResultEnvelope;
-import org.taskwire.internal.call.WrapperExit;
+import org.taskwire.internal.backend.WrapperExit;
 
 /**
  * One worker JVM running the remote wrapper in serve mode: calls go down its standard input,

@@ -8,7 +8,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.taskwire.FailureKind;
 import org.taskwire.internal.call.RemoteError;
-import org.taskwire.internal.call.WrapperExit;
+import org.taskwire.internal.backend.WrapperExit;
 
 /** What PanDA says of a job, for a call's error: its account (id, attempt, codes) and why it failed. */
 final class JobFailure {

@@ -28,8 +28,6 @@ import org.taskwire.internal.backend.WorkflowClassPath;
 import org.taskwire.internal.backend.batch.BatchBackend;
 import org.taskwire.internal.backend.batch.BatchSystem;
 import org.taskwire.internal.call.CallEnvelope;
-import org.taskwire.internal.call.GridCalls;
-import org.taskwire.internal.call.JobMetadata;
 import org.taskwire.internal.call.RemoteError;
 import org.taskwire.internal.config.TaskwireConfig;
 import org.taskwire.internal.sandbox.Sandbox;

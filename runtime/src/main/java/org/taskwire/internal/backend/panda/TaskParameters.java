@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.taskwire.internal.backend.WorkerJvm;
-import org.taskwire.internal.call.WrapperExit;
+import org.taskwire.internal.backend.WrapperExit;
 import org.taskwire.spi.JobOptions;
 
 /**

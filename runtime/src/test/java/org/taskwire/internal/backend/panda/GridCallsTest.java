@@ -1,4 +1,4 @@
-package org.taskwire.internal.call;
+package org.taskwire.internal.backend.panda;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package org.taskwire.internal.call;
+package org.taskwire.internal.backend;
 
 import java.util.Arrays;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package org.taskwire.internal.call;
+package org.taskwire.internal.backend.panda;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,10 +1,12 @@
-package org.taskwire.internal.call;
+package org.taskwire.internal.backend.panda;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.Optional;
+import org.taskwire.internal.call.EnvelopeJson;
+import org.taskwire.internal.call.ResultEnvelope;
 
 /**
  * A grid job's second copy of its result: the wrapper writes the result envelope to
