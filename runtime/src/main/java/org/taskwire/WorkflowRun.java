@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +22,9 @@ import org.taskwire.internal.call.CallEnvelope;
 import org.taskwire.internal.run.ArgumentEncoder;
 import org.taskwire.internal.run.CallCollector;
 import org.taskwire.internal.run.KnownWorkflows;
+import org.taskwire.internal.journal.RecordedRun;
 import org.taskwire.internal.run.PendingCall;
+import org.taskwire.internal.run.RunHistory;
 import org.taskwire.internal.run.TaskProgress;
 import org.taskwire.internal.codec.Codecs;
 import org.taskwire.internal.codec.PayloadCodec;
@@ -52,6 +53,7 @@ public final class WorkflowRun implements AutoCloseable {
   private final TaskwireConfig config;
   private final String backendName;
   private final CallCollector collector;
+  private final RunHistory history;
   private final Backend backend;
   private final AtomicLong nextCallId = new AtomicLong();
   private final AtomicLong nextTaskId = new AtomicLong();
@@ -60,18 +62,38 @@ public final class WorkflowRun implements AutoCloseable {
   private volatile boolean closed;
 
   private WorkflowRun(WorkflowDefinition workflow, TaskwireConfig config) {
-    this.runId = UUID.randomUUID().toString().replace("-", "");
+    this.backendName = config.get(ConfigKey.BACKEND);
+    this.history = RunHistory.open(config, workflow, backendName, loaderOf(workflow));
+    this.runId = history.runId();
+    nextCallId.set(history.callIdsUsed());
+    nextTaskId.set(history.tasksUsed());
     this.workflow = workflow;
     this.config = config;
     this.workflows = KnownWorkflows.discover(workflow);
     for (WorkDefinition<?, ?> work : workflow.works()) {
       optionsByWork.put(work.id(), config.jobOptions(workflow, work));
     }
-    this.backendName = config.get(ConfigKey.BACKEND);
-    this.collector = new CallCollector(runId);
-    this.backend = Backends.create(backendName,
-        new BackendContext(runId, config, workflow, workflows.all(), collector));
+    this.collector = new CallCollector(runId, history.journal());
+    Backend started;
+    try {
+      started = Backends.create(backendName, new BackendContext(runId, config, workflow, workflows.all(), collector));
+    } catch (RuntimeException e) {
+      history.close(0);
+      throw e;
+    }
+    this.backend = started;
     collector.attach(backend);
+  }
+
+  /** The loader the workflow's classes come from: its registry's, as generated code names it. */
+  private static ClassLoader loaderOf(WorkflowDefinition workflow) {
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    try {
+      return Class.forName(workflow.workflowClass(), false, context != null ? context : WorkflowRun.class.getClassLoader())
+          .getClassLoader();
+    } catch (ClassNotFoundException | LinkageError e) {
+      return context != null ? context : WorkflowRun.class.getClassLoader();
+    }
   }
 
   /** A builder for a run of the given workflow; generated {@code XxxTasks.builder()} calls this. */
@@ -127,7 +149,7 @@ public final class WorkflowRun implements AutoCloseable {
     Objects.requireNonNull(arguments, "arguments");
     Prepared<A> prepared = prepare(work, List.of(arguments));
     PendingCall call = prepared.calls.get(0);
-    backend.submit(prepared.task);
+    prepared.send.run();
     return asyncResult(work, call);
   }
 
@@ -159,7 +181,7 @@ public final class WorkflowRun implements AutoCloseable {
       return new MapResult<>(Map.of());
     }
     Prepared<A> prepared = prepare(work, arguments);
-    backend.submit(prepared.task);
+    prepared.send.run();
     List<CompletableFuture<Object>> futures = prepared.calls.stream().map(PendingCall::future).toList();
     waitWithProgress(work, prepared.progress, futures);
     Map<A, Outcome<R>> outcomes = new LinkedHashMap<>();
@@ -204,8 +226,14 @@ public final class WorkflowRun implements AutoCloseable {
     }
   }
 
-  private record Prepared<A>(Task task, List<PendingCall> calls, TaskProgress progress) {}
+  /** A proxy invocation's calls, and what sends those that have no recorded result to the backend. */
+  private record Prepared<A>(List<PendingCall> calls, TaskProgress progress, Runnable send) {}
 
+  /**
+   * Encodes and keys the calls of one proxy invocation and tracks them. In a resumed run, a call
+   * the earlier client saw succeed is completed from the journal, one it submitted is taken up
+   * again by its backend handle, and only the others are submitted.
+   */
   private <A extends Record> Prepared<A> prepare(WorkDefinition<A, ?> work, List<A> arguments) {
     if (closed) {
       throw new IllegalStateException("this WorkflowRun is closed");
@@ -215,19 +243,52 @@ public final class WorkflowRun implements AutoCloseable {
     PayloadCodec codec = Codecs.of(owner, options.codec());
     long taskId = nextTaskId.incrementAndGet();
     List<CallEnvelope> envelopes = new ArrayList<>(arguments.size());
+    List<RecordedRun.Call> recorded = new ArrayList<>(arguments.size());
     for (A a : arguments) {
-      envelopes.add(new CallEnvelope(runId, nextCallId.incrementAndGet(), 1, work.id(), codec.name(),
-          ArgumentEncoder.encode(codec, work, a)));
+      byte[] encoded = ArgumentEncoder.encode(codec, work, a);
+      String key = history.key(owner, work, codec.name(), a);
+      RecordedRun.Call before = history.recorded(key);
+      recorded.add(before);
+      long callId = before != null ? before.declared().callId() : nextCallId.incrementAndGet();
+      int attempt = before == null || before.success() != null || before.failure() != null
+          || before.submissions().isEmpty() ? 1
+          : before.submissions().get(before.submissions().size() - 1).attempt();
+      envelopes.add(new CallEnvelope(runId, callId, attempt, work.id(), codec.name(), encoded));
+      if (before == null) {
+        history.journal().declared(callId, key, work.id(), taskId);
+      }
     }
     Task task = new Task(taskId, owner, work, options, List.copyOf(envelopes));
     TaskProgress progress = new TaskProgress(arguments.size());
     List<PendingCall> calls = new ArrayList<>(envelopes.size());
-    for (CallEnvelope envelope : envelopes) {
+    List<CallEnvelope> fresh = new ArrayList<>();
+    List<CallEnvelope> again = new ArrayList<>();
+    Map<Long, Map<String, String>> handles = new HashMap<>();
+    for (int i = 0; i < envelopes.size(); i++) {
+      CallEnvelope envelope = envelopes.get(i);
+      RecordedRun.Call before = recorded.get(i);
       PendingCall call = new PendingCall(task, envelope, codec, options.maxAttempts(), progress);
-      collector.track(call);
       calls.add(call);
+      if (before != null && before.success() != null && collector.completeFromJournal(call, before.success().result())) {
+        continue;
+      }
+      collector.track(call);
+      if (before != null && before.failure() == null && !before.submissions().isEmpty()) {
+        again.add(envelope);
+        handles.put(envelope.callId(), before.submissions().get(before.submissions().size() - 1).handle());
+      } else {
+        fresh.add(envelope);
+      }
     }
-    return new Prepared<>(task, calls, progress);
+    Runnable send = () -> {
+      if (!again.isEmpty()) {
+        backend.reattach(new Task(taskId, owner, work, options, List.copyOf(again)), handles);
+      }
+      if (!fresh.isEmpty()) {
+        backend.submit(fresh.size() == envelopes.size() ? task : new Task(taskId, owner, work, options, List.copyOf(fresh)));
+      }
+    };
+    return new Prepared<>(calls, progress, send);
   }
 
   private <R> AsyncResult<R> asyncResult(WorkDefinition<?, R> work, PendingCall call) {
@@ -251,6 +312,7 @@ public final class WorkflowRun implements AutoCloseable {
       }
       collector.failAll("the WorkflowRun was closed before the call completed");
       backend.close();
+      history.close(outstanding);
     } finally {
       CURRENT.compareAndSet(this, null);
       LOG.debug("run {} closed after {} ms", runId, (System.nanoTime() - startedAt) / 1_000_000);

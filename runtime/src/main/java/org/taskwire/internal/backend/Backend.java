@@ -11,6 +11,18 @@ public interface Backend extends AutoCloseable {
   /** Queues the calls of a task; returns without waiting for them. */
   void submit(Task task);
 
+  /**
+   * Takes up calls that an earlier client of this run submitted, by the handles their
+   * {@link CallEvent.Submitted} events gave. A backend whose work died with that client (local
+   * workers) runs them again, as by default; a batch system watches its tasks again, so that what
+   * finished while no client listened is read from the jobs' records and nothing is submitted twice.
+   *
+   * @param handles each call's last handle, by call id
+   */
+  default void reattach(Task task, java.util.Map<Long, java.util.Map<String, String>> handles) {
+    submit(task);
+  }
+
   /** Drops a call that has not started; a running call may still finish. */
   void cancel(long callId);
 

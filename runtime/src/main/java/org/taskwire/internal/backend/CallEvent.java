@@ -5,8 +5,7 @@ import org.taskwire.internal.call.RemoteError;
 import org.taskwire.internal.call.ResultEnvelope;
 
 /**
- * What a backend reports about one attempt of a call. Every backend speaks only these four
- * events; what follows from them (a retry, a value, a failure) is decided by the collector alone.
+ * What a backend reports about one attempt of a call. Every backend speaks only these events; what follows from them (a retry, a value, a failure) is decided by the collector alone.
  * A backend may report an attempt later than the one it was last asked for: PanDA starts a failed
  * job's next attempt before the collector has heard of the failure.
  */
@@ -16,6 +15,16 @@ public sealed interface CallEvent {
 
   /** The attempt, from 1. */
   int attempt();
+
+  /**
+   * A backend took the attempt, and says how to find it again after a restart: for a batch system
+   * {@code system} and {@code task}; for local workers {@code worker} and {@code pid}.
+   */
+  record Submitted(long callId, int attempt, java.util.Map<String, String> handle) implements CallEvent {
+    public Submitted {
+      handle = java.util.Map.copyOf(handle);
+    }
+  }
 
   /**
    * The attempt started running.

@@ -133,6 +133,14 @@ public final class ConfigKey<T> {
   /** Read by every backend that ships the workflow's class path, not only the local one. */
   public static final ConfigKey<String> LOCAL_CLASSPATH = text("taskwire.local.classpath",
       "where the workflow class was loaded from", () -> "", "The class path shipped to local workers.");
+  public static final ConfigKey<String> RUNS_DIR = text("taskwire.runs-dir", "~/.taskwire/runs",
+      "Where each run's directory (its journal, lock and transport keys) is kept.");
+  public static final ConfigKey<String> JOURNAL = choice("taskwire.journal", "true",
+      "Record each run in a journal, so that it can be resumed and shown by the taskwire command.", "true", "false");
+  public static final ConfigKey<String> RESUME = text("taskwire.resume", "",
+      "A run to resume: its id, a unique prefix of it, or last.");
+  public static final ConfigKey<String> CODE_VERSION = choice("taskwire.code-version", "class",
+      "What of a work's code enters its calls' keys: class (the workflow class's bytes) or none.", "class", "none");
   public static final ConfigKey<String> SANDBOX_CACHE_DIR = text("taskwire.sandbox.cache-dir",
       "~/.taskwire/sandboxes", () -> "", "Where built sandboxes and remembered file hashes are kept.");
   public static final ConfigKey<String> SANDBOX_EXCLUDES = text("taskwire.sandbox.excludes", "",
@@ -179,7 +187,8 @@ public final class ConfigKey<T> {
   public static final List<ConfigKey<?>> ALL;
 
   static {
-    List<ConfigKey<?>> all = new java.util.ArrayList<>(List.of(BACKEND, LOCAL_CLASSPATH, SANDBOX_CACHE_DIR,
+    List<ConfigKey<?>> all = new java.util.ArrayList<>(List.of(BACKEND, LOCAL_CLASSPATH, RUNS_DIR, JOURNAL, RESUME,
+        CODE_VERSION, SANDBOX_CACHE_DIR,
         SANDBOX_EXCLUDES, PROGRESS, PROGRESS_INTERVAL, BROKER_URL, BROKER_USER, BROKER_PASSWORD, BROKER_DESTINATION,
         RELAY_URL, RESULT_MAX_BYTES));
     JOB_OPTIONS.forEach(o -> all.add(o.key()));

@@ -192,6 +192,18 @@ public final class TaskwireConfig {
     return prev[b.length()];
   }
 
+  /** The values set in any layer, without those that are secrets (passwords, tokens): for the run's journal. */
+  public Map<String, String> withoutSecrets() {
+    Map<String, String> shown = new TreeMap<>();
+    values.forEach((key, v) -> {
+      String k = key.toLowerCase(java.util.Locale.ROOT);
+      if (!k.contains("password") && !k.contains("token") && !k.contains("secret")) {
+        shown.put(key, v.value());
+      }
+    });
+    return shown;
+  }
+
   /** The value of a key and where it came from, if set in any layer. */
   public Optional<Value> value(String key) {
     return Optional.ofNullable(values.get(key));

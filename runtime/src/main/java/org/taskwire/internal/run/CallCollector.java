@@ -12,6 +12,7 @@ import org.taskwire.internal.backend.ResultSink;
 import org.taskwire.internal.call.RemoteError;
 import org.taskwire.internal.call.ResultEnvelope;
 import org.taskwire.internal.codec.CodecException;
+import org.taskwire.internal.journal.RunJournal;
 import org.taskwire.spi.WorkDefinition;
 
 /**
@@ -24,11 +25,18 @@ public final class CallCollector implements ResultSink {
   private static final Logger LOG = LoggerFactory.getLogger(CallCollector.class);
 
   private final String runId;
+  private final RunJournal journal;
   private final Map<Long, PendingCall> pending = new ConcurrentHashMap<>();
   private volatile Backend backend;
 
   public CallCollector(String runId) {
+    this(runId, RunJournal.OFF);
+  }
+
+  /** A collector that records each call's submissions and outcome in the run's journal. */
+  public CallCollector(String runId, RunJournal journal) {
     this.runId = runId;
+    this.journal = journal;
   }
 
   public void attach(Backend backend) {
@@ -60,7 +68,9 @@ public final class CallCollector implements ResultSink {
         call.progress.retried.addAndGet(event.attempt() - call.attempt);
         call.attempt = event.attempt();
       }
-      if (event instanceof CallEvent.Started started) {
+      if (event instanceof CallEvent.Submitted submitted) {
+        journal.submitted(submitted.callId(), submitted.attempt(), submitted.handle());
+      } else if (event instanceof CallEvent.Started started) {
         call.where = started.where();
         if (call.state == PendingCall.State.QUEUED) {
           call.state = PendingCall.State.RUNNING;
@@ -98,6 +108,7 @@ public final class CallCollector implements ResultSink {
     }
     call.state = PendingCall.State.DONE;
     pending.remove(call.callId());
+    journal.succeeded(call.callId(), call.attempt, call.codec.name(), result.output());
     call.progress.succeeded.incrementAndGet();
     call.future.complete(value);
   }
@@ -131,6 +142,28 @@ public final class CallCollector implements ResultSink {
     }
   }
 
+  /**
+   * Completes a call with the result an earlier client of this run recorded, without running it.
+   *
+   * @return false if the recorded result no longer decodes (the call must run again)
+   */
+  public boolean completeFromJournal(PendingCall call, byte[] output) {
+    Object value;
+    try {
+      value = decode(call, call.task.work(), output);
+    } catch (CodecException e) {
+      LOG.warn("the recorded result of {} call {} no longer decodes ({}); running it again", call.task.work().name(),
+          call.callId(), e.getMessage());
+      return false;
+    }
+    synchronized (call) {
+      call.state = PendingCall.State.DONE;
+      call.progress.succeeded.incrementAndGet();
+    }
+    call.future.complete(value);
+    return true;
+  }
+
   @Override
   public boolean awaiting(long callId, int attempt) {
     PendingCall call = pending.get(callId);
@@ -158,6 +191,10 @@ public final class CallCollector implements ResultSink {
     leaveRunning(call);
     call.state = PendingCall.State.DONE;
     pending.remove(call.firstAttempt.callId());
+    if (error.kind() != FailureKind.RUN_CLOSED) {
+      // A call the run closed on has no outcome of its own: a resumed run takes it up again.
+      journal.failed(call.callId(), call.attempt, error);
+    }
     call.progress.failed.incrementAndGet();
     call.future.completeExceptionally(toException(call, error));
   }

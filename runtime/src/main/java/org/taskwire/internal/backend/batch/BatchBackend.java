@@ -1,9 +1,6 @@
 package org.taskwire.internal.backend.batch;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +28,6 @@ import org.taskwire.internal.backend.ResultTransport;
 import org.taskwire.internal.backend.Task;
 import org.taskwire.internal.backend.batch.BatchSystem.Job;
 import org.taskwire.internal.backend.batch.BatchSystem.JobRecord;
-import org.taskwire.internal.backend.batch.BatchSystem.Phase;
 import org.taskwire.internal.backend.batch.BatchSystem.SubmittedTask;
 import org.taskwire.internal.backend.batch.BatchSystem.TaskLook;
 import org.taskwire.internal.call.CallEnvelope;
@@ -49,11 +45,14 @@ import org.taskwire.spi.JobOptions;
  * a failed one when there is one (PanDA), and is a task of its own, with the attempts left, when
  * there is none; a job the system starts for a call the collector gave up on is killed. Cancelling
  * a call kills its job, and its task once none of its calls is wanted; closing the run kills its
- * unfinished tasks. Each run is recorded in {@code ~/.taskwire/runs/<run id>.json}.
+ * unfinished tasks. Each submission is reported with its task id, which the run journals, so that
+ * a resumed run watches the same tasks again ({@link #reattach}).
  */
 public final class BatchBackend implements Backend {
   private static final Logger LOG = LoggerFactory.getLogger(BatchBackend.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** The keys of a call's handle ({@link CallEvent.Submitted}): the system's name and its task id. */
+  static final String HANDLE_SYSTEM = "system";
+  static final String HANDLE_TASK = "task";
 
   /** Starts the batch system once the run's result transport is up: the system tells jobs how to reach it. */
   @FunctionalInterface
@@ -124,6 +123,38 @@ public final class BatchBackend implements Backend {
     });
   }
 
+  @Override
+  public void reattach(Task task, Map<Long, Map<String, String>> handles) {
+    submitter.execute(() -> {
+      Map<String, List<CallEnvelope>> byTask = new LinkedHashMap<>();
+      List<CallEnvelope> unknown = new ArrayList<>();
+      for (CallEnvelope call : task.calls()) {
+        Map<String, String> handle = handles.getOrDefault(call.callId(), Map.of());
+        String id = handle.get(HANDLE_TASK);
+        if (id != null && system.name().equals(handle.get(HANDLE_SYSTEM))) {
+          byTask.computeIfAbsent(id, k -> new ArrayList<>()).add(call);
+        } else {
+          unknown.add(call);
+        }
+      }
+      byTask.forEach((id, calls) -> {
+        Task part = new Task(task.taskId(), task.workflow(), task.work(), task.options(), List.copyOf(calls));
+        int firstAttempt = calls.get(0).attempt();
+        Watched watched = new Watched(new SubmittedTask(id, part, firstAttempt - 1,
+            Math.max(1, task.options().maxAttempts() - firstAttempt + 1)));
+        tasks.put(id, watched);
+        for (CallEnvelope call : calls) {
+          taskOfCall.put(call.callId(), watched);
+          attemptOf.merge(call.callId(), call.attempt(), Math::max);
+        }
+        LOG.info("watching {} task {} again for {} call(s) of {}", system.name(), id, calls.size(), task.work().name());
+      });
+      if (!unknown.isEmpty()) {
+        submit(new Task(task.taskId(), task.workflow(), task.work(), task.options(), List.copyOf(unknown)));
+      }
+    });
+  }
+
   /**
    * The calls of a task that the system does not run by itself: a retry rides on the job the
    * system starts for a failed one's next attempt, when its task still makes one.
@@ -163,8 +194,11 @@ public final class BatchBackend implements Backend {
       taskOfCall.put(call.callId(), watched);
       attemptOf.merge(call.callId(), call.attempt(), Math::max);
     }
+    for (CallEnvelope call : task.calls()) {
+      context.sink().report(new CallEvent.Submitted(call.callId(), call.attempt(),
+          Map.of(HANDLE_SYSTEM, system.name(), HANDLE_TASK, id)));
+    }
     LOG.info("submitted {} call(s) of {} as {} task {}", task.calls().size(), task.work().name(), system.name(), id);
-    recordRun();
   }
 
   /**
@@ -440,31 +474,6 @@ public final class BatchBackend implements Backend {
     }
     resolved.add(callId);
     return false;
-  }
-
-  /** Writes what a later client needs to reach this run's tasks. */
-  private void recordRun() {
-    try {
-      Path dir = Path.of(System.getProperty("user.home"), ".taskwire", "runs");
-      Files.createDirectories(dir);
-      Map<String, Object> root = new LinkedHashMap<>();
-      root.put("runId", context.runId());
-      root.put("backend", system.name());
-      root.put("workflow", context.workflow().workflowClass());
-      root.putAll(system.runRecord());
-      List<Map<String, Object>> list = new ArrayList<>();
-      for (Watched t : tasks.values()) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("taskId", t.submitted.id());
-        o.put("work", t.submitted.task().work().id());
-        o.put("callIds", t.submitted.task().calls().stream().map(CallEnvelope::callId).toList());
-        list.add(o);
-      }
-      root.put("tasks", list);
-      Files.write(dir.resolve(context.runId() + ".json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
-    } catch (IOException e) {
-      LOG.debug("cannot record run {}: {}", context.runId(), e.getMessage());
-    }
   }
 
   @Override

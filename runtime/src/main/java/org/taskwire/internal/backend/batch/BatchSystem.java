@@ -55,9 +55,6 @@ public interface BatchSystem extends AutoCloseable {
   /** Kills jobs, of any task. */
   void killJobs(List<String> jobIds);
 
-  /** What a later client needs to reach this run's tasks, besides their ids: the server, a secret's name. */
-  Map<String, String> runRecord();
-
   /** Removes what the run left on the system (a secret); tasks are killed before. */
   @Override
   void close();

@@ -318,7 +318,10 @@ public final class LocalBackend implements Backend {
         }
         current.send(window.stream().map(Queued::call).toList());
         String where = "worker " + index + " (pid " + current.pid() + ", log " + current.log() + ")";
+        java.util.Map<String, String> handle = java.util.Map.of("worker", Integer.toString(index),
+            "pid", Long.toString(current.pid()), "log", current.log().toString());
         for (Queued q : window) {
+          context.sink().report(new CallEvent.Submitted(q.call.callId(), q.call.attempt(), handle));
           context.sink().report(new CallEvent.Started(q.call.callId(), q.call.attempt(), where));
         }
         long last = System.nanoTime();

@@ -204,13 +204,22 @@ final class PandaSystem implements BatchSystem {
         failed ? JobFailure.logLocation(job, settings) : null);
   }
 
-  /** The call of a job: its pseudo file is {@code <6-digit index>:<name>}, the index into pfnList. */
+  /**
+   * The call of a job: its pseudo file is {@code <6-digit index>:c<call id>[.<arguments>]}. The
+   * name says the call; the index into pfnList counts only in the task as first submitted, so it is
+   * the fallback for a name that is not Taskwire's.
+   */
   private static Long callOf(Task task, JsonNode job) {
     for (JsonNode file : job.path("Files")) {
       String type = file.path("type").asText();
       if ("pseudo_input".equals(type) || "input".equals(type)) {
         String lfn = file.path("lfn").asText();
         int colon = lfn.indexOf(':');
+        try {
+          return GridCalls.callId(colon > 0 ? lfn.substring(colon + 1) : lfn);
+        } catch (IllegalArgumentException e) {
+          // not a Taskwire call name
+        }
         if (colon > 0) {
           try {
             int index = Integer.parseInt(lfn.substring(0, colon));
@@ -220,11 +229,6 @@ final class PandaSystem implements BatchSystem {
           } catch (NumberFormatException e) {
             // not a pfnList file name
           }
-        }
-        try {
-          return GridCalls.callId(colon > 0 ? lfn.substring(colon + 1) : lfn);
-        } catch (IllegalArgumentException e) {
-          // not ours
         }
       }
     }
@@ -270,11 +274,6 @@ final class PandaSystem implements BatchSystem {
   @Override
   public void killJobs(List<String> jobIds) {
     api.killJobs(jobIds.stream().map(Long::parseLong).toList());
-  }
-
-  @Override
-  public Map<String, String> runRecord() {
-    return Map.of("server", settings.server().toString(), "transportSecret", secretName);
   }
 
   @Override

@@ -254,11 +254,6 @@ class BatchBackendTest {
     }
 
     @Override
-    public Map<String, String> runRecord() {
-      return Map.of();
-    }
-
-    @Override
     public void close() {
       closed = true;
     }

@@ -1,0 +1,67 @@
+package org.taskwire.internal.journal;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One line of a run journal. The {@code type} property names the record; every record is
+ * complete on its own line, so a torn last line loses only itself.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = JournalRecord.RunStarted.class, name = "run-started"),
+    @JsonSubTypes.Type(value = JournalRecord.RunResumed.class, name = "run-resumed"),
+    @JsonSubTypes.Type(value = JournalRecord.CallDeclared.class, name = "call-declared"),
+    @JsonSubTypes.Type(value = JournalRecord.CallSubmitted.class, name = "call-submitted"),
+    @JsonSubTypes.Type(value = JournalRecord.CallSucceeded.class, name = "call-succeeded"),
+    @JsonSubTypes.Type(value = JournalRecord.CallFailed.class, name = "call-failed"),
+    @JsonSubTypes.Type(value = JournalRecord.RunClosed.class, name = "run-closed")})
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public sealed interface JournalRecord {
+
+  /**
+   * A run began.
+   *
+   * @param config the configuration that was set, secrets left out
+   * @param codeVersions each work's code version (work id to version), as the call keys use it
+   */
+  record RunStarted(String runId, String workflowClass, String workflowName, String backend, long at, long pid,
+      String codePolicy, Map<String, String> codeVersions, Map<String, String> config) implements JournalRecord {}
+
+  /** A new client took the run up again. */
+  record RunResumed(long at, long pid) implements JournalRecord {}
+
+  /**
+   * A call was made.
+   *
+   * @param key the call's stable identity ({@link CallKeys})
+   * @param task the proxy invocation it belongs to; a fan-out's calls share it
+   * @param dependsOn the calls whose results it waits for
+   */
+  record CallDeclared(long callId, String key, String work, long task, List<Long> dependsOn)
+      implements JournalRecord {}
+
+  /**
+   * A backend took an attempt of a call.
+   *
+   * @param handle how to find it again: {@code system} and {@code task} for a batch system
+   */
+  record CallSubmitted(long callId, int attempt, Map<String, String> handle) implements JournalRecord {}
+
+  /** A call succeeded; {@code result} is the encoded value, in the call's codec. */
+  record CallSucceeded(long callId, int attempt, String codec, byte[] result) implements JournalRecord {}
+
+  /** A call failed for good. */
+  record CallFailed(long callId, int attempt, String kind, String className, String message, String stackTrace,
+      String logLocation, String backendDetail) implements JournalRecord {}
+
+  /**
+   * The run was closed.
+   *
+   * @param outstanding the calls that had no outcome then
+   */
+  record RunClosed(long at, int outstanding) implements JournalRecord {}
+}

@@ -1,0 +1,136 @@
+package org.taskwire.internal.journal;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.taskwire.ConfigurationException;
+import org.taskwire.internal.journal.JournalRecord.CallDeclared;
+import org.taskwire.internal.journal.JournalRecord.CallFailed;
+import org.taskwire.internal.journal.JournalRecord.CallSubmitted;
+import org.taskwire.internal.journal.JournalRecord.CallSucceeded;
+import org.taskwire.internal.journal.JournalRecord.RunClosed;
+import org.taskwire.internal.journal.JournalRecord.RunResumed;
+import org.taskwire.internal.journal.JournalRecord.RunStarted;
+
+/** A run as its journal tells it: how it started, and each call with its submissions and outcome. */
+public final class RecordedRun {
+  private final RunStarted start;
+  private final List<RunResumed> resumes = new ArrayList<>();
+  private final Map<String, Call> byKey = new LinkedHashMap<>();
+  private final Map<Long, Call> byId = new LinkedHashMap<>();
+  private RunClosed closed;
+
+  /** One call: declared, perhaps submitted, perhaps ended. */
+  public static final class Call {
+    private final CallDeclared declared;
+    private final List<CallSubmitted> submissions = new ArrayList<>();
+    private CallSucceeded success;
+    private CallFailed failure;
+
+    Call(CallDeclared declared) {
+      this.declared = declared;
+    }
+
+    public CallDeclared declared() {
+      return declared;
+    }
+
+    public List<CallSubmitted> submissions() {
+      return submissions;
+    }
+
+    /** The success, or null. */
+    public CallSucceeded success() {
+      return success;
+    }
+
+    /** The final failure, or null; a later success (after a resume) replaces it. */
+    public CallFailed failure() {
+      return success == null ? failure : null;
+    }
+
+    public boolean ended() {
+      return success != null || failure != null;
+    }
+  }
+
+  private RecordedRun(RunStarted start) {
+    this.start = start;
+  }
+
+  /** Reads a run's journal. */
+  public static RecordedRun read(Path journal) {
+    List<JournalRecord> records = JournalReader.read(journal);
+    RecordedRun run = new RecordedRun((RunStarted) records.get(0));
+    for (int i = 1; i < records.size(); i++) {
+      run.apply(records.get(i), journal, i + 1);
+    }
+    return run;
+  }
+
+  private void apply(JournalRecord record, Path file, int line) {
+    if (record instanceof RunStarted) {
+      throw new ConfigurationException(file + " line " + line + " starts a second run in one journal; "
+          + "the journal is damaged");
+    } else if (record instanceof RunResumed r) {
+      resumes.add(r);
+      closed = null;
+    } else if (record instanceof CallDeclared d) {
+      Call call = new Call(d);
+      byKey.put(d.key(), call);
+      byId.put(d.callId(), call);
+    } else if (record instanceof CallSubmitted s) {
+      call(s.callId(), file, line).submissions.add(s);
+    } else if (record instanceof CallSucceeded s) {
+      call(s.callId(), file, line).success = s;
+    } else if (record instanceof CallFailed f) {
+      call(f.callId(), file, line).failure = f;
+    } else if (record instanceof RunClosed c) {
+      closed = c;
+    }
+  }
+
+  private Call call(long callId, Path file, int line) {
+    Call call = byId.get(callId);
+    if (call == null) {
+      throw new ConfigurationException(file + " line " + line + " is about call " + callId
+          + ", which the journal never declared; the journal is damaged");
+    }
+    return call;
+  }
+
+  public RunStarted start() {
+    return start;
+  }
+
+  public List<RunResumed> resumes() {
+    return resumes;
+  }
+
+  /** How the run was last closed, or null if it was not (it runs, or its client died). */
+  public RunClosed closed() {
+    return closed;
+  }
+
+  /** The call of a key, or null. */
+  public Call byKey(String key) {
+    return byKey.get(key);
+  }
+
+  public Collection<Call> calls() {
+    return byId.values();
+  }
+
+  /** The largest call id used; new calls of a resumed run are numbered after it. */
+  public long maxCallId() {
+    return byId.keySet().stream().mapToLong(Long::longValue).max().orElse(0);
+  }
+
+  /** The largest task number used. */
+  public long maxTask() {
+    return byId.values().stream().mapToLong(c -> c.declared.task()).max().orElse(0);
+  }
+}

@@ -1,0 +1,61 @@
+package org.taskwire.internal.journal;
+
+import java.util.List;
+import java.util.Map;
+import org.taskwire.internal.call.RemoteError;
+
+/**
+ * What a run writes to its journal, record by record; {@link #OFF} when journaling is off. The
+ * writer batches and syncs; these methods never block.
+ */
+public final class RunJournal implements AutoCloseable {
+  /** A journal that records nothing ({@code taskwire.journal=false}). */
+  public static final RunJournal OFF = new RunJournal(null);
+
+  private final JournalWriter writer;
+
+  public RunJournal(JournalWriter writer) {
+    this.writer = writer;
+  }
+
+  public boolean isOn() {
+    return writer != null;
+  }
+
+  public void append(JournalRecord record) {
+    if (writer != null) {
+      writer.append(record);
+    }
+  }
+
+  public void declared(long callId, String key, String work, long task) {
+    append(new JournalRecord.CallDeclared(callId, key, work, task, List.of()));
+  }
+
+  public void submitted(long callId, int attempt, Map<String, String> handle) {
+    append(new JournalRecord.CallSubmitted(callId, attempt, handle));
+  }
+
+  public void succeeded(long callId, int attempt, String codec, byte[] result) {
+    append(new JournalRecord.CallSucceeded(callId, attempt, codec, result));
+  }
+
+  public void failed(long callId, int attempt, RemoteError e) {
+    append(new JournalRecord.CallFailed(callId, attempt, e.kind().name(), e.className(), e.message(), e.stackTrace(),
+        e.logLocation(), e.backendDetail()));
+  }
+
+  /** Waits until what was appended is on disk. */
+  public void flush() {
+    if (writer != null) {
+      writer.flush();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (writer != null) {
+      writer.close();
+    }
+  }
+}

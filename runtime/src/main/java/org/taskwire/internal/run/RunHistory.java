@@ -1,0 +1,190 @@
+package org.taskwire.internal.run;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.taskwire.ConfigurationException;
+import org.taskwire.internal.config.ConfigKey;
+import org.taskwire.internal.config.TaskwireConfig;
+import org.taskwire.internal.journal.CallKeys;
+import org.taskwire.internal.journal.JournalRecord;
+import org.taskwire.internal.journal.JournalWriter;
+import org.taskwire.internal.journal.RecordedRun;
+import org.taskwire.internal.journal.RunDirectory;
+import org.taskwire.internal.journal.RunJournal;
+import org.taskwire.spi.WorkDefinition;
+import org.taskwire.spi.WorkflowDefinition;
+
+/**
+ * A run's past and its record: the journal it writes, and, when it resumes an earlier run, what
+ * that run recorded. It gives each call made now its key, so that a resumed run finds the calls it
+ * made before whatever the order of their arguments' maps and sets.
+ */
+public final class RunHistory implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RunHistory.class);
+
+  private final String runId;
+  private final RunDirectory directory;
+  private final RunJournal journal;
+  private final RecordedRun recorded;
+  private final String policy;
+  private final ClassLoader loader;
+  /** Code versions by workflow class; a resumed run's are the recorded ones under policy none. */
+  private final Map<String, String> codeVersions = new ConcurrentHashMap<>();
+  private final Map<String, Integer> occurrences = new HashMap<>();
+
+  private RunHistory(String runId, RunDirectory directory, RunJournal journal, RecordedRun recorded, String policy,
+      ClassLoader loader) {
+    this.runId = runId;
+    this.directory = directory;
+    this.journal = journal;
+    this.recorded = recorded;
+    this.policy = policy;
+    this.loader = loader;
+  }
+
+  /** Opens the journal of a new run, or of the run {@code taskwire.resume} names. */
+  public static RunHistory open(TaskwireConfig config, WorkflowDefinition workflow, String backend,
+      ClassLoader loader) {
+    String resume = config.get(ConfigKey.RESUME).trim();
+    String policy = config.get(ConfigKey.CODE_VERSION);
+    if (!Boolean.parseBoolean(config.get(ConfigKey.JOURNAL))) {
+      if (!resume.isEmpty()) {
+        throw new ConfigurationException("taskwire.resume needs the run's journal, but taskwire.journal is false");
+      }
+      return new RunHistory(newRunId(), null, RunJournal.OFF, null, policy, loader);
+    }
+    Path root = runsDirectory(config);
+    if (resume.isEmpty()) {
+      String runId = newRunId();
+      RunDirectory dir = RunDirectory.create(root, runId);
+      dir.lock();
+      RunHistory history = new RunHistory(runId, dir, new RunJournal(openWriter(dir)), null, policy, loader);
+      Map<String, String> versions = Map.of(workflow.workflowClass(), history.codeVersion(workflow.workflowClass()));
+      history.journal.append(new JournalRecord.RunStarted(runId, workflow.workflowClass(), workflow.name(), backend,
+          System.currentTimeMillis(), ProcessHandle.current().pid(), policy, versions, config.withoutSecrets()));
+      return history;
+    }
+    RunDirectory dir = RunDirectory.find(root, resume);
+    dir.lock();
+    try {
+      RecordedRun run = RecordedRun.read(dir.journal());
+      JournalRecord.RunStarted start = run.start();
+      if (!start.workflowClass().equals(workflow.workflowClass())) {
+        throw new ConfigurationException("run " + dir.runId() + " is a run of " + start.workflowClass() + ", not of "
+            + workflow.workflowClass() + ": resume it from " + start.workflowClass() + "'s tasks, or start a new run");
+      }
+      RunHistory history = new RunHistory(dir.runId(), dir, null, run, policy, loader);
+      history.checkCode(start);
+      RunHistory opened = new RunHistory(dir.runId(), dir, new RunJournal(openWriter(dir)), run, policy, loader);
+      opened.codeVersions.putAll(history.codeVersions);
+      opened.journal.append(new JournalRecord.RunResumed(System.currentTimeMillis(), ProcessHandle.current().pid()));
+      long done = run.calls().stream().filter(c -> c.success() != null).count();
+      LOG.info("resuming run {}: {} calls recorded, {} of them succeeded", dir.runId(), run.calls().size(), done);
+      return opened;
+    } catch (RuntimeException e) {
+      dir.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Refuses a run whose workflow code changed since it was recorded, unless the policy is
+   * {@code none}, which takes the recorded versions as they are.
+   */
+  private void checkCode(JournalRecord.RunStarted start) {
+    start.codeVersions().forEach((workflowClass, then) -> {
+      if (CallKeys.POLICY_NONE.equals(policy)) {
+        codeVersions.put(workflowClass, then);
+        return;
+      }
+      if (CallKeys.POLICY_NONE.equals(start.codePolicy())) {
+        throw new ConfigurationException("run " + runId + " was recorded with taskwire.code-version=none, so its "
+            + "calls' keys hold no code version; resume it with taskwire.code-version=none");
+      }
+      String now = codeVersion(workflowClass);
+      if (!now.equals(then)) {
+        throw new ConfigurationException("the code of " + workflowClass + " changed since run " + runId
+            + " was recorded (code version " + then + ", now " + now + "), so its calls would run again; set "
+            + "taskwire.code-version=none to resume it anyway, matching calls by their arguments alone");
+      }
+    });
+  }
+
+  private static JournalWriter openWriter(RunDirectory dir) {
+    try {
+      return JournalWriter.open(dir.journal());
+    } catch (java.io.IOException e) {
+      dir.close();
+      throw new ConfigurationException("cannot open the run journal " + dir.journal() + ": " + e.getMessage()
+          + "; set taskwire.runs-dir to a writable directory, or taskwire.journal=false", e);
+    }
+  }
+
+  private static String newRunId() {
+    return UUID.randomUUID().toString().replace("-", "");
+  }
+
+  /** Where runs are kept: {@code taskwire.runs-dir}, {@code ~/} expanded. */
+  public static Path runsDirectory(TaskwireConfig config) {
+    String dir = config.get(ConfigKey.RUNS_DIR).trim();
+    return dir.startsWith("~/") ? Path.of(System.getProperty("user.home"), dir.substring(2)) : Path.of(dir);
+  }
+
+  private String codeVersion(String workflowClass) {
+    return codeVersions.computeIfAbsent(workflowClass, c -> CallKeys.codeVersion(policy, c, loader));
+  }
+
+  public String runId() {
+    return runId;
+  }
+
+  public RunJournal journal() {
+    return journal;
+  }
+
+  /** Whether this run resumes an earlier one. */
+  public boolean resumes() {
+    return recorded != null;
+  }
+
+  /** The key of a call made now, counting identical calls made before in this run. */
+  public synchronized String key(WorkflowDefinition owner, WorkDefinition<?, ?> work, String codec, Record arguments) {
+    String key = CallKeys.key(owner.workflowClass(), work.id(), codeVersion(owner.workflowClass()), codec, arguments);
+    int n = occurrences.merge(key, 1, Integer::sum) - 1;
+    return CallKeys.withOccurrence(key, n);
+  }
+
+  /** The recorded call of a key, or null (not resuming, or a call the earlier run never made). */
+  public RecordedRun.Call recorded(String key) {
+    return recorded == null ? null : recorded.byKey(key);
+  }
+
+  /** The first call id free for new calls. */
+  public long callIdsUsed() {
+    return recorded == null ? 0 : recorded.maxCallId();
+  }
+
+  /** The first task number free for new tasks. */
+  public long tasksUsed() {
+    return recorded == null ? 0 : recorded.maxTask();
+  }
+
+  /** Records the run's close, waits for the journal to be on disk and lets another process resume it. */
+  public void close(int outstanding) {
+    journal.append(new JournalRecord.RunClosed(System.currentTimeMillis(), outstanding));
+    journal.close();
+    if (directory != null) {
+      directory.close();
+    }
+  }
+
+  @Override
+  public void close() {
+    close(0);
+  }
+}
