@@ -335,6 +335,17 @@ public final class WorkflowRun implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Resumes an earlier run instead of starting a new one: shorthand for
+     * {@code set("taskwire.resume", run)}. Calls it saw succeed return their recorded results at
+     * once, calls it submitted are taken up again where they run, and only the others are submitted.
+     *
+     * @param run the run's id, a unique prefix of it, or {@code last}
+     */
+    public Builder resume(String run) {
+      return set(ConfigKey.RESUME.name(), run);
+    }
+
     /** Shorthand for {@code set("taskwire.backend", name)}. */
     public Builder backend(String name) {
       return set(ConfigKey.BACKEND.name(), name);

@@ -162,6 +162,14 @@ public final class Probe {
     return new StringBuilder("not declared either");
   }
 
+  /** Squares x after a pause, leaving one file per execution in {@code dir}: a count of how often it ran. */
+  @Work
+  static int countedSquare(String dir, int x, long millis) throws InterruptedException {
+    write(Path.of(dir, x + "-" + UUID.randomUUID()), "");
+    Thread.sleep(millis);
+    return x * x;
+  }
+
   /** Sleeps past its walltime. */
   @Work(walltime = "2s")
   static int overrun() throws InterruptedException {

@@ -1,0 +1,45 @@
+package org.taskwire.testing.e2e;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.taskwire.MapResult;
+import org.taskwire.WorkflowRun;
+
+/**
+ * A client JVM for {@link ResumeTest}: a fan-out of {@code countedSquare} over 0..n-1 on the given
+ * backend settings, resuming {@code args[3]} unless it is {@code -}. Writes {@code x=value} lines
+ * for every success to {@code args[2]} when the fan-out ends.
+ *
+ * <p>Arguments: runs directory, count directory, results file, run to resume or {@code -}, n,
+ * millis per call, then {@code key=value} configuration.
+ */
+public final class ClientToResume {
+  private ClientToResume() {}
+
+  public static void main(String[] args) throws Exception {
+    WorkflowRun.Builder builder = ProbeTasks.builder().set("taskwire.runs-dir", args[0]);
+    if (!"-".equals(args[3])) {
+      builder.resume(args[3]);
+    }
+    for (int i = 6; i < args.length; i++) {
+      String[] kv = args[i].split("=", 2);
+      builder.set(kv[0], kv[1]);
+    }
+    int n = Integer.parseInt(args[4]);
+    long millis = Long.parseLong(args[5]);
+    List<ProbeTasks.CountedSquareArgs> calls = new ArrayList<>();
+    for (int x = 0; x < n; x++) {
+      calls.add(new ProbeTasks.CountedSquareArgs(args[1], x, millis));
+    }
+    try (WorkflowRun run = builder.start()) {
+      System.out.println("run " + run.runId());
+      MapResult<ProbeTasks.CountedSquareArgs, Integer> results = ProbeTasks.countedSquareMap(calls);
+      StringBuilder out = new StringBuilder();
+      results.successes().forEach((a, v) -> out.append(a.x()).append('=').append(v).append('\n'));
+      Files.writeString(Path.of(args[2]), out.toString());
+      System.out.println("done: " + results.successes().size() + " succeeded, " + results.failures().size() + " failed");
+    }
+  }
+}
