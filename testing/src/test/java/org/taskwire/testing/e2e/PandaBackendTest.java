@@ -3,8 +3,11 @@ package org.taskwire.testing.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -153,6 +156,83 @@ class PandaBackendTest {
     assertThat(emulator.awaitFinalJobs(task, java.time.Duration.ofSeconds(60))).isTrue();
     assertThat(emulator.jobStatuses(task).values()).as("PanDA did not run the attempts out")
         .filteredOn("failed"::equals).hasSizeLessThan(3);
+  }
+
+  @Test
+  void aKilledClientIsResumedAndCollectsEveryResultWithoutANewJob(@TempDir Path dir) throws Exception {
+    Path runs = dir.resolve("runs");
+    Path counts = Files.createDirectories(dir.resolve("counts"));
+    int n = 6;
+    String[] config = {"taskwire.backend=panda", "taskwire.panda.url=" + emulator.url(), "taskwire.panda.auth=oidc",
+        "taskwire.panda.vo=wlcg", "taskwire.panda.id-token=" + TOKEN, "taskwire.panda.poll-interval=PT0.3S",
+        "taskwire.panda.result-grace=1s", "taskwire.sandbox.cache-dir=" + root.resolve("sandboxes"),
+        "taskwire.progress=off"};
+    int tasksBefore = emulator.taskIds().size();
+    Process first = resumeClient(dir, runs, counts, "-", n, "first", config);
+    try {
+      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      while (emulator.taskIds().size() == tasksBefore || !submittedInJournal(runs, n)) {
+        assertThat(first.isAlive()).as("the first client runs; it said: %s", Files.readString(dir.resolve("first.out")))
+            .isTrue();
+        assertThat(System.nanoTime()).as("the task is submitted within 2 minutes").isLessThan(deadline);
+        Thread.sleep(50);
+      }
+    } finally {
+      first.destroyForcibly().waitFor();
+    }
+    long task = lastTask();
+    // The grid goes on without the client: every job ends while nobody listens.
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (emulator.jobStatuses(task).size() < n) {
+      assertThat(System.nanoTime()).as("JEDI makes the task's jobs").isLessThan(deadline);
+      Thread.sleep(50);
+    }
+    assertThat(emulator.awaitFinalJobs(task, Duration.ofSeconds(120))).isTrue();
+    assertThat(emulator.jobStatuses(task).values()).hasSize(n).containsOnly("finished");
+    int tasks = emulator.taskIds().size();
+
+    Process second = resumeClient(dir, runs, counts, "last", n, "second", config);
+    assertThat(second.waitFor()).as("the resuming client said: %s", Files.readString(dir.resolve("second.out")))
+        .isZero();
+    List<String> lines = Files.readAllLines(dir.resolve("second.txt"));
+    assertThat(lines).hasSize(n);
+    for (String line : lines) {
+      int x = Integer.parseInt(line.substring(0, line.indexOf('=')));
+      assertThat(line).isEqualTo(x + "=" + x * x);
+    }
+    assertThat(emulator.taskIds()).as("no new task").hasSize(tasks);
+    assertThat(emulator.jobStatuses(task)).as("no new job").hasSize(n);
+    try (var files = Files.list(counts)) {
+      assertThat(files.filter(f -> !f.getFileName().toString().endsWith(".tmp")).count()).as("each call ran once")
+          .isEqualTo(n);
+    }
+  }
+
+  private static boolean submittedInJournal(Path runs, int n) throws IOException {
+    if (!Files.isDirectory(runs)) {
+      return false;
+    }
+    try (var all = Files.list(runs)) {
+      for (Path run : all.toList()) {
+        Path journal = run.resolve("journal.jsonl");
+        if (Files.exists(journal)
+            && Files.readAllLines(journal).stream().filter(l -> l.contains("\"type\":\"call-submitted\"")).count() >= n) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static Process resumeClient(Path dir, Path runs, Path counts, String resume, int n, String name,
+      String... config) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+        ClientToResume.class.getName(), runs.toString(), counts.toString(), dir.resolve(name + ".txt").toString(),
+        resume, Integer.toString(n), "2000"));
+    command.addAll(List.of(config));
+    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".out").toFile())
+        .start();
   }
 
   @Test

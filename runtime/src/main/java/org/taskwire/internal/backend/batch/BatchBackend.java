@@ -137,6 +137,14 @@ public final class BatchBackend implements Backend {
           unknown.add(call);
         }
       }
+      if (!byTask.isEmpty()) {
+        try {
+          system.reattaching();
+        } catch (IOException | RuntimeException e) {
+          LOG.warn("cannot tell {} where this client listens ({}); results of jobs that start from now on come "
+              + "from their records", system.name(), e.getMessage());
+        }
+      }
       byTask.forEach((id, calls) -> {
         Task part = new Task(task.taskId(), task.workflow(), task.work(), task.options(), List.copyOf(calls));
         int firstAttempt = calls.get(0).attempt();

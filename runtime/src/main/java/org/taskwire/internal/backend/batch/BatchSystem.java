@@ -32,6 +32,12 @@ public interface BatchSystem extends AutoCloseable {
   String submit(Task task, String name, JobOptions options) throws IOException;
 
   /**
+   * Called before the skeleton watches again tasks an earlier client of this run submitted: the
+   * system tells jobs that start from now on where this client listens (PanDA: the run's secret).
+   */
+  default void reattaching() throws IOException {}
+
+  /**
    * One look at a task: its status and the jobs not yet known final, or empty while the system
    * has not registered the task.
    *

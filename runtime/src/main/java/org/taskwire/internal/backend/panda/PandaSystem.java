@@ -58,6 +58,7 @@ final class PandaSystem implements BatchSystem {
   /** Resolved at start, so a class path that cannot be told fails the run at once. */
   private final String classpath;
   private volatile Published published;
+  private volatile boolean secretSet;
 
   /** The sandbox in PanDA's cache, published once per run. */
   private record Published(String fileName, List<String> classpath) {}
@@ -123,6 +124,13 @@ final class PandaSystem implements BatchSystem {
     }
   }
 
+  /** A resumed run's jobs that have not started yet read this client's channels from the run's secret. */
+  @Override
+  public synchronized void reattaching() {
+    api.setUserSecret(secretName, transport.settings().toSecret());
+    secretSet = true;
+  }
+
   /** Builds and uploads the sandbox and stores the transport secret, once per run. */
   private synchronized Published publish() throws IOException {
     if (published != null) {
@@ -133,6 +141,7 @@ final class PandaSystem implements BatchSystem {
     LOG.info("sandbox {} ({} MB) {}", sandbox.file().getFileName(), String.format("%.1f", sandbox.bytes() / 1e6),
         uploaded ? "uploaded to PanDA's cache" : "already in PanDA's cache; not uploaded again");
     api.setUserSecret(secretName, transport.settings().toSecret());
+    secretSet = true;
     published = new Published(sandbox.file().getFileName().toString(),
         SandboxStore.readManifest(sandbox.file()).classpath());
     return published;
@@ -278,7 +287,7 @@ final class PandaSystem implements BatchSystem {
 
   @Override
   public void close() {
-    if (published != null) {
+    if (secretSet) {
       try {
         api.setUserSecret(secretName, null);
       } catch (RuntimeException e) {
