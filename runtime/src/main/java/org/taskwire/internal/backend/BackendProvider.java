@@ -20,7 +20,19 @@ public interface BackendProvider {
   /** Starts the backend for a run. */
   Backend create(BackendContext context);
 
-  /** A provider that is a name, its keys and a constructor; subclasses only name them. */
+  /**
+   * Kills what a run whose client is gone still has running, found by the handles its
+   * {@link CallEvent.Submitted} events gave (the {@code taskwire kill} command).
+   *
+   * @param config the run's recorded configuration, with this machine's secrets
+   * @return what was killed, one line each, for people
+   */
+  default java.util.List<String> kill(org.taskwire.internal.config.TaskwireConfig config,
+      java.util.Collection<java.util.Map<String, String>> handles) {
+    return java.util.List.of();
+  }
+
+  /** A provider that is a name, its keys and a constructor; subclasses only name them, and may kill. */
   abstract class Named implements BackendProvider {
     private final String name;
     private final Function<BackendContext, Backend> factory;

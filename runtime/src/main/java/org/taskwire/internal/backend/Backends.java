@@ -45,6 +45,17 @@ public final class Backends {
     return List.copyOf(keys);
   }
 
+  /** The provider of a backend, by name. */
+  public static BackendProvider provider(String name) {
+    Map<String, BackendProvider> providers = providers();
+    BackendProvider provider = providers.get(name);
+    if (provider == null) {
+      throw new ConfigurationException("unknown backend '" + name + "' in " + ConfigKey.BACKEND.name()
+          + ": the class path provides " + providers.keySet());
+    }
+    return provider;
+  }
+
   public static Backend create(String name, BackendContext context) {
     Map<String, BackendProvider> providers = providers();
     BackendProvider provider = providers.get(name);

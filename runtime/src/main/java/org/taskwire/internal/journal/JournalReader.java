@@ -45,7 +45,8 @@ public final class JournalReader {
       String content = torn ? text.substring(start) : text.substring(start, newline);
       start = torn ? text.length() : newline + 1;
       if (torn) {
-        LOG.warn("{} line {}: a torn last line, left by a client that died while writing it; ignored", file, line);
+        LOG.debug("{} line {}: a torn last line (a client died while writing it, or is writing it now); ignored",
+            file, line);
         break;
       }
       if (content.isBlank()) {

@@ -144,6 +144,35 @@ public final class RunDirectory implements AutoCloseable {
     }
   }
 
+  /** The pid of the process that has the run open now, if one has. */
+  public java.util.OptionalLong openBy() {
+    Path file = path.resolve("lock");
+    if (!Files.exists(file)) {
+      return java.util.OptionalLong.empty();
+    }
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      FileLock probe;
+      try {
+        probe = channel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        probe = null;
+      }
+      if (probe != null) {
+        probe.release();
+        return java.util.OptionalLong.empty();
+      }
+      String owner = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).trim();
+      return owner.isEmpty() ? java.util.OptionalLong.of(-1) : java.util.OptionalLong.of(Long.parseLong(owner));
+    } catch (IOException | NumberFormatException e) {
+      return java.util.OptionalLong.empty();
+    }
+  }
+
+  /** An existing run's directory at {@code path}. */
+  public static RunDirectory at(Path path) {
+    return new RunDirectory(path);
+  }
+
   /** Releases the lock. */
   @Override
   public void close() {

@@ -208,6 +208,43 @@ class PandaBackendTest {
     }
   }
 
+  @Test
+  void taskwireKillStopsTheClientAndKillsItsPandaTasks(@TempDir Path dir) throws Exception {
+    Path runs = dir.resolve("runs");
+    Path counts = Files.createDirectories(dir.resolve("counts"));
+    int tasksBefore = emulator.taskIds().size();
+    Process client = resumeClient(dir, runs, counts, "-", 3, "client", "taskwire.backend=panda",
+        "taskwire.panda.url=" + emulator.url(), "taskwire.panda.auth=oidc", "taskwire.panda.vo=wlcg",
+        "taskwire.panda.id-token=" + TOKEN, "taskwire.panda.poll-interval=PT0.3S",
+        "taskwire.sandbox.cache-dir=" + root.resolve("sandboxes"), "taskwire.progress=off");
+    try {
+      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      while (emulator.taskIds().size() == tasksBefore || !submittedInJournal(runs, 3)) {
+        assertThat(client.isAlive()).as("the client runs; it said: %s", Files.readString(dir.resolve("client.out")))
+            .isTrue();
+        assertThat(System.nanoTime()).isLessThan(deadline);
+        Thread.sleep(50);
+      }
+      long task = lastTask();
+      java.io.StringWriter out = new java.io.StringWriter();
+      java.io.StringWriter err = new java.io.StringWriter();
+      // The token is this machine's secret: the journal never holds it.
+      int code = org.taskwire.cli.TaskwireCli.run(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true),
+          "kill", "last", "--json", "--runs-dir", runs.toString(), "--set", "taskwire.panda.id-token=" + TOKEN);
+      assertThat(code).as(err.toString()).isZero();
+      assertThat(out.toString()).contains("client pid " + client.pid(), "PanDA task " + task);
+      assertThat(Files.readString(runs.resolve(Files.list(runs).findFirst().orElseThrow().getFileName())
+          .resolve("journal.jsonl"))).doesNotContain(TOKEN);
+      long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (!"aborted".equals(emulator.taskStatus(task)) && System.nanoTime() < end) {
+        Thread.sleep(100);
+      }
+      assertThat(emulator.taskStatus(task)).isEqualTo("aborted");
+    } finally {
+      client.destroyForcibly();
+    }
+  }
+
   private static boolean submittedInJournal(Path runs, int n) throws IOException {
     if (!Files.isDirectory(runs)) {
       return false;

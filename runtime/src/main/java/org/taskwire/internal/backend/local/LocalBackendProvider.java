@@ -1,9 +1,15 @@
 package org.taskwire.internal.backend.local;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.taskwire.internal.backend.BackendProvider;
 import org.taskwire.internal.config.ConfigKey;
+import org.taskwire.internal.config.TaskwireConfig;
 
 /** The {@code local} backend, as {@code taskwire.backend=local} selects it, and the keys it reads. */
 public final class LocalBackendProvider extends BackendProvider.Named {
@@ -25,5 +31,27 @@ public final class LocalBackendProvider extends BackendProvider.Named {
 
   public LocalBackendProvider() {
     super("local", LocalBackend::new, List.of(WORKERS, JVM_OPTIONS, JAVA, LOG_DIR, SANDBOX, BATCH));
+  }
+
+  /** Kills the run's worker JVMs that still run: only processes that are Taskwire workers, as pids get reused. */
+  @Override
+  public List<String> kill(TaskwireConfig config, Collection<Map<String, String>> handles) {
+    List<String> killed = new ArrayList<>();
+    Set<Long> pids = new TreeSet<>();
+    for (Map<String, String> handle : handles) {
+      String pid = handle.get("pid");
+      if (pid != null) {
+        pids.add(Long.parseLong(pid));
+      }
+    }
+    for (long pid : pids) {
+      ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+          .filter(p -> p.info().commandLine().map(c -> c.contains("org.taskwire.wrapper")).orElse(false))
+          .ifPresent(p -> {
+            p.destroy();
+            killed.add("local worker pid " + pid);
+          });
+    }
+    return killed;
   }
 }

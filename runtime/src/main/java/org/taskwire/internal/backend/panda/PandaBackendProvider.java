@@ -1,9 +1,12 @@
 package org.taskwire.internal.backend.panda;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import org.taskwire.internal.backend.BackendProvider;
 import org.taskwire.internal.config.ConfigKey;
+import org.taskwire.internal.config.TaskwireConfig;
 
 /**
  * The {@code panda} backend, as {@code taskwire.backend=panda} selects it, and the keys it reads.
@@ -38,6 +41,12 @@ public final class PandaBackendProvider extends BackendProvider.Named {
       "The task's architecture, e.g. @el9.");
   public static final ConfigKey<Duration> RESULT_GRACE = ConfigKey.duration("taskwire.panda.result-grace", "10s",
       "How long after a job finished its result may travel before it is read from the job's metadata.");
+
+  /** Kills the run's PanDA tasks that have not ended. */
+  @Override
+  public List<String> kill(TaskwireConfig config, Collection<Map<String, String>> handles) {
+    return PandaSystem.kill(config, handles);
+  }
 
   public PandaBackendProvider() {
     super("panda", PandaSystem::backend, List.of(URL, CACHE_URL, AUTH, VO, CONFIG_ROOT, ID_TOKEN, X509_PROXY,

@@ -75,16 +75,8 @@ final class PandaSystem implements BatchSystem {
   /** The PanDA backend of a run: the batch skeleton over this system. */
   static Backend backend(BackendContext context) {
     TaskwireConfig config = context.config();
-    PandaSettings settings = PandaSettings.read(key -> config.value(key).map(TaskwireConfig.Value::value).orElse(null),
-        System.getenv());
-    okhttp3.OkHttpClient http = PandaHttp.client(settings);
-    java.util.function.Supplier<Map<String, String>> auth = Map::of;
-    if (settings.auth() == PandaSettings.Auth.OIDC) {
-      Map<String, String> env = new HashMap<>(System.getenv());
-      config.value(PandaBackendProvider.ID_TOKEN.name()).ifPresent(v -> env.put("PANDA_AUTH_ID_TOKEN", v.value()));
-      auth = new OidcTokens(settings, env, http, System.err, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
-    }
-    PandaApi api = new PandaApi(new PandaClient(settings.server(), http, auth, 4, Duration.ofSeconds(1)));
+    PandaSettings settings = settings(config);
+    PandaApi api = api(config, settings);
     BatchBackend.Timing timing = new BatchBackend.Timing(config.get(PandaBackendProvider.POLL_INTERVAL),
         config.get(PandaBackendProvider.RESULT_GRACE), KILL_WAIT);
     BatchBackend backend = new BatchBackend(context, timing, transport -> new PandaSystem(context, settings, api,
@@ -92,6 +84,47 @@ final class PandaSystem implements BatchSystem {
     LOG.info("PanDA backend: server {}, cache {}, {} authentication", settings.server(), settings.cache(),
         settings.auth().name().toLowerCase(Locale.ROOT));
     return backend;
+  }
+
+  static PandaSettings settings(TaskwireConfig config) {
+    return PandaSettings.read(key -> config.value(key).map(TaskwireConfig.Value::value).orElse(null), System.getenv());
+  }
+
+  /** A client of the server the configuration names, authenticated as PanDA's own client would be. */
+  static PandaApi api(TaskwireConfig config, PandaSettings settings) {
+    okhttp3.OkHttpClient http = PandaHttp.client(settings);
+    java.util.function.Supplier<Map<String, String>> auth = Map::of;
+    if (settings.auth() == PandaSettings.Auth.OIDC) {
+      Map<String, String> env = new HashMap<>(System.getenv());
+      config.value(PandaBackendProvider.ID_TOKEN.name()).ifPresent(v -> env.put("PANDA_AUTH_ID_TOKEN", v.value()));
+      auth = new OidcTokens(settings, env, http, System.err, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
+    }
+    return new PandaApi(new PandaClient(settings.server(), http, auth, 4, Duration.ofSeconds(1)));
+  }
+
+  /** Kills the unfinished tasks among a run's handles ({@code taskwire kill}). */
+  static List<String> kill(TaskwireConfig config, Collection<Map<String, String>> handles) {
+    Set<String> ids = new java.util.TreeSet<>();
+    for (Map<String, String> handle : handles) {
+      if ("PanDA".equals(handle.get("system")) && handle.get("task") != null) {
+        ids.add(handle.get("task"));
+      }
+    }
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    PandaSettings settings = settings(config);
+    PandaApi api = api(config, settings);
+    List<String> killed = new ArrayList<>();
+    for (String id : ids) {
+      Optional<String> status = api.taskStatus(Long.parseLong(id));
+      if (status.isPresent() && FINAL_TASK.contains(status.get())) {
+        continue;
+      }
+      api.killTask(Long.parseLong(id));
+      killed.add("PanDA task " + id + " (was " + status.orElse("not yet registered") + ") at " + settings.server());
+    }
+    return killed;
   }
 
   @Override

@@ -1,0 +1,63 @@
+package org.taskwire.cli;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.taskwire.annotations.Walltime;
+import org.taskwire.internal.journal.RunDirectory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code taskwire watch RUN}: progress, from the journal, until the run ends. */
+@Command(name = "watch", description = "Follows a run's progress from its journal (from any terminal) until it ends; "
+    + "exits 1 if calls failed.")
+final class WatchCommand implements Callable<Integer> {
+  @Mixin Runs runs;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(paramLabel = "RUN", description = "The run: its id, a unique prefix of it, or last.")
+  String run;
+
+  @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "1s",
+      description = "How often to read the journal (default: ${DEFAULT-VALUE}).")
+  String interval;
+
+  @Override
+  public Integer call() throws Exception {
+    Duration every = Walltime.parse(interval);
+    RunDirectory dir = RunDirectory.find(runs.root(), run);
+    PrintWriter out = spec.commandLine().getOut();
+    String last = null;
+    while (true) {
+      RunView v = RunView.of(dir.path());
+      String line = runs.json ? TaskwireCli.JSON.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(
+          new Progress(v.runId(), v.state(), v.calls(), v.succeeded(), v.failed(), v.pending()))
+          : bar(v);
+      if (!line.equals(last)) {
+        out.println(line);
+        last = line;
+      }
+      if (!"running".equals(v.state())) {
+        if (!runs.json) {
+          out.println("run " + v.runId() + " is " + v.state() + ("interrupted".equals(v.state())
+              ? ": its client died; resume it with taskwire.resume=" + v.runId() : ""));
+        }
+        return v.failed() > 0 ? TaskwireCli.FAILED : 0;
+      }
+      Thread.sleep(every.toMillis());
+    }
+  }
+
+  /** One progress line, per watch. */
+  record Progress(String runId, String state, int calls, int succeeded, int failed, int pending) {}
+
+  private static String bar(RunView v) {
+    int width = 30;
+    int done = v.calls() == 0 ? 0 : (int) ((long) (v.succeeded() + v.failed()) * width / v.calls());
+    return String.format("%s [%s%s] %d/%d done, %d failed, %d pending", v.runId().substring(0, 12),
+        "#".repeat(done), ".".repeat(width - done), v.succeeded() + v.failed(), v.calls(), v.failed(), v.pending());
+  }
+}

@@ -1,0 +1,180 @@
+package org.taskwire.testing.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.taskwire.WorkflowRun;
+import org.taskwire.cli.TaskwireCli;
+
+/** The {@code taskwire} command over real runs' journals, text and {@code --json}. */
+@Timeout(180)
+class CliTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir Path dir;
+
+  /** What one command printed, and its exit code. */
+  record Result(int code, String out, String err) {
+    JsonNode json() throws Exception {
+      return JSON.readTree(out);
+    }
+  }
+
+  private Result taskwire(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = TaskwireCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  private String localRunWithAFailure(Path runs) {
+    try (WorkflowRun run = ProbeTasks.builder().backend("local").set("taskwire.local.workers", "1")
+        .set("taskwire.runs-dir", runs.toString()).set("taskwire.local.log-dir", dir.resolve("logs").toString())
+        .set("taskwire.progress", "off").start()) {
+      var results = ProbeTasks.evenOnlyMap(List.of(new ProbeTasks.EvenOnlyArgs(4), new ProbeTasks.EvenOnlyArgs(3)));
+      assertThat(results.successes()).hasSize(1);
+      return run.runId();
+    }
+  }
+
+  @Test
+  void runsShowLogsAndWatchReadALocalRun() throws Exception {
+    Path runs = dir.resolve("runs");
+    String id = localRunWithAFailure(runs);
+
+    Result list = taskwire("runs", "--json", "--runs-dir", runs.toString());
+    assertThat(list.code()).isZero();
+    JsonNode first = list.json().get(0);
+    assertThat(first.get("runId").asText()).isEqualTo(id);
+    assertThat(first.get("workflow").asText()).isEqualTo("probe");
+    assertThat(first.get("backend").asText()).isEqualTo("local");
+    assertThat(first.get("state").asText()).isEqualTo("closed");
+    assertThat(first.get("calls").asInt()).isEqualTo(2);
+    assertThat(first.get("succeeded").asInt()).isEqualTo(1);
+    assertThat(first.get("failed").asInt()).isEqualTo(1);
+    assertThat(taskwire("runs", "--runs-dir", runs.toString()).out()).contains(id.substring(0, 12), "probe", "closed");
+
+    Result show = taskwire("show", id.substring(0, 6), "--json", "--runs-dir", runs.toString());
+    assertThat(show.code()).as(show.err()).isZero();
+    JsonNode failure = show.json().get("failures").get(0);
+    assertThat(failure.get("kind").asText()).isEqualTo("WORK_THREW");
+    assertThat(failure.get("message").asText()).isEqualTo("odd input 3");
+    assertThat(failure.get("attempt").asInt()).isEqualTo(1);
+    assertThat(show.json().get("tasks").get(0).get("work").asText()).isEqualTo("evenOnly");
+    assertThat(taskwire("show", "last", "--runs-dir", runs.toString()).out())
+        .contains("task 1 evenOnly: 2 calls, 1 succeeded, 1 failed", "WORK_THREW: odd input 3", "log: ");
+
+    long failedCall = failure.get("callId").asLong();
+    Result logs = taskwire("logs", "last", Long.toString(failedCall), "--runs-dir", runs.toString());
+    assertThat(logs.code()).as(logs.err()).isZero();
+    assertThat(logs.out()).contains("odd input 3");
+    assertThat(taskwire("logs", "last", Long.toString(failedCall), "--json", "--runs-dir", runs.toString()).json()
+        .get("log").asText()).contains("odd input 3");
+
+    Result watch = taskwire("watch", "last", "--runs-dir", runs.toString());
+    assertThat(watch.code()).as("a run with a failed call").isEqualTo(1);
+    assertThat(watch.out()).contains("2/2 done, 1 failed", "run " + id + " is closed");
+  }
+
+  @Test
+  void watchFollowsARunFromAnotherThreadUntilItCloses() throws Exception {
+    Path runs = dir.resolve("runs");
+    CompletableFuture<Result> watched;
+    try (WorkflowRun run = ProbeTasks.builder().backend("inprocess").set("taskwire.inprocess.threads", "2")
+        .set("taskwire.runs-dir", runs.toString()).set("taskwire.progress", "off").start()) {
+      List<ProbeTasks.SlowSquareArgs> calls = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        calls.add(new ProbeTasks.SlowSquareArgs(i, 100));
+      }
+      watched = CompletableFuture.supplyAsync(() -> taskwire("watch", run.runId(), "--json", "--interval", "PT0.05S",
+          "--runs-dir", runs.toString()));
+      assertThat(ProbeTasks.slowSquareMap(calls).successes()).hasSize(20);
+    }
+    Result watch = watched.get();
+    assertThat(watch.code()).as(watch.err()).isZero();
+    List<JsonNode> lines = new ArrayList<>();
+    for (String line : watch.out().split("\n")) {
+      lines.add(JSON.readTree(line));
+    }
+    assertThat(lines.get(0).get("state").asText()).isEqualTo("running");
+    assertThat(lines).as("progress seen while it ran").hasSizeGreaterThan(2);
+    JsonNode last = lines.get(lines.size() - 1);
+    assertThat(last.get("state").asText()).isEqualTo("closed");
+    assertThat(last.get("succeeded").asInt()).isEqualTo(20);
+  }
+
+  @Test
+  void killStopsARunningClientAndLeavesTheRunInterrupted() throws Exception {
+    Path runs = dir.resolve("runs");
+    Path counts = Files.createDirectories(dir.resolve("counts"));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process client = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        ClientToResume.class.getName(), runs.toString(), counts.toString(), dir.resolve("out.txt").toString(), "-", "4",
+        "600000", "taskwire.backend=local", "taskwire.local.workers=2")
+        .redirectErrorStream(true).redirectOutput(dir.resolve("client.out").toFile()).start();
+    try {
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (countFiles(counts) < 2) {
+        assertThat(System.nanoTime()).as("two calls started; the client said %s",
+            Files.exists(dir.resolve("client.out")) ? Files.readString(dir.resolve("client.out")) : "").isLessThan(deadline);
+        Thread.sleep(50);
+      }
+      assertThat(taskwire("runs", "--json", "--runs-dir", runs.toString()).json().get(0).get("state").asText())
+          .isEqualTo("running");
+      Result kill = taskwire("kill", "last", "--json", "--runs-dir", runs.toString());
+      assertThat(kill.code()).as(kill.err()).isZero();
+      assertThat(kill.json().get("killed").get(0).asText()).isEqualTo("client pid " + client.pid());
+      assertThat(client.onExit()).succeedsWithin(Duration.ofSeconds(20));
+      JsonNode after = taskwire("runs", "--json", "--runs-dir", runs.toString()).json().get(0);
+      assertThat(after.get("state").asText()).isEqualTo("interrupted");
+      assertThat(taskwire("show", "last", "--runs-dir", runs.toString()).out()).contains("interrupted");
+    } finally {
+      client.destroyForcibly();
+    }
+  }
+
+  private static long countFiles(Path dir) throws Exception {
+    try (var all = Files.list(dir)) {
+      return all.filter(p -> !p.getFileName().toString().endsWith(".tmp")).count();
+    }
+  }
+
+  @Test
+  void gcRemovesOldRunsOnlyAndBadInputIsNamed() throws Exception {
+    Path runs = dir.resolve("runs");
+    String old = localRunWithAFailure(runs);
+    String young = localRunWithAFailure(runs);
+    Files.setLastModifiedTime(runs.resolve(old).resolve("journal.jsonl"),
+        FileTime.from(Instant.now().minus(Duration.ofDays(40))));
+
+    Result dry = taskwire("gc", "--dry-run", "--json", "--runs-dir", runs.toString());
+    assertThat(dry.json().get("removed")).hasSize(1);
+    assertThat(runs.resolve(old)).exists();
+    Result gc = taskwire("gc", "--older-than", "30d", "--json", "--runs-dir", runs.toString());
+    assertThat(gc.code()).as(gc.err()).isZero();
+    assertThat(gc.json().get("removed").get(0).get("path").asText()).isEqualTo(runs.resolve(old).toString());
+    assertThat(runs.resolve(old)).doesNotExist();
+    assertThat(runs.resolve(young)).exists();
+
+    Result missing = taskwire("show", "nosuchrun", "--runs-dir", runs.toString());
+    assertThat(missing.code()).isEqualTo(2);
+    assertThat(missing.err()).contains("no run in " + runs + " has an id starting with 'nosuchrun'");
+    Result badCall = taskwire("logs", young, "99", "--runs-dir", runs.toString());
+    assertThat(badCall.code()).isEqualTo(2);
+    assertThat(badCall.err()).contains("has no call 99");
+    assertThat(taskwire("gc", "--older-than", "soon", "--runs-dir", runs.toString()).err()).contains("malformed");
+  }
+}
