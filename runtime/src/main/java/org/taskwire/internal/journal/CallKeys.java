@@ -73,9 +73,16 @@ public final class CallKeys {
       out.append('n');
     } else if (v instanceof String s) {
       out.append('s').append(s.length()).append(':').append(s);
-    } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte
-        || v instanceof java.math.BigInteger) {
+    } else if (v instanceof Integer) {
       out.append('i').append(v).append(';');
+    } else if (v instanceof Long) {
+      out.append('L').append(v).append(';');
+    } else if (v instanceof Short) {
+      out.append('h').append(v).append(';');
+    } else if (v instanceof Byte) {
+      out.append('y').append(v).append(';');
+    } else if (v instanceof java.math.BigInteger) {
+      out.append('I').append(v).append(';');
     } else if (v instanceof Double d) {
       out.append('d').append(Long.toHexString(Double.doubleToLongBits(d))).append(';');
     } else if (v instanceof Float f) {
