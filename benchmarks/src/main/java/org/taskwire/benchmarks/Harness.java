@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
 @Command(name = "harness", mixinStandardHelpOptions = true,
     description = "Runs Taskwire's end-to-end benchmark scenarios and writes the report.")
 final class Harness implements Callable<Integer> {
-  static final List<String> SCENARIOS = List.of("latency", "memory", "fanin", "relay", "cold", "sandbox", "panda");
+  static final List<String> SCENARIOS = List.of("latency", "memory", "fanin", "relay", "cold", "sandbox", "panda",
+      "journal");
 
   @Option(names = "--quick", description = "Run each scenario once, briefly (CI); figures are not meaningful.")
   boolean quick;
@@ -111,6 +112,10 @@ final class Harness implements Callable<Integer> {
     }
     if (chosen.contains("panda")) {
       figures.add(PandaSubmit.run(plan, work, log));
+    }
+    if (chosen.contains("journal")) {
+      figures.addAll(JournalScenarios.fanoutOnAndOff(plan, work.resolve("runs"), log));
+      figures.add(JournalScenarios.resumeFinished(plan, work.resolve("runs"), log));
     }
     Report report = new Report(quick, figures);
     if (jmh != null && Files.exists(jmh)) {
