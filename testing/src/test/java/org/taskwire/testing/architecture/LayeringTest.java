@@ -52,4 +52,21 @@ class LayeringTest {
             "org.taskwire.internal.backend.panda..", "org.taskwire.internal.backend.inprocess..")
         .check(CLASSES);
   }
+
+  @Test
+  void theJournalKnowsNoBackendNoTransportAndNoRun() {
+    noClasses().that().resideInAPackage("org.taskwire.internal.journal..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.taskwire.internal.backend..",
+            "org.taskwire.internal.transport..", "org.taskwire.internal.run..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void theCommandLineReachesBackendsOnlyThroughTheirProviders() {
+    noClasses().that().resideInAPackage("org.taskwire.cli..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.taskwire.internal.backend.local..",
+            "org.taskwire.internal.backend.panda..", "org.taskwire.internal.backend.inprocess..",
+            "org.taskwire.internal.backend.batch..", "org.taskwire.internal.transport..")
+        .check(CLASSES);
+  }
 }

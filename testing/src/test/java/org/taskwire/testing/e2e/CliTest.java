@@ -153,6 +153,25 @@ class CliTest {
   }
 
   @Test
+  void theLauncherRunsTheBuiltJarAsTheReadmeSays() throws Exception {
+    Path runs = dir.resolve("runs");
+    String id = localRunWithAFailure(runs);
+    Path launcher = Path.of("..", "cli", "bin", "taskwire").toAbsolutePath().normalize();
+    Process runsCommand = new ProcessBuilder(launcher.toString(), "runs", "--runs-dir", runs.toString())
+        .redirectErrorStream(true).start();
+    String output = new String(runsCommand.getInputStream().readAllBytes());
+    assertThat(runsCommand.waitFor()).as(output).isZero();
+    assertThat(output).contains(id.substring(0, 12), "probe", "local", "closed");
+
+    ProcessBuilder missing = new ProcessBuilder(launcher.toString(), "runs").redirectErrorStream(true);
+    missing.environment().put("TASKWIRE_CLI_JAR", dir.resolve("nowhere.jar").toString());
+    Process noJar = missing.start();
+    String said = new String(noJar.getInputStream().readAllBytes());
+    assertThat(noJar.waitFor()).isEqualTo(2);
+    assertThat(said).contains("nowhere.jar is missing; build it with ./mvnw -q install -DskipTests");
+  }
+
+  @Test
   void gcRemovesOldRunsOnlyAndBadInputIsNamed() throws Exception {
     Path runs = dir.resolve("runs");
     String old = localRunWithAFailure(runs);
