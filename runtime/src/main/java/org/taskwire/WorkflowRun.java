@@ -76,7 +76,8 @@ public final class WorkflowRun implements AutoCloseable {
     this.collector = new CallCollector(runId, history.journal());
     Backend started;
     try {
-      started = Backends.create(backendName, new BackendContext(runId, config, workflow, workflows.all(), collector));
+      started = Backends.create(backendName,
+          new BackendContext(runId, config, workflow, workflows.all(), collector, history.identity()));
     } catch (RuntimeException e) {
       history.close(0);
       throw e;

@@ -28,6 +28,14 @@ public @interface Work {
    */
   String name() default "";
 
+  /**
+   * The work's code version, pinned by hand: a resumed run (and its call keys) takes a call made
+   * under the same version as the same call, whatever else changed in the class. Empty (the
+   * default): the workflow class's bytes tell the version ({@code taskwire.code-version}). Change
+   * it when the work computes something else; leave it when only other code changed.
+   */
+  String version() default "";
+
   /** Shell setup run before the worker; replaces the workflow's {@code initEnv} when set. */
   String initEnv() default "";
 

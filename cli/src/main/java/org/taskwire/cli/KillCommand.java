@@ -69,7 +69,7 @@ final class KillCommand implements Callable<Integer> {
       }
     });
     config.putAll(set);
-    killed.addAll(Backends.provider(recorded.start().backend()).kill(Runs.config(config), handles));
+    killed.addAll(Backends.provider(recorded.start().backend()).kill(dir.runId(), Runs.config(config), handles));
     PrintWriter out = spec.commandLine().getOut();
     if (runs.json) {
       Map<String, Object> answer = new LinkedHashMap<>();

@@ -25,7 +25,8 @@ final class Model {
       TypeMirror returnType,
       boolean varargs,
       Options options,
-      Set<TypeMirror> closure) {
+      Set<TypeMirror> closure,
+      String version) {
 
     boolean returnsVoid() {
       return returnType.getKind() == javax.lang.model.type.TypeKind.VOID;

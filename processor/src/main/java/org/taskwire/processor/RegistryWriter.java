@@ -90,6 +90,7 @@ final class RegistryWriter {
             .add("$L,\n", classList(work, types))
             .add("$L,\n", options(work.options()))
             .add("$L)", invoker)
+            .add(work.version().isEmpty() ? CodeBlock.of("") : CodeBlock.of("\n.withVersion($S)", work.version()))
             .unindent().unindent()
             .build())
         .build();

@@ -125,6 +125,10 @@ final class WorkflowReader {
       }
       AnnotationMirror workMirror = mirror(method, Work.class);
       checkName(method, workMirror, work.name());
+      if (!work.version().isEmpty() && work.version().isBlank()) {
+        reporter.error(method, workMirror, "version", Message.INVALID_OPTION, "version", "\"" + work.version() + "\"",
+            method.getSimpleName(), "a pinned code version must not be blank; use e.g. \"2\", or leave it out");
+      }
       Model.Options workOptions = options(method, workMirror);
 
       Set<TypeMirror> closure = new LinkedHashSet<>();
@@ -141,7 +145,7 @@ final class WorkflowReader {
       ok &= checkTravel(method, "The return type", signature, method.getReturnType(), pkg, closure);
       if (ok) {
         works.add(new Model.Work(method, workName, methodName, signature, List.copyOf(parameters),
-            method.getReturnType(), method.isVarArgs(), workOptions, closure));
+            method.getReturnType(), method.isVarArgs(), workOptions, closure, work.version()));
       }
     }
     checkGeneratedClashes(works);

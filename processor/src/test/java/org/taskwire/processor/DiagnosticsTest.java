@@ -262,6 +262,28 @@ class DiagnosticsTest {
   }
 
   @Test
+  void blankPinnedVersion() {
+    JavaFileObject s = source("Flow",
+        "@Workflow class Flow {",
+        "  @Work(version = \"  \") static int f() { return 1; }",
+        "}");
+    assertError(s, "[Taskwire/InvalidOption]", "version", "must not be blank");
+  }
+
+  @Test
+  void aPinnedVersionReachesTheRegistryAndOnlyWhenSet() throws Exception {
+    JavaFileObject s = source("Flow",
+        "@Workflow class Flow {",
+        "  @Work(version = \"2026-11\") static int pinned() { return 1; }",
+        "  @Work static int free() { return 2; }",
+        "}");
+    Compilation c = compile(s);
+    assertThat(c).succeeded();
+    String registry = c.generatedSourceFile("test.Flow_WorkRegistry").orElseThrow().getCharContent(true).toString();
+    org.assertj.core.api.Assertions.assertThat(registry).containsOnlyOnce(".withVersion(\"2026-11\")");
+  }
+
+  @Test
   void invalidName() {
     JavaFileObject s = source("Flow",
         "@Workflow(name = \"my flow!\") class Flow {",

@@ -20,6 +20,7 @@ public final class WorkDefinition<A extends Record, R> {
   private final List<Class<?>> travellingTypes;
   private final JobOptions options;
   private final Invoker<A, R> invoker;
+  private final String version;
 
   private WorkDefinition(
       String workflowClass,
@@ -29,7 +30,8 @@ public final class WorkDefinition<A extends Record, R> {
       TypeRef<R> resultType,
       List<Class<?>> travellingTypes,
       JobOptions options,
-      Invoker<A, R> invoker) {
+      Invoker<A, R> invoker,
+      String version) {
     this.workflowClass = Objects.requireNonNull(workflowClass, "workflowClass");
     this.name = Objects.requireNonNull(name, "name");
     this.methodSignature = Objects.requireNonNull(methodSignature, "methodSignature");
@@ -38,6 +40,7 @@ public final class WorkDefinition<A extends Record, R> {
     this.travellingTypes = List.copyOf(travellingTypes);
     this.options = Objects.requireNonNull(options, "options");
     this.invoker = Objects.requireNonNull(invoker, "invoker");
+    this.version = Objects.requireNonNull(version, "version");
   }
 
   /**
@@ -62,7 +65,16 @@ public final class WorkDefinition<A extends Record, R> {
       JobOptions options,
       Invoker<A, R> invoker) {
     return new WorkDefinition<>(
-        workflowClass, name, methodSignature, argumentsType, resultType, travellingTypes, options, invoker);
+        workflowClass, name, methodSignature, argumentsType, resultType, travellingTypes, options, invoker, "");
+  }
+
+  /**
+   * This definition with its code version pinned, as {@code @Work(version = "...")} writes it;
+   * generated registries call this for works that set one.
+   */
+  public WorkDefinition<A, R> withVersion(String pinned) {
+    return new WorkDefinition<>(
+        workflowClass, name, methodSignature, argumentsType, resultType, travellingTypes, options, invoker, pinned);
   }
 
   /** Globally unique id: {@code <workflow class>#<work name>}. */
@@ -78,6 +90,9 @@ public final class WorkDefinition<A extends Record, R> {
   public List<Class<?>> travellingTypes() { return travellingTypes; }
   public JobOptions options() { return options; }
   public Invoker<A, R> invoker() { return invoker; }
+
+  /** The code version pinned by {@code @Work(version)}, or empty: then its class's bytes tell it. */
+  public String version() { return version; }
 
   @Override
   public String toString() {

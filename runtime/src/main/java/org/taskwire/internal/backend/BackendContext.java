@@ -2,11 +2,19 @@ package org.taskwire.internal.backend;
 
 import java.util.List;
 import org.taskwire.internal.config.TaskwireConfig;
+import org.taskwire.internal.transport.message.ResultIdentity;
 import org.taskwire.spi.WorkflowDefinition;
 
 /**
- * What a backend is started with: the run's own workflow, and every workflow whose works it may
- * be asked to run (the run's first, then those found on the class path).
+ * What a backend is started with: the run's own workflow, every workflow whose works it may be
+ * asked to run (the run's first, then those found on the class path), and the route and key its
+ * results travel with (kept across a resume).
  */
-public record BackendContext(
-    String runId, TaskwireConfig config, WorkflowDefinition workflow, List<WorkflowDefinition> workflows, ResultSink sink) {}
+public record BackendContext(String runId, TaskwireConfig config, WorkflowDefinition workflow,
+    List<WorkflowDefinition> workflows, ResultSink sink, ResultIdentity identity) {
+
+  /** The same context, reporting to another sink. */
+  public BackendContext withSink(ResultSink other) {
+    return new BackendContext(runId, config, workflow, workflows, other, identity);
+  }
+}

@@ -24,10 +24,11 @@ public interface BackendProvider {
    * Kills what a run whose client is gone still has running, found by the handles its
    * {@link CallEvent.Submitted} events gave (the {@code taskwire kill} command).
    *
+   * @param runId the run, whose own traces on the backend (PanDA's secret) go too
    * @param config the run's recorded configuration, with this machine's secrets
    * @return what was killed, one line each, for people
    */
-  default java.util.List<String> kill(org.taskwire.internal.config.TaskwireConfig config,
+  default java.util.List<String> kill(String runId, org.taskwire.internal.config.TaskwireConfig config,
       java.util.Collection<java.util.Map<String, String>> handles) {
     return java.util.List.of();
   }

@@ -11,8 +11,6 @@ import org.taskwire.ConfigurationException;
 import org.taskwire.internal.config.ConfigKey;
 import org.taskwire.internal.config.TaskwireConfig;
 import org.taskwire.internal.transport.ResultReceiver;
-import org.taskwire.internal.transport.message.Route;
-import org.taskwire.internal.transport.message.SigningKey;
 import org.taskwire.internal.transport.TransportSettings;
 import org.taskwire.internal.transport.http.ResultRelay;
 import org.taskwire.internal.transport.stomp.BrokerAddress;
@@ -75,7 +73,7 @@ public final class ResultTransport implements AutoCloseable {
         relayUrl = relay.url().toString();
       }
       TransportSettings settings =
-          new TransportSettings(brokers, relayUrl, Route.random(0, 0), SigningKey.generate(), maxBytes);
+          new TransportSettings(brokers, relayUrl, context.identity().route(), context.identity().key(), maxBytes);
       if (relay != null) {
         relay.openRoute(settings.route().internalId(),
             org.taskwire.internal.transport.message.ResultMessages.signedFor(settings.route(), context.runId(), settings.key()));

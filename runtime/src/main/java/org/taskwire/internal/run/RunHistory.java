@@ -16,6 +16,7 @@ import org.taskwire.internal.journal.JournalWriter;
 import org.taskwire.internal.journal.RecordedRun;
 import org.taskwire.internal.journal.RunDirectory;
 import org.taskwire.internal.journal.RunJournal;
+import org.taskwire.internal.transport.message.ResultIdentity;
 import org.taskwire.spi.WorkDefinition;
 import org.taskwire.spi.WorkflowDefinition;
 
@@ -29,13 +30,16 @@ public final class RunHistory implements AutoCloseable {
 
   private final String runId;
   private final RunDirectory directory;
-  private final RunJournal journal;
+  private RunJournal journal;
   private final RecordedRun recorded;
   private final String policy;
   private final ClassLoader loader;
-  /** Code versions by workflow class; a resumed run's are the recorded ones under policy none. */
-  private final Map<String, String> codeVersions = new ConcurrentHashMap<>();
+  /** Hashes of workflow classes' bytes, by class. */
+  private final Map<String, String> classVersions = new ConcurrentHashMap<>();
+  /** Under policy none, a resumed run keys its calls with the versions its works were recorded with. */
+  private final Map<String, String> recordedVersions = new ConcurrentHashMap<>();
   private final Map<String, Integer> occurrences = new HashMap<>();
+  private ResultIdentity identity = ResultIdentity.random();
 
   private RunHistory(String runId, RunDirectory directory, RunJournal journal, RecordedRun recorded, String policy,
       ClassLoader loader) {
@@ -64,7 +68,9 @@ public final class RunHistory implements AutoCloseable {
       RunDirectory dir = RunDirectory.create(root, runId);
       dir.lock();
       RunHistory history = new RunHistory(runId, dir, new RunJournal(openWriter(dir)), null, policy, loader);
-      Map<String, String> versions = Map.of(workflow.workflowClass(), history.codeVersion(workflow.workflowClass()));
+      history.keepIdentity();
+      Map<String, String> versions = new java.util.TreeMap<>();
+      workflow.works().forEach(w -> versions.put(w.id(), history.codeVersion(workflow, w)));
       history.journal.append(new JournalRecord.RunStarted(runId, workflow.workflowClass(), workflow.name(), backend,
           System.currentTimeMillis(), ProcessHandle.current().pid(), policy, versions, config.withoutSecrets()));
       return history;
@@ -78,10 +84,10 @@ public final class RunHistory implements AutoCloseable {
         throw new ConfigurationException("run " + dir.runId() + " is a run of " + start.workflowClass() + ", not of "
             + workflow.workflowClass() + ": resume it from " + start.workflowClass() + "'s tasks, or start a new run");
       }
-      RunHistory history = new RunHistory(dir.runId(), dir, null, run, policy, loader);
-      history.checkCode(start);
-      RunHistory opened = new RunHistory(dir.runId(), dir, new RunJournal(openWriter(dir)), run, policy, loader);
-      opened.codeVersions.putAll(history.codeVersions);
+      RunHistory opened = new RunHistory(dir.runId(), dir, null, run, policy, loader);
+      opened.checkCode(start, workflow);
+      opened.journal = new RunJournal(openWriter(dir));
+      opened.readIdentity();
       opened.journal.append(new JournalRecord.RunResumed(System.currentTimeMillis(), ProcessHandle.current().pid()));
       long done = run.calls().stream().filter(c -> c.success() != null).count();
       LOG.info("resuming run {}: {} calls recorded, {} of them succeeded", dir.runId(), run.calls().size(), done);
@@ -93,26 +99,67 @@ public final class RunHistory implements AutoCloseable {
   }
 
   /**
-   * Refuses a run whose workflow code changed since it was recorded, unless the policy is
-   * {@code none}, which takes the recorded versions as they are.
+   * Refuses a run some of whose works' code changed since it was recorded, unless the policy is
+   * {@code none}, which keys calls with the recorded versions as they are.
    */
-  private void checkCode(JournalRecord.RunStarted start) {
-    start.codeVersions().forEach((workflowClass, then) -> {
-      if (CallKeys.POLICY_NONE.equals(policy)) {
-        codeVersions.put(workflowClass, then);
-        return;
+  private void checkCode(JournalRecord.RunStarted start, WorkflowDefinition workflow) {
+    if (CallKeys.POLICY_NONE.equals(policy)) {
+      recordedVersions.putAll(start.codeVersions());
+      return;
+    }
+    if (CallKeys.POLICY_NONE.equals(start.codePolicy())) {
+      throw new ConfigurationException("run " + runId + " was recorded with taskwire.code-version=none, so its "
+          + "calls' keys hold no code version; resume it with taskwire.code-version=none");
+    }
+    java.util.List<String> changed = new java.util.ArrayList<>();
+    String then = "";
+    String now = "";
+    for (WorkDefinition<?, ?> work : workflow.works()) {
+      String recordedVersion = start.codeVersions().get(work.id());
+      String current = codeVersion(workflow, work);
+      if (recordedVersion != null && !recordedVersion.equals(current)) {
+        changed.add(work.name());
+        then = recordedVersion;
+        now = current;
       }
-      if (CallKeys.POLICY_NONE.equals(start.codePolicy())) {
-        throw new ConfigurationException("run " + runId + " was recorded with taskwire.code-version=none, so its "
-            + "calls' keys hold no code version; resume it with taskwire.code-version=none");
-      }
-      String now = codeVersion(workflowClass);
-      if (!now.equals(then)) {
-        throw new ConfigurationException("the code of " + workflowClass + " changed since run " + runId
-            + " was recorded (code version " + then + ", now " + now + "), so its calls would run again; set "
-            + "taskwire.code-version=none to resume it anyway, matching calls by their arguments alone");
-      }
-    });
+    }
+    if (!changed.isEmpty()) {
+      throw new ConfigurationException("the code of " + workflow.workflowClass() + " changed since run " + runId
+          + " was recorded: " + String.join(", ", changed) + (changed.size() == 1 ? " has" : " have")
+          + " code version " + now + ", not " + then + ", so their calls would run again. Set "
+          + "taskwire.code-version=none to resume it anyway, matching calls by their arguments alone, or pin "
+          + "@Work(version = \"...\") on the works whose results stay valid");
+    }
+  }
+
+  /** Keeps the run's route and signing key in its directory (0600), for a resumed client. */
+  private void keepIdentity() {
+    try {
+      java.io.StringWriter text = new java.io.StringWriter();
+      identity.toProperties().store(text, "the route and signing key of run " + runId + "'s results");
+      RunDirectory.writePrivate(directory.transport(), text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.io.IOException e) {
+      LOG.warn("cannot keep the result keys of run {} in {}: {}; if it is resumed, messages sent before will be "
+          + "refused and results come from the jobs' records", runId, directory.transport(), e.getMessage());
+    }
+  }
+
+  /** Takes the route and signing key the run had, so that messages sent to the client before are accepted. */
+  private void readIdentity() {
+    java.util.Properties p = new java.util.Properties();
+    try (java.io.Reader in = java.nio.file.Files.newBufferedReader(directory.transport())) {
+      p.load(in);
+      identity = ResultIdentity.fromProperties(p);
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      LOG.warn("cannot read the result keys of run {} from {} ({}); messages sent to the client before are "
+          + "refused, and their results come from the jobs' records", runId, directory.transport(), e.getMessage());
+      keepIdentity();
+    }
+  }
+
+  /** The route and signing key of this run's results: kept across a resume. */
+  public ResultIdentity identity() {
+    return identity;
   }
 
   private static JournalWriter openWriter(RunDirectory dir) {
@@ -135,8 +182,16 @@ public final class RunHistory implements AutoCloseable {
     return dir.startsWith("~/") ? Path.of(System.getProperty("user.home"), dir.substring(2)) : Path.of(dir);
   }
 
-  private String codeVersion(String workflowClass) {
-    return codeVersions.computeIfAbsent(workflowClass, c -> CallKeys.codeVersion(policy, c, loader));
+  /** The version a work's calls are keyed with: pinned by hand, else the policy's. */
+  private String codeVersion(WorkflowDefinition owner, WorkDefinition<?, ?> work) {
+    String recordedVersion = recordedVersions.get(work.id());
+    if (recordedVersion != null) {
+      return recordedVersion;
+    }
+    if (!work.version().isEmpty()) {
+      return "pinned:" + work.version();
+    }
+    return classVersions.computeIfAbsent(owner.workflowClass(), c -> CallKeys.codeVersion(policy, c, loader));
   }
 
   public String runId() {
@@ -154,7 +209,7 @@ public final class RunHistory implements AutoCloseable {
 
   /** The key of a call made now, counting identical calls made before in this run. */
   public synchronized String key(WorkflowDefinition owner, WorkDefinition<?, ?> work, String codec, Record arguments) {
-    String key = CallKeys.key(owner.workflowClass(), work.id(), codeVersion(owner.workflowClass()), codec, arguments);
+    String key = CallKeys.key(owner.workflowClass(), work.id(), codeVersion(owner, work), codec, arguments);
     int n = occurrences.merge(key, 1, Integer::sum) - 1;
     return CallKeys.withOccurrence(key, n);
   }

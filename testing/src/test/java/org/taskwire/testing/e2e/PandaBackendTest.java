@@ -240,6 +240,7 @@ class PandaBackendTest {
         Thread.sleep(100);
       }
       assertThat(emulator.taskStatus(task)).isEqualTo("aborted");
+      assertThat(emulator.secrets("Alice Smith")).as("the killed run's secret goes too").isEmpty();
     } finally {
       client.destroyForcibly();
     }

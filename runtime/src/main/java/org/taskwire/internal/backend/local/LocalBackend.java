@@ -76,7 +76,7 @@ public final class LocalBackend implements Backend {
   public LocalBackend(BackendContext given) {
     ResultSink sink = given.sink();
     // Failures are counted where every result passes, so that close() knows whether the logs matter.
-    this.context = new BackendContext(given.runId(), given.config(), given.workflow(), given.workflows(),
+    this.context = given.withSink(
         new ResultSink() {
           @Override
           public void report(CallEvent event) {

@@ -35,7 +35,7 @@ public final class LocalBackendProvider extends BackendProvider.Named {
 
   /** Kills the run's worker JVMs that still run: only processes that are Taskwire workers, as pids get reused. */
   @Override
-  public List<String> kill(TaskwireConfig config, Collection<Map<String, String>> handles) {
+  public List<String> kill(String runId, TaskwireConfig config, Collection<Map<String, String>> handles) {
     List<String> killed = new ArrayList<>();
     Set<Long> pids = new TreeSet<>();
     for (Map<String, String> handle : handles) {

@@ -44,8 +44,8 @@ public final class PandaBackendProvider extends BackendProvider.Named {
 
   /** Kills the run's PanDA tasks that have not ended. */
   @Override
-  public List<String> kill(TaskwireConfig config, Collection<Map<String, String>> handles) {
-    return PandaSystem.kill(config, handles);
+  public List<String> kill(String runId, TaskwireConfig config, Collection<Map<String, String>> handles) {
+    return PandaSystem.kill(runId, config, handles);
   }
 
   public PandaBackendProvider() {

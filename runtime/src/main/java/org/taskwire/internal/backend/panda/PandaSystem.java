@@ -68,7 +68,7 @@ final class PandaSystem implements BatchSystem {
     this.settings = settings;
     this.api = api;
     this.transport = transport;
-    this.secretName = "TASKWIRE_RUN_" + context.runId().replace("-", "").substring(0, 16).toUpperCase(Locale.ROOT);
+    this.secretName = secretName(context.runId());
     this.classpath = WorkflowClassPath.join(WorkflowClassPath.resolve(context));
   }
 
@@ -102,16 +102,16 @@ final class PandaSystem implements BatchSystem {
     return new PandaApi(new PandaClient(settings.server(), http, auth, 4, Duration.ofSeconds(1)));
   }
 
-  /** Kills the unfinished tasks among a run's handles ({@code taskwire kill}). */
-  static List<String> kill(TaskwireConfig config, Collection<Map<String, String>> handles) {
+  /**
+   * Kills the unfinished tasks among a run's handles ({@code taskwire kill}), and removes the
+   * run's secret: no job of it needs the run's channels any more (a resume sets it again).
+   */
+  static List<String> kill(String runId, TaskwireConfig config, Collection<Map<String, String>> handles) {
     Set<String> ids = new java.util.TreeSet<>();
     for (Map<String, String> handle : handles) {
       if ("PanDA".equals(handle.get("system")) && handle.get("task") != null) {
         ids.add(handle.get("task"));
       }
-    }
-    if (ids.isEmpty()) {
-      return List.of();
     }
     PandaSettings settings = settings(config);
     PandaApi api = api(config, settings);
@@ -124,7 +124,13 @@ final class PandaSystem implements BatchSystem {
       api.killTask(Long.parseLong(id));
       killed.add("PanDA task " + id + " (was " + status.orElse("not yet registered") + ") at " + settings.server());
     }
+    api.setUserSecret(secretName(runId), null);
     return killed;
+  }
+
+  /** The user secret that carries a run's result channels to its jobs. */
+  static String secretName(String runId) {
+    return "TASKWIRE_RUN_" + runId.replace("-", "").substring(0, 16).toUpperCase(Locale.ROOT);
   }
 
   @Override

@@ -36,6 +36,7 @@ import org.taskwire.internal.codec.Codecs;
 import org.taskwire.internal.codec.PayloadCodec;
 import org.taskwire.internal.config.TaskwireConfig;
 import org.taskwire.internal.run.CallCollector;
+import org.taskwire.internal.transport.message.ResultIdentity;
 import org.taskwire.internal.run.PendingCall;
 import org.taskwire.internal.run.TaskProgress;
 import org.taskwire.spi.JobOptions;
@@ -59,7 +60,7 @@ class BatchBackendTest {
     TaskwireConfig config = TaskwireConfig.load(new TaskwireConfig.Sources(getClass().getClassLoader(), home, Map.of(),
         none), Definitions.GEOMETRY, Map.of(), Backends.configKeys());
     BackendContext context = new BackendContext(RUN, config, Definitions.GEOMETRY, List.of(Definitions.GEOMETRY),
-        collector);
+        collector, ResultIdentity.random());
     backend = new BatchBackend(context, new BatchBackend.Timing(Duration.ofMillis(20), Duration.ofMillis(50),
         Duration.ofSeconds(1)), transport -> system);
     collector.attach(backend);
