@@ -25,6 +25,7 @@ import org.taskwire.internal.run.KnownWorkflows;
 import org.taskwire.internal.journal.RecordedRun;
 import org.taskwire.internal.run.PendingCall;
 import org.taskwire.internal.run.RunHistory;
+import org.taskwire.internal.run.SharedResults;
 import org.taskwire.internal.run.TaskProgress;
 import org.taskwire.internal.codec.Codecs;
 import org.taskwire.internal.codec.PayloadCodec;
@@ -54,6 +55,7 @@ public final class WorkflowRun implements AutoCloseable {
   private final String backendName;
   private final CallCollector collector;
   private final RunHistory history;
+  private final SharedResults shared;
   private final Backend backend;
   private final AtomicLong nextCallId = new AtomicLong();
   private final AtomicLong nextTaskId = new AtomicLong();
@@ -74,6 +76,13 @@ public final class WorkflowRun implements AutoCloseable {
       optionsByWork.put(work.id(), config.jobOptions(workflow, work));
     }
     this.collector = new CallCollector(runId, history.journal());
+    try {
+      this.shared = SharedResults.open(config, workflows.all());
+    } catch (RuntimeException e) {
+      history.close(0);
+      throw e;
+    }
+    collector.share(shared);
     Backend started;
     try {
       started = Backends.create(backendName,
@@ -245,11 +254,13 @@ public final class WorkflowRun implements AutoCloseable {
     long taskId = nextTaskId.incrementAndGet();
     List<CallEnvelope> envelopes = new ArrayList<>(arguments.size());
     List<RecordedRun.Call> recorded = new ArrayList<>(arguments.size());
+    List<String> keys = new ArrayList<>(arguments.size());
     for (A a : arguments) {
       byte[] encoded = ArgumentEncoder.encode(codec, work, a);
       String key = history.key(owner, work, codec.name(), a);
       RecordedRun.Call before = history.recorded(key);
       recorded.add(before);
+      keys.add(key);
       long callId = before != null ? before.declared().callId() : nextCallId.incrementAndGet();
       int attempt = before == null || before.success() != null || before.failure() != null
           || before.submissions().isEmpty() ? 1
@@ -272,6 +283,14 @@ public final class WorkflowRun implements AutoCloseable {
       calls.add(call);
       if (before != null && before.success() != null && collector.completeFromJournal(call, before.success().result())) {
         continue;
+      }
+      if (before == null && shared != null && shared.covers(work)) {
+        byte[] known = shared.get(keys.get(i), codec.name()).orElse(null);
+        if (known != null && collector.completeFromJournal(call, known)) {
+          history.journal().succeeded(envelope.callId(), 1, codec.name(), known);
+          continue;
+        }
+        call.shareAs(keys.get(i));
       }
       collector.track(call);
       if (before != null && before.failure() == null && !before.submissions().isEmpty()) {
@@ -313,6 +332,9 @@ public final class WorkflowRun implements AutoCloseable {
       }
       collector.failAll("the WorkflowRun was closed before the call completed");
       backend.close();
+      if (shared != null) {
+        shared.close();
+      }
       history.close(outstanding);
     } finally {
       CURRENT.compareAndSet(this, null);

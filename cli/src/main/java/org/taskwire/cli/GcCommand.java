@@ -14,6 +14,9 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.taskwire.annotations.Walltime;
 import org.taskwire.internal.backend.RunSandbox;
+import org.taskwire.internal.config.ConfigKey;
+import org.taskwire.internal.config.TaskwireConfig;
+import org.taskwire.internal.journal.ResultCache;
 import org.taskwire.internal.journal.RunDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,8 +24,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code taskwire gc}: removes old runs and sandboxes. */
-@Command(name = "gc", description = "Removes runs (not running) and built sandboxes untouched for longer than "
-    + "--older-than.")
+@Command(name = "gc", description = "Removes runs (not running), results shared across runs and built sandboxes "
+    + "untouched for longer than --older-than.")
 final class GcCommand implements Callable<Integer> {
   @Mixin Runs runs;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -47,7 +50,14 @@ final class GcCommand implements Callable<Integer> {
         removed.add(remove("run", run));
       }
     }
-    Path sandboxes = RunSandbox.cacheDirectory(Runs.config(Map.of()));
+    TaskwireConfig config = Runs.config(Map.of());
+    String cacheDir = config.get(ConfigKey.CACHE_DIR).trim();
+    ResultCache results = new ResultCache(cacheDir.startsWith("~/")
+        ? Path.of(System.getProperty("user.home"), cacheDir.substring(2)) : Path.of(cacheDir));
+    for (ResultCache.Removed r : results.removeOlderThan(before, dryRun)) {
+      removed.add(new Removed("cached result", r.file().toString(), r.bytes()));
+    }
+    Path sandboxes = RunSandbox.cacheDirectory(config);
     if (Files.isDirectory(sandboxes)) {
       try (Stream<Path> all = Files.list(sandboxes)) {
         for (Path entry : all.toList()) {

@@ -141,6 +141,12 @@ public final class ConfigKey<T> {
       "A run to resume: its id, a unique prefix of it, or last.");
   public static final ConfigKey<String> CODE_VERSION = choice("taskwire.code-version", "class",
       "What of a work's code enters its calls' keys: class (the workflow class's bytes) or none.", "class", "none");
+  public static final ConfigKey<String> CACHE = text("taskwire.cache", "",
+      "Works whose results are shared across runs: * for all, or work names, comma-separated; empty for none.");
+  public static final ConfigKey<String> CACHE_DIR = text("taskwire.cache.dir", "~/.taskwire/cache",
+      "Where results shared across runs are kept.");
+  public static final ConfigKey<Integer> CACHE_MAX_MB = positiveInt("taskwire.cache.max-mb", 1024,
+      "The most the shared results may take; the least recently used go first when a run closes.");
   public static final ConfigKey<String> SANDBOX_CACHE_DIR = text("taskwire.sandbox.cache-dir",
       "~/.taskwire/sandboxes", () -> "", "Where built sandboxes and remembered file hashes are kept.");
   public static final ConfigKey<String> SANDBOX_EXCLUDES = text("taskwire.sandbox.excludes", "",
@@ -188,7 +194,7 @@ public final class ConfigKey<T> {
 
   static {
     List<ConfigKey<?>> all = new java.util.ArrayList<>(List.of(BACKEND, LOCAL_CLASSPATH, RUNS_DIR, JOURNAL, RESUME,
-        CODE_VERSION, SANDBOX_CACHE_DIR,
+        CODE_VERSION, CACHE, CACHE_DIR, CACHE_MAX_MB, SANDBOX_CACHE_DIR,
         SANDBOX_EXCLUDES, PROGRESS, PROGRESS_INTERVAL, BROKER_URL, BROKER_USER, BROKER_PASSWORD, BROKER_DESTINATION,
         RELAY_URL, RESULT_MAX_BYTES));
     JOB_OPTIONS.forEach(o -> all.add(o.key()));

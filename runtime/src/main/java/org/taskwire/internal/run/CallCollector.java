@@ -26,6 +26,7 @@ public final class CallCollector implements ResultSink {
 
   private final String runId;
   private final RunJournal journal;
+  private volatile SharedResults shared;
   private final Map<Long, PendingCall> pending = new ConcurrentHashMap<>();
   private volatile Backend backend;
 
@@ -37,6 +38,11 @@ public final class CallCollector implements ResultSink {
   public CallCollector(String runId, RunJournal journal) {
     this.runId = runId;
     this.journal = journal;
+  }
+
+  /** Shares the results of calls that ask for it ({@link PendingCall#shareAs}). */
+  public void share(SharedResults results) {
+    this.shared = results;
   }
 
   public void attach(Backend backend) {
@@ -109,6 +115,10 @@ public final class CallCollector implements ResultSink {
     call.state = PendingCall.State.DONE;
     pending.remove(call.callId());
     journal.succeeded(call.callId(), call.attempt, call.codec.name(), result.output());
+    SharedResults results = shared;
+    if (results != null && call.sharedKey != null) {
+      results.put(call.sharedKey, call.codec.name(), result.output());
+    }
     call.progress.succeeded.incrementAndGet();
     call.future.complete(value);
   }

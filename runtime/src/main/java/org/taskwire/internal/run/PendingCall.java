@@ -17,6 +17,8 @@ public final class PendingCall {
   final TaskProgress progress;
   int attempt = 1;
   State state = State.QUEUED;
+  /** The call's key when its result is to be shared across runs, else null. */
+  String sharedKey;
   /** What runs the current attempt, once it started: for log lines. */
   String where;
 
@@ -26,6 +28,11 @@ public final class PendingCall {
     this.codec = codec;
     this.maxAttempts = maxAttempts;
     this.progress = progress;
+  }
+
+  /** Shares this call's result across runs under its key, once it succeeds. */
+  public void shareAs(String key) {
+    this.sharedKey = key;
   }
 
   /** The call's id, the same for every attempt. */
