@@ -10,19 +10,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.taskwire.internal.backend.Backend;
 import org.taskwire.internal.backend.BackendContext;
 import org.taskwire.internal.backend.Backends;
-import org.taskwire.internal.backend.Task;
-import org.taskwire.internal.call.CallEnvelope;
 import org.taskwire.internal.run.ArgumentEncoder;
 import org.taskwire.internal.run.CallCollector;
+import org.taskwire.internal.run.CallPlanner;
 import org.taskwire.internal.run.KnownWorkflows;
-import org.taskwire.internal.journal.RecordedRun;
 import org.taskwire.internal.run.PendingCall;
 import org.taskwire.internal.run.RunHistory;
 import org.taskwire.internal.run.SharedResults;
@@ -57,8 +54,7 @@ public final class WorkflowRun implements AutoCloseable {
   private final RunHistory history;
   private final SharedResults shared;
   private final Backend backend;
-  private final AtomicLong nextCallId = new AtomicLong();
-  private final AtomicLong nextTaskId = new AtomicLong();
+  private final CallPlanner planner;
   private final Map<String, JobOptions> optionsByWork = new HashMap<>();
   private final long startedAt = System.nanoTime();
   private volatile boolean closed;
@@ -67,8 +63,6 @@ public final class WorkflowRun implements AutoCloseable {
     this.backendName = config.get(ConfigKey.BACKEND);
     this.history = RunHistory.open(config, workflow, backendName, loaderOf(workflow));
     this.runId = history.runId();
-    nextCallId.set(history.callIdsUsed());
-    nextTaskId.set(history.tasksUsed());
     this.workflow = workflow;
     this.config = config;
     this.workflows = KnownWorkflows.discover(workflow);
@@ -93,6 +87,7 @@ public final class WorkflowRun implements AutoCloseable {
     }
     this.backend = started;
     collector.attach(backend);
+    this.planner = new CallPlanner(history, collector, shared, backend);
   }
 
   /** The loader the workflow's classes come from: its registry's, as generated code names it. */
@@ -157,9 +152,9 @@ public final class WorkflowRun implements AutoCloseable {
    */
   public <A extends Record, R> AsyncResult<R> submit(WorkDefinition<A, R> work, A arguments) {
     Objects.requireNonNull(arguments, "arguments");
-    Prepared<A> prepared = prepare(work, List.of(arguments));
-    PendingCall call = prepared.calls.get(0);
-    prepared.send.run();
+    CallPlanner.Planned prepared = prepare(work, List.of(arguments));
+    PendingCall call = prepared.calls().get(0);
+    prepared.send().run();
     return asyncResult(work, call);
   }
 
@@ -190,10 +185,10 @@ public final class WorkflowRun implements AutoCloseable {
     if (arguments.isEmpty()) {
       return new MapResult<>(Map.of());
     }
-    Prepared<A> prepared = prepare(work, arguments);
-    prepared.send.run();
-    List<CompletableFuture<Object>> futures = prepared.calls.stream().map(PendingCall::future).toList();
-    waitWithProgress(work, prepared.progress, futures);
+    CallPlanner.Planned prepared = prepare(work, arguments);
+    prepared.send().run();
+    List<CompletableFuture<Object>> futures = prepared.calls().stream().map(PendingCall::future).toList();
+    waitWithProgress(work, prepared.progress(), futures);
     Map<A, Outcome<R>> outcomes = new LinkedHashMap<>();
     for (int i = 0; i < arguments.size(); i++) {
       outcomes.put(arguments.get(i), outcome(futures.get(i)));
@@ -237,78 +232,22 @@ public final class WorkflowRun implements AutoCloseable {
   }
 
   /** A proxy invocation's calls, and what sends those that have no recorded result to the backend. */
-  private record Prepared<A>(List<PendingCall> calls, TaskProgress progress, Runnable send) {}
-
   /**
-   * Encodes and keys the calls of one proxy invocation and tracks them. In a resumed run, a call
-   * the earlier client saw succeed is completed from the journal, one it submitted is taken up
-   * again by its backend handle, and only the others are submitted.
+   * Encodes the calls of one proxy invocation (naming an argument that cannot travel) and plans
+   * how each gets its result: see {@link CallPlanner}.
    */
-  private <A extends Record> Prepared<A> prepare(WorkDefinition<A, ?> work, List<A> arguments) {
+  private <A extends Record> CallPlanner.Planned prepare(WorkDefinition<A, ?> work, List<A> arguments) {
     if (closed) {
       throw new IllegalStateException("this WorkflowRun is closed");
     }
     WorkflowDefinition owner = workflows.ownerOf(work);
     JobOptions options = options(work);
     PayloadCodec codec = Codecs.of(owner, options.codec());
-    long taskId = nextTaskId.incrementAndGet();
-    List<CallEnvelope> envelopes = new ArrayList<>(arguments.size());
-    List<RecordedRun.Call> recorded = new ArrayList<>(arguments.size());
-    List<String> keys = new ArrayList<>(arguments.size());
+    List<byte[]> encoded = new ArrayList<>(arguments.size());
     for (A a : arguments) {
-      byte[] encoded = ArgumentEncoder.encode(codec, work, a);
-      String key = history.key(owner, work, codec.name(), a);
-      RecordedRun.Call before = history.recorded(key);
-      recorded.add(before);
-      keys.add(key);
-      long callId = before != null ? before.declared().callId() : nextCallId.incrementAndGet();
-      int attempt = before == null || before.success() != null || before.failure() != null
-          || before.submissions().isEmpty() ? 1
-          : before.submissions().get(before.submissions().size() - 1).attempt();
-      envelopes.add(new CallEnvelope(runId, callId, attempt, work.id(), codec.name(), encoded));
-      if (before == null) {
-        history.journal().declared(callId, key, work.id(), taskId);
-      }
+      encoded.add(ArgumentEncoder.encode(codec, work, a));
     }
-    Task task = new Task(taskId, owner, work, options, List.copyOf(envelopes));
-    TaskProgress progress = new TaskProgress(arguments.size());
-    List<PendingCall> calls = new ArrayList<>(envelopes.size());
-    List<CallEnvelope> fresh = new ArrayList<>();
-    List<CallEnvelope> again = new ArrayList<>();
-    Map<Long, Map<String, String>> handles = new HashMap<>();
-    for (int i = 0; i < envelopes.size(); i++) {
-      CallEnvelope envelope = envelopes.get(i);
-      RecordedRun.Call before = recorded.get(i);
-      PendingCall call = new PendingCall(task, envelope, codec, options.maxAttempts(), progress);
-      calls.add(call);
-      if (before != null && before.success() != null && collector.completeFromJournal(call, before.success().result())) {
-        continue;
-      }
-      if (before == null && shared != null && shared.covers(work)) {
-        byte[] known = shared.get(keys.get(i), codec.name()).orElse(null);
-        if (known != null && collector.completeFromJournal(call, known)) {
-          history.journal().succeeded(envelope.callId(), 1, codec.name(), known);
-          continue;
-        }
-        call.shareAs(keys.get(i));
-      }
-      collector.track(call);
-      if (before != null && before.failure() == null && !before.submissions().isEmpty()) {
-        again.add(envelope);
-        handles.put(envelope.callId(), before.submissions().get(before.submissions().size() - 1).handle());
-      } else {
-        fresh.add(envelope);
-      }
-    }
-    Runnable send = () -> {
-      if (!again.isEmpty()) {
-        backend.reattach(new Task(taskId, owner, work, options, List.copyOf(again)), handles);
-      }
-      if (!fresh.isEmpty()) {
-        backend.submit(fresh.size() == envelopes.size() ? task : new Task(taskId, owner, work, options, List.copyOf(fresh)));
-      }
-    };
-    return new Prepared<>(calls, progress, send);
+    return planner.plan(owner, work, options, codec, arguments, encoded);
   }
 
   private <R> AsyncResult<R> asyncResult(WorkDefinition<?, R> work, PendingCall call) {

@@ -120,11 +120,8 @@ class CliTest {
   void killStopsARunningClientAndLeavesTheRunInterrupted() throws Exception {
     Path runs = dir.resolve("runs");
     Path counts = Files.createDirectories(dir.resolve("counts"));
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process client = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        ClientToResume.class.getName(), runs.toString(), counts.toString(), dir.resolve("out.txt").toString(), "-", "4",
-        "600000", "taskwire.backend=local", "taskwire.local.workers=2")
-        .redirectErrorStream(true).redirectOutput(dir.resolve("client.out").toFile()).start();
+    Process client = ClientToResume.start(dir, runs, counts, "-", 4, 600_000, "client", "taskwire.backend=local",
+        "taskwire.local.workers=2");
     try {
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (countFiles(counts) < 2) {

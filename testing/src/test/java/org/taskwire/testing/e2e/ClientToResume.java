@@ -18,6 +18,33 @@ import org.taskwire.WorkflowRun;
 public final class ClientToResume {
   private ClientToResume() {}
 
+  /**
+   * Starts this client in a JVM of its own, its output in {@code dir/<name>.out} and its results in
+   * {@code dir/<name>.txt}.
+   */
+  static Process start(Path dir, Path runs, Path counts, String resume, int n, long millis, String name,
+      String... config) throws java.io.IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+        ClientToResume.class.getName(), runs.toString(), counts.toString(), dir.resolve(name + ".txt").toString(),
+        resume, Integer.toString(n), Long.toString(millis)));
+    command.addAll(List.of(config));
+    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".out").toFile())
+        .start();
+  }
+
+  /** Waits for a client started as {@code name}, and checks it wrote x = x * x for each x below n. */
+  static void assertSquares(Process client, Path dir, String name, int n) throws Exception {
+    org.assertj.core.api.Assertions.assertThat(client.waitFor())
+        .as("the client said: %s", Files.readString(dir.resolve(name + ".out"))).isZero();
+    List<String> lines = Files.readAllLines(dir.resolve(name + ".txt"));
+    org.assertj.core.api.Assertions.assertThat(lines).hasSize(n);
+    for (String line : lines) {
+      int x = Integer.parseInt(line.substring(0, line.indexOf('=')));
+      org.assertj.core.api.Assertions.assertThat(line).isEqualTo(x + "=" + x * x);
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     WorkflowRun.Builder builder = ProbeTasks.builder().set("taskwire.runs-dir", args[0]);
     if (!"-".equals(args[3])) {

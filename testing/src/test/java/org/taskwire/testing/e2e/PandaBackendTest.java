@@ -168,7 +168,7 @@ class PandaBackendTest {
         "taskwire.panda.result-grace=1s", "taskwire.sandbox.cache-dir=" + root.resolve("sandboxes"),
         "taskwire.progress=off"};
     int tasksBefore = emulator.taskIds().size();
-    Process first = resumeClient(dir, runs, counts, "-", n, "first", config);
+    Process first = ClientToResume.start(dir, runs, counts, "-", n, 2000, "first", config);
     try {
       long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
       while (emulator.taskIds().size() == tasksBefore || !submittedInJournal(runs, n)) {
@@ -191,15 +191,8 @@ class PandaBackendTest {
     assertThat(emulator.jobStatuses(task).values()).hasSize(n).containsOnly("finished");
     int tasks = emulator.taskIds().size();
 
-    Process second = resumeClient(dir, runs, counts, "last", n, "second", config);
-    assertThat(second.waitFor()).as("the resuming client said: %s", Files.readString(dir.resolve("second.out")))
-        .isZero();
-    List<String> lines = Files.readAllLines(dir.resolve("second.txt"));
-    assertThat(lines).hasSize(n);
-    for (String line : lines) {
-      int x = Integer.parseInt(line.substring(0, line.indexOf('=')));
-      assertThat(line).isEqualTo(x + "=" + x * x);
-    }
+    Process second = ClientToResume.start(dir, runs, counts, "last", n, 2000, "second", config);
+    ClientToResume.assertSquares(second, dir, "second", n);
     assertThat(emulator.taskIds()).as("no new task").hasSize(tasks);
     assertThat(emulator.jobStatuses(task)).as("no new job").hasSize(n);
     try (var files = Files.list(counts)) {
@@ -213,7 +206,7 @@ class PandaBackendTest {
     Path runs = dir.resolve("runs");
     Path counts = Files.createDirectories(dir.resolve("counts"));
     int tasksBefore = emulator.taskIds().size();
-    Process client = resumeClient(dir, runs, counts, "-", 3, "client", "taskwire.backend=panda",
+    Process client = ClientToResume.start(dir, runs, counts, "-", 3, 2000, "client", "taskwire.backend=panda",
         "taskwire.panda.url=" + emulator.url(), "taskwire.panda.auth=oidc", "taskwire.panda.vo=wlcg",
         "taskwire.panda.id-token=" + TOKEN, "taskwire.panda.poll-interval=PT0.3S",
         "taskwire.sandbox.cache-dir=" + root.resolve("sandboxes"), "taskwire.progress=off");
@@ -260,17 +253,6 @@ class PandaBackendTest {
       }
     }
     return false;
-  }
-
-  private static Process resumeClient(Path dir, Path runs, Path counts, String resume, int n, String name,
-      String... config) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-        ClientToResume.class.getName(), runs.toString(), counts.toString(), dir.resolve(name + ".txt").toString(),
-        resume, Integer.toString(n), "2000"));
-    command.addAll(List.of(config));
-    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".out").toFile())
-        .start();
   }
 
   @Test

@@ -32,16 +32,6 @@ import org.taskwire.internal.journal.RecordedRun;
 class ResumeTest {
   @TempDir Path dir;
 
-  private Process client(Path runs, Path counts, Path results, String resume, int n, long millis, String out,
-      String... config) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-        ClientToResume.class.getName(), runs.toString(), counts.toString(), results.toString(), resume,
-        Integer.toString(n), Long.toString(millis)));
-    command.addAll(List.of(config));
-    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve(out).toFile()).start();
-  }
-
   private static Path onlyRun(Path runs) throws IOException {
     try (Stream<Path> all = Files.list(runs)) {
       List<Path> dirs = all.filter(Files::isDirectory).toList();
@@ -74,7 +64,7 @@ class ResumeTest {
     Path counts = Files.createDirectories(dir.resolve("counts"));
     int n = 500;
     String[] local = {"taskwire.backend=local", "taskwire.local.workers=2", "taskwire.progress=off"};
-    Process first = client(runs, counts, dir.resolve("first.txt"), "-", n, 20, "first.out", local);
+    Process first = ClientToResume.start(dir, runs, counts, "-", n, 20, "first", local);
     Path journal;
     try {
       long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
@@ -95,16 +85,8 @@ class ResumeTest {
     assertThat(finishedBefore).as("killed in the middle").hasSizeBetween(150, n - 1);
     assertThat(killed.closed()).as("a killed client closes nothing").isNull();
 
-    Process second = client(runs, counts, dir.resolve("second.txt"), "last", n, 20, "second.out", local);
-    assertThat(second.waitFor()).as("the resuming client said: %s", Files.readString(dir.resolve("second.out")))
-        .isZero();
-
-    List<String> lines = Files.readAllLines(dir.resolve("second.txt"));
-    assertThat(lines).hasSize(n);
-    for (String line : lines) {
-      int x = Integer.parseInt(line.substring(0, line.indexOf('=')));
-      assertThat(Integer.parseInt(line.substring(line.indexOf('=') + 1))).as("x=%d", x).isEqualTo(x * x);
-    }
+    Process second = ClientToResume.start(dir, runs, counts, "last", n, 20, "second", local);
+    ClientToResume.assertSquares(second, dir, "second", n);
     Map<Integer, Integer> executions = executions(counts);
     for (int x = 0; x < n; x++) {
       int times = executions.getOrDefault(x, 0);
@@ -124,16 +106,15 @@ class ResumeTest {
   void aSecondProcessIsRefusedARunThatIsOpen() throws Exception {
     Path runs = dir.resolve("runs");
     Path counts = Files.createDirectories(dir.resolve("counts"));
-    Process first = client(runs, counts, dir.resolve("first.txt"), "-", 4, 60_000, "first.out",
-        "taskwire.backend=local", "taskwire.local.workers=1");
+    Process first = ClientToResume.start(dir, runs, counts, "-", 4, 60_000, "first", "taskwire.backend=local",
+        "taskwire.local.workers=1");
     try {
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (!Files.isDirectory(runs) || count(onlyRun(runs).resolve("journal.jsonl"), "call-declared") < 4) {
         assertThat(System.nanoTime()).isLessThan(deadline);
         Thread.sleep(20);
       }
-      Process second = client(runs, counts, dir.resolve("second.txt"), "last", 4, 1, "second.out",
-          "taskwire.backend=inprocess");
+      Process second = ClientToResume.start(dir, runs, counts, "last", 4, 1, "second", "taskwire.backend=inprocess");
       assertThat(second.waitFor()).isNotZero();
       assertThat(Files.readString(dir.resolve("second.out")))
           .contains("is open in another process (pid " + first.pid() + ")");

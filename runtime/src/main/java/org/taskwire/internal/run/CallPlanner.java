@@ -1,0 +1,114 @@
+package org.taskwire.internal.run;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.taskwire.internal.backend.Backend;
+import org.taskwire.internal.backend.Task;
+import org.taskwire.internal.call.CallEnvelope;
+import org.taskwire.internal.codec.PayloadCodec;
+import org.taskwire.internal.journal.RecordedRun;
+import org.taskwire.spi.JobOptions;
+import org.taskwire.spi.WorkDefinition;
+import org.taskwire.spi.WorkflowDefinition;
+
+/**
+ * Decides, call by call, how a proxy invocation's calls get their results: from the journal of
+ * the run being resumed, from the results shared across runs, from where an earlier client left
+ * them running (re-attached by their backend handle), or by being submitted. Numbers new calls
+ * and tasks after those the run recorded.
+ */
+public final class CallPlanner {
+  private final String runId;
+  private final RunHistory history;
+  private final CallCollector collector;
+  private final SharedResults shared;
+  private final Backend backend;
+  private final AtomicLong nextCallId = new AtomicLong();
+  private final AtomicLong nextTaskId = new AtomicLong();
+
+  /** One proxy invocation's calls, and what hands those that need a backend to it. */
+  public record Planned(List<PendingCall> calls, TaskProgress progress, Runnable send) {}
+
+  public CallPlanner(RunHistory history, CallCollector collector, SharedResults shared, Backend backend) {
+    this.runId = history.runId();
+    this.history = history;
+    this.collector = collector;
+    this.shared = shared;
+    this.backend = backend;
+    nextCallId.set(history.callIdsUsed());
+    nextTaskId.set(history.tasksUsed());
+  }
+
+  /** Keys and tracks the calls of one proxy invocation; their arguments are encoded already. */
+  public Planned plan(WorkflowDefinition owner, WorkDefinition<?, ?> work, JobOptions options, PayloadCodec codec,
+      List<? extends Record> arguments, List<byte[]> encoded) {
+    long taskId = nextTaskId.incrementAndGet();
+    List<CallEnvelope> envelopes = new ArrayList<>(arguments.size());
+    List<RecordedRun.Call> recorded = new ArrayList<>(arguments.size());
+    List<String> keys = new ArrayList<>(arguments.size());
+    for (int i = 0; i < arguments.size(); i++) {
+      String key = history.key(owner, work, codec.name(), arguments.get(i));
+      RecordedRun.Call before = history.recorded(key);
+      recorded.add(before);
+      keys.add(key);
+      long callId = before != null ? before.declared().callId() : nextCallId.incrementAndGet();
+      envelopes.add(new CallEnvelope(runId, callId, attemptToTakeUp(before), work.id(), codec.name(), encoded.get(i)));
+      if (before == null) {
+        history.journal().declared(callId, key, work.id(), taskId);
+      }
+    }
+    Task task = new Task(taskId, owner, work, options, List.copyOf(envelopes));
+    TaskProgress progress = new TaskProgress(arguments.size());
+    List<PendingCall> calls = new ArrayList<>(envelopes.size());
+    List<CallEnvelope> fresh = new ArrayList<>();
+    List<CallEnvelope> again = new ArrayList<>();
+    Map<Long, Map<String, String>> handles = new HashMap<>();
+    for (int i = 0; i < envelopes.size(); i++) {
+      CallEnvelope envelope = envelopes.get(i);
+      RecordedRun.Call before = recorded.get(i);
+      PendingCall call = new PendingCall(task, envelope, codec, options.maxAttempts(), progress);
+      calls.add(call);
+      if (before != null && before.success() != null && collector.completeFromJournal(call, before.success().result())) {
+        continue;
+      }
+      if (before == null && shared != null && shared.covers(work)) {
+        byte[] known = shared.get(keys.get(i), codec.name()).orElse(null);
+        if (known != null && collector.completeFromJournal(call, known)) {
+          history.journal().succeeded(envelope.callId(), 1, codec.name(), known);
+          continue;
+        }
+        call.shareAs(keys.get(i));
+      }
+      collector.track(call);
+      if (before != null && before.failure() == null && !before.submissions().isEmpty()) {
+        again.add(envelope);
+        handles.put(envelope.callId(), lastSubmission(before).handle());
+      } else {
+        fresh.add(envelope);
+      }
+    }
+    Runnable send = () -> {
+      if (!again.isEmpty()) {
+        backend.reattach(new Task(taskId, owner, work, options, List.copyOf(again)), handles);
+      }
+      if (!fresh.isEmpty()) {
+        backend.submit(fresh.size() == envelopes.size() ? task
+            : new Task(taskId, owner, work, options, List.copyOf(fresh)));
+      }
+    };
+    return new Planned(calls, progress, send);
+  }
+
+  /** The attempt a recorded call is taken up at: its last submission's, if it may still be running. */
+  private static int attemptToTakeUp(RecordedRun.Call before) {
+    return before == null || before.success() != null || before.failure() != null || before.submissions().isEmpty()
+        ? 1 : lastSubmission(before).attempt();
+  }
+
+  private static org.taskwire.internal.journal.JournalRecord.CallSubmitted lastSubmission(RecordedRun.Call call) {
+    return call.submissions().get(call.submissions().size() - 1);
+  }
+}
