@@ -42,6 +42,17 @@ class WrapperJarTest {
   }
 
   @Test
+  void theJarHoldsNoBrokerNoProgressBarAndStaysUnderTwentyMegabytes() throws Exception {
+    Path jar = wrapperJar();
+    try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+      List<String> clientOnly = zip.stream().map(java.util.zip.ZipEntry::getName)
+          .filter(n -> n.startsWith("org/apache/activemq/") || n.startsWith("me/tongfei/progressbar/")).toList();
+      org.assertj.core.api.Assertions.assertThat(clientOnly).as("classes only the client uses").isEmpty();
+    }
+    org.assertj.core.api.Assertions.assertThat(Files.size(jar)).as("bytes of " + jar).isLessThan(20_000_000L);
+  }
+
+  @Test
   void theRunnableJarRunsACallAndDeliversItsResultOverStomp() throws Exception {
     Path jar = wrapperJar();
     try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
