@@ -218,9 +218,13 @@ final class Pilot implements Runnable {
       Jedi.JobRecord job) {
     ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command)).directory(dir.toFile());
     pb.environment().putAll(env);
+    Path out = output == null ? null : output.resolveSibling(".exec.stdout");
+    Path err = output == null ? null : output.resolveSibling(".exec.stderr");
     if (output != null) {
-      pb.redirectOutput(output.resolveSibling("payload.stdout").toFile());
-      pb.redirectError(output.resolveSibling("payload.stderr").toFile());
+      // runGen runs the exec with its stdout and stderr in temporary files, then echoes both to its
+      // own stdout: the payload.stdout the pilot keeps holds the exec's stderr too.
+      pb.redirectOutput(out.toFile());
+      pb.redirectError(err.toFile());
     } else {
       pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
     }
@@ -244,6 +248,24 @@ final class Pilot implements Runnable {
       return 1;
     } finally {
       job.process = null;
+      if (output != null) {
+        echo(out, err, output.resolveSibling("payload.stdout"));
+      }
+    }
+  }
+
+  private static void echo(Path out, Path err, Path payloadStdout) {
+    try {
+      StringBuilder text = new StringBuilder();
+      for (Path p : List.of(out, err)) {
+        if (Files.exists(p)) {
+          text.append(Files.readString(p));
+          Files.delete(p);
+        }
+      }
+      Files.writeString(payloadStdout, text.toString());
+    } catch (IOException e) {
+      // the job's log is lost, not its result
     }
   }
 

@@ -256,6 +256,45 @@ class PandaBackendTest {
   }
 
   @Test
+  void theTaskwireCommandShowsAPandaRunAndFetchesAFailedJobsLog(@TempDir Path dir) throws Exception {
+    Path runs = dir.resolve("runs");
+    String counter = dir.resolve("broken.count").toString();
+    String id;
+    try (WorkflowRun run = panda().set("taskwire.runs-dir", runs.toString()).start()) {
+      id = run.runId();
+      assertThat(ProbeTasks.square(6)).isEqualTo(36);
+      assertThatThrownBy(() -> ProbeTasks.flaky(counter, 99)).isInstanceOf(WorkFailedException.class);
+    }
+    long task = lastTask();
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    var runsJson = json.readTree(taskwire("runs", "--json", "--runs-dir", runs.toString()));
+    assertThat(runsJson.get(0).get("runId").asText()).isEqualTo(id);
+    assertThat(runsJson.get(0).get("backend").asText()).isEqualTo("panda");
+    assertThat(runsJson.get(0).get("succeeded").asInt()).isEqualTo(1);
+    assertThat(runsJson.get(0).get("failed").asInt()).isEqualTo(1);
+    var show = json.readTree(taskwire("show", "last", "--json", "--runs-dir", runs.toString()));
+    assertThat(show.get("tasks").get(1).get("handles").get(0).asText()).isEqualTo("PanDA task " + task);
+    var failure = show.get("failures").get(0);
+    assertThat(failure.get("kind").asText()).isEqualTo("WORK_THREW");
+    assertThat(failure.get("attempt").asInt()).isEqualTo(3);
+    assertThat(failure.get("backendDetail").asText()).contains("attempt 3 of 3", "payload error 5318");
+    assertThat(failure.get("logLocation").asText()).startsWith(emulator.url().toString()).endsWith("payload.stdout");
+    var logs = json.readTree(taskwire("logs", "last", failure.get("callId").asText(), "--json", "--runs-dir",
+        runs.toString()));
+    assertThat(logs.get("location").asText()).isEqualTo(failure.get("logLocation").asText());
+    assertThat(logs.get("log").asText()).as("the job's own output, over HTTP").contains("flaky failure number 3");
+  }
+
+  private static String taskwire(String... args) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    int code = org.taskwire.cli.TaskwireCli.run(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true),
+        args);
+    assertThat(code).as("taskwire %s: %s", String.join(" ", args), err).isZero();
+    return out.toString();
+  }
+
+  @Test
   void cancelKillsTheTask() throws Exception {
     try (WorkflowRun run = panda().start()) {
       AsyncResult<Integer> slow = ProbeTasks.slowSquareAsync(5, 120_000);
