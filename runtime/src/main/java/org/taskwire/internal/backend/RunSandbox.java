@@ -17,6 +17,7 @@ import org.taskwire.internal.config.ConfigKey;
 import org.taskwire.internal.config.TaskwireConfig;
 import org.taskwire.internal.sandbox.Sandbox;
 import org.taskwire.internal.sandbox.SandboxBuilder;
+import org.taskwire.spi.WorkflowDefinition;
 
 /**
  * The sandbox of a run: its class path packed by {@link SandboxBuilder} into
@@ -42,6 +43,18 @@ public final class RunSandbox {
 
   /** Builds (or finds, when nothing changed) the sandbox of this class path. */
   public static Sandbox build(BackendContext context, String classpath) {
+    return builder(context.config(), context.workflow(), classpath).build();
+  }
+
+  /**
+   * The key of what a run's sandbox holds (its class path's files, as a run would ship them):
+   * {@code taskwire.code-version=sandbox}.
+   */
+  public static String contentKey(TaskwireConfig config, WorkflowDefinition workflow) {
+    return builder(config, workflow, WorkflowClassPath.join(WorkflowClassPath.of(config, workflow))).contentKey();
+  }
+
+  private static SandboxBuilder builder(TaskwireConfig config, WorkflowDefinition workflow, String classpath) {
     Set<Path> clientOnly = clientOnlyJars(RunSandbox.class.getClassLoader());
     StringJoiner shipped = new StringJoiner(File.pathSeparator);
     for (String entry : classpath.split(File.pathSeparator)) {
@@ -50,10 +63,9 @@ public final class RunSandbox {
       }
     }
     LOG.debug("the sandbox leaves out the client's own jars {}", clientOnly);
-    SandboxBuilder builder = SandboxBuilder.forClasspath(shipped.toString())
-        .cacheDirectory(cacheDirectory(context.config()));
-    List<String> excludes = new ArrayList<>(context.workflow().excludes());
-    for (String glob : context.config().get(ConfigKey.SANDBOX_EXCLUDES).split(",")) {
+    SandboxBuilder builder = SandboxBuilder.forClasspath(shipped.toString()).cacheDirectory(cacheDirectory(config));
+    List<String> excludes = new ArrayList<>(workflow.excludes());
+    for (String glob : config.get(ConfigKey.SANDBOX_EXCLUDES).split(",")) {
       if (!glob.isBlank()) {
         excludes.add(glob.trim());
       }
@@ -63,7 +75,7 @@ public final class RunSandbox {
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException("malformed sandbox exclude: " + e.getMessage(), e);
     }
-    return builder.build();
+    return builder;
   }
 
   /** The jars, as loaded here, that hold the client-only classes. */

@@ -16,6 +16,8 @@ import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import org.taskwire.ConfigurationException;
 import org.taskwire.internal.config.ConfigKey;
+import org.taskwire.internal.config.TaskwireConfig;
+import org.taskwire.spi.WorkflowDefinition;
 
 /**
  * The class path that workers and sandboxes need: the one the workflow's classes were actually
@@ -45,12 +47,25 @@ public final class WorkflowClassPath {
     String workflowClass = context.workflow().workflowClass();
     ClassLoader loader = loaderOf(workflowClass);
     List<Path> entries = of(loader, workflowClass);
+    requireWrapper(loader, workflowClass);
+    return entries;
+  }
+
+  /** The class path a run's code comes from, as {@link #resolve} tells it, whether or not it can start workers. */
+  public static List<Path> of(TaskwireConfig config, WorkflowDefinition workflow) {
+    String configured = config.get(ConfigKey.LOCAL_CLASSPATH);
+    if (!configured.isEmpty()) {
+      return absolute(List.of(configured.split(File.pathSeparator)));
+    }
+    return of(loaderOf(workflow.workflowClass()), workflow.workflowClass());
+  }
+
+  private static void requireWrapper(ClassLoader loader, String workflowClass) {
     if (loader.getResource(WRAPPER_CLASS) == null) {
       throw new ConfigurationException("workers run org.taskwire.wrapper.RemoteWrapper, which is not on the class "
           + "path " + workflowClass + " was loaded from: add the dependency org.taskwire:taskwire-remote-wrapper "
           + "(scope runtime), or set " + ConfigKey.BACKEND.name() + "=inprocess");
     }
-    return entries;
   }
 
   /** The entries {@code loader} reads classes from, or a {@link ConfigurationException} saying what to do. */

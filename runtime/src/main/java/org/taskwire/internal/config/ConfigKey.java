@@ -140,7 +140,8 @@ public final class ConfigKey<T> {
   public static final ConfigKey<String> RESUME = text("taskwire.resume", "",
       "A run to resume: its id, a unique prefix of it, or last.");
   public static final ConfigKey<String> CODE_VERSION = choice("taskwire.code-version", "class",
-      "What of a work's code enters its calls' keys: class (the workflow class's bytes) or none.", "class", "none");
+      "What of a work's code enters its calls' keys: class (the workflow class's bytes), sandbox (every file of "
+          + "the class path) or none.", "class", "sandbox", "none");
   public static final ConfigKey<String> CACHE = text("taskwire.cache", "",
       "Works whose results are shared across runs: * for all, or work names, comma-separated; empty for none.");
   public static final ConfigKey<String> CACHE_DIR = text("taskwire.cache.dir", "~/.taskwire/cache",

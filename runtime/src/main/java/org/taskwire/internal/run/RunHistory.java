@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.taskwire.ConfigurationException;
+import org.taskwire.internal.backend.RunSandbox;
 import org.taskwire.internal.config.ConfigKey;
 import org.taskwire.internal.config.TaskwireConfig;
 import org.taskwire.internal.journal.CallKeys;
@@ -27,12 +28,15 @@ import org.taskwire.spi.WorkflowDefinition;
  */
 public final class RunHistory implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RunHistory.class);
+  /** Every file of the class path, as the sandbox holds it, enters the keys. */
+  private static final String POLICY_SANDBOX = "sandbox";
 
   private final String runId;
   private final RunDirectory directory;
   private RunJournal journal;
   private final RecordedRun recorded;
   private final String policy;
+  private final TaskwireConfig config;
   private final ClassLoader loader;
   /** Hashes of workflow classes' bytes, by class. */
   private final Map<String, String> classVersions = new ConcurrentHashMap<>();
@@ -42,7 +46,8 @@ public final class RunHistory implements AutoCloseable {
   private ResultIdentity identity = ResultIdentity.random();
 
   private RunHistory(String runId, RunDirectory directory, RunJournal journal, RecordedRun recorded, String policy,
-      ClassLoader loader) {
+      ClassLoader loader, TaskwireConfig config) {
+    this.config = config;
     this.runId = runId;
     this.directory = directory;
     this.journal = journal;
@@ -60,14 +65,14 @@ public final class RunHistory implements AutoCloseable {
       if (!resume.isEmpty()) {
         throw new ConfigurationException("taskwire.resume needs the run's journal, but taskwire.journal is false");
       }
-      return new RunHistory(newRunId(), null, RunJournal.OFF, null, policy, loader);
+      return new RunHistory(newRunId(), null, RunJournal.OFF, null, policy, loader, config);
     }
     Path root = runsDirectory(config);
     if (resume.isEmpty()) {
       String runId = newRunId();
       RunDirectory dir = RunDirectory.create(root, runId);
       dir.lock();
-      RunHistory history = new RunHistory(runId, dir, new RunJournal(openWriter(dir)), null, policy, loader);
+      RunHistory history = new RunHistory(runId, dir, new RunJournal(openWriter(dir)), null, policy, loader, config);
       history.keepIdentity();
       Map<String, String> versions = new java.util.TreeMap<>();
       workflow.works().forEach(w -> versions.put(w.id(), history.codeVersion(workflow, w)));
@@ -84,7 +89,7 @@ public final class RunHistory implements AutoCloseable {
         throw new ConfigurationException("run " + dir.runId() + " is a run of " + start.workflowClass() + ", not of "
             + workflow.workflowClass() + ": resume it from " + start.workflowClass() + "'s tasks, or start a new run");
       }
-      RunHistory opened = new RunHistory(dir.runId(), dir, null, run, policy, loader);
+      RunHistory opened = new RunHistory(dir.runId(), dir, null, run, policy, loader, config);
       opened.checkCode(start, workflow);
       opened.journal = new RunJournal(openWriter(dir));
       opened.readIdentity();
@@ -190,6 +195,10 @@ public final class RunHistory implements AutoCloseable {
     }
     if (!work.version().isEmpty()) {
       return "pinned:" + work.version();
+    }
+    if (POLICY_SANDBOX.equals(policy)) {
+      return classVersions.computeIfAbsent("sandbox:" + owner.workflowClass(),
+          c -> "sandbox:" + RunSandbox.contentKey(config, owner).substring(0, 16));
     }
     return classVersions.computeIfAbsent(owner.workflowClass(), c -> CallKeys.codeVersion(policy, c, loader));
   }

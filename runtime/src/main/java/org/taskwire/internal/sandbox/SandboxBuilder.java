@@ -102,57 +102,85 @@ public final class SandboxBuilder {
 
   private record Item(String path, Path source, long size, long modified) {}
 
+  /** What a sandbox will hold, and the key of that content. */
+  private record Content(List<Item> items, byte[] manifestBytes, String key) {}
+
+  /**
+   * The key of the content the sandbox would hold: the hash of its manifest (class path order and
+   * every file's hash), found without packing anything; unchanged files are not read again.
+   *
+   * @throws SandboxException if a file cannot be read
+   */
+  public String contentKey() {
+    try {
+      return content(cache()).key();
+    } catch (IOException e) {
+      throw new SandboxException("cannot hash the class path: " + e.getMessage(), e);
+    }
+  }
+
+  private Path cache() throws IOException {
+    Path cache = cacheDirectory != null ? cacheDirectory
+        : Path.of(System.getProperty("user.home"), ".taskwire", "sandboxes");
+    Files.createDirectories(cache);
+    return cache;
+  }
+
+  private Content content(Path cache) throws IOException {
+    List<PathMatcher> matchers = excludes.stream()
+        .map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
+    List<String> cpEntries = new ArrayList<>();
+    List<Item> items = new ArrayList<>();
+    Path javaHome = Path.of(System.getProperty("java.home")).toRealPath();
+    for (int i = 0; i < classpath.size(); i++) {
+      Path entry = classpath.get(i);
+      if (!Files.exists(entry) || entry.toRealPath().startsWith(javaHome)) {
+        continue;
+      }
+      String name = CLASSPATH + i + "-" + entry.getFileName();
+      if (Files.isDirectory(entry)) {
+        cpEntries.add(name);
+        collect(entry, name + "/", matchers, items);
+      } else if (!excluded(matchers, entry.getFileName().toString())) {
+        cpEntries.add(name);
+        items.add(item(name, entry));
+      }
+    }
+    for (Map.Entry<String, Path> e : extras.entrySet()) {
+      if (Files.isDirectory(e.getValue())) {
+        collect(e.getValue(), EXTRA + e.getKey() + "/", List.of(), items);
+      } else {
+        items.add(item(EXTRA + e.getKey(), e.getValue()));
+      }
+    }
+    items.sort(Comparator.comparing(Item::path));
+
+    FileHashes hashes = new FileHashes(cache.resolve("file-hashes.tsv"));
+    Map<String, String> fileHashes = new TreeMap<>();
+    for (Item item : items) {
+      fileHashes.put(item.path(), hashes.hash(item.source(), item.size(), item.modified()));
+    }
+    hashes.save();
+    lastComputedHashes = hashes.computed();
+    SandboxManifest manifest = new SandboxManifest(1, Runtime.version().feature() + "",
+        SandboxManifest.WRAPPER_MAIN, cpEntries, fileHashes);
+    byte[] manifestBytes = MAPPER.writeValueAsBytes(manifest);
+    return new Content(items, manifestBytes, HexFormat.of().formatHex(FileHashes.digest().digest(manifestBytes)));
+  }
+
   /**
    * Builds the sandbox, or finds the one already built from the same content.
    *
    * @throws SandboxException if a file cannot be read or the sandbox is over the size limit
    */
   public Sandbox build() {
-    Path cache = cacheDirectory != null ? cacheDirectory
-        : Path.of(System.getProperty("user.home"), ".taskwire", "sandboxes");
     try {
-      Files.createDirectories(cache);
-      List<PathMatcher> matchers = excludes.stream()
-          .map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
-      List<String> cpEntries = new ArrayList<>();
-      List<Item> items = new ArrayList<>();
-      Path javaHome = Path.of(System.getProperty("java.home")).toRealPath();
-      for (int i = 0; i < classpath.size(); i++) {
-        Path entry = classpath.get(i);
-        if (!Files.exists(entry) || entry.toRealPath().startsWith(javaHome)) {
-          continue;
-        }
-        String name = CLASSPATH + i + "-" + entry.getFileName();
-        if (Files.isDirectory(entry)) {
-          cpEntries.add(name);
-          collect(entry, name + "/", matchers, items);
-        } else if (!excluded(matchers, entry.getFileName().toString())) {
-          cpEntries.add(name);
-          items.add(item(name, entry));
-        }
-      }
-      for (Map.Entry<String, Path> e : extras.entrySet()) {
-        if (Files.isDirectory(e.getValue())) {
-          collect(e.getValue(), EXTRA + e.getKey() + "/", List.of(), items);
-        } else {
-          items.add(item(EXTRA + e.getKey(), e.getValue()));
-        }
-      }
-      items.sort(Comparator.comparing(Item::path));
-
-      FileHashes hashes = new FileHashes(cache.resolve("file-hashes.tsv"));
-      Map<String, String> fileHashes = new TreeMap<>();
-      for (Item item : items) {
-        fileHashes.put(item.path(), hashes.hash(item.source(), item.size(), item.modified()));
-      }
-      hashes.save();
-      lastComputedHashes = hashes.computed();
-      SandboxManifest manifest = new SandboxManifest(1, Runtime.version().feature() + "",
-          SandboxManifest.WRAPPER_MAIN, cpEntries, fileHashes);
-      byte[] manifestBytes = MAPPER.writeValueAsBytes(manifest);
-
+      Path cache = cache();
+      Content content = content(cache);
+      List<Item> items = content.items();
+      byte[] manifestBytes = content.manifestBytes();
       // The same manifest means the same tarball: reuse it without writing anything.
-      String manifestKey = HexFormat.of().formatHex(FileHashes.digest().digest(manifestBytes));
+      String manifestKey = content.key();
       Path built = cache.resolve("built-" + manifestKey);
       if (Files.isRegularFile(built)) {
         Path previous = cache.resolve(Files.readString(built).trim());

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * credentials and unpacks it with {@code tar xzmf}, exports the secrets, replaces {@code %IN} in
  * the URL-unquoted {@code -p} command by the job's input, runs it with {@code sh -c} (a separate
  * process: here, the job's JVM) with its output in {@code payload.stdout} and
- * {@code payload.stderr}, kills it at the task's walltime, and merges {@code userJobMetadata.json}
+ * {@code payload.stderr} echoed into {@code payload.stdout} as runGen does, kills it at the task's walltime, and merges {@code userJobMetadata.json}
  * (at most 1 MB) into the job report that becomes the job's metadata. Exit codes follow runGen
  * (3 download, 9 bad tarball, 18 payload failed; {@code exeErrorCode} 5300 + code) and the pilot
  * (1305 payload failed, 1213 walltime).

@@ -207,4 +207,27 @@ class ResumeTest {
       assertThat(ProbeTasks.square(4)).isEqualTo(16);
     }
   }
+
+  @Test
+  void underTheSandboxPolicyAChangedFileOfTheClassPathRefusesTheResume() throws Exception {
+    Path runs = dir.resolve("runs");
+    Path extra = Files.createDirectories(dir.resolve("extra"));
+    Files.writeString(extra.resolve("table.txt"), "one");
+    String classpath = System.getProperty("java.class.path") + java.io.File.pathSeparator + extra;
+    java.util.function.Supplier<WorkflowRun.Builder> builder = () -> ProbeTasks.builder().backend("inprocess")
+        .set("taskwire.runs-dir", runs.toString()).set("taskwire.code-version", "sandbox")
+        .set("taskwire.local.classpath", classpath);
+    String id;
+    try (WorkflowRun run = builder.get().start()) {
+      id = run.runId();
+      assertThat(ProbeTasks.square(3)).isEqualTo(9);
+    }
+    try (WorkflowRun run = builder.get().resume(id).start()) {
+      assertThat(ProbeTasks.square(3)).as("nothing changed: it resumes").isEqualTo(9);
+    }
+    Files.writeString(extra.resolve("table.txt"), "two");
+    assertThatThrownBy(() -> builder.get().resume(id).start()).isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("the code of " + Probe.class.getName() + " changed since run " + id)
+        .hasMessageContaining("sandbox:");
+  }
 }
