@@ -25,6 +25,12 @@ class DiagnosticsTest {
     return all;
   }
 
+  /** The registry a successful compilation generated for test.Flow. */
+  private static String registryOf(Compilation c) throws java.io.IOException {
+    assertThat(c).succeeded();
+    return c.generatedSourceFile("test.Flow_WorkRegistry").orElseThrow().getCharContent(true).toString();
+  }
+
   private static Compilation compile(JavaFileObject... sources) {
     return javac().withProcessors(new WorkflowProcessor()).compile(sources);
   }
@@ -277,9 +283,7 @@ class DiagnosticsTest {
         "  @Work(version = \"2026-11\") static int pinned() { return 1; }",
         "  @Work static int free() { return 2; }",
         "}");
-    Compilation c = compile(s);
-    assertThat(c).succeeded();
-    String registry = c.generatedSourceFile("test.Flow_WorkRegistry").orElseThrow().getCharContent(true).toString();
+    String registry = registryOf(compile(s));
     org.assertj.core.api.Assertions.assertThat(registry).containsOnlyOnce(".withVersion(\"2026-11\")");
   }
 
@@ -356,9 +360,7 @@ class DiagnosticsTest {
         "  public record Rect(double w, double h) implements Shape {}",
         "  @Work static double area(Shape shape) { return 0; }",
         "}");
-    Compilation c = compile(s);
-    assertThat(c).succeeded();
-    String registry = c.generatedSourceFile("test.Flow_WorkRegistry").orElseThrow().getCharContent(true).toString();
+    String registry = registryOf(compile(s));
     org.assertj.core.api.Assertions.assertThat(registry).contains("Flow.Circle.class", "Flow.Rect.class");
   }
 
