@@ -20,6 +20,11 @@ public interface BackendProvider {
   /** Starts the backend for a run. */
   Backend create(BackendContext context);
 
+  /** Whether this backend ships the run's code as a sandbox, whose key the run's journal then records. */
+  default boolean shipsSandbox(org.taskwire.internal.config.TaskwireConfig config) {
+    return false;
+  }
+
   /**
    * Kills what a run whose client is gone still has running, found by the handles its
    * {@link CallEvent.Submitted} events gave (the {@code taskwire kill} command).

@@ -27,9 +27,12 @@ public sealed interface JournalRecord {
    *
    * @param config the configuration that was set, secrets left out
    * @param codeVersions each work's code version (work id to version), as the call keys use it
+   * @param sandbox the key of the sandbox's content when the run ships one (PanDA, local workers
+   *     from a sandbox), else null
    */
   record RunStarted(String runId, String workflowClass, String workflowName, String backend, long at, long pid,
-      String codePolicy, Map<String, String> codeVersions, Map<String, String> config) implements JournalRecord {}
+      String codePolicy, Map<String, String> codeVersions, Map<String, String> config, String sandbox)
+      implements JournalRecord {}
 
   /** A new client took the run up again. */
   record RunResumed(long at, long pid) implements JournalRecord {}

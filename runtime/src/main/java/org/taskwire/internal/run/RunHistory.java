@@ -77,7 +77,8 @@ public final class RunHistory implements AutoCloseable {
       Map<String, String> versions = new java.util.TreeMap<>();
       workflow.works().forEach(w -> versions.put(w.id(), history.codeVersion(workflow, w)));
       history.journal.append(new JournalRecord.RunStarted(runId, workflow.workflowClass(), workflow.name(), backend,
-          System.currentTimeMillis(), ProcessHandle.current().pid(), policy, versions, config.withoutSecrets()));
+          System.currentTimeMillis(), ProcessHandle.current().pid(), policy, versions, config.withoutSecrets(),
+          shipsSandbox(config, backend) ? sandboxKey(config, workflow) : null));
       return history;
     }
     RunDirectory dir = RunDirectory.find(root, resume);
@@ -134,6 +135,20 @@ public final class RunHistory implements AutoCloseable {
           + " code version " + now + ", not " + then + ", so their calls would run again. Set "
           + "taskwire.code-version=none to resume it anyway, matching calls by their arguments alone, or pin "
           + "@Work(version = \"...\") on the works whose results stay valid");
+    }
+  }
+
+  private static boolean shipsSandbox(TaskwireConfig config, String backend) {
+    return org.taskwire.internal.backend.Backends.provider(backend).shipsSandbox(config);
+  }
+
+  /** The key of the sandbox's content, or null (with a note) when the class path cannot be told here. */
+  private static String sandboxKey(TaskwireConfig config, WorkflowDefinition workflow) {
+    try {
+      return RunSandbox.contentKey(config, workflow);
+    } catch (RuntimeException e) {
+      LOG.debug("the run's journal records no sandbox key: {}", e.getMessage());
+      return null;
     }
   }
 

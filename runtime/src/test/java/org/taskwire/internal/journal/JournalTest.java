@@ -21,7 +21,7 @@ class JournalTest {
 
   private static JournalRecord.RunStarted start() {
     return new JournalRecord.RunStarted("r1", "demo.Flow", "flow", "local", 1L, 2L, "class",
-        Map.of("demo.Flow", "abc"), Map.of("taskwire.backend", "local"));
+        Map.of("demo.Flow", "abc"), Map.of("taskwire.backend", "local"), null);
   }
 
   private Path journal(JournalRecord... records) throws Exception {

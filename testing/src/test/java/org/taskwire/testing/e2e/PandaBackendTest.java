@@ -266,6 +266,8 @@ class PandaBackendTest {
       assertThatThrownBy(() -> ProbeTasks.flaky(counter, 99)).isInstanceOf(WorkFailedException.class);
     }
     long task = lastTask();
+    assertThat(org.taskwire.internal.journal.RecordedRun.read(runs.resolve(id).resolve("journal.jsonl")).start()
+        .sandbox()).as("the journal records what code the run shipped").matches("[0-9a-f]{64}");
     com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
     var runsJson = json.readTree(taskwire("runs", "--json", "--runs-dir", runs.toString()));
     assertThat(runsJson.get(0).get("runId").asText()).isEqualTo(id);

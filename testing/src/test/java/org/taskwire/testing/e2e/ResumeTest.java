@@ -79,6 +79,7 @@ class ResumeTest {
       first.destroyForcibly().waitFor();
     }
     RecordedRun killed = RecordedRun.read(journal);
+    assertThat(killed.start().sandbox()).as("local workers run from the class path, not a sandbox").isNull();
     // The first client declared x = 0..n-1 in order, as calls 1..n.
     Set<Integer> finishedBefore = killed.calls().stream().filter(c -> c.success() != null)
         .map(c -> (int) c.declared().callId() - 1).collect(Collectors.toCollection(TreeSet::new));

@@ -33,6 +33,11 @@ public final class LocalBackendProvider extends BackendProvider.Named {
     super("local", LocalBackend::new, List.of(WORKERS, JVM_OPTIONS, JAVA, LOG_DIR, SANDBOX, BATCH));
   }
 
+  @Override
+  public boolean shipsSandbox(TaskwireConfig config) {
+    return Boolean.parseBoolean(config.get(SANDBOX));
+  }
+
   /** Kills the run's worker JVMs that still run: only processes that are Taskwire workers, as pids get reused. */
   @Override
   public List<String> kill(String runId, TaskwireConfig config, Collection<Map<String, String>> handles) {

@@ -42,6 +42,11 @@ public final class PandaBackendProvider extends BackendProvider.Named {
   public static final ConfigKey<Duration> RESULT_GRACE = ConfigKey.duration("taskwire.panda.result-grace", "10s",
       "How long after a job finished its result may travel before it is read from the job's metadata.");
 
+  @Override
+  public boolean shipsSandbox(TaskwireConfig config) {
+    return true;
+  }
+
   /** Kills the run's PanDA tasks that have not ended. */
   @Override
   public List<String> kill(String runId, TaskwireConfig config, Collection<Map<String, String>> handles) {
