@@ -45,8 +45,9 @@ final class LogsCommand implements Callable<Integer> {
     }
     if (location == null) {
       throw new ConfigurationException("the journal of run " + dir.runId() + " names no log for call " + callId
-          + (call.submissions().isEmpty() ? " (it was never submitted)" : " (its backend, "
-          + call.submissions().get(0).handle() + ", keeps logs of failed jobs only; see its monitor)"));
+          + (call.submissions().isEmpty() ? " (it was never submitted)" : " (no job of it had started, or its "
+          + "backend serves no log; last handle " + call.submissions().get(call.submissions().size() - 1).handle()
+          + ")"));
     }
     String text = read(location);
     PrintWriter out = spec.commandLine().getOut();

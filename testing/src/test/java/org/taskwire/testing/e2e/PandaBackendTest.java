@@ -285,6 +285,11 @@ class PandaBackendTest {
         runs.toString()));
     assertThat(logs.get("location").asText()).isEqualTo(failure.get("logLocation").asText());
     assertThat(logs.get("log").asText()).as("the job's own output, over HTTP").contains("flaky failure number 3");
+    long squareCall = show.get("failures").get(0).get("callId").asLong() == 1 ? 2 : 1;
+    var squareLog = json.readTree(taskwire("logs", "last", Long.toString(squareCall), "--json", "--runs-dir",
+        runs.toString()));
+    assertThat(squareLog.get("location").asText()).as("a successful job's log, from its journaled handle")
+        .startsWith(emulator.url().toString()).endsWith("payload.stdout");
   }
 
   private static String taskwire(String... args) {

@@ -28,6 +28,7 @@ import org.taskwire.internal.backend.ResultTransport;
 import org.taskwire.internal.backend.Task;
 import org.taskwire.internal.backend.batch.BatchSystem.Job;
 import org.taskwire.internal.backend.batch.BatchSystem.JobRecord;
+import org.taskwire.internal.backend.batch.BatchSystem.Phase;
 import org.taskwire.internal.backend.batch.BatchSystem.SubmittedTask;
 import org.taskwire.internal.backend.batch.BatchSystem.TaskLook;
 import org.taskwire.internal.call.CallEnvelope;
@@ -53,6 +54,8 @@ public final class BatchBackend implements Backend {
   /** The keys of a call's handle ({@link CallEvent.Submitted}): the system's name and its task id. */
   static final String HANDLE_SYSTEM = "system";
   static final String HANDLE_TASK = "task";
+  static final String HANDLE_JOB = "job";
+  static final String HANDLE_LOG = "log";
 
   /** Starts the batch system once the run's result transport is up: the system tells jobs how to reach it. */
   @FunctionalInterface
@@ -390,6 +393,15 @@ public final class BatchBackend implements Backend {
       return;
     }
     int attempt = job.attempt();
+    if (job.phase() != Phase.WAITING && task.journaled.add(job.id())) {
+      // The job that runs the attempt, and its log when the system serves it: for taskwire logs.
+      Map<String, String> handle = new LinkedHashMap<>(Map.of(HANDLE_SYSTEM, system.name(),
+          HANDLE_TASK, task.submitted.id(), HANDLE_JOB, job.id()));
+      if (job.logLocation() != null && job.logLocation().matches("https?://.*")) {
+        handle.put(HANDLE_LOG, job.logLocation());
+      }
+      context.sink().report(new CallEvent.Submitted(callId, attempt, handle));
+    }
     switch (job.phase()) {
       case WAITING, GONE -> { }
       case RUNNING -> {
@@ -495,6 +507,8 @@ public final class BatchBackend implements Backend {
     final Set<String> finalJobs = ConcurrentHashMap.newKeySet();
     final Map<Long, Set<String>> jobsOfCall = new java.util.HashMap<>();
     final Map<Long, Waiting> waitingForRecord = new ConcurrentHashMap<>();
+    /** Jobs whose handle the run has journaled. */
+    final Set<String> journaled = ConcurrentHashMap.newKeySet();
     /** Calls whose failed job the system starts again: a retry the collector asks for rides on it. */
     final Set<Long> retrying = ConcurrentHashMap.newKeySet();
     volatile String status = "submitted";

@@ -249,7 +249,7 @@ final class PandaSystem implements BatchSystem {
     boolean failed = phase == Phase.FAILED || phase == Phase.CANCELLED;
     return new Job(id, callId, phase, attempt, phase == Phase.FAILED && pandaAttempt < pandaMax && !taskIsFinal,
         account, failed ? JobFailure.failure(job, account) : null,
-        failed ? JobFailure.logLocation(job, settings) : null);
+        phase == Phase.WAITING ? null : JobFailure.logLocation(job, settings));
   }
 
   /**
