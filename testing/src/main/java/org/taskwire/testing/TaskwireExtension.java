@@ -21,9 +21,12 @@ import org.taskwire.WorkflowRun;
  *     TaskwireExtension.of(HpoTasks::builder).backend("local").set("taskwire.local.workers", "2");
  * }</pre>
  *
- * Test methods may take the open {@link WorkflowRun} as a parameter.
+ * Test methods may take the open {@link WorkflowRun} as a parameter. The run keeps no journal
+ * (test runs are not resumed, and would fill {@code ~/.taskwire/runs}) unless
+ * {@code taskwire.journal} is set.
  */
 public final class TaskwireExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
+  private static final String JOURNAL = "taskwire.journal";
   private final Supplier<WorkflowRun.Builder> builder;
   private final Map<String, String> config = new LinkedHashMap<>();
   private WorkflowRun run;
@@ -63,6 +66,11 @@ public final class TaskwireExtension implements BeforeAllCallback, AfterAllCallb
   @Override
   public void beforeAll(ExtensionContext context) {
     WorkflowRun.Builder b = builder.get();
+    // A test's run is not one to resume: it keeps no journal, unless a test or the build asks for one.
+    if (!config.containsKey(JOURNAL) && System.getProperty(JOURNAL) == null
+        && System.getenv("TASKWIRE_JOURNAL") == null) {
+      b.set(JOURNAL, "false");
+    }
     config.forEach(b::set);
     run = b.start();
   }

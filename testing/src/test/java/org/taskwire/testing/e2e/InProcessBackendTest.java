@@ -16,4 +16,10 @@ class InProcessBackendTest extends BackendContract {
     assertThat(run.backendName()).isEqualTo("inprocess");
     assertThat(ProbeTasks.pid()).isEqualTo(ProcessHandle.current().pid());
   }
+
+  @Test
+  void theExtensionsRunKeepsNoJournal(WorkflowRun run) {
+    // The build sets taskwire.runs-dir for every test; the extension's run writes nothing there.
+    assertThat(java.nio.file.Path.of(System.getProperty("taskwire.runs-dir"), run.runId())).doesNotExist();
+  }
 }
