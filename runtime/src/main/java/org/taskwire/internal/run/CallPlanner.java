@@ -45,15 +45,18 @@ public final class CallPlanner {
   /** Keys and tracks the calls of one proxy invocation; their arguments are encoded already. */
   public Planned plan(WorkflowDefinition owner, WorkDefinition<?, ?> work, JobOptions options, PayloadCodec codec,
       List<? extends Record> arguments, List<byte[]> encoded) {
-    long taskId = nextTaskId.incrementAndGet();
     List<CallEnvelope> envelopes = new ArrayList<>(arguments.size());
     List<RecordedRun.Call> recorded = new ArrayList<>(arguments.size());
     List<String> keys = new ArrayList<>(arguments.size());
     for (int i = 0; i < arguments.size(); i++) {
       String key = history.key(owner, work, codec.name(), arguments.get(i));
-      RecordedRun.Call before = history.recorded(key);
-      recorded.add(before);
+      recorded.add(history.recorded(key));
       keys.add(key);
+    }
+    long taskId = taskNumber(recorded);
+    for (int i = 0; i < arguments.size(); i++) {
+      String key = keys.get(i);
+      RecordedRun.Call before = recorded.get(i);
       long callId = before != null ? before.declared().callId() : nextCallId.incrementAndGet();
       envelopes.add(new CallEnvelope(runId, callId, attemptToTakeUp(before), work.id(), codec.name(), encoded.get(i)));
       if (before == null) {
@@ -100,6 +103,22 @@ public final class CallPlanner {
       }
     };
     return new Planned(calls, progress, send);
+  }
+
+  /**
+   * The invocation's task number: the one it had, when an earlier client declared all its calls
+   * in one task and recorded no submission of them (it may have died while submitting, so the
+   * backend may hold the task under that number's name); else a new one.
+   */
+  private long taskNumber(List<RecordedRun.Call> recorded) {
+    java.util.Set<Long> tasks = new java.util.HashSet<>();
+    for (RecordedRun.Call before : recorded) {
+      if (before == null || !before.submissions().isEmpty() || before.ended()) {
+        return nextTaskId.incrementAndGet();
+      }
+      tasks.add(before.declared().task());
+    }
+    return tasks.size() == 1 ? tasks.iterator().next() : nextTaskId.incrementAndGet();
   }
 
   /** The attempt a recorded call is taken up at: its last submission's, if it may still be running. */

@@ -418,8 +418,11 @@ final class ServerApi {
     if (Boolean.TRUE.equals(p.get("uniqueTaskName"))) {
       Jedi.TaskRecord old = jedi.activeNamed(user, p.get("vo"), p.get("prodSourceLabel"), p.get("taskName"));
       if (old != null) {
-        return envelope(false, "jediTaskID=" + old.id + " is already active with the same task name " + p.get("taskName")
-            + ". You cannot submit a duplicated task", 2);
+        // The server's words (task_event_module.insertTaskParamsPanda, code 2: still active).
+        return envelope(false, "jediTaskID=" + old.id + " is in the " + old.status + " state for outDS="
+            + p.get("taskName") + ". You can re-submit the task with new parameters for the same or another input "
+            + "once it goes into finished/failed/done. Or you can retry the task once it goes into "
+            + "running/finished/failed/done. ", 2);
       }
     }
     Jedi.TaskRecord t = jedi.submit(user, p);

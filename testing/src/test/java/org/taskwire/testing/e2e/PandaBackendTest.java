@@ -202,6 +202,44 @@ class PandaBackendTest {
   }
 
   @Test
+  void aTaskSubmittedAsTheClientDiedIsTakenUpByItsNameNotSubmittedAgain(@TempDir Path dir) throws Exception {
+    Path runs = dir.resolve("runs");
+    Path counts = Files.createDirectories(dir.resolve("counts"));
+    int n = 4;
+    String[] config = {"taskwire.backend=panda", "taskwire.panda.url=" + emulator.url(), "taskwire.panda.auth=oidc",
+        "taskwire.panda.vo=wlcg", "taskwire.panda.id-token=" + TOKEN, "taskwire.panda.poll-interval=PT0.3S",
+        "taskwire.panda.result-grace=1s", "taskwire.sandbox.cache-dir=" + root.resolve("sandboxes"),
+        "taskwire.progress=off"};
+    int tasksBefore = emulator.taskIds().size();
+    Process first = ClientToResume.start(dir, runs, counts, "-", n, 3000, "first", config);
+    try {
+      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      while (emulator.taskIds().size() == tasksBefore || !submittedInJournal(runs, n)) {
+        assertThat(first.isAlive()).isTrue();
+        assertThat(System.nanoTime()).isLessThan(deadline);
+        Thread.sleep(50);
+      }
+    } finally {
+      first.destroyForcibly().waitFor();
+    }
+    long task = lastTask();
+    // As if the client had died between PanDA taking the task and the journal recording its id.
+    Path journal;
+    try (var all = Files.list(runs)) {
+      journal = all.findFirst().orElseThrow().resolve("journal.jsonl");
+    }
+    List<String> kept = Files.readAllLines(journal).stream().filter(l -> !l.contains("\"type\":\"call-submitted\""))
+        .toList();
+    Files.write(journal, kept);
+    int tasks = emulator.taskIds().size();
+
+    Process second = ClientToResume.start(dir, runs, counts, "last", n, 3000, "second", config);
+    ClientToResume.assertSquares(second, dir, "second", n);
+    assertThat(emulator.taskIds()).as("the task is taken up by its name, not submitted again").hasSize(tasks);
+    assertThat(emulator.jobStatuses(task)).hasSize(n);
+  }
+
+  @Test
   void taskwireKillStopsTheClientAndKillsItsPandaTasks(@TempDir Path dir) throws Exception {
     Path runs = dir.resolve("runs");
     Path counts = Files.createDirectories(dir.resolve("counts"));

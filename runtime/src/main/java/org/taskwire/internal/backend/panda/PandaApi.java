@@ -22,6 +22,12 @@ public final class PandaApi {
   /** The server truncates job-description requests to this many ids. */
   public static final int MAX_JOB_IDS = 5500;
   private static final Pattern TASK_ID = Pattern.compile("jediTaskID=(\\d+)");
+  /**
+   * The server's refusal of a second task of the same name ({@code uniqueTaskName}): code 1, still
+   * queued in DEFT, or code 2, still active in JEDI.
+   */
+  private static final Pattern ACTIVE_SAME_NAME =
+      Pattern.compile("^jediTaskID=(\\d+) is (?:already queued|in the \\w+ state) for outDS=");
 
   private final PandaClient client;
 
@@ -87,6 +93,13 @@ public final class PandaApi {
     body.put("task_parameters", taskParameters);
     body.put("parent_tid", null);
     PandaClient.Envelope answer = client.postEnvelope("task", "submit", body);
+    Matcher active = ACTIVE_SAME_NAME.matcher(answer.message() == null ? "" : answer.message());
+    int refusal = answer.data().isIntegralNumber() ? answer.data().asInt() : 0;
+    if (!answer.success() && (refusal == 1 || refusal == 2) && active.find()) {
+      // A run's task names are its own: this is the run's task, submitted by a client that died
+      // before it could record the id. Take it up instead of running its jobs twice.
+      return Long.parseLong(active.group(1));
+    }
     if (!answer.success()) {
       String code = answer.data().isNumber() ? " (code " + answer.data().asInt() + ")" : "";
       throw new PandaException("task/submit", 200, answer.message() + code, null);

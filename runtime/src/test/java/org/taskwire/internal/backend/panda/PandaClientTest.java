@@ -59,6 +59,14 @@ class PandaClientTest {
             && "application/json".equals(x.getRequestHeaders().getFirst("Accept"));
         if (!json || x.getRequestHeaders().getFirst("Content-Length") == null) {
           reply(x, 500, "ERROR : received invalid JSON");
+        } else if (body.contains("dup-active")) {
+          reply(x, 200, "{\"success\":false,\"message\":\"jediTaskID=77 is in the running state for outDS=dup-active. "
+              + "You can re-submit the task with new parameters\",\"data\":2}");
+        } else if (body.contains("dup-queued")) {
+          reply(x, 200, "{\"success\":false,\"message\":\"jediTaskID=78 is already queued for outDS=dup-queued. "
+              + "You cannot submit duplicated tasks. \",\"data\":1}");
+        } else if (body.contains("over-quota")) {
+          reply(x, 200, "{\"success\":false,\"message\":\"Too many active tasks for jediTaskID=5 owner\",\"data\":10}");
         } else if (body.contains("\"taskName\"")) {
           reply(x, 200, "{\"success\":true,\"message\":\"\",\"data\":{\"jediTaskID\":1234,"
               + "\"creationdate\":{\"__datetime__\":\"2026-11-21T10:00:00.250000\"}}}");
@@ -179,5 +187,15 @@ class PandaClientTest {
         .hasMessageContaining("is not one of oidc, x509, none");
     assertThatThrownBy(() -> PandaSettings.read(k -> null, Map.of("PANDA_URL_SSL", "not a url")))
         .hasMessageContaining("malformed PanDA URL");
+  }
+
+  @Test
+  void aTaskOfTheSameNameStillActiveOrQueuedIsTakenUpAndAnyOtherRefusalFails() {
+    PandaApi api = new PandaApi(client);
+    // The run's own task, submitted by a client that died before recording its id.
+    org.assertj.core.api.Assertions.assertThat(api.submitTask(Map.of("taskName", "dup-active"))).isEqualTo(77);
+    org.assertj.core.api.Assertions.assertThat(api.submitTask(Map.of("taskName", "dup-queued"))).isEqualTo(78);
+    assertThatThrownBy(() -> api.submitTask(Map.of("taskName", "over-quota"))).isInstanceOf(PandaException.class)
+        .hasMessageContaining("Too many active tasks").hasMessageContaining("(code 10)");
   }
 }
