@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import org.taskwire.internal.backend.Backend;
 import org.taskwire.internal.backend.BackendContext;
 import org.taskwire.internal.backend.Backends;
+import org.taskwire.internal.backend.WorkflowClassPath;
 import org.taskwire.internal.run.ArgumentEncoder;
 import org.taskwire.internal.run.CallCollector;
 import org.taskwire.internal.run.CallPlanner;
@@ -90,13 +91,15 @@ public final class WorkflowRun implements AutoCloseable {
     this.planner = new CallPlanner(history, collector, shared, backend);
   }
 
-  /** The loader the workflow's classes come from: its registry's, as generated code names it. */
+  /**
+   * The loader the workflow's classes come from, which holds the class bytes of its code
+   * version; if none finds it, this thread's (the code version then fails with advice).
+   */
   private static ClassLoader loaderOf(WorkflowDefinition workflow) {
-    ClassLoader context = Thread.currentThread().getContextClassLoader();
     try {
-      return Class.forName(workflow.workflowClass(), false, context != null ? context : WorkflowRun.class.getClassLoader())
-          .getClassLoader();
-    } catch (ClassNotFoundException | LinkageError e) {
+      return WorkflowClassPath.loaderOf(workflow.workflowClass());
+    } catch (ConfigurationException e) {
+      ClassLoader context = Thread.currentThread().getContextClassLoader();
       return context != null ? context : WorkflowRun.class.getClassLoader();
     }
   }

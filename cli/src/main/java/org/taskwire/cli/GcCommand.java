@@ -51,9 +51,7 @@ final class GcCommand implements Callable<Integer> {
       }
     }
     TaskwireConfig config = Runs.config(Map.of());
-    String cacheDir = config.get(ConfigKey.CACHE_DIR).trim();
-    ResultCache results = new ResultCache(cacheDir.startsWith("~/")
-        ? Path.of(System.getProperty("user.home"), cacheDir.substring(2)) : Path.of(cacheDir));
+    ResultCache results = new ResultCache(config.path(ConfigKey.CACHE_DIR));
     for (ResultCache.Removed r : results.removeOlderThan(before, dryRun)) {
       removed.add(new Removed("cached result", r.file().toString(), r.bytes()));
     }

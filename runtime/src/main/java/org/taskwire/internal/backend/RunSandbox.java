@@ -101,10 +101,9 @@ public final class RunSandbox {
 
   /** Where sandboxes and remembered file hashes are kept. */
   public static Path cacheDirectory(TaskwireConfig config) {
-    String dir = config.get(ConfigKey.SANDBOX_CACHE_DIR);
-    if (dir.isBlank()) {
+    if (config.get(ConfigKey.SANDBOX_CACHE_DIR).isBlank()) {
       return Path.of(System.getProperty("user.home"), ".taskwire", "sandboxes");
     }
-    return dir.startsWith("~/") ? Path.of(System.getProperty("user.home"), dir.substring(2)) : Path.of(dir);
+    return config.path(ConfigKey.SANDBOX_CACHE_DIR);
   }
 }

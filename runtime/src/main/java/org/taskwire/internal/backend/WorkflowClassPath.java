@@ -101,7 +101,13 @@ public final class WorkflowClassPath {
     return List.copyOf(entries);
   }
 
-  private static ClassLoader loaderOf(String workflowClass) {
+  /**
+   * The loader that holds the workflow class, tried from this thread's context loader, then
+   * Taskwire's own.
+   *
+   * @throws ConfigurationException if neither finds it
+   */
+  public static ClassLoader loaderOf(String workflowClass) {
     List<ClassLoader> candidates = new ArrayList<>();
     if (Thread.currentThread().getContextClassLoader() != null) {
       candidates.add(Thread.currentThread().getContextClassLoader());

@@ -209,6 +209,12 @@ public final class TaskwireConfig {
     return Optional.ofNullable(values.get(key));
   }
 
+  /** A path key's value, trimmed, with a leading {@code ~/} standing for the user's home. */
+  public Path path(ConfigKey<String> key) {
+    String dir = get(key).trim();
+    return dir.startsWith("~/") ? Path.of(System.getProperty("user.home"), dir.substring(2)) : Path.of(dir);
+  }
+
   /** A key's value from the highest layer that sets it (checked at load), else the key's default. */
   public <T> T get(ConfigKey<T> key) {
     return value(key.name()).map(v -> key.read(v.value())).orElseGet(key::fallback);

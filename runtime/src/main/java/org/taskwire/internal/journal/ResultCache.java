@@ -2,12 +2,9 @@ package org.taskwire.internal.journal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,7 +23,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ResultCache {
   private static final Logger LOG = LoggerFactory.getLogger(ResultCache.class);
-  private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
   private final Path directory;
 
@@ -77,15 +73,11 @@ public final class ResultCache {
   public void put(String key, String codec, byte[] result) {
     Path file = file(key);
     try {
-      createPrivateDirectories(file.getParent());
+      RunDirectory.createPrivateDirectories(file.getParent());
       byte[] head = (codec + "\n").getBytes(StandardCharsets.UTF_8);
       byte[] all = Arrays.copyOf(head, head.length + result.length);
       System.arraycopy(result, 0, all, head.length, result.length);
-      Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-      Files.deleteIfExists(tmp);
-      RunDirectory.createPrivateFile(tmp);
-      Files.write(tmp, all);
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      RunDirectory.writePrivate(file, all);
     } catch (IOException e) {
       LOG.warn("cannot cache a result in {}: {}", directory, e.getMessage());
     }
@@ -161,25 +153,6 @@ public final class ResultCache {
       return Files.deleteIfExists(f);
     } catch (IOException e) {
       return false;
-    }
-  }
-
-  private static void createPrivateDirectories(Path dir) throws IOException {
-    if (Files.isDirectory(dir)) {
-      return;
-    }
-    Path parent = dir.getParent();
-    if (parent != null) {
-      createPrivateDirectories(parent);
-    }
-    try {
-      if (POSIX) {
-        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      } else {
-        Files.createDirectory(dir);
-      }
-    } catch (java.nio.file.FileAlreadyExistsException e) {
-      // made by a concurrent run
     }
   }
 

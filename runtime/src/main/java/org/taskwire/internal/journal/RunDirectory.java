@@ -38,13 +38,7 @@ public final class RunDirectory implements AutoCloseable {
     Path dir = root.resolve(runId);
     try {
       Files.createDirectories(root);
-      if (!Files.isDirectory(dir)) {
-        if (POSIX) {
-          Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } else {
-          Files.createDirectory(dir);
-        }
-      }
+      createPrivateDirectories(dir);
     } catch (IOException e) {
       throw new ConfigurationException("cannot create the run directory " + dir + ": " + e.getMessage()
           + "; set taskwire.runs-dir to a writable directory", e);
@@ -198,9 +192,32 @@ public final class RunDirectory implements AutoCloseable {
     }
   }
 
-  /** Writes a file readable only by its owner, replacing it whole. */
+  /** Creates a directory, and those above it that are missing, readable only by their owner. */
+  static void createPrivateDirectories(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) {
+      return;
+    }
+    Path parent = dir.getParent();
+    if (parent != null) {
+      createPrivateDirectories(parent);
+    }
+    try {
+      if (POSIX) {
+        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } else {
+        Files.createDirectory(dir);
+      }
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      // made by a concurrent process
+    }
+  }
+
+  /**
+   * Writes a file readable only by its owner, replacing it whole; the temporary file is this
+   * process's own, so that two processes writing the same file never share one.
+   */
   public static void writePrivate(Path file, byte[] content) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
     Files.deleteIfExists(tmp);
     createPrivateFile(tmp);
     Files.write(tmp, content);

@@ -198,8 +198,7 @@ public final class RunHistory implements AutoCloseable {
 
   /** Where runs are kept: {@code taskwire.runs-dir}, {@code ~/} expanded. */
   public static Path runsDirectory(TaskwireConfig config) {
-    String dir = config.get(ConfigKey.RUNS_DIR).trim();
-    return dir.startsWith("~/") ? Path.of(System.getProperty("user.home"), dir.substring(2)) : Path.of(dir);
+    return config.path(ConfigKey.RUNS_DIR);
   }
 
   /** The version a work's calls are keyed with: pinned by hand, else the policy's. */

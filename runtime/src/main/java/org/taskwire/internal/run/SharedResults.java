@@ -1,6 +1,5 @@
 package org.taskwire.internal.run;
 
-import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -58,9 +57,7 @@ public final class SharedResults {
         }
       }
     }
-    String dir = config.get(ConfigKey.CACHE_DIR).trim();
-    Path path = dir.startsWith("~/") ? Path.of(System.getProperty("user.home"), dir.substring(2)) : Path.of(dir);
-    return new SharedResults(new ResultCache(path), names, config.get(ConfigKey.CACHE_MAX_MB) * 1024L * 1024L);
+    return new SharedResults(new ResultCache(config.path(ConfigKey.CACHE_DIR)), names, config.get(ConfigKey.CACHE_MAX_MB) * 1024L * 1024L);
   }
 
   /** Whether a work's results are shared. */
