@@ -163,20 +163,11 @@ class PandaBackendTest {
     Path runs = dir.resolve("runs");
     Path counts = Files.createDirectories(dir.resolve("counts"));
     int n = 6;
-    String[] config = {"taskwire.backend=panda", "taskwire.panda.url=" + emulator.url(), "taskwire.panda.auth=oidc",
-        "taskwire.panda.vo=wlcg", "taskwire.panda.id-token=" + TOKEN, "taskwire.panda.poll-interval=PT0.3S",
-        "taskwire.panda.result-grace=1s", "taskwire.sandbox.cache-dir=" + root.resolve("sandboxes"),
-        "taskwire.progress=off"};
+    String[] config = clientConfig();
     int tasksBefore = emulator.taskIds().size();
     Process first = ClientToResume.start(dir, runs, counts, "-", n, 2000, "first", config);
     try {
-      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-      while (emulator.taskIds().size() == tasksBefore || !submittedInJournal(runs, n)) {
-        assertThat(first.isAlive()).as("the first client runs; it said: %s", Files.readString(dir.resolve("first.out")))
-            .isTrue();
-        assertThat(System.nanoTime()).as("the task is submitted within 2 minutes").isLessThan(deadline);
-        Thread.sleep(50);
-      }
+      awaitSubmitted(first, dir.resolve("first.out"), runs, n, tasksBefore);
     } finally {
       first.destroyForcibly().waitFor();
     }
@@ -206,19 +197,11 @@ class PandaBackendTest {
     Path runs = dir.resolve("runs");
     Path counts = Files.createDirectories(dir.resolve("counts"));
     int n = 4;
-    String[] config = {"taskwire.backend=panda", "taskwire.panda.url=" + emulator.url(), "taskwire.panda.auth=oidc",
-        "taskwire.panda.vo=wlcg", "taskwire.panda.id-token=" + TOKEN, "taskwire.panda.poll-interval=PT0.3S",
-        "taskwire.panda.result-grace=1s", "taskwire.sandbox.cache-dir=" + root.resolve("sandboxes"),
-        "taskwire.progress=off"};
+    String[] config = clientConfig();
     int tasksBefore = emulator.taskIds().size();
     Process first = ClientToResume.start(dir, runs, counts, "-", n, 3000, "first", config);
     try {
-      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-      while (emulator.taskIds().size() == tasksBefore || !submittedInJournal(runs, n)) {
-        assertThat(first.isAlive()).isTrue();
-        assertThat(System.nanoTime()).isLessThan(deadline);
-        Thread.sleep(50);
-      }
+      awaitSubmitted(first, dir.resolve("first.out"), runs, n, tasksBefore);
     } finally {
       first.destroyForcibly().waitFor();
     }
@@ -244,18 +227,9 @@ class PandaBackendTest {
     Path runs = dir.resolve("runs");
     Path counts = Files.createDirectories(dir.resolve("counts"));
     int tasksBefore = emulator.taskIds().size();
-    Process client = ClientToResume.start(dir, runs, counts, "-", 3, 2000, "client", "taskwire.backend=panda",
-        "taskwire.panda.url=" + emulator.url(), "taskwire.panda.auth=oidc", "taskwire.panda.vo=wlcg",
-        "taskwire.panda.id-token=" + TOKEN, "taskwire.panda.poll-interval=PT0.3S",
-        "taskwire.sandbox.cache-dir=" + root.resolve("sandboxes"), "taskwire.progress=off");
+    Process client = ClientToResume.start(dir, runs, counts, "-", 3, 2000, "client", clientConfig());
     try {
-      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-      while (emulator.taskIds().size() == tasksBefore || !submittedInJournal(runs, 3)) {
-        assertThat(client.isAlive()).as("the client runs; it said: %s", Files.readString(dir.resolve("client.out")))
-            .isTrue();
-        assertThat(System.nanoTime()).isLessThan(deadline);
-        Thread.sleep(50);
-      }
+      awaitSubmitted(client, dir.resolve("client.out"), runs, 3, tasksBefore);
       long task = lastTask();
       java.io.StringWriter out = new java.io.StringWriter();
       java.io.StringWriter err = new java.io.StringWriter();
@@ -274,6 +248,24 @@ class PandaBackendTest {
       assertThat(emulator.secrets("Alice Smith")).as("the killed run's secret goes too").isEmpty();
     } finally {
       client.destroyForcibly();
+    }
+  }
+
+  /** A child client's settings: those of {@link #panda()}, as ClientToResume takes them. */
+  private static String[] clientConfig() {
+    return new String[] {"taskwire.backend=panda", "taskwire.panda.url=" + emulator.url(), "taskwire.panda.auth=oidc",
+        "taskwire.panda.vo=wlcg", "taskwire.panda.id-token=" + TOKEN, "taskwire.panda.poll-interval=PT0.3S",
+        "taskwire.panda.result-grace=1s", "taskwire.sandbox.cache-dir=" + root.resolve("sandboxes"),
+        "taskwire.progress=off"};
+  }
+
+  /** Waits until a child client has submitted its task to PanDA and journaled its n calls' submissions. */
+  private static void awaitSubmitted(Process client, Path output, Path runs, int n, int tasksBefore) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (emulator.taskIds().size() == tasksBefore || !submittedInJournal(runs, n)) {
+      assertThat(client.isAlive()).as("the client runs; it said: %s", Files.readString(output)).isTrue();
+      assertThat(System.nanoTime()).as("the task is submitted within 2 minutes").isLessThan(deadline);
+      Thread.sleep(50);
     }
   }
 
