@@ -151,19 +151,28 @@ public final class BatchBackend implements Backend {
       byTask.forEach((id, calls) -> {
         Task part = new Task(task.taskId(), task.workflow(), task.work(), task.options(), List.copyOf(calls));
         int firstAttempt = calls.get(0).attempt();
-        Watched watched = new Watched(new SubmittedTask(id, part, firstAttempt - 1,
-            Math.max(1, task.options().maxAttempts() - firstAttempt + 1)));
-        tasks.put(id, watched);
-        for (CallEnvelope call : calls) {
-          taskOfCall.put(call.callId(), watched);
-          attemptOf.merge(call.callId(), call.attempt(), Math::max);
-        }
+        watch(new SubmittedTask(id, part, firstAttempt - 1, attemptsLeft(task.options(), firstAttempt)));
         LOG.info("watching {} task {} again for {} call(s) of {}", system.name(), id, calls.size(), task.work().name());
       });
       if (!unknown.isEmpty()) {
         submit(new Task(task.taskId(), task.workflow(), task.work(), task.options(), List.copyOf(unknown)));
       }
     });
+  }
+
+  /** The attempts a call may still make from {@code firstAttempt} on, the first included. */
+  private static int attemptsLeft(JobOptions options, int firstAttempt) {
+    return Math.max(1, options.maxAttempts() - firstAttempt + 1);
+  }
+
+  /** Starts watching a task of the system: its calls, at their attempts, are now its. */
+  private void watch(SubmittedTask submitted) {
+    Watched watched = new Watched(submitted);
+    tasks.put(submitted.id(), watched);
+    for (CallEnvelope call : submitted.task().calls()) {
+      taskOfCall.put(call.callId(), watched);
+      attemptOf.merge(call.callId(), call.attempt(), Math::max);
+    }
   }
 
   /**
@@ -193,18 +202,13 @@ public final class BatchBackend implements Backend {
     // A retry the system cannot run in its first task is a task of its own, with the attempts left.
     int firstAttempt = task.calls().get(0).attempt();
     JobOptions options = firstAttempt == 1 ? task.options()
-        : JobOptions.builder().maxAttempts(Math.max(1, task.options().maxAttempts() - firstAttempt + 1)).build()
+        : JobOptions.builder().maxAttempts(attemptsLeft(task.options(), firstAttempt)).build()
             .inheritFrom(task.options());
     String runShort = context.runId().replace("-", "").substring(0, 12);
     String name = "taskwire." + context.workflow().name() + "." + task.work().name() + "." + runShort + "."
         + task.taskId() + (firstAttempt == 1 ? "" : ".retry" + retryTasks.incrementAndGet());
     String id = system.submit(task, name, options);
-    Watched watched = new Watched(new SubmittedTask(id, task, firstAttempt - 1, options.maxAttempts()));
-    tasks.put(id, watched);
-    for (CallEnvelope call : task.calls()) {
-      taskOfCall.put(call.callId(), watched);
-      attemptOf.merge(call.callId(), call.attempt(), Math::max);
-    }
+    watch(new SubmittedTask(id, task, firstAttempt - 1, options.maxAttempts()));
     for (CallEnvelope call : task.calls()) {
       context.sink().report(new CallEvent.Submitted(call.callId(), call.attempt(),
           Map.of(HANDLE_SYSTEM, system.name(), HANDLE_TASK, id)));
