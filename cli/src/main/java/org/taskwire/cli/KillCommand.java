@@ -64,7 +64,7 @@ final class KillCommand implements Callable<Integer> {
     }
     Map<String, String> config = new LinkedHashMap<>();
     recorded.start().config().forEach((k, v) -> {
-      if (!k.startsWith("taskwire.work.") && !k.equals(ConfigKey.RESUME.name())) {
+      if (!k.equals(ConfigKey.RESUME.name())) {
         config.put(k, v);
       }
     });

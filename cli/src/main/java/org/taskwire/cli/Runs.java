@@ -28,17 +28,27 @@ final class Runs {
     return runsDir != null ? runsDir : RunHistory.runsDirectory(config(Map.of()));
   }
 
-  /** The configuration layers of this machine (file, environment, system properties) under {@code values}. */
+  /**
+   * The configuration layers of this machine (file, environment, system properties) under
+   * {@code values}. Keys for one work ({@code taskwire.work.*}) are left out of the layers that
+   * could hold them: the commands serve no workflow in particular.
+   */
   static TaskwireConfig config(Map<String, String> values) {
     TaskwireConfig.Sources system = TaskwireConfig.Sources.system();
+    Properties properties = new Properties();
+    system.systemProperties().stringPropertyNames().stream().filter(k -> !isWorkKey(k))
+        .forEach(k -> properties.setProperty(k, system.systemProperties().getProperty(k)));
+    Map<String, String> code = new java.util.LinkedHashMap<>();
+    values.forEach((k, v) -> {
+      if (!isWorkKey(k)) {
+        code.put(k, v);
+      }
+    });
     return TaskwireConfig.load(new TaskwireConfig.Sources(system.classLoader(), system.homeDirectory(),
-        system.environment(), withoutTools(system.systemProperties())), NONE, values, Backends.configKeys());
+        system.environment(), properties), NONE, code, Backends.configKeys());
   }
 
-  private static Properties withoutTools(Properties properties) {
-    Properties copy = new Properties();
-    properties.stringPropertyNames().stream().filter(k -> !k.startsWith("taskwire.work."))
-        .forEach(k -> copy.setProperty(k, properties.getProperty(k)));
-    return copy;
+  private static boolean isWorkKey(String key) {
+    return key.startsWith("taskwire.work.");
   }
 }
