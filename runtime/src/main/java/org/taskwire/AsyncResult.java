@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 
 /**
  * The pending result of one work call. A {@link Future} with a {@link CompletionStage} view,
@@ -19,14 +20,16 @@ import java.util.concurrent.TimeoutException;
  *
  * @param <T> the work method's result type ({@link Void} for {@code void} methods)
  */
-public final class AsyncResult<T> implements Future<T> {
+public final class AsyncResult<T> implements Future<T>, In<T> {
+  private final String runId;
   private final String workName;
-  private final long callId;
+  private final LongSupplier callId;
   private final CompletableFuture<T> future;
   private final Runnable onCancel;
 
   /** Created by {@link WorkflowRun}; users get instances from generated proxies. */
-  AsyncResult(String workName, long callId, CompletableFuture<T> future, Runnable onCancel) {
+  AsyncResult(String runId, String workName, LongSupplier callId, CompletableFuture<T> future, Runnable onCancel) {
+    this.runId = runId;
     this.workName = workName;
     this.callId = callId;
     this.future = future;
@@ -38,9 +41,12 @@ public final class AsyncResult<T> implements Future<T> {
     return workName;
   }
 
-  /** The call's id, unique within its run. */
+  /**
+   * The call's id, unique within its run; 0 while the call waits for its inputs (it is numbered
+   * when it is submitted).
+   */
   public long callId() {
-    return callId;
+    return callId.getAsLong();
   }
 
   /**
@@ -76,7 +82,7 @@ public final class AsyncResult<T> implements Future<T> {
     } catch (ExecutionException e) {
       throw unwrap(e.getCause());
     } catch (TimeoutException e) {
-      throw new WorkTimeoutException("no result from " + workName + " (call " + callId + ") within " + timeout);
+      throw new WorkTimeoutException("no result from " + workName + " (call " + callId() + ") within " + timeout);
     }
   }
 
@@ -137,9 +143,37 @@ public final class AsyncResult<T> implements Future<T> {
     return future.minimalCompletionStage();
   }
 
+  String runId() {
+    return runId;
+  }
+
+  /** The call's own future; package code reads it, users get {@link #toCompletableFuture()}. */
+  CompletableFuture<T> future() {
+    return future;
+  }
+
+  /** An ended call's outcome; a cancelled call is a {@link FailureKind#CANCELLED} failure. */
+  Outcome<T> outcome() {
+    if (future.isCancelled()) {
+      return new Outcome.Failure<>(new WorkFailedException(workName, FailureKind.CANCELLED, null,
+          "the call was cancelled", "", 0, 0, null));
+    }
+    try {
+      return new Outcome.Success<>(future.join());
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof WorkFailedException) {
+        return new Outcome.Failure<>((WorkFailedException) cause);
+      }
+      throw e;
+    }
+  }
+
   @Override
   public String toString() {
-    String state = future.isDone() ? (isCancelled() ? "cancelled" : isFailed() ? "failed" : "done") : "pending";
-    return "AsyncResult[" + workName + " call " + callId + ", " + state + "]";
+    long id = callId();
+    String state = future.isDone() ? (isCancelled() ? "cancelled" : isFailed() ? "failed" : "done")
+        : id == 0 ? "waiting for its inputs" : "pending";
+    return "AsyncResult[" + workName + (id == 0 ? "" : " call " + id) + ", " + state + "]";
   }
 }

@@ -19,7 +19,15 @@ public enum FailureKind {
   /** The backend could not run the call at all, e.g. workers fail to start. */
   BACKEND(false),
   /** The run was closed before the call completed. */
-  RUN_CLOSED(false);
+  RUN_CLOSED(false),
+  /**
+   * The call did not run: an input it waited for (a handle passed as an argument) failed, or
+   * fewer of a fan-out's calls succeeded than its aggregate asked for. The message names the input
+   * call and its error; the input's {@link WorkFailedException} is the cause.
+   */
+  DEPENDENCY_FAILED(false),
+  /** The call was cancelled, by the caller or because an input it waited for was cancelled. */
+  CANCELLED(false);
 
   private final boolean retryable;
 

@@ -60,8 +60,13 @@ public final class WorkFailedException extends TaskwireException {
       String workName, FailureKind kind, String remoteClass, String remoteMessage,
       String stack, int attempt, int maxAttempts, String log, String detail) {
     StringBuilder b = new StringBuilder();
-    b.append("work ").append(workName).append(" failed on attempt ").append(attempt)
-        .append(" of ").append(maxAttempts).append(" (").append(kind).append("): ");
+    if (attempt == 0) {
+      // It never ran: its inputs failed or it was cancelled while waiting for them.
+      b.append("work ").append(workName).append(" did not run (").append(kind).append("): ");
+    } else {
+      b.append("work ").append(workName).append(" failed on attempt ").append(attempt)
+          .append(" of ").append(maxAttempts).append(" (").append(kind).append("): ");
+    }
     b.append(remoteClass == null ? "" : remoteClass);
     if (remoteMessage != null && !remoteMessage.isEmpty()) {
       b.append(remoteClass == null ? "" : ": ").append(remoteMessage);
@@ -94,7 +99,7 @@ public final class WorkFailedException extends TaskwireException {
   /** The remote stack trace as text, as the worker printed it; empty if there was none. */
   public String remoteStackTrace() { return remoteStackTrace; }
 
-  /** The attempt (1-based) this failure happened on. */
+  /** The attempt (1-based) this failure happened on; 0 if the call never ran ({@code DEPENDENCY_FAILED}, {@code CANCELLED}). */
   public int attempt() { return attempt; }
 
   /** The attempts the call was allowed. */

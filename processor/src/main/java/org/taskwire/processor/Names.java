@@ -8,6 +8,11 @@ final class Names {
   static final ClassName WORKFLOW_RUN_BUILDER = WORKFLOW_RUN.nestedClass("Builder");
   static final ClassName ASYNC_RESULT = ClassName.get("org.taskwire", "AsyncResult");
   static final ClassName MAP_RESULT = ClassName.get("org.taskwire", "MapResult");
+  static final ClassName ASYNC_MAP_RESULT = ClassName.get("org.taskwire", "AsyncMapResult");
+  static final ClassName IN = ClassName.get("org.taskwire", "In");
+  static final ClassName COLLECTION = ClassName.get("java.util", "Collection");
+  static final ClassName ARRAYS = ClassName.get("java.util", "Arrays");
+  static final ClassName FUNCTION = ClassName.get("java.util.function", "Function");
   static final ClassName WORK_FAILED = ClassName.get("org.taskwire", "WorkFailedException");
   static final ClassName WORK_REGISTRY = ClassName.get("org.taskwire.spi", "WorkRegistry");
   static final ClassName WORK_DEFINITION = ClassName.get("org.taskwire.spi", "WorkDefinition");

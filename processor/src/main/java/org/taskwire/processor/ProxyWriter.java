@@ -9,6 +9,8 @@ import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import com.palantir.javapoet.TypeVariableName;
+import com.palantir.javapoet.WildcardTypeName;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Modifier;
 
@@ -20,7 +22,21 @@ final class ProxyWriter {
   private ProxyWriter() {}
 
   static String recordName(String methodName) {
-    return Character.toUpperCase(methodName.charAt(0)) + methodName.substring(1) + "Args";
+    return capitalized(methodName) + "Args";
+  }
+
+  /** The record of one call's inputs, handles or values: {@code MIn}. */
+  static String inputsName(String methodName) {
+    return capitalized(methodName) + "In";
+  }
+
+  /** The sealed interface of what builds one call of a keyed fan-out: {@code MCall}. */
+  static String callName(String methodName) {
+    return capitalized(methodName) + "Call";
+  }
+
+  private static String capitalized(String methodName) {
+    return Character.toUpperCase(methodName.charAt(0)) + methodName.substring(1);
   }
 
   static JavaFile write(Model.Workflow workflow) {
@@ -36,7 +52,13 @@ final class ProxyWriter {
         .addJavadoc("  <li>{@code m(...)} runs one job and waits for its result, like a local call;\n")
         .addJavadoc("  <li>{@code mAsync(...)} runs one job and returns an {@link $T} at once;\n", Names.ASYNC_RESULT)
         .addJavadoc("  <li>{@code mMap(list)} runs ONE task with one job per element and returns every outcome,\n")
-        .addJavadoc("      successes and failures, keyed by the element's {@code MArgs} record.\n")
+        .addJavadoc("      successes and failures, keyed by the element's {@code MArgs} record;\n")
+        .addJavadoc("  <li>{@code mAsync(In...)} takes handles ({@link $T}) where {@code m} takes values: the call\n",
+            Names.IN)
+        .addJavadoc("      is submitted the moment they all have succeeded (the next step of a workflow);\n")
+        .addJavadoc("  <li>{@code mMapAsync(keys, call)} runs one call per key, keyed by the caller's own record\n")
+        .addJavadoc("      (a grid point), each built as an {@code MArgs} of values or an {@code MIn} of handles;\n")
+        .addJavadoc("      {@code mMap(keys, call)} waits for them.\n")
         .addJavadoc("</ul>\n\n")
         .addJavadoc("<pre>{@code\n")
         .addJavadoc("try (WorkflowRun run = $T.start()) {\n", tasks)
@@ -111,12 +133,149 @@ final class ProxyWriter {
         .addStatement("return $T.current().submitAll($T.$N, calls)", Names.WORKFLOW_RUN, workflow.registryClass(), constant)
         .build();
 
+    ClassName call = workflow.tasksClass().nestedClass(callName(work.methodName()));
+    ClassName inputs = workflow.tasksClass().nestedClass(inputsName(work.methodName()));
+    boolean handles = !work.parameters().isEmpty();
     TypeSpec args_ = TypeSpec.recordBuilder(record)
         .addModifiers(Modifier.PUBLIC)
+        .addSuperinterface(call)
         .recordConstructor(constructor.build())
         .addJavadoc(CodeBlock.of("The arguments of one call of " + link + ".\n", workflow.workflowClass()))
         .build();
-    type.addMethod(blocking.build()).addMethod(async.build()).addMethod(fanOut).addType(args_);
+    TypeSpec.Builder callType = TypeSpec.interfaceBuilder(call)
+        .addModifiers(Modifier.PUBLIC, Modifier.SEALED)
+        .addPermittedSubclass(record)
+        .addJavadoc(CodeBlock.of("One call of " + link + " in a keyed fan-out: its values ({@link $T})"
+            + (handles ? " or its inputs ({@link $T}), handles or values" : "") + ".\n",
+            handles ? new Object[] {workflow.workflowClass(), record, inputs} : new Object[] {workflow.workflowClass(), record}));
+    type.addMethod(blocking.build()).addMethod(async.build()).addMethod(fanOut);
+    if (handles) {
+      callType.addPermittedSubclass(inputs);
+      addHandles(type, workflow, work, record, inputs, call, result, constant, link);
+    }
+    addKeyed(type, workflow, work, record, inputs, call, result, constant, link, handles);
+    type.addType(args_).addType(callType.build());
+  }
+
+  /** The handle overload {@code mAsync(In<A> a, ...)}, the record {@code MIn} and the argument builder. */
+  private static void addHandles(TypeSpec.Builder type, Model.Workflow workflow, Model.Work work, ClassName record,
+      ClassName inputs, ClassName call, TypeName result, String constant, String link) {
+    MethodSpec.Builder async = MethodSpec.methodBuilder(work.methodName() + "Async")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(ParameterizedTypeName.get(Names.ASYNC_RESULT, result))
+        .addJavadoc("Runs " + link + " as one job once every input has a value: submitted the moment the\n",
+            workflow.workflowClass())
+        .addJavadoc("last one succeeds, with no user code in between. If an input fails, the call fails without\n")
+        .addJavadoc("running ({@code DEPENDENCY_FAILED}); if one is cancelled, so is the call. Wrap values known\n")
+        .addJavadoc("now with {@link $T#of}.\n\n", Names.IN)
+        .addJavadoc("@throws IllegalArgumentException if an input is null or belongs to another run\n");
+    MethodSpec.Builder constructor = MethodSpec.constructorBuilder();
+    MethodSpec.Builder assemble = MethodSpec.methodBuilder(assemblerName(work))
+        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        .returns(record)
+        .addParameter(Object[].class, "values")
+        .addJavadoc("Builds the arguments of a call of " + link + " from its inputs' values, in parameter order.\n",
+            workflow.workflowClass());
+    CodeBlock.Builder casts = CodeBlock.builder();
+    boolean unchecked = false;
+    int i = 0;
+    for (Model.Parameter p : work.parameters()) {
+      TypeName t = TypeName.get(p.type());
+      TypeName in = ParameterizedTypeName.get(Names.IN, t.box());
+      async.addParameter(ParameterSpec.builder(in, p.name()).build());
+      constructor.addParameter(ParameterSpec.builder(in, p.name()).build());
+      casts.add(i == 0 ? "" : ", ");
+      if (t.equals(ClassName.OBJECT)) {
+        casts.add("values[$L]", i);
+      } else {
+        casts.add("($T) values[$L]", t, i);
+      }
+      unchecked |= t instanceof ParameterizedTypeName;
+      i++;
+    }
+    if (unchecked) {
+      assemble.addAnnotation(AnnotationSpec.builder(SuppressWarnings.class).addMember("value", "$S", "unchecked").build());
+    }
+    assemble.addStatement("return new $T($L)", record, casts.build());
+    String names = work.parameters().stream().map(Model.Parameter::name).collect(Collectors.joining(", "));
+    async.addStatement("return $T.current().submitWhenReady($T.$N, $T.<$T<?>>asList($L), $T::$N)",
+        Names.WORKFLOW_RUN, workflow.registryClass(), constant, Names.ARRAYS, Names.IN, names,
+        workflow.tasksClass(), assemblerName(work));
+    TypeSpec record_ = TypeSpec.recordBuilder(inputs)
+        .addModifiers(Modifier.PUBLIC)
+        .addSuperinterface(call)
+        .recordConstructor(constructor.build())
+        .addJavadoc(CodeBlock.of("The inputs of one call of " + link + " in a keyed fan-out: a handle per parameter\n"
+            + "(e.g. the previous step's {@code at(key)}) or {@link $T#of} a value.\n", workflow.workflowClass(), Names.IN))
+        .build();
+    type.addMethod(async.build()).addMethod(assemble.build()).addType(record_);
+  }
+
+  /** The keyed fan-outs {@code mMapAsync(keys, call)} and {@code mMap(keys, call)}. */
+  private static void addKeyed(TypeSpec.Builder type, Model.Workflow workflow, Model.Work work, ClassName record,
+      ClassName inputs, ClassName call, TypeName result, String constant, String link, boolean handles) {
+    TypeVariableName k = TypeVariableName.get("K");
+    TypeName keys = ParameterizedTypeName.get(Names.COLLECTION, k);
+    TypeName builder = ParameterizedTypeName.get(Names.FUNCTION, WildcardTypeName.supertypeOf(k),
+        WildcardTypeName.subtypeOf(call));
+    MethodSpec.Builder inputsOf = MethodSpec.methodBuilder(inputsOfName(work))
+        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        .returns(ParameterizedTypeName.get(Names.LIST, ParameterizedTypeName.get(Names.IN, WildcardTypeName.subtypeOf(Object.class))))
+        .addParameter(call, "call")
+        .addJavadoc("One call's inputs, one per parameter: handles, or values wrapped; null if it is null.\n");
+    String values = work.parameters().stream().map(p -> "$T.of(a." + p.name() + "())").collect(Collectors.joining(", "));
+    Object[] ins = work.parameters().stream().map(p -> Names.IN).toArray();
+    if (work.parameters().isEmpty()) {
+      inputsOf.addStatement("return call == null ? null : $T.of()", Names.LIST);
+    } else {
+      inputsOf.beginControlFlow("if (call instanceof $T a)", record)
+          .addStatement(CodeBlock.builder().add("return $T.<$T<?>>asList(", Names.ARRAYS, Names.IN).add(values, ins).add(")").build())
+          .endControlFlow();
+      String handlesOf = work.parameters().stream().map(p -> "in." + p.name() + "()").collect(Collectors.joining(", "));
+      inputsOf.beginControlFlow("if (call instanceof $T in)", inputs)
+          .addStatement("return $T.<$T<?>>asList($L)", Names.ARRAYS, Names.IN, handlesOf)
+          .endControlFlow()
+          .addStatement("return null");
+    }
+    String assembler = handles ? "$T::" + assemblerName(work) : "values -> new $T()";
+    Object assemblerType = handles ? workflow.tasksClass() : record;
+    MethodSpec mapAsync = MethodSpec.methodBuilder(work.methodName() + "MapAsync")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .addTypeVariable(k)
+        .addParameter(keys, "keys")
+        .addParameter(builder, "call")
+        .returns(ParameterizedTypeName.get(Names.ASYNC_MAP_RESULT, k, result))
+        .addJavadoc("Runs " + link + " once per key, keyed by the key (e.g. a grid point record), without\n",
+            workflow.workflowClass())
+        .addJavadoc("waiting. {@code call} builds each key's call: an {@code $T} of values, or an {@code $T} of\n",
+            record, handles ? inputs : record)
+        .addJavadoc("handles (the previous step's {@code at(key)} for one-to-one, its {@code values()} for all-to-one).\n")
+        .addJavadoc("Calls whose inputs are values go out at once as one task; the others each the moment their\n")
+        .addJavadoc("inputs have succeeded.\n\n")
+        .addJavadoc("@throws IllegalArgumentException if a key is null or repeated, or a call is null\n")
+        .addStatement("return $T.current().submitKeyed($T.$N, keys, k -> $N(call.apply(k)), " + assembler + ")",
+            Names.WORKFLOW_RUN, workflow.registryClass(), constant, inputsOfName(work), assemblerType)
+        .build();
+    MethodSpec map = MethodSpec.methodBuilder(work.methodName() + "Map")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .addTypeVariable(k)
+        .addParameter(keys, "keys")
+        .addParameter(builder, "call")
+        .returns(ParameterizedTypeName.get(Names.MAP_RESULT, k, result))
+        .addJavadoc("As {@code $NMapAsync(keys, call)}, and waits for every call, showing progress.\n\n",
+            work.methodName())
+        .addJavadoc("@return every call's outcome, success or failure, keyed by its key, in key order\n")
+        .addStatement("return $NMapAsync(keys, call).await()", work.methodName())
+        .build();
+    type.addMethod(mapAsync).addMethod(map).addMethod(inputsOf.build());
+  }
+
+  private static String assemblerName(Model.Work work) {
+    return work.methodName() + "Arguments";
+  }
+
+  private static String inputsOfName(Model.Work work) {
+    return work.methodName() + "Inputs";
   }
 
   static AnnotationSpec generated() {

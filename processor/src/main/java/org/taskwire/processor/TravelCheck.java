@@ -37,6 +37,8 @@ final class TravelCheck {
    */
   record Result(List<Problem> problems, Set<TypeMirror> closure, Set<String> unresolved) {}
 
+  private static final String MAP_RESULT = "org.taskwire.MapResult";
+
   private final Elements elements;
   private final Types types;
   private final Map<TypeMirror, String> forbidden = new LinkedHashMap<>();
@@ -63,8 +65,13 @@ final class TravelCheck {
     forbid("java.net.ServerSocket", "sockets are connections of this JVM.");
     forbid("java.net.DatagramSocket", "sockets are connections of this JVM.");
     forbid("java.nio.channels.Channel", "channels are connections of this JVM.");
-    forbid("java.util.concurrent.Future", "futures belong to this JVM. Wait for the value and pass it.");
-    forbid("java.util.concurrent.CompletionStage", "futures belong to this JVM. Wait for the value and pass it.");
+    String handles = "handles belong to the run that made them. Declare the value's type (e.g. double for "
+        + "In<Double>), and pass the handle to the generated mAsync(In...) overload or mIn record: the call then "
+        + "waits for its value. Or wait for the value and pass it.";
+    forbid("java.util.concurrent.Future", handles);
+    forbid("java.util.concurrent.CompletionStage", handles);
+    forbid("org.taskwire.In", handles);
+    forbid("org.taskwire.AsyncMapResult", handles);
     forbid("java.util.concurrent.Executor", "executors are thread pools of this JVM.");
     forbid("java.util.concurrent.locks.Lock", "locks belong to this JVM.");
     forbid("java.lang.ref.Reference", "references belong to this JVM's garbage collector.");
@@ -121,6 +128,11 @@ final class TravelCheck {
     }
     String name = element.getQualifiedName().toString();
     if (!visited.add(name)) {
+      return;
+    }
+    if (name.equals(MAP_RESULT)) {
+      // The codecs write a MapResult's outcomes themselves: only its keys and values are the user's.
+      closure.add(types.erasure(type));
       return;
     }
     if (element.getKind() != ElementKind.INTERFACE) {

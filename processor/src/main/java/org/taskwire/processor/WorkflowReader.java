@@ -119,9 +119,12 @@ final class WorkflowReader {
         reporter.error(method, Message.DUPLICATE_WORK, type.getSimpleName(), sameMethod != null ? methodName : workName);
         ok = false;
       }
-      if (!recordNames.add(ProxyWriter.recordName(methodName))) {
-        reporter.error(method, Message.RESERVED_NAME, signature, "argument record " + ProxyWriter.recordName(methodName));
-        ok = false;
+      for (String generatedType : List.of(ProxyWriter.recordName(methodName), ProxyWriter.inputsName(methodName),
+          ProxyWriter.callName(methodName))) {
+        if (!recordNames.add(generatedType)) {
+          reporter.error(method, Message.RESERVED_NAME, signature, "generated type " + generatedType);
+          ok = false;
+        }
       }
       AnnotationMirror workMirror = mirror(method, Work.class);
       checkName(method, workMirror, work.name());
@@ -181,7 +184,13 @@ final class WorkflowReader {
       List<Generated> generated = List.of(
           new Generated(m + "(" + params + ")", work, m + "(" + simple(String.join(", ", erased)) + ")"),
           new Generated(m + "Async(" + params + ")", work, m + "Async(" + simple(String.join(", ", erased)) + ")"),
-          new Generated(m + "Map(java.util.List)", work, m + "Map(List<" + ProxyWriter.recordName(m) + ">)"));
+          new Generated(m + "Map(java.util.List)", work, m + "Map(List<" + ProxyWriter.recordName(m) + ">)"),
+          new Generated(m + "Async(" + String.join(",", java.util.Collections.nCopies(erased.size(), "org.taskwire.In"))
+              + ")", work, m + "Async(" + String.join(", ", java.util.Collections.nCopies(erased.size(), "In")) + ")"),
+          new Generated(m + "MapAsync(java.util.Collection,java.util.function.Function)", work,
+              m + "MapAsync(Collection, Function)"),
+          new Generated(m + "Map(java.util.Collection,java.util.function.Function)", work,
+              m + "Map(Collection, Function)"));
       for (Generated g : generated) {
         Generated other = seen.putIfAbsent(g.signature(), g);
         if (other != null && other.from() != work) {

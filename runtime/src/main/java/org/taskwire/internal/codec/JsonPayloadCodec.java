@@ -16,6 +16,7 @@ final class JsonPayloadCodec implements PayloadCodec {
       JsonMapper.builder()
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .addModule(new JsonTravelModule())
           .build();
 
   @Override

@@ -9,6 +9,8 @@ import com.esotericsoftware.kryo.serializers.DefaultSerializers;
 import com.esotericsoftware.kryo.serializers.ImmutableCollectionsSerializers;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
 import com.esotericsoftware.kryo.util.Pool;
+import org.taskwire.MapResult;
+import org.taskwire.Outcome;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -93,6 +95,7 @@ final class KryoPayloadCodec implements PayloadCodec {
       kryo.register(type, id++);
     }
     id = registerUnmodifiable(kryo, id);
+    kryo.register(MapResult.class, new MapResultSerializer(), id++);
     for (WorkDefinition<?, ?> work : workflow.works()) {
       kryo.register(work.argumentsType(), id++);
     }
@@ -247,6 +250,64 @@ final class KryoPayloadCodec implements PayloadCodec {
         copy.put(kryo.readClassAndObject(input), kryo.readClassAndObject(input));
       }
       return Collections.unmodifiableMap(copy);
+    }
+  }
+
+  /**
+   * A {@link MapResult} an all-to-one step takes: its entries in key order, each a value or the
+   * failure's fields ({@link FailureWire}), as JSON writes them.
+   */
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  private static final class MapResultSerializer extends Serializer<MapResult> {
+    MapResultSerializer() {
+      setImmutable(true);
+    }
+
+    @Override
+    public void write(Kryo kryo, Output output, MapResult map) {
+      output.writeVarInt(map.size(), true);
+      for (Object o : map.entrySet()) {
+        Map.Entry<Object, Outcome<Object>> e = (Map.Entry<Object, Outcome<Object>>) o;
+        kryo.writeClassAndObject(output, e.getKey());
+        Outcome<Object> outcome = e.getValue();
+        output.writeBoolean(outcome.succeeded());
+        if (outcome.succeeded()) {
+          kryo.writeClassAndObject(output, outcome.value());
+        } else {
+          FailureWire f = FailureWire.of(outcome.failure().orElseThrow());
+          for (String field : new String[] {f.work(), f.kind(), f.remoteClass(), f.remoteMessage(),
+              f.remoteStackTrace(), f.logLocation(), f.backendDetail()}) {
+            output.writeString(field);
+          }
+          output.writeVarInt(f.attempt(), true);
+          output.writeVarInt(f.maxAttempts(), true);
+        }
+      }
+    }
+
+    @Override
+    public MapResult read(Kryo kryo, Input input, Class<? extends MapResult> type) {
+      int size = input.readVarInt(true);
+      Map<Object, Outcome<Object>> outcomes = new LinkedHashMap<>();
+      for (int i = 0; i < size; i++) {
+        Object key = kryo.readClassAndObject(input);
+        if (input.readBoolean()) {
+          outcomes.put(key, new Outcome.Success<>(kryo.readClassAndObject(input)));
+        } else {
+          String work = input.readString();
+          String kind = input.readString();
+          String remoteClass = input.readString();
+          String remoteMessage = input.readString();
+          String stack = input.readString();
+          String log = input.readString();
+          String detail = input.readString();
+          int attempt = input.readVarInt(true);
+          int maxAttempts = input.readVarInt(true);
+          outcomes.put(key, new Outcome.Failure<>(new FailureWire(work, kind, remoteClass, remoteMessage, stack,
+              attempt, maxAttempts, log, detail).exception()));
+        }
+      }
+      return new MapResult<>(outcomes);
     }
   }
 }

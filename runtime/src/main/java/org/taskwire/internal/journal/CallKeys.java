@@ -131,6 +131,14 @@ public final class CallKeys {
         canonical(Array.get(v, i), out, depth + 1);
       }
       out.append(']');
+    } else if (v instanceof org.taskwire.WorkFailedException w) {
+      // A failure an all-to-one step sees in its MapResult: what failed and how, not where or when.
+      out.append("x{");
+      canonical(w.workName(), out, depth + 1);
+      canonical(w.kind().name(), out, depth + 1);
+      canonical(w.remoteClass(), out, depth + 1);
+      canonical(w.remoteMessage(), out, depth + 1);
+      out.append('}');
     } else if (v.getClass().getName().startsWith("java.")) {
       // JDK value types (UUID, Instant, Duration, LocalDate, Path, URI, ...): their text is their value.
       out.append('t').append(v.getClass().getName()).append(':').append(v).append(';');

@@ -28,8 +28,8 @@ public final class RunJournal implements AutoCloseable {
     }
   }
 
-  public void declared(long callId, String key, String work, long task) {
-    append(new JournalRecord.CallDeclared(callId, key, work, task, List.of()));
+  public void declared(long callId, String key, String work, long task, List<Long> dependsOn) {
+    append(new JournalRecord.CallDeclared(callId, key, work, task, List.copyOf(dependsOn)));
   }
 
   public void submitted(long callId, int attempt, Map<String, String> handle) {

@@ -45,6 +45,17 @@ public final class CallPlanner {
   /** Keys and tracks the calls of one proxy invocation; their arguments are encoded already. */
   public Planned plan(WorkflowDefinition owner, WorkDefinition<?, ?> work, JobOptions options, PayloadCodec codec,
       List<? extends Record> arguments, List<byte[]> encoded) {
+    return plan(owner, work, options, codec, arguments, encoded, null, new TaskProgress(arguments.size()));
+  }
+
+  /**
+   * As above, for calls that waited for their inputs: their futures were handed out already, and
+   * the progress is their fan-out's.
+   *
+   * @param waited the calls, or null if none waited
+   */
+  public Planned plan(WorkflowDefinition owner, WorkDefinition<?, ?> work, JobOptions options, PayloadCodec codec,
+      List<? extends Record> arguments, List<byte[]> encoded, List<WaitingCalls.Call> waited, TaskProgress progress) {
     List<CallEnvelope> envelopes = new ArrayList<>(arguments.size());
     List<RecordedRun.Call> recorded = new ArrayList<>(arguments.size());
     List<String> keys = new ArrayList<>(arguments.size());
@@ -60,11 +71,11 @@ public final class CallPlanner {
       long callId = before != null ? before.declared().callId() : nextCallId.incrementAndGet();
       envelopes.add(new CallEnvelope(runId, callId, attemptToTakeUp(before), work.id(), codec.name(), encoded.get(i)));
       if (before == null) {
-        history.journal().declared(callId, key, work.id(), taskId);
+        history.journal().declared(callId, key, work.id(), taskId,
+            waited == null ? List.of() : waited.get(i).dependsOn());
       }
     }
     Task task = new Task(taskId, owner, work, options, List.copyOf(envelopes));
-    TaskProgress progress = new TaskProgress(arguments.size());
     List<PendingCall> calls = new ArrayList<>(envelopes.size());
     List<CallEnvelope> fresh = new ArrayList<>();
     List<CallEnvelope> again = new ArrayList<>();
@@ -72,7 +83,8 @@ public final class CallPlanner {
     for (int i = 0; i < envelopes.size(); i++) {
       CallEnvelope envelope = envelopes.get(i);
       RecordedRun.Call before = recorded.get(i);
-      PendingCall call = new PendingCall(task, envelope, codec, options.maxAttempts(), progress);
+      PendingCall call = waited == null ? new PendingCall(task, envelope, codec, options.maxAttempts(), progress)
+          : new PendingCall(task, envelope, codec, options.maxAttempts(), progress, waited.get(i).future());
       calls.add(call);
       if (before != null && before.success() != null && collector.completeFromJournal(call, before.success().result())) {
         continue;

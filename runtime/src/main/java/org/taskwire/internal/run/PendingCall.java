@@ -13,7 +13,7 @@ public final class PendingCall {
   final CallEnvelope firstAttempt;
   final PayloadCodec codec;
   final int maxAttempts;
-  final CompletableFuture<Object> future = new CompletableFuture<>();
+  final CompletableFuture<Object> future;
   final TaskProgress progress;
   int attempt = 1;
   State state = State.QUEUED;
@@ -23,6 +23,13 @@ public final class PendingCall {
   String where;
 
   public PendingCall(Task task, CallEnvelope firstAttempt, PayloadCodec codec, int maxAttempts, TaskProgress progress) {
+    this(task, firstAttempt, codec, maxAttempts, progress, new CompletableFuture<>());
+  }
+
+  /** A call whose future was handed out before it was submitted (it waited for its inputs). */
+  public PendingCall(Task task, CallEnvelope firstAttempt, PayloadCodec codec, int maxAttempts, TaskProgress progress,
+      CompletableFuture<Object> future) {
+    this.future = future;
     this.task = task;
     this.firstAttempt = firstAttempt;
     this.codec = codec;

@@ -102,7 +102,7 @@ class JournalTest {
     RunDirectory run = RunDirectory.create(dir, "r1");
     try (RunJournal journal = new RunJournal(JournalWriter.open(run.journal()))) {
       journal.append(start());
-      journal.declared(1, "k/0", "demo.Flow#f", 1);
+      journal.declared(1, "k/0", "demo.Flow#f", 1, java.util.List.of());
       journal.failed(1, 2, new RemoteError(FailureKind.WORKER_LOST, null, "died", "", "/tmp/w.log", "PanDA job 9"));
       journal.flush();
       assertThat(RecordedRun.read(run.journal()).byKey("k/0").failure())

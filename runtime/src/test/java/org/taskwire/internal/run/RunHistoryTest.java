@@ -51,7 +51,7 @@ class RunHistoryTest {
       id = history.runId();
       key = greetKey(history, v1, "ada");
       assertThat(greetKey(history, v1, "ada")).as("a second identical call is another occurrence").isNotEqualTo(key);
-      history.journal().declared(1, key, Definitions.GREET.id(), 1);
+      history.journal().declared(1, key, Definitions.GREET.id(), 1, java.util.List.of());
       history.journal().succeeded(1, 1, "kryo", new byte[] {7});
       identity = history.identity();
     }
@@ -74,7 +74,7 @@ class RunHistoryTest {
     try (RunHistory history = open(v1, Map.of())) {
       id = history.runId();
       key = greetKey(history, v1, "ada");
-      history.journal().declared(1, key, Definitions.GREET.id(), 1);
+      history.journal().declared(1, key, Definitions.GREET.id(), 1, java.util.List.of());
     }
     WorkflowDefinition v2 = pinned("2");
     assertThatThrownBy(() -> open(v2, Map.of("taskwire.resume", id)))

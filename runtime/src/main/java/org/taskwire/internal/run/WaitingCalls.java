@@ -1,0 +1,217 @@
+package org.taskwire.internal.run;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.taskwire.FailureKind;
+import org.taskwire.WorkFailedException;
+import org.taskwire.internal.threads.DaemonThreads;
+
+/**
+ * The calls that wait for their inputs (handles passed as arguments). Each is released the moment
+ * its last input succeeds: it is queued for one dispatcher thread, which hands the calls that became
+ * ready together to the run grouped by fan-out, so a step whose inputs finish at once is still one
+ * backend task. A failed input fails the call without running it
+ * ({@link FailureKind#DEPENDENCY_FAILED}); a cancelled input cancels it.
+ *
+ * <p>No cycle can be built: a call's inputs are calls made before it.
+ */
+public final class WaitingCalls implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(WaitingCalls.class);
+
+  /**
+   * One input of a waiting call.
+   *
+   * @param describe what it is, for messages, e.g. {@code "xyz (simreco call 12)"}
+   * @param value completes with the input's value; a {@link WorkFailedException} or any other
+   *     failure fails the call, a {@link CancellationException} cancels it
+   * @param callIds the calls it comes from, for the journal, read once it succeeded
+   */
+  public record Input(Supplier<String> describe, CompletableFuture<?> value, Supplier<List<Long>> callIds) {}
+
+  /** A call waiting for its inputs; {@code group} is its fan-out, the unit of dispatch. */
+  public static final class Call {
+    final Object group;
+    final String workName;
+    final int maxAttempts;
+    final List<Input> inputs;
+    final CompletableFuture<Object> future;
+    final TaskProgress progress;
+    final Runnable cancel;
+    final Object attachment;
+    final AtomicInteger remaining;
+    volatile Object[] values;
+
+    /**
+     * @param future the call's future, handed to the user already
+     * @param cancel cancels the call as the user would, so that what waits on it follows
+     * @param attachment what the run needs to submit the call once it is ready
+     */
+    public Call(Object group, String workName, int maxAttempts, List<Input> inputs, CompletableFuture<Object> future,
+        TaskProgress progress, Runnable cancel, Object attachment) {
+      this.attachment = attachment;
+      this.group = group;
+      this.workName = workName;
+      this.maxAttempts = maxAttempts;
+      this.inputs = List.copyOf(inputs);
+      this.future = future;
+      this.progress = progress;
+      this.cancel = cancel;
+      this.remaining = new AtomicInteger(inputs.size());
+    }
+
+    /** The inputs' values, in parameter order, once all succeeded. */
+    public Object[] values() {
+      return values;
+    }
+
+    /** The calls the inputs came from. */
+    public List<Long> dependsOn() {
+      List<Long> ids = new ArrayList<>();
+      for (Input input : inputs) {
+        ids.addAll(input.callIds().get());
+      }
+      return ids;
+    }
+
+    public CompletableFuture<Object> future() {
+      return future;
+    }
+
+    public Object attachment() {
+      return attachment;
+    }
+
+    public TaskProgress progress() {
+      return progress;
+    }
+  }
+
+  private final Consumer<List<Call>> dispatch;
+  private final Set<Call> waiting = ConcurrentHashMap.newKeySet();
+  private final LinkedBlockingQueue<Call> ready = new LinkedBlockingQueue<>();
+  private final Thread dispatcher;
+  private volatile boolean closed;
+
+  /** @param dispatch submits calls that became ready together, all of one fan-out */
+  public WaitingCalls(String runId, Consumer<List<Call>> dispatch) {
+    this.dispatch = dispatch;
+    this.dispatcher = DaemonThreads.start("taskwire-ready-" + runId.substring(0, Math.min(8, runId.length())),
+        this::dispatchLoop);
+  }
+
+  /** Waits for the call's inputs; releases, fails or cancels it as they end. */
+  public void add(Call call) {
+    if (closed) {
+      throw new IllegalStateException("this WorkflowRun is closed");
+    }
+    waiting.add(call);
+    call.future.whenComplete((v, t) -> waiting.remove(call));
+    Object[] values = new Object[call.inputs.size()];
+    for (int i = 0; i < call.inputs.size(); i++) {
+      int index = i;
+      Input input = call.inputs.get(i);
+      input.value().whenComplete((value, error) -> {
+        if (error != null) {
+          inputEnded(call, input, error);
+          return;
+        }
+        values[index] = value;
+        if (call.remaining.decrementAndGet() == 0 && !call.future.isDone()) {
+          call.values = values;
+          ready.add(call);
+        }
+      });
+    }
+  }
+
+  private void inputEnded(Call call, Input input, Throwable error) {
+    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (call.future.isDone()) {
+      return;
+    }
+    if (cause instanceof CancellationException) {
+      call.cancel.run();
+      return;
+    }
+    String first = cause.getMessage() == null ? cause.toString() : cause.getMessage().lines().findFirst().orElse("");
+    WorkFailedException failure = new WorkFailedException(call.workName, FailureKind.DEPENDENCY_FAILED,
+        null, "its input " + input.describe().get() + " failed: " + first, "", 0, call.maxAttempts, null);
+    failure.initCause(cause);
+    if (call.future.completeExceptionally(failure)) {
+      call.progress.failed.incrementAndGet();
+    }
+  }
+
+  /** How many calls wait for their inputs. */
+  public int size() {
+    return waiting.size();
+  }
+
+  private void dispatchLoop() {
+    try {
+      while (!closed) {
+        Call first = ready.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        List<Call> batch = new ArrayList<>();
+        batch.add(first);
+        ready.drainTo(batch);
+        Map<Object, List<Call>> byGroup = new LinkedHashMap<>();
+        for (Call call : batch) {
+          if (!call.future.isDone()) {
+            byGroup.computeIfAbsent(call.group, g -> new ArrayList<>()).add(call);
+          }
+        }
+        for (List<Call> group : byGroup.values()) {
+          try {
+            dispatch.accept(group);
+          } catch (RuntimeException e) {
+            LOG.warn("could not submit {} calls of {} whose inputs are ready", group.size(), group.get(0).workName, e);
+            for (Call call : group) {
+              fail(call, FailureKind.BACKEND, "could not submit the call once its inputs were ready: " + e);
+            }
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void fail(Call call, FailureKind kind, String message) {
+    if (call.future.completeExceptionally(
+        new WorkFailedException(call.workName, kind, null, message, "", 0, call.maxAttempts, null))) {
+      call.progress.failed.incrementAndGet();
+    }
+  }
+
+  /** Fails every call still waiting or not yet dispatched with {@code RUN_CLOSED}. */
+  @Override
+  public void close() {
+    closed = true;
+    try {
+      // A batch being submitted finishes; the collector then fails it with the run's other calls.
+      dispatcher.join(30_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (Call call : List.copyOf(waiting)) {
+      fail(call, FailureKind.RUN_CLOSED, "the WorkflowRun was closed while the call waited for its inputs");
+    }
+  }
+}

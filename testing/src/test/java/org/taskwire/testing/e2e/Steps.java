@@ -1,0 +1,116 @@
+package org.taskwire.testing.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.taskwire.MapResult;
+import org.taskwire.annotations.Codec;
+import org.taskwire.annotations.Work;
+import org.taskwire.annotations.Workflow;
+
+/**
+ * A multi-step workflow for the end-to-end tests: a parent step per grid point, a one-to-one child
+ * and all-to-one merges, with file gates (a directory the test and every worker see) that prove
+ * ordering across processes without sleeps.
+ */
+@Workflow(name = "steps", maxAttempts = 1, memoryMb = 256)
+public final class Steps {
+  private Steps() {}
+
+  /** A grid point: the key of the fan-outs. */
+  public record Point(String particle, double eta) {}
+
+  /**
+   * The first step. Particle {@code fail} throws. Particle {@code slow} does not return until the
+   * child of another point has started (the file {@code child-started} appears in {@code gate}),
+   * so it can only succeed if children start while it runs. Particle {@code hold} waits until the
+   * file {@code release} appears.
+   */
+  @Work
+  static double parent(Point point, String gate) {
+    switch (point.particle()) {
+      case "fail":
+        throw new IllegalStateException("no detector response for " + point);
+      case "slow":
+        awaitFile(Path.of(gate, "child-started"), "a child to start while the slowest parent runs");
+        break;
+      case "hold":
+        awaitFile(Path.of(gate, "release"), "the test to release it");
+        break;
+      default:
+        break;
+    }
+    return point.eta() * 10;
+  }
+
+  /** The one-to-one second step: marks that a child started, then scales its parent's value. */
+  @Work
+  static double child(Point point, double parentValue, String gate) {
+    try {
+      Files.writeString(Path.of(gate, "child-started.tmp-" + ProcessHandle.current().pid() + "-" + point.eta()), "");
+      Files.move(Path.of(gate, "child-started.tmp-" + ProcessHandle.current().pid() + "-" + point.eta()),
+          Path.of(gate, "child-started"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return parentValue + 1000 * point.eta();
+  }
+
+  /** All-to-one over the successes, with the default codec (Kryo). */
+  @Work
+  static String merge(Map<Point, Double> values) {
+    return describe(values);
+  }
+
+  /** All-to-one over the successes, in JSON. */
+  @Work(codec = Codec.JSON)
+  static String mergeJson(Map<Point, Double> values) {
+    return describe(values);
+  }
+
+  /** All-to-one over every outcome, with the default codec. */
+  @Work
+  static String tally(MapResult<Point, Double> outcomes) {
+    return describe(outcomes);
+  }
+
+  /** All-to-one over every outcome, in JSON. */
+  @Work(codec = Codec.JSON)
+  static String tallyJson(MapResult<Point, Double> outcomes) {
+    return describe(outcomes);
+  }
+
+  /** Keys in order with their values, and the failures' kinds and messages, in one line. */
+  static String describe(Map<Point, ?> map) {
+    StringBuilder b = new StringBuilder();
+    map.forEach((k, v) -> {
+      b.append(k.particle()).append('@').append(k.eta()).append('=');
+      if (v instanceof org.taskwire.Outcome<?> o) {
+        b.append(o.succeeded() ? String.valueOf(o.value())
+            : o.failure().orElseThrow().kind() + ":" + o.failure().orElseThrow().remoteMessage());
+      } else {
+        b.append(v);
+      }
+      b.append(';');
+    });
+    return b.toString();
+  }
+
+  private static void awaitFile(Path file, String what) {
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    while (!Files.exists(file)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("waited 120 s for " + what + " (" + file + ")");
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for " + what);
+      }
+    }
+  }
+}
