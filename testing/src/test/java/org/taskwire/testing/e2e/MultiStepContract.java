@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.taskwire.AsyncMapResult;
@@ -23,7 +24,14 @@ import org.taskwire.testing.e2e.StepsTasks.ParentArgs;
 
 /** Multi-step workflows, as every backend must run them; each backend's test class opens a run. */
 abstract class MultiStepContract {
-  @TempDir Path gate;
+  /** Outlives each test: a call a test cancelled may still run, and must find its release file. */
+  @TempDir static Path gates;
+  Path gate;
+
+  @BeforeEach
+  void newGate() throws java.io.IOException {
+    gate = Files.createTempDirectory(gates, "gate");
+  }
 
   private static final List<Point> GRID = Grid.product(Point::new, List.of("pi+", "kaon+"), List.of(0.1, 0.2));
 

@@ -83,6 +83,39 @@ public final class Steps {
     return describe(outcomes);
   }
 
+  /** Step one of the resume test: leaves a file {@code a-<x>-<uuid>} per execution, returns x. */
+  @Work(codec = Codec.JSON)
+  static double stepA(String counts, int x, long millis) throws InterruptedException {
+    mark(counts, "a-" + x);
+    Thread.sleep(millis);
+    return x;
+  }
+
+  /** Step two, one-to-one after {@link #stepA}: a file {@code b-<x>-<uuid>} per execution, returns x + 10^6. */
+  @Work(codec = Codec.JSON)
+  static double stepB(String counts, double a, long millis) throws InterruptedException {
+    mark(counts, "b-" + (long) a);
+    Thread.sleep(millis);
+    return a + 1_000_000;
+  }
+
+  /** Step three, all-to-one: the sum of step two's values. */
+  @Work
+  static double sum(Map<Integer, Double> values) {
+    return values.values().stream().mapToDouble(Double::doubleValue).sum();
+  }
+
+  private static void mark(String counts, String name) {
+    try {
+      Path tmp = Path.of(counts, name + "-" + java.util.UUID.randomUUID() + ".tmp");
+      Files.writeString(tmp, "");
+      Files.move(tmp, Path.of(counts, tmp.getFileName().toString().replace(".tmp", "")),
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Keys in order with their values, and the failures' kinds and messages, in one line. */
   static String describe(Map<Point, ?> map) {
     StringBuilder b = new StringBuilder();
