@@ -1,8 +1,13 @@
 package demo;
 
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
+import java.util.function.Function;
 import javax.annotation.processing.Generated;
+import org.taskwire.AsyncMapResult;
 import org.taskwire.AsyncResult;
+import org.taskwire.In;
 import org.taskwire.MapResult;
 import org.taskwire.WorkFailedException;
 import org.taskwire.WorkflowRun;
@@ -16,7 +21,12 @@ import org.taskwire.WorkflowRun;
  *   <li>{@code m(...)} runs one job and waits for its result, like a local call;
  *   <li>{@code mAsync(...)} runs one job and returns an {@link AsyncResult} at once;
  *   <li>{@code mMap(list)} runs ONE task with one job per element and returns every outcome,
- *       successes and failures, keyed by the element's {@code MArgs} record.
+ *       successes and failures, keyed by the element's {@code MArgs} record;
+ *   <li>{@code mAsync(In...)} takes handles ({@link In}) where {@code m} takes values: the call
+ *       is submitted the moment they all have succeeded (the next step of a workflow);
+ *   <li>{@code mMapAsync(keys, call)} runs one call per key, keyed by the caller's own record
+ *       (a grid point), each built as an {@code MArgs} of values or an {@code MIn} of handles;
+ *       {@code mMap(keys, call)} waits for them.
  * </ul>
  *
  * <pre>{@code
@@ -73,6 +83,62 @@ public final class HpoTasks {
   }
 
   /**
+   * Runs {@link Hpo#objective} as one job once every input has a value: submitted the moment the
+   * last one succeeds, with no user code in between. If an input fails, the call fails without
+   * running ({@code DEPENDENCY_FAILED}); if one is cancelled, so is the call. Wrap values known
+   * now with {@link In#of}.
+   *
+   * @throws IllegalArgumentException if an input is null or belongs to another run
+   */
+  public static AsyncResult<Double> objectiveAsync(In<Double> x, In<Double> y) {
+    return WorkflowRun.current().submitWhenReady(Hpo_WorkRegistry.OBJECTIVE, Arrays.<In<?>>asList(x, y), HpoTasks::objectiveArguments);
+  }
+
+  /**
+   * Builds the arguments of a call of {@link Hpo#objective} from its inputs' values, in parameter order.
+   */
+  private static ObjectiveArgs objectiveArguments(Object[] values) {
+    return new ObjectiveArgs((double) values[0], (double) values[1]);
+  }
+
+  /**
+   * Runs {@link Hpo#objective} once per key, keyed by the key (e.g. a grid point record), without
+   * waiting. {@code call} builds each key's call: an {@code ObjectiveArgs} of values, or an {@code ObjectiveIn} of
+   * handles (the previous step's {@code at(key)} for one-to-one, its {@code values()} for all-to-one).
+   * Calls whose inputs are values go out at once as one task; the others each the moment their
+   * inputs have succeeded.
+   *
+   * @throws IllegalArgumentException if a key is null or repeated, or a call is null
+   */
+  public static <K> AsyncMapResult<K, Double> objectiveMapAsync(Collection<K> keys,
+      Function<? super K, ? extends ObjectiveCall> call) {
+    return WorkflowRun.current().submitKeyed(Hpo_WorkRegistry.OBJECTIVE, keys, k -> objectiveInputs(call.apply(k)), HpoTasks::objectiveArguments);
+  }
+
+  /**
+   * As {@code objectiveMapAsync(keys, call)}, and waits for every call, showing progress.
+   *
+   * @return every call's outcome, success or failure, keyed by its key, in key order
+   */
+  public static <K> MapResult<K, Double> objectiveMap(Collection<K> keys,
+      Function<? super K, ? extends ObjectiveCall> call) {
+    return objectiveMapAsync(keys, call).await();
+  }
+
+  /**
+   * One call's inputs, one per parameter: handles, or values wrapped; null if it is null.
+   */
+  private static List<In<?>> objectiveInputs(ObjectiveCall call) {
+    if (call instanceof ObjectiveArgs a) {
+      return Arrays.<In<?>>asList(In.of(a.x()), In.of(a.y()));
+    }
+    if (call instanceof ObjectiveIn in) {
+      return Arrays.<In<?>>asList(in.x(), in.y());
+    }
+    return null;
+  }
+
+  /**
    * Runs {@link Hpo#bestOf} as one job and waits for its result.
    *
    * @throws WorkFailedException if the call failed on its last attempt
@@ -97,6 +163,63 @@ public final class HpoTasks {
    */
   public static MapResult<BestOfArgs, List<Double>> bestOfMap(List<BestOfArgs> calls) {
     return WorkflowRun.current().submitAll(Hpo_WorkRegistry.BEST_OF, calls);
+  }
+
+  /**
+   * Runs {@link Hpo#bestOf} as one job once every input has a value: submitted the moment the
+   * last one succeeds, with no user code in between. If an input fails, the call fails without
+   * running ({@code DEPENDENCY_FAILED}); if one is cancelled, so is the call. Wrap values known
+   * now with {@link In#of}.
+   *
+   * @throws IllegalArgumentException if an input is null or belongs to another run
+   */
+  public static AsyncResult<List<Double>> bestOfAsync(In<List<Double>> values, In<Integer> count) {
+    return WorkflowRun.current().submitWhenReady(Hpo_WorkRegistry.BEST_OF, Arrays.<In<?>>asList(values, count), HpoTasks::bestOfArguments);
+  }
+
+  /**
+   * Builds the arguments of a call of {@link Hpo#bestOf} from its inputs' values, in parameter order.
+   */
+  @SuppressWarnings("unchecked")
+  private static BestOfArgs bestOfArguments(Object[] values) {
+    return new BestOfArgs((List<Double>) values[0], (int) values[1]);
+  }
+
+  /**
+   * Runs {@link Hpo#bestOf} once per key, keyed by the key (e.g. a grid point record), without
+   * waiting. {@code call} builds each key's call: an {@code BestOfArgs} of values, or an {@code BestOfIn} of
+   * handles (the previous step's {@code at(key)} for one-to-one, its {@code values()} for all-to-one).
+   * Calls whose inputs are values go out at once as one task; the others each the moment their
+   * inputs have succeeded.
+   *
+   * @throws IllegalArgumentException if a key is null or repeated, or a call is null
+   */
+  public static <K> AsyncMapResult<K, List<Double>> bestOfMapAsync(Collection<K> keys,
+      Function<? super K, ? extends BestOfCall> call) {
+    return WorkflowRun.current().submitKeyed(Hpo_WorkRegistry.BEST_OF, keys, k -> bestOfInputs(call.apply(k)), HpoTasks::bestOfArguments);
+  }
+
+  /**
+   * As {@code bestOfMapAsync(keys, call)}, and waits for every call, showing progress.
+   *
+   * @return every call's outcome, success or failure, keyed by its key, in key order
+   */
+  public static <K> MapResult<K, List<Double>> bestOfMap(Collection<K> keys,
+      Function<? super K, ? extends BestOfCall> call) {
+    return bestOfMapAsync(keys, call).await();
+  }
+
+  /**
+   * One call's inputs, one per parameter: handles, or values wrapped; null if it is null.
+   */
+  private static List<In<?>> bestOfInputs(BestOfCall call) {
+    if (call instanceof BestOfArgs a) {
+      return Arrays.<In<?>>asList(In.of(a.values()), In.of(a.count()));
+    }
+    if (call instanceof BestOfIn in) {
+      return Arrays.<In<?>>asList(in.values(), in.count());
+    }
+    return null;
   }
 
   /**
@@ -127,20 +250,83 @@ public final class HpoTasks {
   }
 
   /**
+   * Runs {@link Hpo#warmUp} once per key, keyed by the key (e.g. a grid point record), without
+   * waiting. {@code call} builds each key's call: an {@code WarmUpArgs} of values, or an {@code WarmUpArgs} of
+   * handles (the previous step's {@code at(key)} for one-to-one, its {@code values()} for all-to-one).
+   * Calls whose inputs are values go out at once as one task; the others each the moment their
+   * inputs have succeeded.
+   *
+   * @throws IllegalArgumentException if a key is null or repeated, or a call is null
+   */
+  public static <K> AsyncMapResult<K, Void> warmUpMapAsync(Collection<K> keys,
+      Function<? super K, ? extends WarmUpCall> call) {
+    return WorkflowRun.current().submitKeyed(Hpo_WorkRegistry.WARM_UP, keys, k -> warmUpInputs(call.apply(k)), values -> new WarmUpArgs());
+  }
+
+  /**
+   * As {@code warmUpMapAsync(keys, call)}, and waits for every call, showing progress.
+   *
+   * @return every call's outcome, success or failure, keyed by its key, in key order
+   */
+  public static <K> MapResult<K, Void> warmUpMap(Collection<K> keys,
+      Function<? super K, ? extends WarmUpCall> call) {
+    return warmUpMapAsync(keys, call).await();
+  }
+
+  /**
+   * One call's inputs, one per parameter: handles, or values wrapped; null if it is null.
+   */
+  private static List<In<?>> warmUpInputs(WarmUpCall call) {
+    return call == null ? null : List.of();
+  }
+
+  /**
+   * The inputs of one call of {@link Hpo#objective} in a keyed fan-out: a handle per parameter
+   * (e.g. the previous step's {@code at(key)}) or {@link In#of} a value.
+   */
+  public record ObjectiveIn(In<Double> x, In<Double> y) implements ObjectiveCall {
+  }
+
+  /**
    * The arguments of one call of {@link Hpo#objective}.
    */
-  public record ObjectiveArgs(double x, double y) {
+  public record ObjectiveArgs(double x, double y) implements ObjectiveCall {
+  }
+
+  /**
+   * One call of {@link Hpo#objective} in a keyed fan-out: its values ({@link ObjectiveArgs}) or its inputs ({@link ObjectiveIn}), handles or values.
+   */
+  public sealed interface ObjectiveCall permits ObjectiveArgs, ObjectiveIn {
+  }
+
+  /**
+   * The inputs of one call of {@link Hpo#bestOf} in a keyed fan-out: a handle per parameter
+   * (e.g. the previous step's {@code at(key)}) or {@link In#of} a value.
+   */
+  public record BestOfIn(In<List<Double>> values, In<Integer> count) implements BestOfCall {
   }
 
   /**
    * The arguments of one call of {@link Hpo#bestOf}.
    */
-  public record BestOfArgs(List<Double> values, int count) {
+  public record BestOfArgs(List<Double> values, int count) implements BestOfCall {
+  }
+
+  /**
+   * One call of {@link Hpo#bestOf} in a keyed fan-out: its values ({@link BestOfArgs}) or its inputs ({@link BestOfIn}), handles or values.
+   */
+  public sealed interface BestOfCall permits BestOfArgs, BestOfIn {
   }
 
   /**
    * The arguments of one call of {@link Hpo#warmUp}.
    */
-  public record WarmUpArgs() {
+  public record WarmUpArgs() implements WarmUpCall {
+  }
+
+  /**
+   * One call of {@link Hpo#warmUp} in a keyed fan-out: its values ({@link WarmUpArgs}).
+   */
+  public sealed interface WarmUpCall permits WarmUpArgs {
   }
 }

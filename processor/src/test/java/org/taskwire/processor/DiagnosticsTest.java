@@ -395,6 +395,42 @@ class DiagnosticsTest {
   }
 
   @Test
+  void aHandleAsAParameterTypeSaysToDeclareTheValueAndPassTheHandleToTheOverload() {
+    JavaFileObject s = source("Flow",
+        "@Workflow class Flow {",
+        "  @Work static double ana(double x, org.taskwire.In<Double> xyz) { return x; }",
+        "}");
+    assertError(s, "[Taskwire/NotTravellable]", "org.taskwire.In<Double> xyz", "Parameter xyz",
+        "handles belong to the run that made them", "Declare the value's type (e.g. double for In<Double>)",
+        "generated mAsync(In...) overload");
+  }
+
+  @Test
+  void aKeyedFanOutAsAParameterTypeIsRefusedToo() {
+    JavaFileObject s = source("Flow",
+        "@Workflow class Flow {",
+        "  @Work static double merge(org.taskwire.AsyncMapResult<String, Double> sims) { return 0; }",
+        "}");
+    assertError(s, "[Taskwire/NotTravellable]", "AsyncMapResult<String, Double> sims",
+        "handles belong to the run that made them");
+  }
+
+  @Test
+  void anAllToOneStepMayTakeATypedMapOrAMapResultKeyedByARecord() {
+    JavaFileObject s = source("Flow",
+        "@Workflow public class Flow {",
+        "  public record Point(String particle, double eta) {}",
+        "  @Work static double merge(Map<Point, Double> xyz) { return 0; }",
+        "  @Work static double tally(org.taskwire.MapResult<Point, List<String>> outcomes) { return 0; }",
+        "  @Work static Object any(Object payload, List<String> names, int... counts) { return payload; }",
+        "}");
+    Compilation c = javac().withProcessors(new WorkflowProcessor()).withOptions("-Xlint:all,-processing").compile(s);
+    assertThat(c).succeededWithoutWarnings();
+    assertThat(c).generatedSourceFile("test.FlowTasks").contentsAsUtf8String()
+        .contains("public static AsyncResult<Double> mergeAsync(In<Map<Flow.Point, Double>> xyz)");
+  }
+
+  @Test
   void aWorkWhoseProxyClashesWithAnotherWorksAsyncProxyIsReportedOnIt() {
     JavaFileObject s = source("Flow",
         "@Workflow class Flow {",

@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.taskwire.TaskwireException;
 import org.taskwire.WorkflowRun;
+import org.taskwire.samples.aid2e.DetectorStudyTasks;
+import org.taskwire.samples.aid2e.Study;
 import org.taskwire.samples.hello.Hello;
 import org.taskwire.samples.hello.HelloTasks;
 import org.taskwire.samples.hpo.Hpo;
@@ -19,7 +21,7 @@ import picocli.CommandLine.Option;
 @Command(name = "taskwire-samples", mixinStandardHelpOptions = true,
     description = "Runs a Taskwire sample workflow. Configuration keys (taskwire.*) come from "
         + "taskwire.properties, ~/.taskwire/config.properties, TASKWIRE_* variables and -D options.",
-    subcommands = {Samples.HelloCommand.class, Samples.HpoCommand.class})
+    subcommands = {Samples.HelloCommand.class, Samples.HpoCommand.class, Samples.Aid2eCommand.class})
 public final class Samples implements Runnable {
 
   /** Options every sample takes. */
@@ -83,6 +85,68 @@ public final class Samples implements Runnable {
       }
       double seconds = (System.nanoTime() - started) / 1e9;
       System.out.printf("best value %.3g at x=%.5f y=%.5f after %d evaluations (%d failed) in %.1f s%n",
+          best.value(), best.x(), best.y(), best.evaluations(), best.failures(), seconds);
+      if (json) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("best_parameters", Map.of("x", best.x(), "y", best.y()));
+        out.put("best_value", best.value());
+        out.put("evaluations", best.evaluations());
+        out.put("failures", best.failures());
+        System.out.println(new ObjectMapper().writeValueAsString(out));
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "aid2e", mixinStandardHelpOptions = true,
+      description = "The AID2E tutorial's detector study: an optimisation over (x, y) whose every design point is "
+          + "evaluated by one of the tutorial's examples: simple (one work), two-step (simrecoana -> final, "
+          + "one-to-one) or global (a simulation per particle x eta grid point, merged all-to-one).")
+  static final class Aid2eCommand implements Callable<Integer> {
+    @Mixin Backend backend;
+
+    @Option(names = "--example", defaultValue = "global", paramLabel = "NAME",
+        description = "simple, two-step or global (default ${DEFAULT-VALUE}).")
+    String example;
+
+    @Option(names = "--iterations", defaultValue = "8", description = "Optimisation iterations (default ${DEFAULT-VALUE}).")
+    int iterations;
+
+    @Option(names = "--points", defaultValue = "10",
+        description = "Design points evaluated at once per iteration (default ${DEFAULT-VALUE}).")
+    int points;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Random seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--fail-above", defaultValue = "1", paramLabel = "X",
+        description = "Fault injection for the global example: the kaon+ simulation at eta=0.2 fails for x above X "
+            + "(default ${DEFAULT-VALUE}: never).")
+    double failAbove;
+
+    @Option(names = "--json", description = "End with one JSON line holding best_parameters and best_value.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      if (iterations < 1 || points < 1) {
+        throw new CommandLine.ParameterException(new CommandLine(this), "--iterations and --points must be at least 1");
+      }
+      Study.Example chosen;
+      try {
+        chosen = Study.Example.of(example);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+      }
+      long started = System.nanoTime();
+      Study.Best best;
+      try (WorkflowRun run = backend.apply(DetectorStudyTasks.builder()).start()) {
+        System.out.println("aid2e " + chosen.cliName() + ": " + iterations + " iterations x " + points
+            + " design points on backend " + run.backendName());
+        best = Study.optimise(chosen, iterations, points, seed, failAbove, System.out::println);
+      }
+      double seconds = (System.nanoTime() - started) / 1e9;
+      System.out.printf(java.util.Locale.ROOT, "best value %.3g at x=%.5f y=%.5f after %d design points (%d failed) in %.1f s%n",
           best.value(), best.x(), best.y(), best.evaluations(), best.failures(), seconds);
       if (json) {
         Map<String, Object> out = new LinkedHashMap<>();

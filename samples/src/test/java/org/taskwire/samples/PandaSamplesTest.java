@@ -45,6 +45,27 @@ class PandaSamplesTest {
     assertThat(emulator.taskIds()).isNotEmpty();
   }
 
+  /** Budgets the GP needs to get below 1e-3 with seed 42; the global example's jobs are five per design point. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({"simple, 4", "two-step, 4", "global, 3"})
+  void aid2eExamplesReachTheTutorialsOptimumOnPanda(String example, int iterations) throws Exception {
+    int before = emulator.taskIds().size();
+    SampleRun r = run("aid2e", "--example", example, "--json", "--iterations", String.valueOf(iterations),
+        "--points", "4");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    List<String> lines = r.out().lines().toList();
+    var json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+    assertThat(json.get("evaluations").asInt()).isEqualTo(iterations * 4);
+    assertThat(json.get("best_value").asDouble()).isLessThan(1e-3);
+    assertThat(json.get("best_parameters").get("x").asDouble()).isBetween(0.45, 0.55);
+    assertThat(json.get("best_parameters").get("y").asDouble()).isBetween(0.45, 0.55);
+    int tasks = emulator.taskIds().size() - before;
+    if (example.equals("global")) {
+      // Each design point's four simulations are one task; merges go out as their inputs complete.
+      assertThat(tasks).isBetween(12 + 3, 12 + 12);
+    }
+  }
+
   @Test
   void hpoRunsAsOnePandaTaskPerIteration() throws Exception {
     int before = emulator.taskIds().size();

@@ -31,6 +31,44 @@ class SamplesTest {
     assertThat(json.get("evaluations").asInt()).isEqualTo(80);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"simple", "two-step", "global"})
+  void aid2eExamplesReachTheTutorialsOptimumOnLocalWorkers(String example) throws Exception {
+    SampleRun r = run("aid2e", "--example", example, "--json", "--workers", "2");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("aid2e " + example + ": 8 iterations x 10 design points on backend local");
+    List<String> lines = r.out().lines().toList();
+    JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+    assertThat(json.get("best_value").asDouble()).isLessThan(1e-3);
+    assertThat(json.get("best_parameters").get("x").asDouble()).isBetween(0.45, 0.55);
+    assertThat(json.get("best_parameters").get("y").asDouble()).isBetween(0.45, 0.55);
+    assertThat(json.get("evaluations").asInt()).isEqualTo(80);
+    assertThat(json.get("failures").asInt()).isZero();
+  }
+
+  @Test
+  void aid2eReportsADesignPointWhoseSimulationFailedForOneGridPointAndGoesOn() throws Exception {
+    SampleRun r = run("aid2e", "--example", "global", "--json", "--workers", "2", "--fail-above", "0.8");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("failed: work merge did not run (DEPENDENCY_FAILED): its input xyz",
+        "1 of 4 calls of simreco failed", "for key GridPoint[particle=kaon+, eta=0.2]",
+        "kaon+ at eta=0.2: no track reaches the RICH");
+    List<String> lines = r.out().lines().toList();
+    JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+    int failures = json.get("failures").asInt();
+    assertThat(failures).isPositive();
+    assertThat(json.get("evaluations").asInt() + failures).as("every design point is reported").isEqualTo(80);
+    assertThat(r.out().lines().filter(l -> l.contains("failed: work merge")).count()).isEqualTo(failures);
+    assertThat(json.get("best_value").asDouble()).isLessThan(1e-3);
+  }
+
+  @Test
+  void aid2eRefusesAnUnknownExample() {
+    SampleRun r = run("aid2e", "--example", "triple");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("unknown example triple; choose simple, two-step or global");
+  }
+
   @Test
   void hpoRunsFromASandbox(@org.junit.jupiter.api.io.TempDir java.nio.file.Path cache) throws Exception {
     SampleRun r = run("hpo", "--json", "--iterations", "4", "--workers", "2", "--set", "taskwire.local.sandbox=true",

@@ -18,7 +18,7 @@ import org.apache.commons.math3.linear.RealVector;
  * point, pretend its value is the model's mean and pick the next. No Java library we trust offers
  * GP-based BO, so this is a small, plain implementation; linear algebra comes from Commons Math.
  */
-final class GaussianProcessOptimizer {
+public final class GaussianProcessOptimizer {
   private static final double[] LENGTH_SCALES = {0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1.2};
   private static final double NOISE = 1e-6;
   private static final int CANDIDATES = 2000;
@@ -28,17 +28,19 @@ final class GaussianProcessOptimizer {
   private final List<double[]> xs = new ArrayList<>();
   private final List<Double> ys = new ArrayList<>();
 
-  GaussianProcessOptimizer(Random random) {
+  /** An optimiser of the unit square whose random choices come from {@code random}. */
+  public GaussianProcessOptimizer(Random random) {
     this.random = random;
   }
 
-  void observe(double[] x, double y) {
+  /** Adds one evaluated point. */
+  public void observe(double[] x, double y) {
     xs.add(x.clone());
     ys.add(y);
   }
 
   /** The next batch: random points until there are a few observations, then by expected improvement. */
-  List<double[]> propose(int count) {
+  public List<double[]> propose(int count) {
     List<double[]> batch = new ArrayList<>();
     if (xs.size() < 3) {
       for (int i = 0; i < count; i++) {
