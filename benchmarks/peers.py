@@ -61,6 +61,18 @@ def dask_figures(args):
                                args.fanout_calls)
         yield throughput_figure("dask_fanout_throughput", args.fanout_calls, seconds,
                                 "client.gather(client.map(inc, range(%d))) in %.2f s, 2 worker processes")
+        # A three-step pipeline per key, each step's future passed as the next step's argument.
+        keys = args.pipeline_keys
+        t0 = time.perf_counter()
+        last = [client.submit(inc, client.submit(inc, client.submit(inc, k, pure=False), pure=False), pure=False)
+                for k in range(keys)]
+        results = client.gather(last)
+        seconds = time.perf_counter() - t0
+        wrong = sum(1 for k, r in enumerate(results) if r != k + 3)
+        if wrong:
+            raise SystemExit("%d pipeline results are wrong" % wrong)
+        yield throughput_figure("dask_steps_futures", 3 * keys, seconds,
+                                "inc(inc(inc(k))) by client.submit with futures as arguments: %d calls in %.2f s")
 
 
 def joblib_figures(args):
@@ -89,6 +101,7 @@ def main():
     parser.add_argument("--latency-calls", type=int, default=1000)
     parser.add_argument("--fanout-calls", type=int, default=10000)
     parser.add_argument("--warmup", type=int, default=2000)
+    parser.add_argument("--pipeline-keys", type=int, default=1000)
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
 

@@ -25,13 +25,13 @@ if $QUICK; then
   OUT=$ROOT/benchmarks/target/quick
   MARKDOWN=$OUT/BENCHMARKS.md
   JMH_OPTS=(-f 1 -wi 0 -i 1 -r 200ms)
-  PEER_OPTS=(--latency-calls 20 --fanout-calls 200 --warmup 50)
+  PEER_OPTS=(--latency-calls 20 --fanout-calls 200 --warmup 50 --pipeline-keys 100)
   HARNESS_OPTS=(--quick)
 else
   OUT=$ROOT/benchmarks/results
   MARKDOWN=$ROOT/BENCHMARKS.md
   JMH_OPTS=(-f 1 -wi 3 -w 1s -i 5 -r 1s)
-  PEER_OPTS=(--latency-calls 1000 --fanout-calls 10000 --warmup 2000)
+  PEER_OPTS=(--latency-calls 1000 --fanout-calls 10000 --warmup 2000 --pipeline-keys 1000)
   HARNESS_OPTS=()
 fi
 SCRATCH=$ROOT/benchmarks/target/work

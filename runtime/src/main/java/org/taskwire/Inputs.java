@@ -11,6 +11,19 @@ import org.taskwire.spi.WorkDefinition;
 final class Inputs {
   private Inputs() {}
 
+  /** Parameter names per argument record: asked for per call, so read once per class. */
+  private static final ClassValue<String[]> PARAMETERS = new ClassValue<>() {
+    @Override
+    protected String[] computeValue(Class<?> type) {
+      RecordComponent[] components = type.getRecordComponents();
+      String[] names = new String[components.length];
+      for (int i = 0; i < names.length; i++) {
+        names[i] = components[i].getName();
+      }
+      return names;
+    }
+  };
+
   /** Whether every input is a value known now, so the call can be submitted at once. */
   static boolean allValues(List<In<?>> inputs) {
     for (In<?> in : inputs) {
@@ -36,13 +49,13 @@ final class Inputs {
    * @throws IllegalArgumentException naming the parameter and what is wrong
    */
   static void check(String runId, WorkDefinition<?, ?> work, List<In<?>> inputs) {
-    RecordComponent[] parameters = work.argumentsType().getRecordComponents();
+    String[] parameters = PARAMETERS.get(work.argumentsType());
     if (inputs.size() != parameters.length) {
       throw new IllegalArgumentException(work.name() + " takes " + parameters.length + " inputs, not " + inputs.size());
     }
     for (int i = 0; i < parameters.length; i++) {
       In<?> in = inputs.get(i);
-      String parameter = parameters[i].getName();
+      String parameter = parameters[i];
       if (in == null) {
         throw new IllegalArgumentException("the input for parameter " + parameter + " of " + work.name()
             + " is null; pass In.of(null) for a null value");
@@ -68,10 +81,10 @@ final class Inputs {
 
   /** What the call waits on, one {@link WaitingCalls.Input} per parameter. */
   static List<WaitingCalls.Input> waitingOn(WorkDefinition<?, ?> work, List<In<?>> inputs) {
-    RecordComponent[] parameters = work.argumentsType().getRecordComponents();
+    String[] parameters = PARAMETERS.get(work.argumentsType());
     List<WaitingCalls.Input> waits = new ArrayList<>(inputs.size());
     for (int i = 0; i < inputs.size(); i++) {
-      waits.add(waitOn(parameters[i].getName(), inputs.get(i)));
+      waits.add(waitOn(parameters[i], inputs.get(i)));
     }
     return waits;
   }

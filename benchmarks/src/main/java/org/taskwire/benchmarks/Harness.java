@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
     description = "Runs Taskwire's end-to-end benchmark scenarios and writes the report.")
 final class Harness implements Callable<Integer> {
   static final List<String> SCENARIOS = List.of("latency", "memory", "fanin", "relay", "cold", "sandbox", "panda",
-      "journal");
+      "journal", "steps");
 
   @Option(names = "--quick", description = "Run each scenario once, briefly (CI); figures are not meaningful.")
   boolean quick;
@@ -116,6 +116,9 @@ final class Harness implements Callable<Integer> {
     if (chosen.contains("journal")) {
       figures.addAll(JournalScenarios.fanoutOnAndOff(plan, work.resolve("runs"), log));
       figures.add(JournalScenarios.resumeFinished(plan, work.resolve("runs"), log));
+    }
+    if (chosen.contains("steps")) {
+      figures.addAll(PipelineScenarios.threeSteps(plan, log));
     }
     Report report = new Report(quick, figures);
     if (jmh != null && Files.exists(jmh)) {

@@ -92,6 +92,10 @@ final class Report {
       ratio("ratio_call_latency_vs_" + peer, "call_latency", peer + "_call_latency",
           "Taskwire's blocking p50 over " + peer + "'s (lower is better)");
     }
+    ratio("ratio_steps_vs_dask", "steps_handles", "dask_steps_futures",
+        "Taskwire's three-step pipeline by handles, calls/s over Dask's with futures as arguments (higher is better)");
+    ratio("ratio_steps_handles_vs_blocking", "steps_handles", "steps_blocking",
+        "the pipeline by handles over the same as blocking step-by-step fan-outs (higher is better)");
   }
 
   private void ratio(String name, String ours, String theirs, String note) {

@@ -155,4 +155,18 @@ class ReadmeTest {
       }
     }
   }
+
+  @Test
+  void theReadmesMultiStepExampleRunsItsThreePipelinesOnLocalWorkers() throws Exception {
+    Ran ran = sh("mvn -q compile exec:java -Dexec.mainClass=demo.Detector");
+    assertThat(ran.exit()).as(ran.output()).isZero();
+    // (0.4, 0.6): simple 0.02; two-step 0.02 + 0.02 * 0.1; global 0.02 + 0.1 * (0 + 0.02 * (0.1 + 0.2)).
+    String line = ran.output().lines().filter(l -> l.startsWith("simple = ")).findFirst().orElseThrow(
+        () -> new AssertionError("no result line in:\n" + ran.output()));
+    java.util.regex.Matcher m = Pattern.compile("simple = (\\S+), two-step = (\\S+), global = (\\S+)").matcher(line);
+    assertThat(m.matches()).as(line).isTrue();
+    assertThat(Double.parseDouble(m.group(1))).isCloseTo(0.02, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(Double.parseDouble(m.group(2))).isCloseTo(0.022, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(Double.parseDouble(m.group(3))).isCloseTo(0.0206, org.assertj.core.data.Offset.offset(1e-12));
+  }
 }

@@ -1,0 +1,73 @@
+package org.taskwire.benchmarks;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.taskwire.AsyncMapResult;
+import org.taskwire.MapResult;
+import org.taskwire.WorkflowRun;
+import org.taskwire.benchmarks.BenchTasks.IncArgs;
+
+/**
+ * A three-step pipeline over many keys of the trivial work, {@code inc(inc(inc(k)))} per key, on
+ * two local workers: chained by handles (each call submitted the moment its input arrives), and by
+ * blocking step-by-step fan-outs (each step waits for the whole previous one). Dask's futures
+ * passed as arguments run the same pipeline in peers.py.
+ */
+final class PipelineScenarios {
+  private PipelineScenarios() {}
+
+  static List<Figure> threeSteps(Plan plan, Harness.Log log) {
+    int keys = plan.pipelineKeys();
+    List<Integer> grid = IntStream.range(0, keys).boxed().toList();
+    List<Figure> figures = new ArrayList<>();
+    try (WorkflowRun run = LocalScenarios.localRun(2).start()) {
+      LocalScenarios.fanout(plan.warmupCalls(), 0);
+      handles(grid); // warm the handle path too
+
+      log.say("steps_handles: 3 steps x %,d keys chained by handles", keys);
+      double handles = handles(grid);
+      figures.add(Figure.of("steps_handles", 3.0 * keys / handles, "calls/s", 3L * keys, String.format(
+          "inc(inc(inc(k))) over %,d keys: incMapAsync, then incMapAsync(keys, k -> new IncIn(previous.at(k))) twice, "
+              + "in %.2f s, 2 local worker JVMs", keys, handles)));
+
+      log.say("steps_blocking: 3 steps x %,d keys as blocking fan-outs", keys);
+      double blocking = blocking(grid);
+      figures.add(Figure.of("steps_blocking", 3.0 * keys / blocking, "calls/s", 3L * keys, String.format(
+          "the same pipeline as three blocking incMap fan-outs, each waiting for the last, in %.2f s", blocking)));
+    }
+    return figures;
+  }
+
+  private static double handles(List<Integer> grid) {
+    long t0 = System.nanoTime();
+    AsyncMapResult<Integer, Integer> first = BenchTasks.incMapAsync(grid, k -> new IncArgs(k));
+    AsyncMapResult<Integer, Integer> second = BenchTasks.incMapAsync(grid, k -> new BenchTasks.IncIn(first.at(k)));
+    AsyncMapResult<Integer, Integer> third = BenchTasks.incMapAsync(grid, k -> new BenchTasks.IncIn(second.at(k)));
+    MapResult<Integer, Integer> done = third.await();
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    check(done, grid);
+    return seconds;
+  }
+
+  private static double blocking(List<Integer> grid) {
+    long t0 = System.nanoTime();
+    MapResult<IncArgs, Integer> first = BenchTasks.incMap(grid.stream().map(IncArgs::new).toList());
+    MapResult<IncArgs, Integer> second = BenchTasks.incMap(
+        grid.stream().map(k -> new IncArgs(first.value(new IncArgs(k)))).toList());
+    MapResult<IncArgs, Integer> third = BenchTasks.incMap(
+        grid.stream().map(k -> new IncArgs(second.value(new IncArgs(k + 1)))).toList());
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    for (int k : grid) {
+      LocalScenarios.check(third.value(new IncArgs(k + 2)) == k + 3, "the blocking pipeline got a wrong value for " + k);
+    }
+    return seconds;
+  }
+
+  private static void check(MapResult<Integer, Integer> done, List<Integer> grid) {
+    for (int k : grid) {
+      LocalScenarios.check(done.get(k) != null && done.get(k).succeeded() && done.value(k) == k + 3,
+          "the handle pipeline got a wrong value or a failure for " + k + ": " + done.get(k));
+    }
+  }
+}
