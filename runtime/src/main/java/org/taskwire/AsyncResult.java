@@ -16,7 +16,9 @@ import java.util.function.LongSupplier;
  * plus {@link #await()} for the common case of "give me the value or throw what went wrong".
  *
  * <p>A failed call completes with a {@link WorkFailedException}; {@link #cancel} stops waiting
- * and asks the backend to drop the call if it has not started.
+ * and asks the backend to drop the call if it has not started, and cancels every call that waits
+ * on this one. It is also an {@link In}: pass it to a generated {@code mAsync(In...)} overload and
+ * that call is submitted the moment this one succeeds.
  *
  * @param <T> the work method's result type ({@link Void} for {@code void} methods)
  */

@@ -429,10 +429,12 @@ public final class WorkflowRun implements AutoCloseable {
     }
     closed = true;
     try {
+      int waitingForInputs = waiting.size();
       waiting.close();
       int outstanding = collector.outstanding();
-      if (outstanding > 0) {
-        LOG.warn("closing run {} with {} calls outstanding; they fail with RUN_CLOSED", runId, outstanding);
+      if (outstanding + waitingForInputs > 0) {
+        LOG.warn("closing run {} with {} calls outstanding and {} waiting for their inputs; they fail with RUN_CLOSED",
+            runId, outstanding, waitingForInputs);
       }
       collector.failAll("the WorkflowRun was closed before the call completed");
       backend.close();
