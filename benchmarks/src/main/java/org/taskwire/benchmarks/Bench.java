@@ -17,6 +17,15 @@ public final class Bench {
     return x + 1;
   }
 
+  /** Returns its argument plus one after {@code millis} ms: a step whose calls differ in duration. */
+  @Work(memoryMb = 512)
+  static int incAfter(int x, int millis) throws InterruptedException {
+    if (millis > 0) {
+      Thread.sleep(millis);
+    }
+    return x + 1;
+  }
+
   /** A result of {@code bytes} bytes, for fan-in. */
   @Work(memoryMb = 512)
   static byte[] blob(int bytes) {

@@ -12,7 +12,8 @@ import org.taskwire.benchmarks.BenchTasks.IncArgs;
  * A three-step pipeline over many keys of the trivial work, {@code inc(inc(inc(k)))} per key, on
  * two local workers: chained by handles (each call submitted the moment its input arrives), and by
  * blocking step-by-step fan-outs (each step waits for the whole previous one). Dask's futures
- * passed as arguments run the same pipeline in peers.py.
+ * passed as arguments run the same pipeline in peers.py. The straggler variant gives each step one
+ * slow call at a different key: blocking steps wait for each; handles let the other keys flow on.
  */
 final class PipelineScenarios {
   private PipelineScenarios() {}
@@ -36,7 +37,57 @@ final class PipelineScenarios {
       figures.add(Figure.of("steps_blocking", 3.0 * keys / blocking, "calls/s", 3L * keys, String.format(
           "the same pipeline as three blocking incMap fan-outs, each waiting for the last, in %.2f s", blocking)));
     }
+
+    // Calls of 10 ms and more are not batched, as real steps are not: each goes to a free worker.
+    log.say("steps_straggler: 3 steps x %d keys of %d ms, one call of %d ms per step, 4 workers", STRAGGLER_KEYS,
+        STEP_MS, STRAGGLER_MS);
+    List<Integer> few = grid.subList(0, Math.min(STRAGGLER_KEYS, grid.size()));
+    try (WorkflowRun run = LocalScenarios.localRun(4).start()) {
+      stragglersByHandles(few);
+      double streamed = stragglersByHandles(few);
+      double barriers = stragglersBlocking(few);
+      figures.add(Figure.of("steps_straggler_handles", streamed * 1000, "ms", 3L * few.size(), String.format(
+          "3 steps x %d keys of incAfter(%d ms), step s taking %d ms at key s only, chained by handles, 4 local "
+              + "workers; no barrier, so about one straggler's time", few.size(), STEP_MS, STRAGGLER_MS)));
+      figures.add(Figure.of("steps_straggler_blocking", barriers * 1000, "ms", 3L * few.size(), String.format(
+          "the same as three blocking fan-outs: each step waits for its straggler, so at least 3 x %d ms",
+          STRAGGLER_MS)));
+    }
     return figures;
+  }
+
+  private static final int STRAGGLER_KEYS = 20;
+  private static final int STEP_MS = 10;
+  private static final int STRAGGLER_MS = 300;
+
+  private static int delay(int step, int key) {
+    return key == step ? STRAGGLER_MS : STEP_MS;
+  }
+
+  private static double stragglersByHandles(List<Integer> grid) {
+    long t0 = System.nanoTime();
+    AsyncMapResult<Integer, Integer> first = BenchTasks.incAfterMapAsync(grid,
+        k -> new BenchTasks.IncAfterArgs(k, delay(0, k)));
+    AsyncMapResult<Integer, Integer> second = BenchTasks.incAfterMapAsync(grid,
+        k -> new BenchTasks.IncAfterIn(first.at(k), org.taskwire.In.of(delay(1, k))));
+    AsyncMapResult<Integer, Integer> third = BenchTasks.incAfterMapAsync(grid,
+        k -> new BenchTasks.IncAfterIn(second.at(k), org.taskwire.In.of(delay(2, k))));
+    MapResult<Integer, Integer> done = third.await();
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    check(done, grid);
+    return seconds;
+  }
+
+  private static double stragglersBlocking(List<Integer> grid) {
+    long t0 = System.nanoTime();
+    MapResult<Integer, Integer> first = BenchTasks.incAfterMap(grid, k -> new BenchTasks.IncAfterArgs(k, delay(0, k)));
+    MapResult<Integer, Integer> second = BenchTasks.incAfterMap(grid,
+        k -> new BenchTasks.IncAfterArgs(first.value(k), delay(1, k)));
+    MapResult<Integer, Integer> third = BenchTasks.incAfterMap(grid,
+        k -> new BenchTasks.IncAfterArgs(second.value(k), delay(2, k)));
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    check(third, grid);
+    return seconds;
   }
 
   private static double handles(List<Integer> grid) {

@@ -95,7 +95,7 @@ class SamplesTest {
   void helpListsTheSamples() {
     SampleRun r = run("--help");
     assertThat(r.exitCode()).isZero();
-    assertThat(r.out()).contains("hello", "hpo");
+    assertThat(r.out()).contains("hello", "hpo", "aid2e");
   }
 
   @Test
