@@ -1,19 +1,18 @@
 package org.taskwire;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Collection;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.taskwire.internal.backend.Backend;
@@ -28,7 +27,6 @@ import org.taskwire.internal.run.PendingCall;
 import org.taskwire.internal.run.RunHistory;
 import org.taskwire.internal.run.SharedResults;
 import org.taskwire.internal.run.TaskProgress;
-import org.taskwire.internal.run.WaitingCalls;
 import org.taskwire.internal.codec.Codecs;
 import org.taskwire.internal.codec.PayloadCodec;
 import org.taskwire.internal.config.ConfigKey;
@@ -60,7 +58,7 @@ public final class WorkflowRun implements AutoCloseable {
   private final SharedResults shared;
   private final Backend backend;
   private final CallPlanner planner;
-  private final WaitingCalls waiting;
+  private final DependentCalls dependents;
   private final Map<String, JobOptions> optionsByWork = new HashMap<>();
   private final long startedAt = System.nanoTime();
   private volatile boolean closed;
@@ -94,7 +92,7 @@ public final class WorkflowRun implements AutoCloseable {
     this.backend = started;
     collector.attach(backend);
     this.planner = new CallPlanner(history, collector, shared, backend);
-    this.waiting = new WaitingCalls(runId, this::submitReady);
+    this.dependents = new DependentCalls(this, workflows, planner, collector);
   }
 
   /**
@@ -218,7 +216,7 @@ public final class WorkflowRun implements AutoCloseable {
     }
   }
 
-  private void waitWithProgress(WorkDefinition<?, ?> work, TaskProgress progress, CompletableFuture<?> all) {
+  void waitWithProgress(WorkDefinition<?, ?> work, TaskProgress progress, CompletableFuture<?> all) {
     try (ProgressDisplay display = ProgressDisplay.open(config.get(ConfigKey.PROGRESS), work.name(), progress.total(),
         config.get(ConfigKey.PROGRESS_INTERVAL))) {
       while (true) {
@@ -247,7 +245,7 @@ public final class WorkflowRun implements AutoCloseable {
     return prepare(work, arguments, new TaskProgress(arguments.size()));
   }
 
-  private <A extends Record> CallPlanner.Planned prepare(WorkDefinition<A, ?> work, List<A> arguments,
+  <A extends Record> CallPlanner.Planned prepare(WorkDefinition<A, ?> work, List<A> arguments,
       TaskProgress progress) {
     checkOpen();
     WorkflowDefinition owner = workflows.ownerOf(work);
@@ -273,11 +271,7 @@ public final class WorkflowRun implements AutoCloseable {
   public <A extends Record, R> AsyncResult<R> submitWhenReady(WorkDefinition<A, R> work, List<In<?>> inputs,
       Function<Object[], A> arguments) {
     checkOpen();
-    Inputs.check(runId, work, inputs);
-    if (Inputs.allValues(inputs)) {
-      return submit(work, arguments.apply(Inputs.values(inputs)));
-    }
-    return waitFor(work, new Object(), new TaskProgress(1), inputs, arguments);
+    return dependents.submitWhenReady(work, inputs, arguments);
   }
 
   /**
@@ -295,117 +289,7 @@ public final class WorkflowRun implements AutoCloseable {
   public <K, A extends Record, R> AsyncMapResult<K, R> submitKeyed(WorkDefinition<A, R> work, Collection<K> keys,
       Function<? super K, List<In<?>>> inputs, Function<Object[], A> arguments) {
     checkOpen();
-    if (keys == null) {
-      throw new IllegalArgumentException("the keys of the fan-out of " + work.name() + " are null");
-    }
-    Map<K, List<In<?>>> calls = new LinkedHashMap<>();
-    for (K key : keys) {
-      if (key == null) {
-        throw new IllegalArgumentException("the keys of the fan-out of " + work.name() + " hold a null");
-      }
-      List<In<?>> in = inputs.apply(key);
-      if (in == null) {
-        throw new IllegalArgumentException("the call built for key " + key + " of " + work.name() + " is null");
-      }
-      Inputs.check(runId, work, in);
-      if (calls.put(key, in) != null) {
-        throw new IllegalArgumentException("the keys of the fan-out of " + work.name() + " hold " + key
-            + " twice; results are keyed by it, so each key must be distinct");
-      }
-    }
-    TaskProgress progress = new TaskProgress(calls.size());
-    List<K> readyKeys = new ArrayList<>();
-    List<A> readyArguments = new ArrayList<>();
-    for (Map.Entry<K, List<In<?>>> e : calls.entrySet()) {
-      if (Inputs.allValues(e.getValue())) {
-        readyKeys.add(e.getKey());
-        readyArguments.add(arguments.apply(Inputs.values(e.getValue())));
-      }
-    }
-    Map<K, AsyncResult<R>> results = new HashMap<>();
-    if (!readyArguments.isEmpty()) {
-      CallPlanner.Planned planned = prepare(work, readyArguments, progress);
-      for (int i = 0; i < readyKeys.size(); i++) {
-        results.put(readyKeys.get(i), asyncResult(work, planned.calls().get(i)));
-      }
-      planned.send().run();
-    }
-    Object group = new Object();
-    Map<K, AsyncResult<R>> ordered = new LinkedHashMap<>();
-    for (Map.Entry<K, List<In<?>>> e : calls.entrySet()) {
-      AsyncResult<R> result = results.get(e.getKey());
-      ordered.put(e.getKey(), result != null ? result : waitFor(work, group, progress, e.getValue(), arguments));
-    }
-    return new AsyncMapResult<>(runId, work.name(), ordered, m -> awaitAll(work, progress, m));
-  }
-
-  private <K, R> MapResult<K, R> awaitAll(WorkDefinition<?, R> work, TaskProgress progress, AsyncMapResult<K, R> calls) {
-    waitWithProgress(work, progress, calls.allEnded());
-    return calls.outcomesNow();
-  }
-
-  /** What a waiting call needs to be submitted once its inputs' values are known. */
-  private record Assembly<A extends Record>(WorkDefinition<A, ?> work, Function<Object[], A> arguments,
-      AtomicLong callId) {}
-
-  private <A extends Record, R> AsyncResult<R> waitFor(WorkDefinition<A, R> work, Object group, TaskProgress progress,
-      List<In<?>> inputs, Function<Object[], A> arguments) {
-    CompletableFuture<Object> future = new CompletableFuture<>();
-    AtomicLong callId = new AtomicLong();
-    @SuppressWarnings("unchecked")
-    CompletableFuture<R> typed = (CompletableFuture<R>) (CompletableFuture<?>) future;
-    AsyncResult<R> result = new AsyncResult<>(runId, work.name(), callId::get, typed, () -> {
-      long id = callId.get();
-      if (id != 0) {
-        collector.cancel(id);
-      }
-    });
-    waiting.add(new WaitingCalls.Call(group, work.name(), options(work).maxAttempts(), Inputs.waitingOn(work, inputs),
-        future, progress, () -> result.cancel(false), new Assembly<>(work, arguments, callId)));
-    return result;
-  }
-
-  /** Submits calls of one fan-out whose inputs have all succeeded: on the dispatcher thread. */
-  private void submitReady(List<WaitingCalls.Call> calls) {
-    Assembly<?> first = (Assembly<?>) calls.get(0).attachment();
-    submitReady(first.work(), calls);
-  }
-
-  private <A extends Record> void submitReady(WorkDefinition<A, ?> work, List<WaitingCalls.Call> calls) {
-    WorkflowDefinition owner = workflows.ownerOf(work);
-    JobOptions options = options(work);
-    PayloadCodec codec = Codecs.of(owner, options.codec());
-    List<A> arguments = new ArrayList<>(calls.size());
-    List<byte[]> encoded = new ArrayList<>(calls.size());
-    List<WaitingCalls.Call> going = new ArrayList<>(calls.size());
-    for (WaitingCalls.Call call : calls) {
-      @SuppressWarnings("unchecked")
-      Assembly<A> assembly = (Assembly<A>) call.attachment();
-      try {
-        A a = assembly.arguments().apply(call.values());
-        encoded.add(ArgumentEncoder.encode(codec, work, a));
-        arguments.add(a);
-        going.add(call);
-      } catch (RuntimeException e) {
-        call.future().completeExceptionally(new WorkFailedException(work.name(), FailureKind.BAD_PAYLOAD,
-            e.getClass().getName(), "its arguments, built from its inputs' values, cannot travel: " + e.getMessage(),
-            "", 0, options.maxAttempts(), null));
-      }
-    }
-    if (going.isEmpty() || closed) {
-      return;
-    }
-    CallPlanner.Planned planned = planner.plan(owner, work, options, codec, arguments, encoded, going,
-        going.get(0).progress());
-    for (int i = 0; i < going.size(); i++) {
-      ((Assembly<?>) going.get(i).attachment()).callId().set(planned.calls().get(i).callId());
-    }
-    planned.send().run();
-    for (PendingCall call : planned.calls()) {
-      if (call.future().isCancelled()) {
-        collector.cancel(call.callId());
-      }
-    }
+    return dependents.submitKeyed(work, keys, inputs, arguments);
   }
 
   private void checkOpen() {
@@ -414,7 +298,7 @@ public final class WorkflowRun implements AutoCloseable {
     }
   }
 
-  private <R> AsyncResult<R> asyncResult(WorkDefinition<?, R> work, PendingCall call) {
+  <R> AsyncResult<R> asyncResult(WorkDefinition<?, R> work, PendingCall call) {
     @SuppressWarnings("unchecked")
     CompletableFuture<R> typed = (CompletableFuture<R>) (CompletableFuture<?>) call.future();
     long callId = call.callId();
@@ -429,8 +313,8 @@ public final class WorkflowRun implements AutoCloseable {
     }
     closed = true;
     try {
-      int waitingForInputs = waiting.size();
-      waiting.close();
+      int waitingForInputs = dependents.waitingForInputs();
+      dependents.close();
       int outstanding = collector.outstanding();
       if (outstanding + waitingForInputs > 0) {
         LOG.warn("closing run {} with {} calls outstanding and {} waiting for their inputs; they fail with RUN_CLOSED",
