@@ -147,13 +147,18 @@ final class DependentCalls implements AutoCloseable {
     for (WaitingCalls.Call call : calls) {
       @SuppressWarnings("unchecked")
       Assembly<A> assembly = (Assembly<A>) call.attachment();
+      String unfit = Inputs.unfit(work, call.values());
       try {
+        if (unfit != null) {
+          throw new IllegalArgumentException(unfit);
+        }
         A a = assembly.arguments().apply(call.values());
         encoded.add(ArgumentEncoder.encode(codec, work, a));
         arguments.add(a);
         going.add(call);
       } catch (RuntimeException e) {
-        call.future().completeExceptionally(new WorkFailedException(work.name(), FailureKind.BAD_PAYLOAD,
+        // Nothing ran: the inputs' values do not make arguments of this work.
+        WaitingCalls.failWithoutRunning(call, new WorkFailedException(work.name(), FailureKind.BAD_PAYLOAD,
             e.getClass().getName(), "its arguments, built from its inputs' values, cannot travel: " + e.getMessage(),
             "", 0, options.maxAttempts(), null));
       }

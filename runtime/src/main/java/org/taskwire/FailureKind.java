@@ -6,7 +6,11 @@ public enum FailureKind {
   WORK_THREW(true),
   /** The worker running the call died: {@code System.exit}, out of memory, killed by a signal. */
   WORKER_LOST(true),
-  /** The worker could not decode the call: different code on both sides, or a corrupt payload. */
+  /**
+   * The call's arguments could not travel: the worker could not decode them (different code on
+   * both sides, or a corrupt payload), or a call that waited for its inputs could not build or
+   * encode its arguments from their values (then it did not run).
+   */
   BAD_PAYLOAD(false),
   /** The worker could not encode the result, e.g. it holds a type the method does not declare. */
   RESULT_NOT_ENCODABLE(false),

@@ -11,18 +11,35 @@ import org.taskwire.spi.WorkDefinition;
 final class Inputs {
   private Inputs() {}
 
-  /** Parameter names per argument record: asked for per call, so read once per class. */
-  private static final ClassValue<String[]> PARAMETERS = new ClassValue<>() {
+  /** One parameter of a work: its name, and whether it is primitive (so it has no null value). */
+  private record Parameter(String name, boolean primitive) {}
+
+  /** The parameters per argument record: asked for per call, so read once per class. */
+  private static final ClassValue<Parameter[]> PARAMETERS = new ClassValue<>() {
     @Override
-    protected String[] computeValue(Class<?> type) {
+    protected Parameter[] computeValue(Class<?> type) {
       RecordComponent[] components = type.getRecordComponents();
-      String[] names = new String[components.length];
-      for (int i = 0; i < names.length; i++) {
-        names[i] = components[i].getName();
+      Parameter[] parameters = new Parameter[components.length];
+      for (int i = 0; i < parameters.length; i++) {
+        parameters[i] = new Parameter(components[i].getName(), components[i].getType().isPrimitive());
       }
-      return names;
+      return parameters;
     }
   };
+
+  /**
+   * Why these values cannot build the work's arguments, or null if they can: a null for a
+   * primitive parameter (an {@code In.of(null)}, or an input whose work returned null).
+   */
+  static String unfit(WorkDefinition<?, ?> work, Object[] values) {
+    Parameter[] parameters = PARAMETERS.get(work.argumentsType());
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] == null && parameters[i].primitive()) {
+        return "parameter " + parameters[i].name() + " of " + work.name() + " is primitive, but its input's value is null";
+      }
+    }
+    return null;
+  }
 
   /** Whether every input is a value known now, so the call can be submitted at once. */
   static boolean allValues(List<In<?>> inputs) {
@@ -49,16 +66,20 @@ final class Inputs {
    * @throws IllegalArgumentException naming the parameter and what is wrong
    */
   static void check(String runId, WorkDefinition<?, ?> work, List<In<?>> inputs) {
-    String[] parameters = PARAMETERS.get(work.argumentsType());
+    Parameter[] parameters = PARAMETERS.get(work.argumentsType());
     if (inputs.size() != parameters.length) {
       throw new IllegalArgumentException(work.name() + " takes " + parameters.length + " inputs, not " + inputs.size());
     }
     for (int i = 0; i < parameters.length; i++) {
       In<?> in = inputs.get(i);
-      String parameter = parameters[i];
+      String parameter = parameters[i].name();
       if (in == null) {
         throw new IllegalArgumentException("the input for parameter " + parameter + " of " + work.name()
             + " is null; pass In.of(null) for a null value");
+      }
+      if (in instanceof ValueInput<?> v && v.value() == null && parameters[i].primitive()) {
+        throw new IllegalArgumentException("the input for parameter " + parameter + " of " + work.name()
+            + " is In.of(null), but the parameter is primitive");
       }
       String of = runOf(in);
       if (of != null && !of.equals(runId)) {
@@ -81,10 +102,10 @@ final class Inputs {
 
   /** What the call waits on, one {@link WaitingCalls.Input} per parameter. */
   static List<WaitingCalls.Input> waitingOn(WorkDefinition<?, ?> work, List<In<?>> inputs) {
-    String[] parameters = PARAMETERS.get(work.argumentsType());
+    Parameter[] parameters = PARAMETERS.get(work.argumentsType());
     List<WaitingCalls.Input> waits = new ArrayList<>(inputs.size());
     for (int i = 0; i < inputs.size(); i++) {
-      waits.add(waitOn(parameters[i], inputs.get(i)));
+      waits.add(waitOn(parameters[i].name(), inputs.get(i)));
     }
     return waits;
   }

@@ -194,8 +194,12 @@ public final class WaitingCalls implements AutoCloseable {
   }
 
   private static void fail(Call call, FailureKind kind, String message) {
-    if (call.future.completeExceptionally(
-        new WorkFailedException(call.workName, kind, null, message, "", 0, call.maxAttempts, null))) {
+    failWithoutRunning(call, new WorkFailedException(call.workName, kind, null, message, "", 0, call.maxAttempts, null));
+  }
+
+  /** Fails a call that will not run, counting it in its fan-out's progress. */
+  public static void failWithoutRunning(Call call, WorkFailedException failure) {
+    if (call.future.completeExceptionally(failure)) {
       call.progress.failed.incrementAndGet();
     }
   }

@@ -145,10 +145,26 @@ abstract class MultiStepContract {
   }
 
   @Test
+  void anInputWhoseValueIsNullForAPrimitiveParameterFailsTheCallWithoutRunningIt() {
+    AsyncResult<Double> nothing = StepsTasks.orNullAsync(-1);
+    AsyncResult<Double> child = StepsTasks.childAsync(In.of(new Point("pi+", 0.1)), nothing, In.of(gate.toString()));
+    assertThatThrownBy(() -> child.await(Duration.ofMinutes(3)))
+        .isInstanceOfSatisfying(WorkFailedException.class, e -> {
+          assertThat(e.kind()).isEqualTo(FailureKind.BAD_PAYLOAD);
+          assertThat(e.attempt()).isZero();
+          assertThat(e.getMessage()).contains("parameter parentValue of child is primitive, but its input's value is null");
+        });
+    assertThat(gate.resolve("child-started")).doesNotExist();
+  }
+
+  @Test
   void aHandleMustHaveAnInputPerParameterAndNoNulls() {
     assertThatThrownBy(() -> StepsTasks.childAsync(In.of(new Point("pi+", 0.1)), null, In.of(gate.toString())))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("the input for parameter parentValue of child is null");
+    assertThatThrownBy(() -> StepsTasks.childAsync(In.of(new Point("pi+", 0.1)), In.of(null), In.of(gate.toString())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("the input for parameter parentValue of child is In.of(null), but the parameter is primitive");
     assertThatThrownBy(() -> StepsTasks.childMapAsync(GRID, p -> null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("the call built for key Point[particle=pi+, eta=0.1] of child is null");

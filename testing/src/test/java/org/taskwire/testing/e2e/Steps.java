@@ -59,6 +59,12 @@ public final class Steps {
     return parentValue + 1000 * point.eta();
   }
 
+  /** A boxed result that is null for a negative argument. */
+  @Work
+  static Double orNull(double v) {
+    return v < 0 ? null : v;
+  }
+
   /** All-to-one over the successes, with the default codec (Kryo). */
   @Work
   static String merge(Map<Point, Double> values) {
