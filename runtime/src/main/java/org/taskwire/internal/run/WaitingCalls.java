@@ -156,7 +156,7 @@ public final class WaitingCalls implements AutoCloseable {
     }
   }
 
-  /** How many calls wait for their inputs. */
+  /** How many calls wait for their inputs, or to be submitted now that they have them. */
   public int size() {
     return waiting.size();
   }
@@ -173,6 +173,8 @@ public final class WaitingCalls implements AutoCloseable {
         ready.drainTo(batch);
         Map<Object, List<Call>> byGroup = new LinkedHashMap<>();
         for (Call call : batch) {
+          // From here the run tracks it as any submitted call.
+          waiting.remove(call);
           if (!call.future.isDone()) {
             byGroup.computeIfAbsent(call.group, g -> new ArrayList<>()).add(call);
           }
