@@ -1,0 +1,50 @@
+package org.taskwire.internal.backend.slurm;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.taskwire.internal.backend.BackendProvider;
+import org.taskwire.internal.config.ConfigKey;
+import org.taskwire.internal.config.TaskwireConfig;
+
+/** The {@code slurm} backend, as {@code taskwire.backend=slurm} selects it, and the keys it reads. */
+public final class SlurmBackendProvider extends BackendProvider.Named {
+  public static final ConfigKey<String> MODE = ConfigKey.choice("taskwire.slurm.mode", "jobs",
+      "How calls run: jobs, one array task per call of a fan-out (pilots, many short calls per job, is to come).",
+      "jobs");
+  public static final ConfigKey<String> SHARED_DIR = ConfigKey.text("taskwire.slurm.shared-dir", "~/.taskwire/slurm",
+      "A directory the client and every node see: calls, job scripts, results and logs, per run.");
+  public static final ConfigKey<String> ACCOUNT = ConfigKey.text("taskwire.slurm.account", "",
+      "sbatch --account; empty: Slurm's default.");
+  public static final ConfigKey<String> QOS = ConfigKey.text("taskwire.slurm.qos", "", "sbatch --qos; empty: none.");
+  public static final ConfigKey<String> CONSTRAINT = ConfigKey.text("taskwire.slurm.constraint", "",
+      "sbatch --constraint; empty: none.");
+  public static final ConfigKey<String> GRES = ConfigKey.text("taskwire.slurm.gres", "", "sbatch --gres; empty: none.");
+  public static final ConfigKey<String> EXTRA_ARGS = ConfigKey.text("taskwire.slurm.extra-args", "",
+      "More sbatch options, space-separated, e.g. --exclusive.");
+  public static final ConfigKey<Integer> MAX_ARRAY_SIZE = ConfigKey.positiveInt("taskwire.slurm.max-array-size", 1001,
+      "The site's MaxArraySize: a larger fan-out is submitted as several array jobs.");
+  public static final ConfigKey<Integer> ARRAY_THROTTLE = ConfigKey.positiveInt("taskwire.slurm.array-throttle",
+      "no limit", () -> Integer.MAX_VALUE, "At most this many array tasks of one fan-out run at once (sbatch --array=...%k).");
+  public static final ConfigKey<Duration> POLL_INTERVAL = ConfigKey.duration("taskwire.slurm.poll-interval", "5s",
+      "How often the run's jobs are checked (one squeue per fan-out).");
+  public static final ConfigKey<Duration> RESULT_GRACE = ConfigKey.duration("taskwire.slurm.result-grace", "5s",
+      "How long after a job finished its result may travel before its result file is read.");
+  public static final ConfigKey<String> JAVA = ConfigKey.text("taskwire.slurm.java", "this JVM's java",
+      () -> java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+      "The java the jobs run; it must exist on the nodes.");
+  public static final ConfigKey<String> JVM_OPTIONS = ConfigKey.text("taskwire.slurm.jvm-options", "-XX:+UseSerialGC",
+      "Options of the jobs' JVMs; -Xmx is derived from memoryMb unless given.");
+
+  public SlurmBackendProvider() {
+    super("slurm", SlurmSystem::backend, List.of(MODE, SHARED_DIR, ACCOUNT, QOS, CONSTRAINT, GRES, EXTRA_ARGS,
+        MAX_ARRAY_SIZE, ARRAY_THROTTLE, POLL_INTERVAL, RESULT_GRACE, JAVA, JVM_OPTIONS));
+  }
+
+  /** Cancels the run's array jobs that are still queued or running ({@code taskwire kill}). */
+  @Override
+  public List<String> kill(String runId, TaskwireConfig config, Collection<Map<String, String>> handles) {
+    return SlurmSystem.kill(runId);
+  }
+}

@@ -1,0 +1,367 @@
+package org.taskwire.internal.backend.slurm;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.taskwire.ConfigurationException;
+import org.taskwire.FailureKind;
+import org.taskwire.internal.backend.Backend;
+import org.taskwire.internal.backend.BackendContext;
+import org.taskwire.internal.backend.ResultTransport;
+import org.taskwire.internal.backend.Task;
+import org.taskwire.internal.backend.WorkerJvm;
+import org.taskwire.internal.backend.WorkflowClassPath;
+import org.taskwire.internal.backend.batch.BatchBackend;
+import org.taskwire.internal.backend.batch.BatchSystem;
+import org.taskwire.internal.call.CallEnvelope;
+import org.taskwire.internal.call.EnvelopeJson;
+import org.taskwire.internal.call.RemoteError;
+import org.taskwire.internal.call.ResultEnvelope;
+import org.taskwire.internal.config.TaskwireConfig;
+import org.taskwire.spi.JobOptions;
+
+/**
+ * Slurm as a batch system, in jobs mode: each task is an array job (several, past the site's
+ * {@code MaxArraySize}) whose array task {@code i} runs call {@code i} from a calls directory on
+ * the shared file system, and writes its result file there as the last resort of delivery. Jobs
+ * are named {@code tw-<run id>}, so that {@code scancel --name} finds a run's jobs.
+ */
+final class SlurmSystem implements BatchSystem {
+  private static final Logger LOG = LoggerFactory.getLogger(SlurmSystem.class);
+  private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+
+  private final BackendContext context;
+  private final TaskwireConfig config;
+  private final ResultTransport transport;
+  private final Path runDirectory;
+  private final String classpath;
+  private final List<Path> scripts = new ArrayList<>();
+
+  static Backend backend(BackendContext context) {
+    TaskwireConfig config = context.config();
+    BatchBackend.Timing timing = new BatchBackend.Timing(config.get(SlurmBackendProvider.POLL_INTERVAL),
+        config.get(SlurmBackendProvider.RESULT_GRACE), KILL_WAIT);
+    return new BatchBackend(context, timing, transport -> new SlurmSystem(context, transport));
+  }
+
+  private SlurmSystem(BackendContext context, ResultTransport transport) {
+    this.context = context;
+    this.config = context.config();
+    this.transport = transport;
+    try {
+      SlurmCommands.run(List.of("sbatch", "--version"));
+    } catch (IOException e) {
+      throw new ConfigurationException("taskwire.backend=slurm needs Slurm's commands (sbatch, squeue, scancel) on "
+          + "the PATH of this machine, a submit host of the cluster: " + e.getMessage(), e);
+    }
+    Path shared = config.path(SlurmBackendProvider.SHARED_DIR);
+    this.runDirectory = shared.resolve(context.runId());
+    try {
+      privateDirectories(runDirectory);
+    } catch (IOException e) {
+      throw new ConfigurationException("cannot create the run's directory " + runDirectory
+          + " in taskwire.slurm.shared-dir: " + e.getMessage(), e);
+    }
+    this.classpath = WorkflowClassPath.join(WorkflowClassPath.resolve(context));
+    LOG.info("Slurm backend: jobs mode, shared directory {}", runDirectory);
+  }
+
+  /** The name every job of a run has. */
+  static String jobName(String runId) {
+    return "tw-" + runId;
+  }
+
+  @Override
+  public String name() {
+    return "Slurm";
+  }
+
+  @Override
+  public String submit(Task task, String name, JobOptions options) throws IOException {
+    Path dir = runDirectory.resolve(name);
+    privateDirectories(dir);
+    List<CallEnvelope> calls = task.calls();
+    for (int i = 0; i < calls.size(); i++) {
+      Files.write(dir.resolve("call-" + i + ".json"), EnvelopeJson.toJson(calls.get(i)));
+    }
+    Path script = dir.resolve("job.sh");
+    writeScript(script, dir, options);
+    int chunk = config.get(SlurmBackendProvider.MAX_ARRAY_SIZE);
+    List<String> parts = new ArrayList<>();
+    for (int offset = 0; offset < calls.size(); offset += chunk) {
+      int size = Math.min(chunk, calls.size() - offset);
+      String jobId = SlurmCommands.run(sbatch(dir, script, options, offset, size)).strip();
+      int semicolon = jobId.indexOf(';');
+      parts.add((semicolon >= 0 ? jobId.substring(0, semicolon) : jobId) + "@" + offset);
+    }
+    // The id names the task's directory too, so that a resumed client finds its result files.
+    return name + "/" + String.join(",", parts);
+  }
+
+  private List<String> sbatch(Path dir, Path script, JobOptions options, int offset, int size) {
+    List<String> cmd = new ArrayList<>(List.of("sbatch", "--parsable", "--job-name=" + jobName(context.runId())));
+    int throttle = config.get(SlurmBackendProvider.ARRAY_THROTTLE);
+    cmd.add("--array=0-" + (size - 1) + (throttle < size ? "%" + throttle : ""));
+    cmd.add("--time=" + time(options.walltime() == null ? JobOptions.BUILT_IN.walltime() : options.walltime()));
+    cmd.add("--mem=" + memoryMb(options) + "M");
+    cmd.add("--cpus-per-task=" + (options.cores() == null ? 1 : options.cores()));
+    if (options.queue() != null && !options.queue().isEmpty()) {
+      cmd.add("--partition=" + options.queue());
+    }
+    addIfSet(cmd, "--account=", config.get(SlurmBackendProvider.ACCOUNT));
+    addIfSet(cmd, "--qos=", config.get(SlurmBackendProvider.QOS));
+    addIfSet(cmd, "--constraint=", config.get(SlurmBackendProvider.CONSTRAINT));
+    addIfSet(cmd, "--gres=", config.get(SlurmBackendProvider.GRES));
+    cmd.add("--no-requeue");
+    cmd.add("--output=" + dir.resolve("log-" + offset + "-%a.txt"));
+    for (String extra : config.get(SlurmBackendProvider.EXTRA_ARGS).trim().split("\\s+")) {
+      if (!extra.isEmpty()) {
+        cmd.add(extra);
+      }
+    }
+    cmd.add(script.toString());
+    cmd.add(Integer.toString(offset));
+    return cmd;
+  }
+
+  private static void addIfSet(List<String> cmd, String option, String value) {
+    if (!value.isBlank()) {
+      cmd.add(option + value.trim());
+    }
+  }
+
+  private static int memoryMb(JobOptions options) {
+    return options.memoryMb() == null ? JobOptions.BUILT_IN.memoryMb() : options.memoryMb();
+  }
+
+  /** Slurm's {@code D-HH:MM:SS}, rounded up to the second. */
+  static String time(Duration walltime) {
+    long s = Math.max(1, walltime.toSeconds() + (walltime.toNanosPart() > 0 ? 1 : 0));
+    return String.format(Locale.ROOT, "%d-%02d:%02d:%02d", s / 86400, s / 3600 % 24, s / 60 % 60, s % 60);
+  }
+
+  /**
+   * The array task's script: the result transport (readable by the user alone), the work's shell
+   * setup, then the wrapper on the call its index names.
+   */
+  private void writeScript(Path script, Path dir, JobOptions options) throws IOException {
+    StringBuilder sh = new StringBuilder("#!/bin/sh\n");
+    sh.append("# Taskwire run ").append(context.runId()).append(": one array task per call\n");
+    for (Map.Entry<String, String> e : new TreeMap<>(transport.workerEnvironment()).entrySet()) {
+      sh.append("export ").append(e.getKey()).append('=').append(quote(e.getValue())).append('\n');
+    }
+    if (options.initEnv() != null && !options.initEnv().isBlank()) {
+      sh.append(options.initEnv().strip()).append('\n');
+    }
+    sh.append("i=$(( ${SLURM_ARRAY_TASK_ID:?not an array task} + $1 ))\n");
+    WorkerJvm jvm = new WorkerJvm(config.get(SlurmBackendProvider.JAVA), config.get(SlurmBackendProvider.JVM_OPTIONS),
+        WorkerJvm.heapForJob(memoryMb(options)), List.of(classpath));
+    List<String> command = new ArrayList<>();
+    for (String part : jvm.command(File.pathSeparator)) {
+      command.add(quote(part));
+    }
+    command.addAll(List.of("--classpath", quote(classpath),
+        "--call", quote(dir.toString()) + "/call-$i.json", "--result", quote(dir.toString()) + "/result-$i.json"));
+    sh.append("exec ").append(String.join(" ", command)).append('\n');
+    Files.writeString(script, sh.toString(), StandardCharsets.UTF_8);
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+    synchronized (scripts) {
+      scripts.add(script);
+    }
+  }
+
+  private static String quote(String value) {
+    return "'" + value.replace("'", "'\\''") + "'";
+  }
+
+  private static void privateDirectories(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+  }
+
+  /** The array jobs of a task ({@code <directory>/<job>@<first call>,...}): job id to the index of its first call. */
+  private static Map<String, Integer> parts(String taskId) {
+    Map<String, Integer> parts = new java.util.LinkedHashMap<>();
+    for (String part : taskId.substring(taskId.lastIndexOf('/') + 1).split(",")) {
+      int at = part.indexOf('@');
+      parts.put(part.substring(0, at), Integer.parseInt(part.substring(at + 1)));
+    }
+    return parts;
+  }
+
+  @Override
+  public Optional<TaskLook> look(SubmittedTask task, Set<String> finalJobs) {
+    Map<String, Integer> parts = parts(task.id());
+    Map<String, String[]> seen = new HashMap<>();
+    try {
+      String out = SlurmCommands.run(List.of("squeue", "-h", "--states=all", "-r", "-j", String.join(",", parts.keySet()),
+          "-o", "%i|%T|%r|%N"));
+      for (String line : out.split("\n")) {
+        String[] f = line.strip().split("\\|", -1);
+        if (f.length == 4) {
+          seen.put(f[0], f);
+        }
+      }
+    } catch (IOException e) {
+      if (!String.valueOf(e.getMessage()).contains("Invalid job id")) {
+        // A passing failure of the controller: look again next time.
+        LOG.debug("squeue failed: {}", e.getMessage());
+        return Optional.of(new TaskLook("unknown", false, List.of()));
+      }
+    }
+    List<Job> jobs = new ArrayList<>();
+    int running = 0;
+    int waiting = 0;
+    boolean allFinal = true;
+    for (Map.Entry<String, Integer> part : parts.entrySet()) {
+      int size = Math.min(config.get(SlurmBackendProvider.MAX_ARRAY_SIZE), task.task().calls().size() - part.getValue());
+      for (int a = 0; a < size; a++) {
+        String id = part.getKey() + "_" + a;
+        int index = part.getValue() + a;
+        if (finalJobs.contains(id)) {
+          continue;
+        }
+        Job job = job(task, id, index, part.getValue(), a, seen.get(id));
+        if (job.phase() == Phase.RUNNING) {
+          running++;
+        } else if (job.phase() == Phase.WAITING) {
+          waiting++;
+        }
+        allFinal &= job.phase().isFinal();
+        jobs.add(job);
+      }
+    }
+    return Optional.of(new TaskLook(running + " running, " + waiting + " pending", allFinal, jobs));
+  }
+
+  private Job job(SubmittedTask task, String id, int index, int offset, int arrayIndex, String[] squeue) {
+    long callId = task.task().calls().get(index).callId();
+    int attempt = task.attemptOf(1);
+    Path dir = runDirectory.resolve(nameOf(task));
+    String log = dir.resolve("log-" + offset + "-" + arrayIndex + ".txt").toString();
+    if (squeue == null) {
+      // Gone from squeue (older than MinJobAge): its result file tells whether it finished.
+      boolean finished = Files.exists(dir.resolve("result-" + index + ".json"));
+      return new Job(id, callId, finished ? Phase.FINISHED : Phase.GONE, attempt, false,
+          "Slurm job " + id + ", no longer listed by squeue", null, log);
+    }
+    String state = squeue[1];
+    String account = "Slurm job " + id + " " + state + (squeue[3].isEmpty() ? "" : " on " + squeue[3])
+        + (squeue[2].isEmpty() || squeue[2].equals("None") ? "" : " (" + squeue[2] + ")");
+    JobOptions options = task.task().options();
+    switch (state) {
+      case "COMPLETED":
+        return new Job(id, callId, Phase.FINISHED, attempt, false, account, null, log);
+      case "RUNNING": case "COMPLETING": case "STAGE_OUT": case "SIGNALING": case "RESIZING":
+        return new Job(id, callId, Phase.RUNNING, attempt, false, account, null, log);
+      case "CANCELLED":
+        return new Job(id, callId, Phase.CANCELLED, attempt, false, account,
+            RemoteError.of(FailureKind.WORKER_LOST, account + ": cancelled by scancel or an administrator"), log);
+      case "TIMEOUT": case "DEADLINE":
+        return new Job(id, callId, Phase.FAILED, attempt, false, account, RemoteError.of(FailureKind.WORKER_LOST,
+            account + ": killed after it exceeded its walltime of " + options.walltime() + " (--time)"), log);
+      case "OUT_OF_MEMORY":
+        return new Job(id, callId, Phase.FAILED, attempt, false, account, RemoteError.of(FailureKind.BACKEND,
+            account + ": killed when it exceeded its memory of " + memoryMb(options) + " MB (--mem); raise "
+                + "memoryMb (or -Xmx in taskwire.slurm.jvm-options below it)"), log);
+      case "FAILED": case "NODE_FAIL": case "BOOT_FAIL": case "PREEMPTED":
+        return new Job(id, callId, Phase.FAILED, attempt, false, account,
+            RemoteError.of(FailureKind.WORKER_LOST, account + ": its worker ended without a result"), log);
+      default:
+        return new Job(id, callId, Phase.WAITING, attempt, false, account, null, null);
+    }
+  }
+
+  /** The task's directory: the name it was submitted under, the start of its id. */
+  private static String nameOf(SubmittedTask task) {
+    return task.id().substring(0, task.id().lastIndexOf('/'));
+  }
+
+  @Override
+  public Map<String, JobRecord> records(SubmittedTask task, Collection<String> jobIds) {
+    Map<String, Integer> parts = parts(task.id());
+    Path dir = runDirectory.resolve(nameOf(task));
+    Map<String, JobRecord> records = new HashMap<>();
+    for (String jobId : jobIds) {
+      int underscore = jobId.lastIndexOf('_');
+      int index = parts.get(jobId.substring(0, underscore)) + Integer.parseInt(jobId.substring(underscore + 1));
+      Path file = dir.resolve("result-" + index + ".json");
+      try {
+        records.put(jobId, new JobRecord(EnvelopeJson.fromJson(Files.readAllBytes(file), ResultEnvelope.class), null));
+      } catch (IOException e) {
+        records.put(jobId, new JobRecord(null, RemoteError.of(FailureKind.RESULT_LOST, "Slurm job " + jobId
+            + " finished, but its result never arrived and its result file " + file + " cannot be read: "
+            + e.getMessage())));
+      }
+    }
+    return records;
+  }
+
+  @Override
+  public void killTask(String taskId) {
+    scancel(new ArrayList<>(parts(taskId).keySet()));
+  }
+
+  @Override
+  public boolean registered(String taskId) {
+    return true; // sbatch returned its id: the controller has it
+  }
+
+  @Override
+  public void killJobs(List<String> jobIds) {
+    scancel(jobIds);
+  }
+
+  private static void scancel(List<String> ids) {
+    if (ids.isEmpty()) {
+      return;
+    }
+    List<String> cmd = new ArrayList<>(List.of("scancel"));
+    cmd.addAll(ids);
+    try {
+      SlurmCommands.run(cmd);
+    } catch (IOException e) {
+      LOG.warn("cannot cancel Slurm jobs {}: {}", ids, e.getMessage());
+    }
+  }
+
+  /** Cancels every job of a run by its name ({@code taskwire kill}). */
+  static List<String> kill(String runId) {
+    try {
+      String listed = SlurmCommands.run(List.of("squeue", "-h", "--name=" + jobName(runId), "-o", "%i"));
+      SlurmCommands.run(List.of("scancel", "--name=" + jobName(runId)));
+      return listed.lines().map(String::strip).filter(l -> !l.isEmpty()).map(id -> "Slurm job " + id).toList();
+    } catch (IOException e) {
+      throw new org.taskwire.TaskwireException("cannot cancel the Slurm jobs of run " + runId + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The scripts hold the run's result transport, secret included: they go with the run. */
+  @Override
+  public void close() {
+    synchronized (scripts) {
+      for (Path script : scripts) {
+        try {
+          Files.deleteIfExists(script);
+        } catch (IOException e) {
+          LOG.warn("cannot remove {}: {}", script, e.getMessage());
+        }
+      }
+    }
+  }
+}
