@@ -70,4 +70,41 @@ class SlurmBackendTest {
           .as("closing the run leaves no job of it queued or running").isEmpty();
     }
   }
+
+  @Test
+  void taskwireKillCancelsTheJobsOfARunWhoseClientDied(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path runs = dir.resolve("runs");
+    Path counts = java.nio.file.Files.createDirectories(dir.resolve("counts"));
+    Process client = ClientToResume.start(dir, runs, counts, "-", 2, 600_000, "client", "taskwire.backend=slurm",
+        "taskwire.slurm.poll-interval=PT0.5S", "taskwire.progress=off",
+        "taskwire.slurm.shared-dir=" + Path.of("target", "slurm").toAbsolutePath());
+    String runId = null;
+    try {
+      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      while (runId == null || SlurmHere.jobs(runId, "RUNNING").size() < 2) {
+        assertThat(System.nanoTime()).as("two jobs run within 2 minutes; the client said: %s",
+            java.nio.file.Files.readString(dir.resolve("client.out"))).isLessThan(deadline);
+        String out = java.nio.file.Files.readString(dir.resolve("client.out"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("run (\\S+)").matcher(out);
+        runId = m.find() ? m.group(1) : null;
+        Thread.sleep(100);
+      }
+      client.destroyForcibly().waitFor();
+      assertThat(SlurmHere.jobs(runId, "RUNNING")).as("a killed client leaves its jobs running").hasSize(2);
+
+      java.io.StringWriter out = new java.io.StringWriter();
+      java.io.StringWriter err = new java.io.StringWriter();
+      int code = org.taskwire.cli.TaskwireCli.run(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true),
+          "kill", "last", "--runs-dir", runs.toString());
+      assertThat(code).as(err.toString()).isZero();
+      assertThat(out.toString()).contains("Slurm job");
+      long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (!SlurmHere.jobs(runId, "PENDING,RUNNING").isEmpty()) {
+        assertThat(System.nanoTime()).as("scancel ends the jobs within 30 s").isLessThan(end);
+        Thread.sleep(100);
+      }
+    } finally {
+      client.destroyForcibly();
+    }
+  }
 }

@@ -263,27 +263,38 @@ final class SlurmSystem implements BatchSystem {
     String state = squeue[1];
     String account = "Slurm job " + id + " " + state + (squeue[3].isEmpty() ? "" : " on " + squeue[3])
         + (squeue[2].isEmpty() || squeue[2].equals("None") ? "" : " (" + squeue[2] + ")");
-    JobOptions options = task.task().options();
+    Outcome outcome = outcome(state, account, task.task().options());
+    return new Job(id, callId, outcome.phase(), attempt, false, account, outcome.failure(),
+        outcome.phase() == Phase.WAITING ? null : log);
+  }
+
+  /** A job's phase, and for a failed one why, from its Slurm state. */
+  record Outcome(Phase phase, RemoteError failure) {}
+
+  /** What a Slurm job state means for its call. */
+  static Outcome outcome(String state, String account, JobOptions options) {
     switch (state) {
       case "COMPLETED":
-        return new Job(id, callId, Phase.FINISHED, attempt, false, account, null, log);
+        return new Outcome(Phase.FINISHED, null);
       case "RUNNING": case "COMPLETING": case "STAGE_OUT": case "SIGNALING": case "RESIZING":
-        return new Job(id, callId, Phase.RUNNING, attempt, false, account, null, log);
+        return new Outcome(Phase.RUNNING, null);
       case "CANCELLED":
-        return new Job(id, callId, Phase.CANCELLED, attempt, false, account,
-            RemoteError.of(FailureKind.WORKER_LOST, account + ": cancelled by scancel or an administrator"), log);
+        return new Outcome(Phase.CANCELLED,
+            RemoteError.of(FailureKind.WORKER_LOST, account + ": cancelled by scancel or an administrator"));
       case "TIMEOUT": case "DEADLINE":
-        return new Job(id, callId, Phase.FAILED, attempt, false, account, RemoteError.of(FailureKind.WORKER_LOST,
-            account + ": killed after it exceeded its walltime of " + options.walltime() + " (--time)"), log);
+        return new Outcome(Phase.FAILED, RemoteError.of(FailureKind.WORKER_LOST,
+            account + ": killed after it exceeded its walltime of " + options.walltime() + " (--time)"));
       case "OUT_OF_MEMORY":
-        return new Job(id, callId, Phase.FAILED, attempt, false, account, RemoteError.of(FailureKind.BACKEND,
+        // Another attempt would run out as well: no retry.
+        return new Outcome(Phase.FAILED, RemoteError.of(FailureKind.BACKEND,
             account + ": killed when it exceeded its memory of " + memoryMb(options) + " MB (--mem); raise "
-                + "memoryMb (or -Xmx in taskwire.slurm.jvm-options below it)"), log);
+                + "memoryMb (or -Xmx in taskwire.slurm.jvm-options below it)"));
       case "FAILED": case "NODE_FAIL": case "BOOT_FAIL": case "PREEMPTED":
-        return new Job(id, callId, Phase.FAILED, attempt, false, account,
-            RemoteError.of(FailureKind.WORKER_LOST, account + ": its worker ended without a result"), log);
+        return new Outcome(Phase.FAILED,
+            RemoteError.of(FailureKind.WORKER_LOST, account + ": its worker ended without a result"));
       default:
-        return new Job(id, callId, Phase.WAITING, attempt, false, account, null, null);
+        // PENDING, CONFIGURING, REQUEUED, SUSPENDED and the holds: not started yet, or paused.
+        return new Outcome(Phase.WAITING, null);
     }
   }
 
