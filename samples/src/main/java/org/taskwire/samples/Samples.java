@@ -26,7 +26,7 @@ public final class Samples implements Runnable {
 
   /** Options every sample takes. */
   static final class Backend {
-    @Option(names = "--backend", paramLabel = "NAME", description = "local (worker JVMs), inprocess, or panda (PanDA, see taskwire.panda.*); "
+    @Option(names = "--backend", paramLabel = "NAME", description = "local (worker JVMs), inprocess, panda (PanDA, see taskwire.panda.*) or slurm (see taskwire.slurm.*); "
         + "default: taskwire.backend, else local.")
     String backend;
 

@@ -126,7 +126,7 @@ class TaskwireConfigTest {
   @Test
   void badChoiceAndDuration() {
     assertThatThrownBy(() -> load(Map.of("taskwire.backend", "slurmm")))
-        .hasMessage("taskwire.backend = 'slurmm' (from code): expected one of [local, inprocess, panda]");
+        .hasMessage("taskwire.backend = 'slurmm' (from code): expected one of [local, inprocess, panda, slurm]");
     assertThatThrownBy(() -> load(Map.of("taskwire.walltime", "soon")))
         .hasMessageContaining("taskwire.walltime = 'soon' (from code): expected a duration");
   }

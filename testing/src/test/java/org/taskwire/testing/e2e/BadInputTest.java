@@ -27,7 +27,7 @@ class BadInputTest {
   void unknownBackend() {
     assertThatThrownBy(() -> ProbeTasks.builder().backend("grid").start())
         .isInstanceOf(ConfigurationException.class)
-        .hasMessage("taskwire.backend = 'grid' (from code): expected one of [local, inprocess, panda]");
+        .hasMessage("taskwire.backend = 'grid' (from code): expected one of [local, inprocess, panda, slurm]");
   }
 
   @Test
