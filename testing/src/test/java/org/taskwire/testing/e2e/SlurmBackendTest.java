@@ -107,4 +107,61 @@ class SlurmBackendTest {
       client.destroyForcibly();
     }
   }
+
+  @Test
+  void aRequestNoNodeCanMeetFailsWithSlurmsReasonNotAHang() {
+    try (WorkflowRun run = slurm().set("taskwire.work.square.memory-mb", "99999999").start()) {
+      assertThatThrownBy(() -> ProbeTasks.square(3))
+          .isInstanceOfSatisfying(WorkFailedException.class, e -> {
+            assertThat(e.kind()).isEqualTo(FailureKind.BACKEND);
+            assertThat(e.getMessage()).contains("cannot submit square to Slurm", "--mem=99999999M",
+                "Requested node configuration is not available");
+          });
+    }
+  }
+
+  @Test
+  void aKilledClientIsResumedAndReattachesToItsArrayJobWithoutSubmittingAgain(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Path runs = dir.resolve("runs");
+    Path counts = java.nio.file.Files.createDirectories(dir.resolve("counts"));
+    String[] config = {"taskwire.backend=slurm", "taskwire.slurm.poll-interval=PT0.5S", "taskwire.progress=off",
+        "taskwire.slurm.result-grace=1s", "taskwire.slurm.shared-dir=" + Path.of("target", "slurm").toAbsolutePath()};
+    int n = 4;
+    Process first = ClientToResume.start(dir, runs, counts, "-", n, 4000, "first", config);
+    try {
+      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      while (submitted(runs) < n) {
+        assertThat(first.isAlive()).as("the first client runs; it said: %s",
+            java.nio.file.Files.readString(dir.resolve("first.out"))).isTrue();
+        assertThat(System.nanoTime()).as("its calls are submitted within 2 minutes").isLessThan(deadline);
+        Thread.sleep(50);
+      }
+    } finally {
+      first.destroyForcibly().waitFor();
+    }
+    Process second = ClientToResume.start(dir, runs, counts, "last", n, 4000, "second", config);
+    ClientToResume.assertSquares(second, dir, "second", n);
+    try (var files = java.nio.file.Files.list(counts)) {
+      assertThat(files.map(p -> p.getFileName().toString()).filter(f -> !f.endsWith(".tmp"))
+          .map(f -> f.substring(0, f.indexOf('-'))).sorted().toList())
+          .as("each call ran once: the array job went on without a client, and was taken up").containsExactly("0", "1", "2", "3");
+    }
+  }
+
+  /** How many call-submitted records the only run's journal holds yet. */
+  private static long submitted(Path runs) throws java.io.IOException {
+    if (!java.nio.file.Files.isDirectory(runs)) {
+      return 0;
+    }
+    try (var all = java.nio.file.Files.list(runs)) {
+      Path journal = all.filter(java.nio.file.Files::isDirectory).findFirst().map(d -> d.resolve("journal.jsonl"))
+          .orElse(null);
+      if (journal == null || !java.nio.file.Files.exists(journal)) {
+        return 0;
+      }
+      return java.nio.file.Files.readAllLines(journal).stream().filter(l -> l.contains("\"type\":\"call-submitted\""))
+          .count();
+    }
+  }
 }

@@ -28,7 +28,7 @@ public final class SlurmBackendProvider extends BackendProvider.Named {
   public static final ConfigKey<Integer> ARRAY_THROTTLE = ConfigKey.positiveInt("taskwire.slurm.array-throttle",
       "no limit", () -> Integer.MAX_VALUE, "At most this many array tasks of one fan-out run at once (sbatch --array=...%k).");
   public static final ConfigKey<Duration> POLL_INTERVAL = ConfigKey.duration("taskwire.slurm.poll-interval", "5s",
-      "How often the run's jobs are checked (one squeue per fan-out).");
+      "How often the run's jobs are checked (one squeue for the whole run).");
   public static final ConfigKey<Duration> RESULT_GRACE = ConfigKey.duration("taskwire.slurm.result-grace", "5s",
       "How long after a job finished its result may travel before its result file is read.");
   public static final ConfigKey<String> JAVA = ConfigKey.text("taskwire.slurm.java", "this JVM's java",
@@ -42,9 +42,9 @@ public final class SlurmBackendProvider extends BackendProvider.Named {
         MAX_ARRAY_SIZE, ARRAY_THROTTLE, POLL_INTERVAL, RESULT_GRACE, JAVA, JVM_OPTIONS));
   }
 
-  /** Cancels the run's array jobs that are still queued or running ({@code taskwire kill}). */
+  /** Cancels the run's array jobs that are still queued or running, and removes its transport file ({@code taskwire kill}). */
   @Override
   public List<String> kill(String runId, TaskwireConfig config, Collection<Map<String, String>> handles) {
-    return SlurmSystem.kill(runId);
+    return SlurmSystem.kill(runId, config);
   }
 }

@@ -50,7 +50,6 @@ final class SlurmSystem implements BatchSystem {
   private final ResultTransport transport;
   private final Path runDirectory;
   private final String classpath;
-  private final List<Path> scripts = new ArrayList<>();
 
   static Backend backend(BackendContext context) {
     TaskwireConfig config = context.config();
@@ -78,6 +77,13 @@ final class SlurmSystem implements BatchSystem {
           + " in taskwire.slurm.shared-dir: " + e.getMessage(), e);
     }
     this.classpath = WorkflowClassPath.join(WorkflowClassPath.resolve(context));
+    this.pollInterval = config.get(SlurmBackendProvider.POLL_INTERVAL);
+    try {
+      writeTransport();
+    } catch (IOException e) {
+      throw new ConfigurationException("cannot write the run's transport file in " + runDirectory + ": "
+          + e.getMessage(), e);
+    }
     LOG.info("Slurm backend: jobs mode, shared directory {}", runDirectory);
   }
 
@@ -110,7 +116,9 @@ final class SlurmSystem implements BatchSystem {
       parts.add((semicolon >= 0 ? jobId.substring(0, semicolon) : jobId) + "@" + offset);
     }
     // The id names the task's directory too, so that a resumed client finds its result files.
-    return name + "/" + String.join(",", parts);
+    String id = name + "/" + String.join(",", parts);
+    submittedAt.put(id, System.nanoTime());
+    return id;
   }
 
   private List<String> sbatch(Path dir, Path script, JobOptions options, int offset, int size) {
@@ -156,15 +164,14 @@ final class SlurmSystem implements BatchSystem {
   }
 
   /**
-   * The array task's script: the result transport (readable by the user alone), the work's shell
+   * The array task's script: the run's transport file (read at the job's start), the work's shell
    * setup, then the wrapper on the call its index names.
    */
   private void writeScript(Path script, Path dir, JobOptions options) throws IOException {
     StringBuilder sh = new StringBuilder("#!/bin/sh\n");
     sh.append("# Taskwire run ").append(context.runId()).append(": one array task per call\n");
-    for (Map.Entry<String, String> e : new TreeMap<>(transport.workerEnvironment()).entrySet()) {
-      sh.append("export ").append(e.getKey()).append('=').append(quote(e.getValue())).append('\n');
-    }
+    // Read when the job starts, not when it is submitted: a resumed client rewrites it.
+    sh.append(". ").append(quote(transportFile().toString())).append('\n');
     if (options.initEnv() != null && !options.initEnv().isBlank()) {
       sh.append(options.initEnv().strip()).append('\n');
     }
@@ -180,9 +187,31 @@ final class SlurmSystem implements BatchSystem {
     sh.append("exec ").append(String.join(" ", command)).append('\n');
     Files.writeString(script, sh.toString(), StandardCharsets.UTF_8);
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
-    synchronized (scripts) {
-      scripts.add(script);
+  }
+
+  /** Where the jobs of the run read how to reach its client: the run's result transport, secret included. */
+  private Path transportFile() {
+    return runDirectory.resolve("transport.env");
+  }
+
+  /** Writes the transport file (readable by the user alone), replacing an earlier client's. */
+  private synchronized void writeTransport() throws IOException {
+    StringBuilder env = new StringBuilder();
+    for (Map.Entry<String, String> e : new TreeMap<>(transport.workerEnvironment()).entrySet()) {
+      env.append("export ").append(e.getKey()).append('=').append(quote(e.getValue())).append('\n');
     }
+    Path tmp = runDirectory.resolve("transport.env.tmp");
+    Files.deleteIfExists(tmp);
+    Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(tmp, env.toString(), StandardCharsets.UTF_8);
+    Files.move(tmp, transportFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Jobs of a resumed run that start from now on reach this client. */
+  @Override
+  public void reattaching() throws IOException {
+    writeTransport();
   }
 
   private static String quote(String value) {
@@ -207,22 +236,10 @@ final class SlurmSystem implements BatchSystem {
   @Override
   public Optional<TaskLook> look(SubmittedTask task, Set<String> finalJobs) {
     Map<String, Integer> parts = parts(task.id());
-    Map<String, String[]> seen = new HashMap<>();
-    try {
-      String out = SlurmCommands.run(List.of("squeue", "-h", "--states=all", "-r", "-j", String.join(",", parts.keySet()),
-          "-o", "%i|%T|%r|%N"));
-      for (String line : out.split("\n")) {
-        String[] f = line.strip().split("\\|", -1);
-        if (f.length == 4) {
-          seen.put(f[0], f);
-        }
-      }
-    } catch (IOException e) {
-      if (!String.valueOf(e.getMessage()).contains("Invalid job id")) {
-        // A passing failure of the controller: look again next time.
-        LOG.debug("squeue failed: {}", e.getMessage());
-        return Optional.of(new TaskLook("unknown", false, List.of()));
-      }
+    Map<String, String[]> seen = queue(task.id());
+    if (seen == null) {
+      // A passing failure of the controller: look again next time.
+      return Optional.of(new TaskLook("unknown", false, List.of()));
     }
     List<Job> jobs = new ArrayList<>();
     int running = 0;
@@ -264,6 +281,11 @@ final class SlurmSystem implements BatchSystem {
     String account = "Slurm job " + id + " " + state + (squeue[3].isEmpty() ? "" : " on " + squeue[3])
         + (squeue[2].isEmpty() || squeue[2].equals("None") ? "" : " (" + squeue[2] + ")");
     Outcome outcome = outcome(state, account, task.task().options());
+    if (outcome.phase() == Phase.FAILED && Files.exists(dir.resolve("result-" + index + ".json"))) {
+      // The call ran to its end and wrote its outcome; only its delivery failed (a client that
+      // died in the meantime): the result file tells.
+      outcome = new Outcome(Phase.FINISHED, null);
+    }
     return new Job(id, callId, outcome.phase(), attempt, false, account, outcome.failure(),
         outcome.phase() == Phase.WAITING ? null : log);
   }
@@ -297,6 +319,45 @@ final class SlurmSystem implements BatchSystem {
         return new Outcome(Phase.WAITING, null);
     }
   }
+
+  /**
+   * Every array task of the run as squeue lists it (job id to its fields), from one squeue per
+   * watch cycle for the whole run: the skeleton looks at each task in turn, within moments.
+   * Null when squeue failed.
+   */
+  private synchronized Map<String, String[]> queue(String taskId) {
+    long now = System.nanoTime();
+    Long submitted = submittedAt.get(taskId);
+    // A listing from before the task was submitted would not hold its jobs yet.
+    boolean fresh = queue != null && now - queueAt < pollInterval.toNanos() / 2
+        && (submitted == null || queueAt - submitted > 0);
+    if (fresh) {
+      return queue;
+    }
+    try {
+      String out = SlurmCommands.run(List.of("squeue", "-h", "--states=all", "-r", "--name=" + jobName(context.runId()),
+          "-o", "%i|%T|%r|%N"));
+      Map<String, String[]> seen = new HashMap<>();
+      for (String line : out.split("\n")) {
+        String[] f = line.strip().split("\\|", -1);
+        if (f.length == 4) {
+          seen.put(f[0], f);
+        }
+      }
+      queue = seen;
+      queueAt = now;
+      return seen;
+    } catch (IOException e) {
+      LOG.debug("squeue failed: {}", e.getMessage());
+      return null;
+    }
+  }
+
+  private Map<String, String[]> queue;
+  private long queueAt;
+  private final Duration pollInterval;
+  /** When each task of this client was submitted (System.nanoTime). */
+  private final Map<String, Long> submittedAt = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** The task's directory: the name it was submitted under, the start of its id. */
   private static String nameOf(SubmittedTask task) {
@@ -351,28 +412,25 @@ final class SlurmSystem implements BatchSystem {
     }
   }
 
-  /** Cancels every job of a run by its name ({@code taskwire kill}). */
-  static List<String> kill(String runId) {
+  /** Cancels every job of a run by its name, and removes its transport file ({@code taskwire kill}). */
+  static List<String> kill(String runId, TaskwireConfig config) {
     try {
       String listed = SlurmCommands.run(List.of("squeue", "-h", "--name=" + jobName(runId), "-o", "%i"));
       SlurmCommands.run(List.of("scancel", "--name=" + jobName(runId)));
+      Files.deleteIfExists(config.path(SlurmBackendProvider.SHARED_DIR).resolve(runId).resolve("transport.env"));
       return listed.lines().map(String::strip).filter(l -> !l.isEmpty()).map(id -> "Slurm job " + id).toList();
     } catch (IOException e) {
       throw new org.taskwire.TaskwireException("cannot cancel the Slurm jobs of run " + runId + ": " + e.getMessage(), e);
     }
   }
 
-  /** The scripts hold the run's result transport, secret included: they go with the run. */
+  /** The transport file holds the run's secret: it goes with the run (a resumed run writes it again). */
   @Override
   public void close() {
-    synchronized (scripts) {
-      for (Path script : scripts) {
-        try {
-          Files.deleteIfExists(script);
-        } catch (IOException e) {
-          LOG.warn("cannot remove {}: {}", script, e.getMessage());
-        }
-      }
+    try {
+      Files.deleteIfExists(transportFile());
+    } catch (IOException e) {
+      LOG.warn("cannot remove {}: {}", transportFile(), e.getMessage());
     }
   }
 }
