@@ -103,7 +103,7 @@ class LocalFaultsTest {
       List<AsyncResult<Integer>> before = IntStream.range(0, 400).mapToObj(ProbeTasks::squareAsync).toList();
       AsyncResult<Integer> overrun = ProbeTasks.overrunAsync();
       List<AsyncResult<Integer>> after = IntStream.range(400, 600).mapToObj(ProbeTasks::squareAsync).toList();
-      // overrun sleeps 60 s with a walltime of 2 s: it must be killed, batched or not.
+      // overrun sleeps 300 s with a walltime of 2 s: it must be killed, batched or not.
       assertThatThrownBy(() -> overrun.await(Duration.ofSeconds(45)))
           .isInstanceOfSatisfying(WorkFailedException.class, e -> {
             assertThat(e.kind()).isEqualTo(FailureKind.WORKER_LOST);

@@ -170,10 +170,10 @@ public final class Probe {
     return x * x;
   }
 
-  /** Sleeps past its walltime. */
+  /** Sleeps past its walltime, and past Slurm's enforcement of it, which counts in minutes. */
   @Work(walltime = "2s")
   static int overrun() throws InterruptedException {
-    Thread.sleep(60_000);
+    Thread.sleep(300_000);
     return 0;
   }
 

@@ -164,4 +164,17 @@ class SlurmBackendTest {
           .count();
     }
   }
+
+  /** Slurm counts time limits in minutes and checks them every half minute: this takes about a minute. */
+  @Test
+  void aCallPastItsWalltimeFailsAsSuchWhenSlurmEndsIt() {
+    try (WorkflowRun run = slurm().start()) {
+      assertThatThrownBy(() -> ProbeTasks.overrunAsync().await(Duration.ofMinutes(4)))
+          .isInstanceOfSatisfying(WorkFailedException.class, e -> {
+            assertThat(e.kind()).isEqualTo(FailureKind.WORKER_LOST);
+            assertThat(e.getMessage()).contains("TIMEOUT", "killed after it exceeded its walltime of PT2S (--time)");
+            assertThat(e.logLocation()).hasValueSatisfying(log -> assertThat(log).endsWith(".txt"));
+          });
+    }
+  }
 }

@@ -1,0 +1,65 @@
+package org.taskwire.samples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The samples with {@code --backend slurm} on a real Slurm (jobs mode), as a user would run them. */
+@EnabledIf(value = "org.taskwire.samples.SlurmSamplesTest#slurmIsUp",
+    disabledReason = "no Slurm cluster answers here: run .ci/slurm-service (as root) to start a single-node Slurm")
+@Timeout(300)
+class SlurmSamplesTest {
+
+  static boolean slurmIsUp() {
+    try {
+      Process p = new ProcessBuilder("sinfo", "-h", "-o", "%T").redirectErrorStream(true).start();
+      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return false;
+      }
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      return p.exitValue() == 0 && out.lines().anyMatch(l -> l.matches("(idle|mixed|allocated).*"));
+    } catch (java.io.IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static SampleRun run(String... sample) {
+    List<String> args = new ArrayList<>(List.of(sample));
+    args.addAll(List.of("--backend", "slurm", "--set", "taskwire.slurm.poll-interval=PT0.5S",
+        "--set", "taskwire.slurm.result-grace=2s",
+        "--set", "taskwire.slurm.shared-dir=" + Path.of("target", "slurm").toAbsolutePath()));
+    return SampleRun.of(args.toArray(String[]::new));
+  }
+
+  /** The budgets the GP needs below 1e-3 with seed 42 (as on the PanDA emulator). */
+  @ParameterizedTest
+  @CsvSource({"hpo, , 4", "aid2e, simple, 4", "aid2e, two-step, 4", "aid2e, global, 3"})
+  void theSamplesReachTheirOptimumOnSlurm(String sample, String example, int iterations) throws Exception {
+    List<String> args = new ArrayList<>(List.of(sample, "--json", "--iterations", String.valueOf(iterations),
+        "--points", "4"));
+    if (example != null) {
+      args.addAll(List.of("--example", example));
+    }
+    SampleRun r = run(args.toArray(String[]::new));
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    List<String> lines = r.out().lines().toList();
+    JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+    assertThat(json.get("evaluations").asInt()).isEqualTo(iterations * 4);
+    assertThat(json.get("best_value").asDouble()).isLessThan(1e-3);
+    assertThat(json.get("best_parameters").get("x").asDouble()).isBetween(0.45, 0.55);
+    assertThat(json.get("best_parameters").get("y").asDouble()).isBetween(0.45, 0.55);
+  }
+}
