@@ -39,9 +39,10 @@ class LayeringTest {
   void backendsAreReachedOnlyThroughTheirProviders() {
     noClasses().that().resideOutsideOfPackages("org.taskwire.internal.backend.local..",
             "org.taskwire.internal.backend.panda..", "org.taskwire.internal.backend.inprocess..",
-            "org.taskwire.wrapper..", "org.taskwire.testing..", "org.taskwire.benchmarks..")
+            "org.taskwire.internal.backend.slurm..", "org.taskwire.wrapper..", "org.taskwire.testing..", "org.taskwire.benchmarks..")
         .should().dependOnClassesThat().resideInAnyPackage("org.taskwire.internal.backend.local..",
-            "org.taskwire.internal.backend.panda..", "org.taskwire.internal.backend.inprocess..")
+            "org.taskwire.internal.backend.panda..", "org.taskwire.internal.backend.inprocess..",
+            "org.taskwire.internal.backend.slurm..")
         .check(CLASSES);
   }
 
@@ -49,7 +50,8 @@ class LayeringTest {
   void theBatchSkeletonKnowsNoBatchSystemInParticular() {
     noClasses().that().resideInAPackage("org.taskwire.internal.backend.batch..")
         .should().dependOnClassesThat().resideInAnyPackage("org.taskwire.internal.backend.local..",
-            "org.taskwire.internal.backend.panda..", "org.taskwire.internal.backend.inprocess..")
+            "org.taskwire.internal.backend.panda..", "org.taskwire.internal.backend.inprocess..",
+            "org.taskwire.internal.backend.slurm..")
         .check(CLASSES);
   }
 
@@ -66,7 +68,8 @@ class LayeringTest {
     noClasses().that().resideInAPackage("org.taskwire.cli..")
         .should().dependOnClassesThat().resideInAnyPackage("org.taskwire.internal.backend.local..",
             "org.taskwire.internal.backend.panda..", "org.taskwire.internal.backend.inprocess..",
-            "org.taskwire.internal.backend.batch..", "org.taskwire.internal.transport..")
+            "org.taskwire.internal.backend.slurm..", "org.taskwire.internal.backend.batch..",
+            "org.taskwire.internal.transport..")
         .check(CLASSES);
   }
 }
