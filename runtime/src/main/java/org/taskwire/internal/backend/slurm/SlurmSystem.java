@@ -109,11 +109,20 @@ final class SlurmSystem implements BatchSystem {
     writeScript(script, dir, options);
     int chunk = config.get(SlurmBackendProvider.MAX_ARRAY_SIZE);
     List<String> parts = new ArrayList<>();
-    for (int offset = 0; offset < calls.size(); offset += chunk) {
-      int size = Math.min(chunk, calls.size() - offset);
-      String jobId = SlurmCommands.run(sbatch(dir, script, options, offset, size)).strip();
-      int semicolon = jobId.indexOf(';');
-      parts.add((semicolon >= 0 ? jobId.substring(0, semicolon) : jobId) + "@" + offset);
+    List<String> submitted = new ArrayList<>();
+    try {
+      for (int offset = 0; offset < calls.size(); offset += chunk) {
+        int size = Math.min(chunk, calls.size() - offset);
+        String jobId = SlurmCommands.run(sbatch(dir, script, options, offset, size)).strip();
+        int semicolon = jobId.indexOf(';');
+        jobId = semicolon >= 0 ? jobId.substring(0, semicolon) : jobId;
+        submitted.add(jobId);
+        parts.add(jobId + "@" + offset);
+      }
+    } catch (IOException e) {
+      // The task fails whole: the array jobs of it already submitted must not run unwatched.
+      scancel(submitted);
+      throw e;
     }
     // The id names the task's directory too, so that a resumed client finds its result files.
     String id = name + "/" + String.join(",", parts);
