@@ -177,4 +177,23 @@ class SlurmBackendTest {
           });
     }
   }
+
+  /** .ci/slurm-service sets up a partition "short" with a one-minute limit, below the default walltime. */
+  @Test
+  void aJobThatCanNeverStartFailsWithSlurmsReasonAfterThePendingTimeout() throws Exception {
+    try (WorkflowRun run = slurm().set("taskwire.work.square.queue", "short")
+        .set("taskwire.slurm.pending-timeout", "2s").start()) {
+      assertThatThrownBy(() -> ProbeTasks.squareAsync(3).await(Duration.ofMinutes(2)))
+          .isInstanceOfSatisfying(WorkFailedException.class, e -> {
+            assertThat(e.kind()).isEqualTo(FailureKind.BACKEND);
+            assertThat(e.getMessage()).contains("PENDING", "(PartitionTimeLimit)", "pending for more than PT2S",
+                "change the work's options");
+          });
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (!SlurmHere.jobs(run.runId(), "PENDING,RUNNING").isEmpty()) {
+        assertThat(System.nanoTime()).as("the job is cancelled, not left pending").isLessThan(deadline);
+        Thread.sleep(100);
+      }
+    }
+  }
 }

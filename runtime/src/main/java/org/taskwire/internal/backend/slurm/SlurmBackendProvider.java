@@ -31,6 +31,9 @@ public final class SlurmBackendProvider extends BackendProvider.Named {
       "How often the run's jobs are checked (one squeue for the whole run).");
   public static final ConfigKey<Duration> RESULT_GRACE = ConfigKey.duration("taskwire.slurm.result-grace", "5s",
       "How long after a job finished its result may travel before its result file is read.");
+  public static final ConfigKey<Duration> PENDING_TIMEOUT = ConfigKey.duration("taskwire.slurm.pending-timeout", "5m",
+      "How long a job may pend for a reason that no wait will cure (its walltime above the partition's limit, a "
+          + "limit of its QOS or account) before its call fails with Slurm's reason.");
   public static final ConfigKey<String> JAVA = ConfigKey.text("taskwire.slurm.java", "this JVM's java",
       () -> java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
       "The java the jobs run; it must exist on the nodes.");
@@ -39,7 +42,7 @@ public final class SlurmBackendProvider extends BackendProvider.Named {
 
   public SlurmBackendProvider() {
     super("slurm", SlurmSystem::backend, List.of(MODE, SHARED_DIR, ACCOUNT, QOS, CONSTRAINT, GRES, EXTRA_ARGS,
-        MAX_ARRAY_SIZE, ARRAY_THROTTLE, POLL_INTERVAL, RESULT_GRACE, JAVA, JVM_OPTIONS));
+        MAX_ARRAY_SIZE, ARRAY_THROTTLE, POLL_INTERVAL, RESULT_GRACE, PENDING_TIMEOUT, JAVA, JVM_OPTIONS));
   }
 
   /** Cancels the run's array jobs that are still queued or running, and removes its transport file ({@code taskwire kill}). */

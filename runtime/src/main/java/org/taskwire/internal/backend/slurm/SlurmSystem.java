@@ -78,6 +78,7 @@ final class SlurmSystem implements BatchSystem {
     }
     this.classpath = WorkflowClassPath.join(WorkflowClassPath.resolve(context));
     this.pollInterval = config.get(SlurmBackendProvider.POLL_INTERVAL);
+    this.pendingTimeout = config.get(SlurmBackendProvider.PENDING_TIMEOUT);
     try {
       writeTransport();
     } catch (IOException e) {
@@ -290,6 +291,16 @@ final class SlurmSystem implements BatchSystem {
     String account = "Slurm job " + id + " " + state + (squeue[3].isEmpty() ? "" : " on " + squeue[3])
         + (squeue[2].isEmpty() || squeue[2].equals("None") ? "" : " (" + squeue[2] + ")");
     Outcome outcome = outcome(state, account, task.task().options());
+    if (outcome.phase() == Phase.WAITING && NEVER_MET.contains(squeue[2])) {
+      long since = pendingSince.computeIfAbsent(id, k -> System.nanoTime());
+      if (System.nanoTime() - since > pendingTimeout.toNanos()) {
+        pendingSince.remove(id);
+        scancel(List.of(id));
+        return new Job(id, callId, Phase.FAILED, attempt, false, account, RemoteError.of(FailureKind.BACKEND,
+            account + ": pending for more than " + pendingTimeout + " for a reason no wait cures; change the work's "
+                + "options (walltime, memoryMb, cores, queue) or taskwire.slurm.* so that Slurm can run it"), null);
+      }
+    }
     if (outcome.phase() == Phase.FAILED && Files.exists(dir.resolve("result-" + index + ".json"))) {
       // The call ran to its end and wrote its outcome; only its delivery failed (a client that
       // died in the meantime): the result file tells.
@@ -298,6 +309,18 @@ final class SlurmSystem implements BatchSystem {
     return new Job(id, callId, outcome.phase(), attempt, false, account, outcome.failure(),
         outcome.phase() == Phase.WAITING ? null : log);
   }
+
+  /**
+   * Reasons a job pends that no wait cures: the request exceeds a limit of its partition, QOS or
+   * account. A pending job with one of these fails after {@code taskwire.slurm.pending-timeout}.
+   */
+  static final Set<String> NEVER_MET = Set.of("PartitionTimeLimit", "PartitionNodeLimit", "PartitionConfig",
+      "BadConstraints", "InvalidQOS", "InvalidAccount", "QOSMaxWallDurationPerJobLimit",
+      "AssocMaxWallDurationPerJobLimit", "QOSMaxCpuPerJobLimit", "AssocMaxCpuPerJobLimit", "QOSMaxMemoryPerJob",
+      "QOSMaxNodePerJobLimit", "AssocMaxNodesPerJobLimit");
+
+  /** When each job was first seen pending for a reason of {@link #NEVER_MET}. */
+  private final Map<String, Long> pendingSince = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** A job's phase, and for a failed one why, from its Slurm state. */
   record Outcome(Phase phase, RemoteError failure) {}
@@ -365,6 +388,7 @@ final class SlurmSystem implements BatchSystem {
   private Map<String, String[]> queue;
   private long queueAt;
   private final Duration pollInterval;
+  private final Duration pendingTimeout;
   /** When each task of this client was submitted (System.nanoTime). */
   private final Map<String, Long> submittedAt = new java.util.concurrent.ConcurrentHashMap<>();
 

@@ -43,6 +43,8 @@ public final class EmbeddedBroker implements AutoCloseable {
   private final int port;
   private final int maxFrameBytes;
   private BrokerService broker;
+  /** What the broker may spool to disk: results are consumed as they come. */
+  private static final long SPOOL_LIMIT_BYTES = 1L << 30;
 
   private EmbeddedBroker(int port, int maxFrameBytes) {
     this.port = port;
@@ -75,6 +77,10 @@ public final class EmbeddedBroker implements AutoCloseable {
     service.setUseJmx(false);
     service.setAdvisorySupport(false);
     service.setUseShutdownHook(false);
+    // Results are small and consumed at once; ActiveMQ's 50 GB disk defaults only make it warn on
+    // a machine with less free disk than that.
+    service.getSystemUsage().getTempUsage().setLimit(SPOOL_LIMIT_BYTES);
+    service.getSystemUsage().getStoreUsage().setLimit(SPOOL_LIMIT_BYTES);
     try {
       // tcpNoDelay: receipts for pipelined sends must not wait for the client's delayed ACK.
       service.addConnector("stomp://127.0.0.1:" + port + "?transport.tcpNoDelay=true&transport.maxDataLength=" + maxFrameBytes
