@@ -24,6 +24,11 @@ public record WorkerJvm(String java, String options, int heapMb, List<String> cl
     return Math.max(64, memoryMb * 3 / 4);
   }
 
+  /** A word for a POSIX shell: in single quotes, each quote inside closed, escaped and reopened. */
+  public static String shellQuote(String word) {
+    return "'" + word.replace("'", "'\\''") + "'";
+  }
+
   /** The command up to and including the wrapper's main, class path joined with {@code separator}. */
   public List<String> command(String separator) {
     return command(separator, UnaryOperator.identity());

@@ -193,7 +193,7 @@ public final class RunDirectory implements AutoCloseable {
   }
 
   /** Creates a directory, and those above it that are missing, readable only by their owner. */
-  static void createPrivateDirectories(Path dir) throws IOException {
+  public static void createPrivateDirectories(Path dir) throws IOException {
     if (Files.isDirectory(dir)) {
       return;
     }

@@ -36,7 +36,7 @@ record TaskParameters(
   /** The shell command a job runs, before URL quoting; {@code %IN} is the call's pseudo file. */
   String command() {
     List<String> java = new WorkerJvm("java", jvmOptions, WorkerJvm.heapForJob(options.memoryMb()), sandboxClasspath)
-        .command(":", TaskParameters::shellQuote);
+        .command(":", WorkerJvm::shellQuote);
     java.add("--sandbox");
     java.add(sandboxName);
     java.add("--sandbox-cache");
@@ -46,7 +46,7 @@ record TaskParameters(
     java.add("--run");
     java.add(runId);
     java.add("--work");
-    java.add(shellQuote(workId));
+    java.add(WorkerJvm.shellQuote(workId));
     java.add("--codec");
     java.add(codec);
     if (callsFileName != null) {
@@ -162,9 +162,5 @@ record TaskParameters(
       }
     }
     return b.toString();
-  }
-
-  private static String shellQuote(String s) {
-    return "'" + s.replace("'", "'\\''") + "'";
   }
 }

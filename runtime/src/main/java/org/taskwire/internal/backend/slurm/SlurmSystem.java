@@ -33,6 +33,7 @@ import org.taskwire.internal.call.EnvelopeJson;
 import org.taskwire.internal.call.RemoteError;
 import org.taskwire.internal.call.ResultEnvelope;
 import org.taskwire.internal.config.TaskwireConfig;
+import org.taskwire.internal.journal.RunDirectory;
 import org.taskwire.spi.JobOptions;
 
 /**
@@ -71,7 +72,7 @@ final class SlurmSystem implements BatchSystem {
     Path shared = config.path(SlurmBackendProvider.SHARED_DIR);
     this.runDirectory = shared.resolve(context.runId());
     try {
-      privateDirectories(runDirectory);
+      RunDirectory.createPrivateDirectories(runDirectory);
     } catch (IOException e) {
       throw new ConfigurationException("cannot create the run's directory " + runDirectory
           + " in taskwire.slurm.shared-dir: " + e.getMessage(), e);
@@ -101,7 +102,7 @@ final class SlurmSystem implements BatchSystem {
   @Override
   public String submit(Task task, String name, JobOptions options) throws IOException {
     Path dir = runDirectory.resolve(name);
-    privateDirectories(dir);
+    RunDirectory.createPrivateDirectories(dir);
     List<CallEnvelope> calls = task.calls();
     for (int i = 0; i < calls.size(); i++) {
       Files.write(dir.resolve("call-" + i + ".json"), EnvelopeJson.toJson(calls.get(i)));
@@ -181,7 +182,7 @@ final class SlurmSystem implements BatchSystem {
     StringBuilder sh = new StringBuilder("#!/bin/sh\n");
     sh.append("# Taskwire run ").append(context.runId()).append(": one array task per call\n");
     // Read when the job starts, not when it is submitted: a resumed client rewrites it.
-    sh.append(". ").append(quote(transportFile().toString())).append('\n');
+    sh.append(". ").append(WorkerJvm.shellQuote(transportFile().toString())).append('\n');
     if (options.initEnv() != null && !options.initEnv().isBlank()) {
       sh.append(options.initEnv().strip()).append('\n');
     }
@@ -190,10 +191,10 @@ final class SlurmSystem implements BatchSystem {
         WorkerJvm.heapForJob(memoryMb(options)), List.of(classpath));
     List<String> command = new ArrayList<>();
     for (String part : jvm.command(File.pathSeparator)) {
-      command.add(quote(part));
+      command.add(WorkerJvm.shellQuote(part));
     }
-    command.addAll(List.of("--classpath", quote(classpath),
-        "--call", quote(dir.toString()) + "/call-$i.json", "--result", quote(dir.toString()) + "/result-$i.json"));
+    command.addAll(List.of("--classpath", WorkerJvm.shellQuote(classpath),
+        "--call", WorkerJvm.shellQuote(dir.toString()) + "/call-$i.json", "--result", WorkerJvm.shellQuote(dir.toString()) + "/result-$i.json"));
     sh.append("exec ").append(String.join(" ", command)).append('\n');
     Files.writeString(script, sh.toString(), StandardCharsets.UTF_8);
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
@@ -208,14 +209,9 @@ final class SlurmSystem implements BatchSystem {
   private synchronized void writeTransport() throws IOException {
     StringBuilder env = new StringBuilder();
     for (Map.Entry<String, String> e : new TreeMap<>(transport.workerEnvironment()).entrySet()) {
-      env.append("export ").append(e.getKey()).append('=').append(quote(e.getValue())).append('\n');
+      env.append("export ").append(e.getKey()).append('=').append(WorkerJvm.shellQuote(e.getValue())).append('\n');
     }
-    Path tmp = runDirectory.resolve("transport.env.tmp");
-    Files.deleteIfExists(tmp);
-    Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(tmp, env.toString(), StandardCharsets.UTF_8);
-    Files.move(tmp, transportFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    RunDirectory.writePrivate(transportFile(), env.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   /** Jobs of a resumed run that start from now on reach this client. */
@@ -224,14 +220,6 @@ final class SlurmSystem implements BatchSystem {
     writeTransport();
   }
 
-  private static String quote(String value) {
-    return "'" + value.replace("'", "'\\''") + "'";
-  }
-
-  private static void privateDirectories(Path dir) throws IOException {
-    Files.createDirectories(dir);
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-  }
 
   /** The array jobs of a task ({@code <directory>/<job>@<first call>,...}): job id to the index of its first call. */
   private static Map<String, Integer> parts(String taskId) {
@@ -255,8 +243,12 @@ final class SlurmSystem implements BatchSystem {
     int running = 0;
     int waiting = 0;
     boolean allFinal = true;
+    // Each array job runs the calls from its first one to the next job's first (the last: to the end).
+    List<Integer> firsts = new ArrayList<>(parts.values());
+    firsts.add(task.task().calls().size());
+    int next = 1;
     for (Map.Entry<String, Integer> part : parts.entrySet()) {
-      int size = Math.min(config.get(SlurmBackendProvider.MAX_ARRAY_SIZE), task.task().calls().size() - part.getValue());
+      int size = firsts.get(next++) - part.getValue();
       for (int a = 0; a < size; a++) {
         String id = part.getKey() + "_" + a;
         int index = part.getValue() + a;
