@@ -4,11 +4,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.taskwire.AsyncMapResult;
 import org.taskwire.Outcome;
 import org.taskwire.WorkflowRun;
+import org.taskwire.testing.slurm.SlurmCluster;
 
 /**
  * A fan-out of trivial calls on Slurm in jobs mode (one array task, so one JVM, per call) beside
@@ -19,7 +19,7 @@ final class SlurmScenarios {
   private SlurmScenarios() {}
 
   static List<Figure> jobsBesideLocal(Plan plan, Path work, Harness.Log log) {
-    if (!slurmIsUp()) {
+    if (!SlurmCluster.answers()) {
       log.say("slurm: skipped, no Slurm cluster answers here (.ci/slurm-service starts one)");
       return List.of();
     }
@@ -57,22 +57,5 @@ final class SlurmScenarios {
         Figure.of(name + "_first_result", first * 1000, "ms", calls, "submission to the first result: " + what),
         Figure.of(name + "_last_result", last * 1000, "ms", calls, "submission to the last of " + calls + " results"),
         Figure.of(name + "_throughput", calls / last, "calls/s", calls, String.format("%,d calls in %.1f s", calls, last)));
-  }
-
-  private static boolean slurmIsUp() {
-    try {
-      Process p = new ProcessBuilder("sinfo", "-h", "-o", "%T").redirectErrorStream(true).start();
-      if (!p.waitFor(10, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return false;
-      }
-      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      return p.exitValue() == 0 && out.lines().anyMatch(l -> l.matches("(idle|mixed|allocated).*"));
-    } catch (java.io.IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
   }
 }

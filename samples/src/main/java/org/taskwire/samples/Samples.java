@@ -87,12 +87,7 @@ public final class Samples implements Runnable {
       System.out.printf("best value %.3g at x=%.5f y=%.5f after %d evaluations (%d failed) in %.1f s%n",
           best.value(), best.x(), best.y(), best.evaluations(), best.failures(), seconds);
       if (json) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("best_parameters", Map.of("x", best.x(), "y", best.y()));
-        out.put("best_value", best.value());
-        out.put("evaluations", best.evaluations());
-        out.put("failures", best.failures());
-        System.out.println(new ObjectMapper().writeValueAsString(out));
+        printJson(best.x(), best.y(), best.value(), best.evaluations(), best.failures());
       }
       return 0;
     }
@@ -149,15 +144,21 @@ public final class Samples implements Runnable {
       System.out.printf(java.util.Locale.ROOT, "best value %.3g at x=%.5f y=%.5f after %d design points (%d failed) in %.1f s%n",
           best.value(), best.x(), best.y(), best.evaluations(), best.failures(), seconds);
       if (json) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("best_parameters", Map.of("x", best.x(), "y", best.y()));
-        out.put("best_value", best.value());
-        out.put("evaluations", best.evaluations());
-        out.put("failures", best.failures());
-        System.out.println(new ObjectMapper().writeValueAsString(out));
+        printJson(best.x(), best.y(), best.value(), best.evaluations(), best.failures());
       }
       return 0;
     }
+  }
+
+  /** The optimisation samples' last line with --json, as the AID2E tutorial's scheduler reports a best point. */
+  static void printJson(double x, double y, double value, int evaluations, int failures)
+      throws com.fasterxml.jackson.core.JsonProcessingException {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("best_parameters", Map.of("x", x, "y", y));
+    out.put("best_value", value);
+    out.put("evaluations", evaluations);
+    out.put("failures", failures);
+    System.out.println(new ObjectMapper().writeValueAsString(out));
   }
 
   @Override

@@ -7,34 +7,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.taskwire.testing.slurm.SlurmCluster;
 
 /** The samples with {@code --backend slurm} on a real Slurm (jobs mode), as a user would run them. */
-@EnabledIf(value = "org.taskwire.samples.SlurmSamplesTest#slurmIsUp",
-    disabledReason = "no Slurm cluster answers here: run .ci/slurm-service (as root) to start a single-node Slurm")
+@EnabledIf(value = "org.taskwire.testing.slurm.SlurmCluster#answers", disabledReason = SlurmCluster.NOT_HERE)
 @Timeout(300)
 class SlurmSamplesTest {
-
-  static boolean slurmIsUp() {
-    try {
-      Process p = new ProcessBuilder("sinfo", "-h", "-o", "%T").redirectErrorStream(true).start();
-      if (!p.waitFor(10, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return false;
-      }
-      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      return p.exitValue() == 0 && out.lines().anyMatch(l -> l.matches("(idle|mixed|allocated).*"));
-    } catch (java.io.IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
 
   private static SampleRun run(String... sample) {
     List<String> args = new ArrayList<>(List.of(sample));

@@ -24,9 +24,15 @@ public final class ClientToResume {
    */
   static Process start(Path dir, Path runs, Path counts, String resume, int n, long millis, String name,
       String... config) throws java.io.IOException {
+    return start(ClientToResume.class, dir, runs, counts, resume, n, millis, name, config);
+  }
+
+  /** Starts {@code client}, a main taking the arguments this class's does, in a JVM of its own. */
+  static Process start(Class<?> client, Path dir, Path runs, Path counts, String resume, int n, long millis,
+      String name, String... config) throws java.io.IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-        ClientToResume.class.getName(), runs.toString(), counts.toString(), dir.resolve(name + ".txt").toString(),
+        client.getName(), runs.toString(), counts.toString(), dir.resolve(name + ".txt").toString(),
         resume, Integer.toString(n), Long.toString(millis)));
     command.addAll(List.of(config));
     return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".out").toFile())
@@ -45,8 +51,9 @@ public final class ClientToResume {
     }
   }
 
-  public static void main(String[] args) throws Exception {
-    WorkflowRun.Builder builder = ProbeTasks.builder().set("taskwire.runs-dir", args[0]);
+  /** The run these arguments ask for: its runs directory, the run to resume, then the key=value configuration. */
+  static WorkflowRun.Builder configured(WorkflowRun.Builder builder, String[] args) {
+    builder.set("taskwire.runs-dir", args[0]);
     if (!"-".equals(args[3])) {
       builder.resume(args[3]);
     }
@@ -54,6 +61,11 @@ public final class ClientToResume {
       String[] kv = args[i].split("=", 2);
       builder.set(kv[0], kv[1]);
     }
+    return builder;
+  }
+
+  public static void main(String[] args) throws Exception {
+    WorkflowRun.Builder builder = configured(ProbeTasks.builder(), args);
     int n = Integer.parseInt(args[4]);
     long millis = Long.parseLong(args[5]);
     List<ProbeTasks.CountedSquareArgs> calls = new ArrayList<>();

@@ -2,7 +2,6 @@ package org.taskwire.testing.e2e;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.taskwire.AsyncMapResult;
@@ -22,24 +21,11 @@ public final class MultiStepClient {
 
   static Process start(Path dir, Path runs, Path counts, String resume, int n, long millis, String name,
       String... config) throws java.io.IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-        MultiStepClient.class.getName(), runs.toString(), counts.toString(), dir.resolve(name + ".txt").toString(),
-        resume, Integer.toString(n), Long.toString(millis)));
-    command.addAll(List.of(config));
-    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".out").toFile())
-        .start();
+    return ClientToResume.start(MultiStepClient.class, dir, runs, counts, resume, n, millis, name, config);
   }
 
   public static void main(String[] args) throws Exception {
-    WorkflowRun.Builder builder = StepsTasks.builder().set("taskwire.runs-dir", args[0]);
-    if (!"-".equals(args[3])) {
-      builder.resume(args[3]);
-    }
-    for (int i = 6; i < args.length; i++) {
-      String[] kv = args[i].split("=", 2);
-      builder.set(kv[0], kv[1]);
-    }
+    WorkflowRun.Builder builder = ClientToResume.configured(StepsTasks.builder(), args);
     String counts = args[1];
     int n = Integer.parseInt(args[4]);
     long millis = Long.parseLong(args[5]);

@@ -26,26 +26,6 @@ import org.taskwire.internal.journal.RecordedRun;
 class MultiStepResumeTest {
   @TempDir Path dir;
 
-  private static Path onlyRun(Path runs) throws IOException {
-    try (Stream<Path> all = Files.list(runs)) {
-      return all.filter(Files::isDirectory).findFirst().orElseThrow();
-    }
-  }
-
-  private static long succeeded(Path runs) throws IOException {
-    if (!Files.isDirectory(runs)) {
-      return 0;
-    }
-    try (Stream<Path> all = Files.list(runs)) {
-      List<Path> dirs = all.filter(Files::isDirectory).toList();
-      if (dirs.isEmpty() || !Files.exists(dirs.get(0).resolve("journal.jsonl"))) {
-        return 0;
-      }
-      return Files.readAllLines(dirs.get(0).resolve("journal.jsonl"), StandardCharsets.UTF_8).stream()
-          .filter(l -> l.contains("\"type\":\"call-succeeded\"")).count();
-    }
-  }
-
   /** Executions per step and x: each leaves a file {@code <step>-<x>-<uuid>}. */
   private static Map<String, Integer> executions(Path counts) throws IOException {
     Map<String, Integer> runs = new HashMap<>();
@@ -84,7 +64,7 @@ class MultiStepResumeTest {
     Process first = MultiStepClient.start(dir, runs, counts, "-", n, 20, "first", local);
     try {
       long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-      while (succeeded(runs) < n + 50) {
+      while (ResumeTest.recorded(runs, "call-succeeded") < n + 50) {
         assertThat(first.isAlive()).as("the first client is still running; it said: %s",
             Files.readString(dir.resolve("first.out"))).isTrue();
         assertThat(System.nanoTime()).as("%d calls done within 2 minutes", n + 50).isLessThan(deadline);
@@ -93,7 +73,7 @@ class MultiStepResumeTest {
     } finally {
       first.destroyForcibly().waitFor();
     }
-    Path journal = onlyRun(runs).resolve("journal.jsonl");
+    Path journal = ResumeTest.onlyRun(runs).resolve("journal.jsonl");
     Set<String> finishedBefore = finished(RecordedRun.read(journal));
     assertThat(finishedBefore).as("killed with calls of both steps done")
         .anyMatch(s -> s.startsWith("a-")).anyMatch(s -> s.startsWith("b-")).hasSizeLessThan(2 * n);

@@ -32,7 +32,7 @@ import org.taskwire.internal.journal.RecordedRun;
 class ResumeTest {
   @TempDir Path dir;
 
-  private static Path onlyRun(Path runs) throws IOException {
+  static Path onlyRun(Path runs) throws IOException {
     try (Stream<Path> all = Files.list(runs)) {
       List<Path> dirs = all.filter(Files::isDirectory).toList();
       assertThat(dirs).hasSize(1);
@@ -41,7 +41,7 @@ class ResumeTest {
   }
 
   /** How many records of a type the run's journal holds yet: 0 while the client has not made its run. */
-  private static long recorded(Path runs, String type) throws IOException {
+  static long recorded(Path runs, String type) throws IOException {
     if (!Files.isDirectory(runs)) {
       return 0;
     }

@@ -15,9 +15,10 @@ import org.taskwire.FailureKind;
 import org.taskwire.MapResult;
 import org.taskwire.WorkFailedException;
 import org.taskwire.WorkflowRun;
+import org.taskwire.testing.slurm.SlurmCluster;
 
 /** The slurm backend on a real single-node Slurm, in jobs mode. */
-@EnabledIf(value = "org.taskwire.testing.e2e.SlurmHere#up", disabledReason = SlurmHere.WHY_NOT)
+@EnabledIf(value = "org.taskwire.testing.slurm.SlurmCluster#answers", disabledReason = SlurmCluster.NOT_HERE)
 @Timeout(300)
 class SlurmBackendTest {
   private static WorkflowRun.Builder slurm() {
@@ -131,7 +132,7 @@ class SlurmBackendTest {
     Process first = ClientToResume.start(dir, runs, counts, "-", n, 4000, "first", config);
     try {
       long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-      while (submitted(runs) < n) {
+      while (ResumeTest.recorded(runs, "call-submitted") < n) {
         assertThat(first.isAlive()).as("the first client runs; it said: %s",
             java.nio.file.Files.readString(dir.resolve("first.out"))).isTrue();
         assertThat(System.nanoTime()).as("its calls are submitted within 2 minutes").isLessThan(deadline);
@@ -146,22 +147,6 @@ class SlurmBackendTest {
       assertThat(files.map(p -> p.getFileName().toString()).filter(f -> !f.endsWith(".tmp"))
           .map(f -> f.substring(0, f.indexOf('-'))).sorted().toList())
           .as("each call ran once: the array job went on without a client, and was taken up").containsExactly("0", "1", "2", "3");
-    }
-  }
-
-  /** How many call-submitted records the only run's journal holds yet. */
-  private static long submitted(Path runs) throws java.io.IOException {
-    if (!java.nio.file.Files.isDirectory(runs)) {
-      return 0;
-    }
-    try (var all = java.nio.file.Files.list(runs)) {
-      Path journal = all.filter(java.nio.file.Files::isDirectory).findFirst().map(d -> d.resolve("journal.jsonl"))
-          .orElse(null);
-      if (journal == null || !java.nio.file.Files.exists(journal)) {
-        return 0;
-      }
-      return java.nio.file.Files.readAllLines(journal).stream().filter(l -> l.contains("\"type\":\"call-submitted\""))
-          .count();
     }
   }
 
