@@ -32,8 +32,10 @@ import picocli.CommandLine.Option;
  * {@code TASKWIRE_RELAY_URL}, with {@code TASKWIRE_SIGNING_KEY} and {@code TASKWIRE_INTERNAL_ID}),
  * STOMP first, the relay when no broker confirms.
  *
- * <p>Three modes: {@code --serve} answers a stream of calls on standard input with results on
+ * <p>Four modes: {@code --serve} answers a stream of calls on standard input with results on
  * standard output, for the local backend's long-lived workers (see {@link ServeLoop});
+ * {@code --pilot FILE} serves calls the same way over a socket to the client the run's transport
+ * file names, for Slurm's pilot jobs (see {@link PilotLoop});
  * {@code --call FILE --result FILE} runs one call from a file; {@code --job-call NAME} runs
  * the call a PanDA job's pseudo file names (see {@link GridCalls}), reads the transport settings
  * from the user secret named by {@code --transport-from}, and also writes the result to
@@ -67,6 +69,26 @@ public final class RemoteWrapper implements Callable<Integer> {
   @Option(names = "--client-pid", paramLabel = "PID",
       description = "With --serve: the client's process; when it is gone the worker stops, running call included.")
   Long clientPid;
+
+  @Option(names = "--pilot", paramLabel = "FILE",
+      description = "Serve calls as a pilot job: connect to the client the run's transport file FILE names.")
+  Path pilotTransport;
+
+  @Option(names = "--deadline", paramLabel = "EPOCH_SECONDS", defaultValue = "0",
+      description = "With --pilot: when the job's walltime ends (the client sends no call that cannot finish by then).")
+  long deadlineSeconds;
+
+  @Option(names = "--shape", paramLabel = "KEY", defaultValue = "",
+      description = "With --pilot: the key of the resources the pilot's job has, which decide the calls it gets.")
+  String shape;
+
+  @Option(names = "--heartbeat", paramLabel = "SECONDS", defaultValue = "10",
+      description = "With --pilot: seconds between heartbeats (default: ${DEFAULT-VALUE}).")
+  int heartbeatSeconds;
+
+  @Option(names = "--reconnect-for", paramLabel = "SECONDS", defaultValue = "120",
+      description = "With --pilot: how long to wait for a client that went away (default: ${DEFAULT-VALUE}).")
+  int reconnectSeconds;
 
   @Option(names = "--call", paramLabel = "FILE", description = "Run the one call in FILE (a JSON call envelope).")
   Path callFile;
@@ -124,9 +146,9 @@ public final class RemoteWrapper implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    int modes = (serve ? 1 : 0) + (callFile != null ? 1 : 0) + (jobCall != null ? 1 : 0);
+    int modes = (serve ? 1 : 0) + (callFile != null ? 1 : 0) + (jobCall != null ? 1 : 0) + (pilotTransport != null ? 1 : 0);
     if (modes != 1) {
-      System.err.println("taskwire-wrapper: give one of --serve, --call FILE --result FILE, or --job-call NAME");
+      System.err.println("taskwire-wrapper: give one of --serve, --pilot FILE, --call FILE --result FILE, or --job-call NAME");
       return WrapperExit.USAGE.code();
     }
     if (jobCall != null && (runId == null || workId == null)) {
@@ -168,6 +190,14 @@ public final class RemoteWrapper implements Callable<Integer> {
       System.err.println("taskwire-wrapper: " + e.getMessage());
       writeFailedResult(e.getMessage());
       return WrapperExit.CLASSPATH.code();
+    }
+    if (pilotTransport != null) {
+      if (heartbeatSeconds < 1 || reconnectSeconds < 0) {
+        System.err.println("taskwire-wrapper: --heartbeat must be at least 1 and --reconnect-for at least 0");
+        return WrapperExit.USAGE.code();
+      }
+      return new PilotLoop(executor, pilotTransport, deadlineSeconds * 1000, shape, java.time.Duration.ofSeconds(heartbeatSeconds),
+          java.time.Duration.ofSeconds(reconnectSeconds)).run();
     }
     ResultSender sender;
     try {

@@ -12,7 +12,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import org.taskwire.internal.backend.local.WireFormat;
+import org.taskwire.internal.backend.serve.WireFormat;
 import org.taskwire.internal.call.CallEnvelope;
 import org.taskwire.internal.call.CallExecutor;
 import org.taskwire.internal.call.ResultEnvelope;
@@ -22,8 +22,8 @@ import org.taskwire.internal.transport.Delivery;
 import org.taskwire.internal.transport.ResultSender;
 
 /**
- * {@code --serve}: a local worker's loop. Calls come in on standard input and answers go out on
- * standard output as {@link WireFormat} frames; the work's own prints go to standard error. While
+ * {@code --serve}: a local worker's loop, and a pilot's once connected. Calls come in on standard
+ * input (a pilot: its socket) and answers go out on standard output as {@link WireFormat} frames; the work's own prints go to standard error. While
  * quick calls keep arriving, their results are held and sent together, and each call started
  * meanwhile is announced with a {@code STARTED} frame. With {@code --client-pid} the worker stops
  * within a second of its client's death, running call included.
@@ -35,6 +35,24 @@ final class ServeLoop {
   private static final long MAX_HELD_BYTES = 8 << 20;
 
   private ServeLoop() {}
+
+  /** How a serving loop ended. */
+  enum Ending {
+    /** The caller ended the call stream. */
+    END_OF_CALLS(WrapperExit.OK),
+    /** The caller said to stop: a pilot it retires. */
+    TOLD_TO_STOP(WrapperExit.OK),
+    /** The stream broke, or held something that is not a call. */
+    BAD_CALL(WrapperExit.BAD_PAYLOAD),
+    /** A result could not be delivered, not even on the stream. */
+    DELIVERY_FAILED(WrapperExit.DELIVERY_FAILED);
+
+    final WrapperExit exit;
+
+    Ending(WrapperExit exit) {
+      this.exit = exit;
+    }
+  }
 
   /** Answers calls on standard input until it ends; returns the exit code. */
   static int run(CallExecutor executor, ResultSender sender, Long clientPid) {
@@ -53,14 +71,23 @@ final class ServeLoop {
       System.err.println("taskwire-wrapper: cannot reach the caller: " + e.getMessage());
       return WrapperExit.DELIVERY_FAILED.code();
     }
+    return serve(executor, sender, calls, frames).exit.code();
+  }
+
+  /**
+   * Answers the calls read from {@code calls} until that stream ends or says to stop, writing
+   * answers (and notices) to {@code frames}.
+   */
+  static Ending serve(CallExecutor executor, ResultSender sender, DataInputStream calls, DataOutputStream frames) {
     List<ResultSender.Outgoing> held = new ArrayList<>();
     long heldBytes = 0;
     while (true) {
       CallEnvelope call;
       try {
         WireFormat.Frame frame = WireFormat.read(calls);
-        if (frame == null) {
-          return deliver(held, frames, sender) ? WrapperExit.OK.code() : WrapperExit.DELIVERY_FAILED.code();
+        if (frame == null || frame.tag() == WireFormat.DRAIN) {
+          Ending end = frame == null ? Ending.END_OF_CALLS : Ending.TOLD_TO_STOP;
+          return deliver(held, frames, sender) ? end : Ending.DELIVERY_FAILED;
         }
         if (frame.tag() != WireFormat.CALL) {
           throw new IOException("expected a call frame, got tag '" + (char) frame.tag() + "'");
@@ -68,14 +95,14 @@ final class ServeLoop {
         call = WireFormat.decode(frame, CallEnvelope.class);
       } catch (IOException e) {
         System.err.println("taskwire-wrapper: unreadable call: " + e.getMessage());
-        return WrapperExit.BAD_PAYLOAD.code();
+        return Ending.BAD_CALL;
       }
       if (!held.isEmpty()) {
         try {
           WireFormat.write(frames, WireFormat.STARTED, new WireFormat.Started(call.callId(), call.attempt()));
         } catch (IOException e) {
           System.err.println("taskwire-wrapper: cannot reach the caller: " + e.getMessage());
-          return WrapperExit.DELIVERY_FAILED.code();
+          return Ending.DELIVERY_FAILED;
         }
       }
       long t0 = System.nanoTime();
@@ -90,7 +117,7 @@ final class ServeLoop {
           && waiting(calls);
       if (!hold) {
         if (!deliver(held, frames, sender)) {
-          return WrapperExit.DELIVERY_FAILED.code();
+          return Ending.DELIVERY_FAILED;
         }
         held.clear();
         heldBytes = 0;

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.taskwire.FailureKind;
 import org.taskwire.internal.call.CallEnvelope;
 import org.taskwire.internal.call.ResultEnvelope;
-import org.taskwire.internal.backend.local.WireFormat;
+import org.taskwire.internal.backend.serve.WireFormat;
 import org.taskwire.internal.backend.WrapperExit;
 import org.taskwire.internal.codec.Codecs;
 import org.taskwire.internal.codec.PayloadCodec;

@@ -20,7 +20,7 @@ import org.taskwire.spi.JobOptions;
 public final class ConfigKey<T> {
 
   /** How a value is checked. */
-  public enum Type { STRING, POSITIVE_INT, DURATION, CHOICE }
+  public enum Type { STRING, POSITIVE_INT, NON_NEGATIVE_INT, DURATION, CHOICE }
 
   private final String name;
   private final Type type;
@@ -59,6 +59,11 @@ public final class ConfigKey<T> {
   public static ConfigKey<Integer> positiveInt(String name, String documented, Supplier<Integer> fallback, String description) {
     return new ConfigKey<>(name, Type.POSITIVE_INT, documented, description, List.of(), v -> Integer.parseInt(v.trim()),
         fallback);
+  }
+
+  public static ConfigKey<Integer> nonNegativeInt(String name, int defaultValue, String description) {
+    return new ConfigKey<>(name, Type.NON_NEGATIVE_INT, Integer.toString(defaultValue), description, List.of(),
+        v -> Integer.parseInt(v.trim()), () -> defaultValue);
   }
 
   public static ConfigKey<Duration> duration(String name, String defaultValue, String description) {
@@ -234,6 +239,15 @@ public final class ConfigKey<T> {
           // fall through
         }
         return "expected a positive integer";
+      case NON_NEGATIVE_INT:
+        try {
+          if (Integer.parseInt(value.trim()) >= 0) {
+            return null;
+          }
+        } catch (NumberFormatException e) {
+          // fall through
+        }
+        return "expected 0 or a positive integer";
       case DURATION:
         try {
           Walltime.parse(value);

@@ -21,6 +21,9 @@ import org.taskwire.internal.backend.CallEvent;
 import org.taskwire.internal.backend.ResultSink;
 import org.taskwire.internal.backend.ResultTransport;
 import org.taskwire.internal.backend.Task;
+import org.taskwire.internal.backend.serve.ArrivalCheck;
+import org.taskwire.internal.backend.serve.CallFeed;
+import org.taskwire.internal.backend.serve.CallFeed.Queued;
 import org.taskwire.internal.call.CallEnvelope;
 import org.taskwire.internal.call.RemoteError;
 import org.taskwire.internal.call.ResultEnvelope;
@@ -61,8 +64,9 @@ public final class LocalBackend implements Backend {
   private final boolean temporaryLogs;
   private final AtomicInteger failedResults = new AtomicInteger();
   private final ArrivalCheck arrivals;
+  private final CallFeed feed;
   /** The log of the worker each sent call went to, until its result is in. */
-  private final java.util.Map<Long, Path> logOfCall = new ConcurrentHashMap<>();
+  private final java.util.Map<Long, String> logOfCall = new ConcurrentHashMap<>();
   private final LinkedBlockingDeque<Queued> queue = new LinkedBlockingDeque<>();
   private final Set<Long> cancelled = ConcurrentHashMap.newKeySet();
   private final List<Slot> slots = new ArrayList<>();
@@ -71,7 +75,6 @@ public final class LocalBackend implements Backend {
   private volatile String brokenBecause;
   private volatile boolean closed;
 
-  private record Queued(Task task, CallEnvelope call) {}
 
   public LocalBackend(BackendContext given) {
     ResultSink sink = given.sink();
@@ -99,6 +102,7 @@ public final class LocalBackend implements Backend {
     this.command = WorkerCommand.of(context);
     this.transport = ResultTransport.start(context);
     this.arrivals = new ArrivalCheck(context.sink(), transport);
+    this.feed = new CallFeed(context.sink(), arrivals);
     try {
       String dir = context.config().get(LocalBackendProvider.LOG_DIR);
       this.temporaryLogs = dir.isEmpty();
@@ -135,7 +139,7 @@ public final class LocalBackend implements Backend {
 
   @Override
   public void cancel(long callId) {
-    if (queue.removeIf(q -> q.call.callId() == callId)) {
+    if (queue.removeIf(q -> q.call().callId() == callId)) {
       return;
     }
     cancelled.add(callId);
@@ -180,14 +184,14 @@ public final class LocalBackend implements Backend {
    */
   private RemoteError withWorkerLog(long callId, RemoteError error) {
     failedResults.incrementAndGet();
-    Path log = logOfCall.remove(callId);
-    return error.logLocation() == null && log != null ? error.withLog(log.toString()) : error;
+    String log = logOfCall.remove(callId);
+    return error.logLocation() == null && log != null ? error.withLog(log) : error;
   }
 
   private void drainWithFailure() {
     Queued q;
     while ((q = queue.poll()) != null) {
-      context.sink().report(new CallEvent.Failed(q.call.callId(), q.call.attempt(),
+      context.sink().report(new CallEvent.Failed(q.call().callId(), q.call().attempt(),
           RemoteError.of(FailureKind.BACKEND, brokenBecause)));
     }
   }
@@ -224,7 +228,7 @@ public final class LocalBackend implements Backend {
         } catch (InterruptedException e) {
           return;
         }
-        if (cancelled.remove(next.call.callId())) {
+        if (cancelled.remove(next.call().callId())) {
           continue;
         }
         if (worker == null && !startWorker(next)) {
@@ -252,7 +256,7 @@ public final class LocalBackend implements Backend {
         if (q == null) {
           return;
         }
-        if (!cancelled.remove(q.call.callId())) {
+        if (!cancelled.remove(q.call().callId())) {
           window.add(q);
         }
       }
@@ -270,7 +274,7 @@ public final class LocalBackend implements Backend {
       Path log = logDirectory.resolve("worker-" + index + "-" + workerCount.incrementAndGet() + ".log");
       WorkerProcess started = null;
       try {
-        started = WorkerProcess.start(command, transport.workerEnvironment(),
+        started = WorkerProcess.start(index, command, transport.workerEnvironment(),
             Files.createDirectories(logDirectory.resolve("worker-" + index)), log);
         started.awaitReady();
         worker = started;
@@ -283,7 +287,7 @@ public final class LocalBackend implements Backend {
       } catch (IOException e) {
         String why = started == null
             ? "cannot start " + command.get(0) + ": " + e.getMessage()
-            : "a local worker JVM failed to start: it " + started.exitDescription() + " [log: " + log + "]"
+            : "a local worker JVM failed to start: it " + started.endDescription() + " [log: " + log + "]"
                 + tail(started);
         if (closed) {
           return false;
@@ -307,77 +311,18 @@ public final class LocalBackend implements Backend {
       }
     }
 
-    /** Sends the window's calls and reads their answers, which come in the same order. */
+    /** Sends the window's calls and reads their answers; a dead worker is replaced on the next call. */
     private void run(List<Queued> window) {
       WorkerProcess current = worker;
-      int answered = 0;
-      Watchdog watchdog = new Watchdog(current);
-      try {
-        for (Queued q : window) {
-          logOfCall.put(q.call.callId(), current.log());
-        }
-        current.send(window.stream().map(Queued::call).toList());
-        String where = "worker " + index + " (pid " + current.pid() + ", log " + current.log() + ")";
-        java.util.Map<String, String> handle = java.util.Map.of("worker", Integer.toString(index),
-            "pid", Long.toString(current.pid()), "log", current.log().toString());
-        for (Queued q : window) {
-          context.sink().report(new CallEvent.Submitted(q.call.callId(), q.call.attempt(), handle));
-          context.sink().report(new CallEvent.Started(q.call.callId(), q.call.attempt(), where));
-        }
-        long last = System.nanoTime();
-        for (Queued q : window) {
-          // The call now running is the first unanswered one, unless the worker, holding results,
-          // says it starts a later one: each call gets its own walltime from the moment it starts.
-          watchdog.arm(q.call.callId(), q.task.options().walltime());
-          WorkerProcess.Answer answer = current.receive(started -> {
-            for (Queued w : window) {
-              if (w.call.callId() == started) {
-                watchdog.arm(started, w.task.options().walltime());
-              }
-            }
-          });
-          watchdog.disarm();
-          long now = System.nanoTime();
+      for (Queued q : window) {
+        logOfCall.put(q.call().callId(), current.log());
+      }
+      boolean alive = feed.run(current, window, queue::addFirst,
           // A moving average of the time per call, which decides whether calls are sent in batches.
-          callNanos = callNanos < 0 ? now - last : (callNanos * 7 + (now - last)) / 8;
-          last = now;
-          answered++;
-          if (answer.result() != null) {
-            context.sink().report(CallEvent.of(answer.result()));
-          } else {
-            arrivals.expect(q.call, answer.done());
-          }
-        }
-      } catch (IOException e) {
-        watchdog.disarm();
+          took -> callNanos = callNanos < 0 ? took : (callNanos * 7 + took) / 8);
+      if (!alive) {
         worker = null;
         callNanos = -1;
-        if (closed) {
-          return;
-        }
-        // The worker runs its calls in order; while it holds results it says which call it starts.
-        int lost = answered;
-        for (int i = answered; i < window.size(); i++) {
-          if (window.get(i).call.callId() == current.lastStarted()) {
-            lost = i;
-          }
-        }
-        Queued q = window.get(lost);
-        String how = watchdog.firedOn() == q.call.callId()
-            ? "was killed after the call exceeded its walltime of " + q.task.options().walltime()
-            : current.exitDescription();
-        String message = "worker " + index + " (pid " + current.pid() + ") " + how + " while running call "
-            + q.call.callId() + " of " + q.task.work().name() + tail(current);
-        LOG.warn("{}", message);
-        // The others either never started or ran but had their results die with the worker, held
-        // to be sent together: back to the front of the queue, in order, without using an attempt.
-        for (int i = window.size() - 1; i >= answered; i--) {
-          if (i != lost) {
-            queue.addFirst(window.get(i));
-          }
-        }
-        context.sink().report(new CallEvent.Lost(q.call.callId(), q.call.attempt(),
-            RemoteError.of(FailureKind.WORKER_LOST, message).withLog(current.log().toString())));
       }
     }
 

@@ -4,15 +4,31 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import org.taskwire.internal.backend.Backend;
+import org.taskwire.internal.backend.BackendContext;
 import org.taskwire.internal.backend.BackendProvider;
 import org.taskwire.internal.config.ConfigKey;
 import org.taskwire.internal.config.TaskwireConfig;
 
 /** The {@code slurm} backend, as {@code taskwire.backend=slurm} selects it, and the keys it reads. */
 public final class SlurmBackendProvider extends BackendProvider.Named {
-  public static final ConfigKey<String> MODE = ConfigKey.choice("taskwire.slurm.mode", "jobs",
-      "How calls run: jobs, one array task per call of a fan-out (pilots, many short calls per job, is to come).",
-      "jobs");
+  public static final ConfigKey<String> MODE = ConfigKey.choice("taskwire.slurm.mode", "pilots",
+      "How calls run: pilots, worker jobs that connect back to the client and run many calls each (for many short "
+          + "calls); jobs, one array task per call of a fan-out (for long calls, or nodes that cannot reach the client).",
+      "pilots", "jobs");
+  public static final ConfigKey<Integer> PILOTS_MIN = ConfigKey.nonNegativeInt("taskwire.slurm.pilots-min", 0,
+      "Pilots mode: pilots kept while the run lasts, even idle.");
+  public static final ConfigKey<Integer> PILOTS_MAX = ConfigKey.positiveInt("taskwire.slurm.pilots-max", 16,
+      "Pilots mode: pilots at most (per kind of resources the works ask for).");
+  public static final ConfigKey<Duration> PILOT_WALLTIME = ConfigKey.duration("taskwire.slurm.pilot-walltime", "1h",
+      "Pilots mode: the walltime pilots ask for; raised to fit a call whose walltime is longer.");
+  public static final ConfigKey<Duration> PILOT_IDLE = ConfigKey.duration("taskwire.slurm.pilot-idle", "2m",
+      "Pilots mode: how long a pilot above the minimum may have nothing to do before it is let go.");
+  public static final ConfigKey<Duration> HEARTBEAT = ConfigKey.duration("taskwire.slurm.heartbeat", "10s",
+      "Pilots mode: how often pilots say they are alive; one silent for three intervals is taken for lost.");
+  public static final ConfigKey<String> CLIENT_HOST = ConfigKey.text("taskwire.slurm.client-host", "this host's name",
+      SlurmBackendProvider::hostName, "Pilots mode: the address of this machine that the nodes reach; pilots "
+          + "connect to it.");
   public static final ConfigKey<String> SHARED_DIR = ConfigKey.text("taskwire.slurm.shared-dir", "~/.taskwire/slurm",
       "A directory the client and every node see: calls, job scripts, results and logs, per run.");
   public static final ConfigKey<String> ACCOUNT = ConfigKey.text("taskwire.slurm.account", "",
@@ -41,8 +57,21 @@ public final class SlurmBackendProvider extends BackendProvider.Named {
       "Options of the jobs' JVMs; -Xmx is derived from memoryMb unless given.");
 
   public SlurmBackendProvider() {
-    super("slurm", SlurmSystem::backend, List.of(MODE, SHARED_DIR, ACCOUNT, QOS, CONSTRAINT, GRES, EXTRA_ARGS,
+    super("slurm", SlurmBackendProvider::backend, List.of(MODE, PILOTS_MIN, PILOTS_MAX, PILOT_WALLTIME, PILOT_IDLE,
+        HEARTBEAT, CLIENT_HOST, SHARED_DIR, ACCOUNT, QOS, CONSTRAINT, GRES, EXTRA_ARGS,
         MAX_ARRAY_SIZE, ARRAY_THROTTLE, POLL_INTERVAL, RESULT_GRACE, PENDING_TIMEOUT, JAVA, JVM_OPTIONS));
+  }
+
+  private static Backend backend(BackendContext context) {
+    return context.config().get(MODE).equals("jobs") ? SlurmSystem.backend(context) : SlurmPilots.backend(context);
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "localhost";
+    }
   }
 
   /** Cancels the run's array jobs that are still queued or running, and removes its transport file ({@code taskwire kill}). */

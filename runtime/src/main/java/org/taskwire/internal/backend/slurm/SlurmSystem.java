@@ -1,6 +1,5 @@
 package org.taskwire.internal.backend.slurm;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,11 +10,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.taskwire.ConfigurationException;
@@ -63,12 +60,7 @@ final class SlurmSystem implements BatchSystem {
     this.context = context;
     this.config = context.config();
     this.transport = transport;
-    try {
-      SlurmCommands.run(List.of("sbatch", "--version"));
-    } catch (IOException e) {
-      throw new ConfigurationException("taskwire.backend=slurm needs Slurm's commands (sbatch, squeue, scancel) on "
-          + "the PATH of this machine, a submit host of the cluster: " + e.getMessage(), e);
-    }
+    SlurmJobs.checkCommands();
     Path shared = config.path(SlurmBackendProvider.SHARED_DIR);
     this.runDirectory = shared.resolve(context.runId());
     try {
@@ -87,11 +79,6 @@ final class SlurmSystem implements BatchSystem {
           + e.getMessage(), e);
     }
     LOG.info("Slurm backend: jobs mode, shared directory {}", runDirectory);
-  }
-
-  /** The name every job of a run has. */
-  static String jobName(String runId) {
-    return "tw-" + runId;
   }
 
   @Override
@@ -133,85 +120,35 @@ final class SlurmSystem implements BatchSystem {
   }
 
   private List<String> sbatch(Path dir, Path script, JobOptions options, int offset, int size) {
-    List<String> cmd = new ArrayList<>(List.of("sbatch", "--parsable", "--job-name=" + jobName(context.runId())));
+    List<String> cmd = SlurmJobs.sbatch(config, context.runId(), options,
+        options.walltime() == null ? JobOptions.BUILT_IN.walltime() : options.walltime());
     int throttle = config.get(SlurmBackendProvider.ARRAY_THROTTLE);
     cmd.add("--array=0-" + (size - 1) + (throttle < size ? "%" + throttle : ""));
-    cmd.add("--time=" + time(options.walltime() == null ? JobOptions.BUILT_IN.walltime() : options.walltime()));
-    cmd.add("--mem=" + memoryMb(options) + "M");
-    cmd.add("--cpus-per-task=" + (options.cores() == null ? 1 : options.cores()));
-    if (options.queue() != null && !options.queue().isEmpty()) {
-      cmd.add("--partition=" + options.queue());
-    }
-    addIfSet(cmd, "--account=", config.get(SlurmBackendProvider.ACCOUNT));
-    addIfSet(cmd, "--qos=", config.get(SlurmBackendProvider.QOS));
-    addIfSet(cmd, "--constraint=", config.get(SlurmBackendProvider.CONSTRAINT));
-    addIfSet(cmd, "--gres=", config.get(SlurmBackendProvider.GRES));
-    cmd.add("--no-requeue");
     cmd.add("--output=" + dir.resolve("log-" + offset + "-%a.txt"));
-    for (String extra : config.get(SlurmBackendProvider.EXTRA_ARGS).trim().split("\\s+")) {
-      if (!extra.isEmpty()) {
-        cmd.add(extra);
-      }
-    }
+    cmd.addAll(SlurmJobs.extraArgs(config));
     cmd.add(script.toString());
     cmd.add(Integer.toString(offset));
     return cmd;
   }
 
-  private static void addIfSet(List<String> cmd, String option, String value) {
-    if (!value.isBlank()) {
-      cmd.add(option + value.trim());
-    }
-  }
-
-  private static int memoryMb(JobOptions options) {
-    return options.memoryMb() == null ? JobOptions.BUILT_IN.memoryMb() : options.memoryMb();
-  }
-
-  /** Slurm's {@code D-HH:MM:SS}, rounded up to the second. */
-  static String time(Duration walltime) {
-    long s = Math.max(1, walltime.toSeconds() + (walltime.toNanosPart() > 0 ? 1 : 0));
-    return String.format(Locale.ROOT, "%d-%02d:%02d:%02d", s / 86400, s / 3600 % 24, s / 60 % 60, s % 60);
-  }
-
-  /**
-   * The array task's script: the run's transport file (read at the job's start), the work's shell
-   * setup, then the wrapper on the call its index names.
-   */
+  /** The array task's script: the wrapper on the call its index names. */
   private void writeScript(Path script, Path dir, JobOptions options) throws IOException {
-    StringBuilder sh = new StringBuilder("#!/bin/sh\n");
-    sh.append("# Taskwire run ").append(context.runId()).append(": one array task per call\n");
-    // Read when the job starts, not when it is submitted: a resumed client rewrites it.
-    sh.append(". ").append(WorkerJvm.shellQuote(transportFile().toString())).append('\n');
-    if (options.initEnv() != null && !options.initEnv().isBlank()) {
-      sh.append(options.initEnv().strip()).append('\n');
-    }
+    StringBuilder sh = SlurmJobs.scriptStart(runDirectory, "one array task per call", context.runId(), options);
     sh.append("i=$(( ${SLURM_ARRAY_TASK_ID:?not an array task} + $1 ))\n");
-    WorkerJvm jvm = new WorkerJvm(config.get(SlurmBackendProvider.JAVA), config.get(SlurmBackendProvider.JVM_OPTIONS),
-        WorkerJvm.heapForJob(memoryMb(options)), List.of(classpath));
-    List<String> command = new ArrayList<>();
-    for (String part : jvm.command(File.pathSeparator)) {
-      command.add(WorkerJvm.shellQuote(part));
-    }
-    command.addAll(List.of("--classpath", WorkerJvm.shellQuote(classpath),
-        "--call", WorkerJvm.shellQuote(dir.toString()) + "/call-$i.json", "--result", WorkerJvm.shellQuote(dir.toString()) + "/result-$i.json"));
+    List<String> command = SlurmJobs.wrapperCommand(config, classpath, options);
+    command.addAll(List.of("--call", WorkerJvm.shellQuote(dir.toString()) + "/call-$i.json",
+        "--result", WorkerJvm.shellQuote(dir.toString()) + "/result-$i.json"));
     sh.append("exec ").append(String.join(" ", command)).append('\n');
     Files.writeString(script, sh.toString(), StandardCharsets.UTF_8);
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
   }
 
-  /** Where the jobs of the run read how to reach its client: the run's result transport, secret included. */
   private Path transportFile() {
-    return runDirectory.resolve("transport.env");
+    return SlurmJobs.transportFile(runDirectory);
   }
 
-  /** Writes the transport file (readable by the user alone), replacing an earlier client's. */
-  private synchronized void writeTransport() throws IOException {
-    StringBuilder env = new StringBuilder();
-    for (Map.Entry<String, String> e : new TreeMap<>(transport.workerEnvironment()).entrySet()) {
-      env.append("export ").append(e.getKey()).append('=').append(WorkerJvm.shellQuote(e.getValue())).append('\n');
-    }
-    RunDirectory.writePrivate(transportFile(), env.toString().getBytes(StandardCharsets.UTF_8));
+  private void writeTransport() throws IOException {
+    SlurmJobs.writeTransport(runDirectory, transport.workerEnvironment());
   }
 
   /** Jobs of a resumed run that start from now on reach this client. */
@@ -283,7 +220,7 @@ final class SlurmSystem implements BatchSystem {
     String account = "Slurm job " + id + " " + state + (squeue[3].isEmpty() ? "" : " on " + squeue[3])
         + (squeue[2].isEmpty() || squeue[2].equals("None") ? "" : " (" + squeue[2] + ")");
     Outcome outcome = outcome(state, account, task.task().options());
-    if (outcome.phase() == Phase.WAITING && NEVER_MET.contains(squeue[2])) {
+    if (outcome.phase() == Phase.WAITING && SlurmJobs.NEVER_MET.contains(squeue[2])) {
       long since = pendingSince.computeIfAbsent(id, k -> System.nanoTime());
       if (System.nanoTime() - since > pendingTimeout.toNanos()) {
         pendingSince.remove(id);
@@ -301,15 +238,6 @@ final class SlurmSystem implements BatchSystem {
     return new Job(id, callId, outcome.phase(), attempt, false, account, outcome.failure(),
         outcome.phase() == Phase.WAITING ? null : log);
   }
-
-  /**
-   * Reasons a job pends that no wait cures: the request exceeds a limit of its partition, QOS or
-   * account. A pending job with one of these fails after {@code taskwire.slurm.pending-timeout}.
-   */
-  static final Set<String> NEVER_MET = Set.of("PartitionTimeLimit", "PartitionNodeLimit", "PartitionConfig",
-      "BadConstraints", "InvalidQOS", "InvalidAccount", "QOSMaxWallDurationPerJobLimit",
-      "AssocMaxWallDurationPerJobLimit", "QOSMaxCpuPerJobLimit", "AssocMaxCpuPerJobLimit", "QOSMaxMemoryPerJob",
-      "QOSMaxNodePerJobLimit", "AssocMaxNodesPerJobLimit");
 
   /** When each job was first seen pending for a reason of {@link #NEVER_MET}. */
   private final Map<String, Long> pendingSince = new java.util.concurrent.ConcurrentHashMap<>();
@@ -333,7 +261,7 @@ final class SlurmSystem implements BatchSystem {
       case "OUT_OF_MEMORY":
         // Another attempt would run out as well: no retry.
         return new Outcome(Phase.FAILED, RemoteError.of(FailureKind.BACKEND,
-            account + ": killed when it exceeded its memory of " + memoryMb(options) + " MB (--mem); raise "
+            account + ": killed when it exceeded its memory of " + SlurmJobs.memoryMb(options) + " MB (--mem); raise "
                 + "memoryMb (or -Xmx in taskwire.slurm.jvm-options below it)"));
       case "FAILED": case "NODE_FAIL": case "BOOT_FAIL": case "PREEMPTED":
         return new Outcome(Phase.FAILED,
@@ -359,15 +287,7 @@ final class SlurmSystem implements BatchSystem {
       return queue;
     }
     try {
-      String out = SlurmCommands.run(List.of("squeue", "-h", "--states=all", "-r", "--name=" + jobName(context.runId()),
-          "-o", "%i|%T|%r|%N"));
-      Map<String, String[]> seen = new HashMap<>();
-      for (String line : out.split("\n")) {
-        String[] f = line.strip().split("\\|", -1);
-        if (f.length == 4) {
-          seen.put(f[0], f);
-        }
-      }
+      Map<String, String[]> seen = SlurmJobs.squeue(context.runId(), "%i|%T|%r|%N");
       queue = seen;
       queueAt = now;
       return seen;
@@ -425,23 +345,14 @@ final class SlurmSystem implements BatchSystem {
   }
 
   private static void scancel(List<String> ids) {
-    if (ids.isEmpty()) {
-      return;
-    }
-    List<String> cmd = new ArrayList<>(List.of("scancel"));
-    cmd.addAll(ids);
-    try {
-      SlurmCommands.run(cmd);
-    } catch (IOException e) {
-      LOG.warn("cannot cancel Slurm jobs {}: {}", ids, e.getMessage());
-    }
+    SlurmJobs.scancel(ids);
   }
 
   /** Cancels every job of a run by its name, and removes its transport file ({@code taskwire kill}). */
   static List<String> kill(String runId, TaskwireConfig config) {
     try {
-      String listed = SlurmCommands.run(List.of("squeue", "-h", "--name=" + jobName(runId), "-o", "%i"));
-      SlurmCommands.run(List.of("scancel", "--name=" + jobName(runId)));
+      String listed = SlurmCommands.run(List.of("squeue", "-h", "--name=" + SlurmJobs.jobName(runId), "-o", "%i"));
+      SlurmCommands.run(List.of("scancel", "--name=" + SlurmJobs.jobName(runId)));
       Files.deleteIfExists(config.path(SlurmBackendProvider.SHARED_DIR).resolve(runId).resolve("transport.env"));
       return listed.lines().map(String::strip).filter(l -> !l.isEmpty()).map(id -> "Slurm job " + id).toList();
     } catch (IOException e) {

@@ -46,8 +46,8 @@ class SlurmStatesTest {
 
   @Test
   void walltimeIsWrittenAsDaysHoursMinutesSecondsRoundedUp() {
-    assertThat(SlurmSystem.time(Duration.ofSeconds(2))).isEqualTo("0-00:00:02");
-    assertThat(SlurmSystem.time(Duration.ofMinutes(90))).isEqualTo("0-01:30:00");
-    assertThat(SlurmSystem.time(Duration.ofDays(2).plusSeconds(61).plusMillis(1))).isEqualTo("2-00:01:02");
+    assertThat(SlurmJobs.time(Duration.ofSeconds(2))).isEqualTo("0-00:00:02");
+    assertThat(SlurmJobs.time(Duration.ofMinutes(90))).isEqualTo("0-01:30:00");
+    assertThat(SlurmJobs.time(Duration.ofDays(2).plusSeconds(61).plusMillis(1))).isEqualTo("2-00:01:02");
   }
 }

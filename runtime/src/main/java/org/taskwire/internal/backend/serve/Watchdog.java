@@ -1,4 +1,4 @@
-package org.taskwire.internal.backend.local;
+package org.taskwire.internal.backend.serve;
 
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -7,18 +7,19 @@ import java.util.concurrent.TimeUnit;
 import org.taskwire.internal.threads.DaemonThreads;
 
 /**
- * Kills a worker whose running call goes past its walltime, which unblocks the slot's read. It
+ * Kills a worker whose running call goes past its walltime, which unblocks the read of its answers. It
  * runs on its own timer thread, so a kill never waits behind anything else.
  */
 final class Watchdog {
   private static final ScheduledExecutorService TIMER =
-      Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("taskwire-local-watchdog"));
-  private final WorkerProcess worker;
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("taskwire-watchdog"));
+  private final Runnable kill;
   private ScheduledFuture<?> timer;
   private volatile long firedOn = -1;
 
-  Watchdog(WorkerProcess worker) {
-    this.worker = worker;
+  /** @param kill ends the worker, which unblocks whoever reads its answers */
+  Watchdog(Runnable kill) {
+    this.kill = kill;
   }
 
   /** Gives the call now starting its full walltime, replacing the previous call's deadline. */
@@ -26,7 +27,7 @@ final class Watchdog {
     disarm();
     timer = TIMER.schedule(() -> {
       firedOn = callId;
-      worker.kill();
+      kill.run();
     }, walltime.toNanos(), TimeUnit.NANOSECONDS);
   }
 

@@ -1,4 +1,4 @@
-package org.taskwire.internal.backend.local;
+package org.taskwire.internal.backend.serve;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -29,6 +29,21 @@ public final class WireFormat {
    */
   public static final byte STARTED = 'S';
 
+  /** Tag of a heartbeat frame, empty: a pilot says it is alive while a long call runs. */
+  public static final byte HEARTBEAT = 'B';
+
+  /**
+   * Tag of a drain frame, empty: a pilot got its batch system's warning that its walltime ends
+   * soon; it finishes what it holds and should be sent nothing more.
+   */
+  public static final byte DRAIN = 'W';
+
+  /** Tag of the client's challenge to a pilot that connects, whose body is a {@link Challenge}. */
+  public static final byte CHALLENGE = 'N';
+
+  /** Tag of a pilot's answer to the challenge, whose body is a {@link PilotHello}. */
+  public static final byte HELLO = 'P';
+
   /** Frames larger than this are refused rather than allocated. */
   public static final int MAX_FRAME = 256 * 1024 * 1024;
 
@@ -44,6 +59,20 @@ public final class WireFormat {
 
   /** Which call a serving worker starts while it holds earlier results. */
   public record Started(long callId, int attempt) {}
+
+  /** What a client asks a pilot that connects to prove: that it holds the run's key. */
+  public record Challenge(String runId, String nonce) {}
+
+  /**
+   * Who a pilot is, and its proof: the run's key signing the challenge's nonce.
+   *
+   * @param job the batch system's job id, e.g. {@code 1234_5}
+   * @param node the host it runs on
+   * @param deadlineMillis when its walltime ends (epoch milliseconds), 0 when unknown
+   * @param shape the key of the resources its job asked for, which decide the calls it may take
+   */
+  public record PilotHello(String runId, String job, String node, long pid, long deadlineMillis, String shape,
+      String proof) {}
 
   /** A frame as read: its tag and JSON body. */
   public record Frame(byte tag, byte[] body) {}

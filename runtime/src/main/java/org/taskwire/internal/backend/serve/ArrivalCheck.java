@@ -1,4 +1,4 @@
-package org.taskwire.internal.backend.local;
+package org.taskwire.internal.backend.serve;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,14 +28,14 @@ import org.taskwire.internal.threads.DaemonThreads;
  * nobody heard, and are settled at once. One sweeper does this for all calls, with one relay read
  * per sweep, on a thread of its own so that it never delays a walltime kill.
  */
-final class ArrivalCheck implements AutoCloseable {
+public final class ArrivalCheck implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ArrivalCheck.class);
   /** How long a result reported sent may take to arrive before the relay is read for it. */
   private static final Duration ARRIVAL_GRACE = Duration.ofSeconds(2);
   /** How long after that relay read before the worker's own record is used. */
   private static final Duration RELAY_GRACE = Duration.ofMillis(500);
   private static final ScheduledExecutorService TIMER =
-      Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("taskwire-local-arrival"));
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("taskwire-arrival"));
 
   private final ResultSink sink;
   private final ResultTransport transport;
@@ -48,7 +48,7 @@ final class ArrivalCheck implements AutoCloseable {
   /** A result reported sent that has not been seen yet; {@code relayRead} once the relay was read for it. */
   private record Unconfirmed(CallEnvelope call, WireFormat.Done done, long reportedAt, long dueAt, boolean relayRead) {}
 
-  ArrivalCheck(ResultSink sink, ResultTransport transport) {
+  public ArrivalCheck(ResultSink sink, ResultTransport transport) {
     this.sink = sink;
     this.transport = transport;
     transport.onResubscribed(() -> resubscribedAt = System.nanoTime());
@@ -56,7 +56,7 @@ final class ArrivalCheck implements AutoCloseable {
   }
 
   /** The worker said it sent this call's result through a broker or the relay. */
-  void expect(CallEnvelope call, WireFormat.Done done) {
+  public void expect(CallEnvelope call, WireFormat.Done done) {
     long now = System.nanoTime();
     unconfirmed.put(call.callId(), new Unconfirmed(call, done, now, now + ARRIVAL_GRACE.toNanos(), false));
   }

@@ -1,0 +1,521 @@
+package org.taskwire.internal.backend.pilot;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.taskwire.ConfigurationException;
+import org.taskwire.FailureKind;
+import org.taskwire.internal.backend.Backend;
+import org.taskwire.internal.backend.BackendContext;
+import org.taskwire.internal.backend.CallEvent;
+import org.taskwire.internal.backend.ResultTransport;
+import org.taskwire.internal.backend.Task;
+import org.taskwire.internal.backend.serve.ArrivalCheck;
+import org.taskwire.internal.backend.serve.CallFeed;
+import org.taskwire.internal.backend.serve.CallFeed.Queued;
+import org.taskwire.internal.backend.serve.WireFormat;
+import org.taskwire.internal.backend.serve.WorkerFrames;
+import org.taskwire.internal.call.RemoteError;
+import org.taskwire.internal.threads.DaemonThreads;
+
+/**
+ * A backend of pilot jobs. Calls wait in one queue; each connected pilot has a feeder thread that
+ * takes the next call of the pilot's shape whose walltime fits in what is left of the pilot's, and
+ * (for calls of a few milliseconds) several at once. A scaler asks the batch system for pilots
+ * while calls outnumber them, up to the maximum, and lets idle ones go down to the minimum.
+ *
+ * <p>A pilot that dies, is cancelled or falls silent (no heartbeat for three intervals) loses the
+ * call it was running, which the run retries if attempts remain; the other calls it held go back
+ * to the queue. A pilot warned of its walltime's end drains: it finishes its call and is replaced
+ * while calls remain. When the batch system refuses pilots, or holds them for a reason no wait
+ * cures, the calls that need them fail with its words rather than wait for ever.
+ */
+public final class PilotPool implements Backend {
+  private static final Logger LOG = LoggerFactory.getLogger(PilotPool.class);
+  /** Calls faster than this are sent to a pilot several at a time. */
+  private static final long SHORT_CALL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+  private static final int BATCH = 16;
+  /** Room left at a pilot's end for its JVM and the last result's delivery. */
+  private static final Duration END_MARGIN = Duration.ofSeconds(30);
+  private static final int HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+
+  /**
+   * How the pool behaves.
+   *
+   * @param min pilots kept per shape while the run lasts, once that shape was asked for
+   * @param max pilots at most per shape
+   * @param walltime the walltime pilots ask for, raised to fit the longest call waiting for them
+   * @param idle how long a pilot above the minimum may have nothing to do before it is let go
+   * @param heartbeat the pilots' heartbeat interval; three missed and a pilot is lost
+   * @param pollInterval how often the batch system is asked about the pilot jobs
+   * @param pendingTimeout how long pilots may pend for a reason no wait cures
+   * @param host the address pilots connect to (the pool listens on it)
+   */
+  public record Settings(int min, int max, Duration walltime, Duration idle, Duration heartbeat, Duration pollInterval,
+      Duration pendingTimeout, String host) {}
+
+  private final BackendContext context;
+  private final Settings settings;
+  private final PilotLauncher launcher;
+  private final ResultTransport transport;
+  private final ArrivalCheck arrivals;
+  private final CallFeed feed;
+  private final ServerSocket server;
+  private final String address;
+  /** Calls waiting for a pilot, oldest first; guarded by itself. */
+  private final List<Queued> queue = new ArrayList<>();
+  private final Set<Long> cancelled = ConcurrentHashMap.newKeySet();
+  private final Map<String, Pilot> pilots = new ConcurrentHashMap<>();
+  /** Every shape asked for so far, by key. */
+  private final Map<String, PilotShape> shapes = new ConcurrentHashMap<>();
+  /** Calls each shape needs pilots for: queued or running. */
+  private final Map<String, AtomicInteger> demand = new ConcurrentHashMap<>();
+  /** Pilot jobs submitted and not listed since, with their shape and when: the batch system may list them late. */
+  private final Map<String, Submitted> submitted = new ConcurrentHashMap<>();
+
+  private record Submitted(String shapeKey, long at) {}
+  private final Map<String, Long> hopelessSince = new ConcurrentHashMap<>();
+  private final Set<String> excludedNodes = ConcurrentHashMap.newKeySet();
+  private final ScheduledExecutorService scaler =
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("taskwire-pilot-scaler"));
+  private final SecureRandom random = new SecureRandom();
+  /** The last listing of the pilot jobs, and when it was made; the scaler's own. */
+  private Map<String, PilotLauncher.PilotJob> jobs;
+  private long lookedAt = System.nanoTime() - TimeUnit.HOURS.toNanos(1);
+  private volatile boolean closed;
+
+  /** A connected pilot and its feeder. */
+  private final class Pilot {
+    final PilotConnection connection;
+    final String shapeKey;
+    volatile long callNanos = -1;
+    volatile long idleSince = System.nanoTime();
+
+    Pilot(PilotConnection connection, String shapeKey) {
+      this.connection = connection;
+      this.shapeKey = shapeKey;
+    }
+
+    String job() {
+      return connection.hello().job();
+    }
+
+    /** Whether a call of this walltime ends before the pilot's job does. */
+    boolean fits(Queued q) {
+      long deadline = connection.hello().deadlineMillis();
+      return deadline <= 0 || System.currentTimeMillis() + q.task().options().walltime().toMillis()
+          + END_MARGIN.toMillis() <= deadline;
+    }
+  }
+
+  /**
+   * Starts the pool: the run's result transport, the pilots' listener, then the launcher is told
+   * where pilots find the client.
+   *
+   * @param launcher made once the transport is up, with its worker environment
+   */
+  public PilotPool(BackendContext context, Settings settings, Function<ResultTransport, PilotLauncher> launcher) {
+    this.context = context;
+    this.settings = settings;
+    this.transport = ResultTransport.start(context);
+    this.arrivals = new ArrivalCheck(context.sink(), transport);
+    this.feed = new CallFeed(context.sink(), arrivals);
+    try {
+      this.server = new ServerSocket();
+      server.bind(new InetSocketAddress(InetAddress.getByName(settings.host()), 0));
+    } catch (IOException e) {
+      transport.close();
+      throw new ConfigurationException("cannot listen for pilots on " + settings.host() + ": " + e.getMessage(), e);
+    }
+    this.address = settings.host() + ":" + server.getLocalPort();
+    this.launcher = launcher.apply(transport);
+    try {
+      openLauncher();
+    } catch (IOException e) {
+      close();
+      throw new ConfigurationException("cannot tell pilots where the client is: " + e.getMessage(), e);
+    }
+    DaemonThreads.start("taskwire-pilot-listener", this::accept);
+    scaler.scheduleWithFixedDelay(this::scaleQuietly, settings.pollInterval().toMillis(),
+        settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+    LOG.info("{} pilots: up to {} per shape, connecting to {}", this.launcher.name(), settings.max(), address);
+  }
+
+  private void openLauncher() throws IOException {
+    Map<String, String> env = new HashMap<>(transport.workerEnvironment());
+    env.put("TASKWIRE_PILOT_ADDRESS", address);
+    launcher.open(env);
+  }
+
+  @Override
+  public void submit(Task task) {
+    PilotShape shape = PilotShape.of(task.options());
+    String key = shape.key();
+    shapes.putIfAbsent(key, shape);
+    boolean retry = task.calls().size() == 1 && task.calls().get(0).attempt() > 1;
+    synchronized (queue) {
+      List<Queued> added = task.calls().stream().map(c -> new Queued(task, c)).toList();
+      if (retry) {
+        queue.addAll(0, added);
+      } else {
+        queue.addAll(added);
+      }
+      demand.computeIfAbsent(key, k -> new AtomicInteger()).addAndGet(added.size());
+      queue.notifyAll();
+    }
+    scaler.execute(this::scaleQuietly);
+  }
+
+  @Override
+  public void cancel(long callId) {
+    synchronized (queue) {
+      for (Queued q : queue) {
+        if (q.call().callId() == callId) {
+          queue.remove(q);
+          demand.get(PilotShape.of(q.task().options()).key()).decrementAndGet();
+          return;
+        }
+      }
+    }
+    cancelled.add(callId);
+  }
+
+  // ---- pilots connecting
+
+  private void accept() {
+    while (!closed) {
+      Socket socket;
+      try {
+        socket = server.accept();
+      } catch (IOException e) {
+        if (!closed) {
+          LOG.warn("the pilots' listener stopped: {}", e.getMessage());
+        }
+        return;
+      }
+      DaemonThreads.start("taskwire-pilot-hello", () -> greet(socket));
+    }
+  }
+
+  /** Challenges a new connection to prove it holds the run's key, then gives it a feeder. */
+  private void greet(Socket socket) {
+    try {
+      socket.setTcpNoDelay(true);
+      socket.setSoTimeout(HANDSHAKE_TIMEOUT_MILLIS);
+      WorkerFrames frames = new WorkerFrames(socket.getInputStream(), socket.getOutputStream());
+      byte[] bytes = new byte[24];
+      random.nextBytes(bytes);
+      String nonce = Base64.getEncoder().encodeToString(bytes);
+      frames.sendChallenge(new WireFormat.Challenge(context.runId(), nonce));
+      WireFormat.PilotHello hello = frames.awaitHello();
+      boolean proven;
+      try {
+        proven = context.runId().equals(hello.runId()) && context.identity().key()
+            .verify(nonce.getBytes(StandardCharsets.UTF_8), Base64.getDecoder().decode(hello.proof()));
+      } catch (IllegalArgumentException e) {
+        proven = false;
+      }
+      if (!proven) {
+        LOG.warn("refused a pilot connection from {}: it does not hold run {}'s key", socket.getRemoteSocketAddress(),
+            context.runId());
+        socket.close();
+        return;
+      }
+      frames.awaitReady();
+      // Three heartbeats missed and the pilot is taken for lost.
+      socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, settings.heartbeat().toMillis() * 3 + 5_000));
+      String shapeKey = hello.shape();
+      Pilot pilot = new Pilot(new PilotConnection(socket, frames, hello, launcher), shapeKey);
+      submitted.remove(hello.job());
+      if (closed) {
+        pilot.connection.retire();
+        return;
+      }
+      pilots.put(hello.job(), pilot);
+      LOG.debug("pilot {} on {} connected ({} pilots)", hello.job(), hello.node(), pilots.size());
+      DaemonThreads.start("taskwire-pilot-" + hello.job(), () -> feed(pilot));
+    } catch (IOException e) {
+      LOG.debug("a pilot connection from {} failed before it was ready: {}", socket.getRemoteSocketAddress(),
+          e.getMessage());
+      try {
+        socket.close();
+      } catch (IOException ignored) {
+        // closed already
+      }
+    }
+  }
+
+  // ---- feeding calls to a pilot
+
+  private void feed(Pilot pilot) {
+    try {
+      while (!closed) {
+        if (pilot.connection.frames().draining()) {
+          LOG.info("pilot {} was warned that its walltime ends soon; it takes no more calls", pilot.job());
+          break;
+        }
+        List<Queued> window = take(pilot);
+        if (window.isEmpty()) {
+          if (shouldLetGo(pilot)) {
+            break;
+          }
+          continue;
+        }
+        pilot.idleSince = Long.MAX_VALUE;
+        boolean alive = feed.run(pilot.connection, window, this::requeue,
+            took -> pilot.callNanos = pilot.callNanos < 0 ? took : (pilot.callNanos * 7 + took) / 8);
+        demand.get(pilot.shapeKey).addAndGet(-window.size());
+        pilot.idleSince = System.nanoTime();
+        if (!alive) {
+          // Dead or silent: its job must not linger, holding a node and perhaps a call.
+          launcher.cancel(List.of(pilot.job()));
+          return;
+        }
+      }
+    } finally {
+      pilots.remove(pilot.job());
+      pilot.connection.retire();
+      if (!closed) {
+        scaler.execute(this::scaleQuietly);
+      }
+    }
+  }
+
+  /**
+   * The calls for a pilot: the first queued call of its shape that fits in its walltime, and for
+   * short calls more of them, never more than its share of the queue. Empty after a second with none.
+   */
+  private List<Queued> take(Pilot pilot) {
+    List<Queued> window = new ArrayList<>();
+    synchronized (queue) {
+      if (!fill(pilot, window)) {
+        try {
+          queue.wait(1000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return window;
+        }
+        fill(pilot, window);
+      }
+    }
+    return window;
+  }
+
+  private boolean fill(Pilot pilot, List<Queued> window) {
+    boolean batch = pilot.callNanos >= 0 && pilot.callNanos <= SHORT_CALL_NANOS;
+    int ofShape = (int) queue.stream().filter(q -> pilot.shapeKey.equals(keyOf(q))).count();
+    long sameShapePilots = Math.max(1, pilots.values().stream().filter(p -> p.shapeKey.equals(pilot.shapeKey)).count());
+    int limit = batch ? (int) Math.min(BATCH, 1 + ofShape / sameShapePilots) : 1;
+    for (java.util.Iterator<Queued> it = queue.iterator(); it.hasNext() && window.size() < limit; ) {
+      Queued q = it.next();
+      if (!pilot.shapeKey.equals(keyOf(q)) || !pilot.fits(q)) {
+        continue;
+      }
+      it.remove();
+      if (cancelled.remove(q.call().callId())) {
+        demand.get(pilot.shapeKey).decrementAndGet();
+        continue;
+      }
+      window.add(q);
+    }
+    return !window.isEmpty();
+  }
+
+  private static String keyOf(Queued q) {
+    return PilotShape.of(q.task().options()).key();
+  }
+
+  /** Calls that must run again elsewhere go back to the front of the queue. */
+  private void requeue(Queued q) {
+    synchronized (queue) {
+      queue.add(0, q);
+      demand.get(keyOf(q)).incrementAndGet();
+      queue.notifyAll();
+    }
+  }
+
+  /** Whether an idle pilot should go: above the minimum for long enough, or with no time left for what waits. */
+  private boolean shouldLetGo(Pilot pilot) {
+    long sameShape = pilots.values().stream().filter(p -> p.shapeKey.equals(pilot.shapeKey)).count();
+    if (sameShape > settings.min() && System.nanoTime() - pilot.idleSince > settings.idle().toNanos()) {
+      LOG.debug("pilot {} idle for {}; letting it go", pilot.job(), settings.idle());
+      return true;
+    }
+    synchronized (queue) {
+      boolean waiting = queue.stream().anyMatch(q -> pilot.shapeKey.equals(keyOf(q)));
+      if (waiting && queue.stream().noneMatch(q -> pilot.shapeKey.equals(keyOf(q)) && pilot.fits(q))) {
+        LOG.info("pilot {} has too little walltime left for the calls waiting; a new pilot takes them", pilot.job());
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // ---- scaling
+
+  private void scaleQuietly() {
+    if (closed) {
+      return;
+    }
+    try {
+      scale();
+    } catch (RuntimeException e) {
+      // A periodic task that throws is never run again: log and keep scaling.
+      LOG.error("sizing the pilots failed", e);
+    }
+  }
+
+  private synchronized void scale() {
+    // One listing serves the bursts of submits a multi-step run makes.
+    if (System.nanoTime() - lookedAt > TimeUnit.SECONDS.toNanos(1)) {
+      jobs = launcher.look();
+      lookedAt = System.nanoTime();
+    }
+    Map<String, Integer> coming = new HashMap<>();
+    if (jobs != null) {
+      long now = System.nanoTime();
+      for (PilotLauncher.PilotJob job : jobs.values()) {
+        if (job.phase() == PilotLauncher.Phase.NODE_LOST && job.node() != null && !job.node().isEmpty()
+            && excludedNodes.add(job.node())) {
+          LOG.warn("pilot {} ended with {} on {}: no more pilots go to that node", job.id(), job.state(), job.node());
+        }
+        if (job.phase() != PilotLauncher.Phase.WAITING && job.phase() != PilotLauncher.Phase.RUNNING) {
+          continue;
+        }
+        submitted.remove(job.id());
+        if (!pilots.containsKey(job.id())) {
+          coming.merge(job.shapeKey(), 1, Integer::sum);
+        }
+        if (job.hopeless()) {
+          long since = hopelessSince.computeIfAbsent(job.id(), k -> now);
+          if (now - since > settings.pendingTimeout().toNanos()) {
+            hopelessSince.remove(job.id());
+            launcher.cancel(List.of(job.id()));
+            coming.merge(job.shapeKey(), -1, Integer::sum);
+            failShape(job.shapeKey(), launcher.name() + " pilot job " + job.id() + " " + job.state() + " (" + job.reason()
+                + "): pending for more than " + settings.pendingTimeout() + " for a reason no wait cures; change the "
+                + "work's options (walltime, memoryMb, cores, queue) or taskwire.slurm.* so that it can run");
+          }
+        }
+      }
+    }
+    // Submitted a moment ago and not listed yet: count them, for a while, as on their way.
+    long cutoff = System.nanoTime() - Math.max(settings.pollInterval().toNanos() * 3, TimeUnit.SECONDS.toNanos(30));
+    submitted.values().removeIf(s -> s.at() - cutoff < 0);
+    for (Submitted s : submitted.values()) {
+      coming.merge(s.shapeKey(), 1, Integer::sum);
+    }
+    for (PilotShape shape : shapes.values()) {
+      String key = shape.key();
+      int needed = Math.max(0, demand.getOrDefault(key, new AtomicInteger()).get());
+      long connected = pilots.values().stream().filter(p -> p.shapeKey.equals(key)).count();
+      int want = Math.min(settings.max(), Math.max(settings.min(), needed));
+      int missing = (int) (want - connected - coming.getOrDefault(key, 0));
+      if (missing <= 0 || needed == 0 && connected + coming.getOrDefault(key, 0) >= settings.min()) {
+        continue;
+      }
+      try {
+        for (String job : launcher.submit(shape, missing, walltimeFor(key), Set.copyOf(excludedNodes))) {
+          submitted.put(job, new Submitted(key, System.nanoTime()));
+        }
+      } catch (IOException e) {
+        if (connected == 0) {
+          failShape(key, launcher.name() + " refused pilot jobs for the calls: " + e.getMessage());
+        } else {
+          LOG.warn("{} refused more pilots: {}", launcher.name(), e.getMessage());
+        }
+      }
+    }
+  }
+
+  /** A pilot's walltime: the configured one, or more if a call waiting for it needs more. */
+  private Duration walltimeFor(String key) {
+    Duration longest = Duration.ZERO;
+    synchronized (queue) {
+      for (Queued q : queue) {
+        if (key.equals(keyOf(q)) && q.task().options().walltime().compareTo(longest) > 0) {
+          longest = q.task().options().walltime();
+        }
+      }
+    }
+    Duration needed = longest.plus(END_MARGIN).plus(END_MARGIN);
+    return needed.compareTo(settings.walltime()) > 0 ? needed : settings.walltime();
+  }
+
+  /** Fails the queued calls of a shape, when no pilot of it can come. */
+  private void failShape(String key, String why) {
+    List<Queued> failed = new ArrayList<>();
+    synchronized (queue) {
+      for (java.util.Iterator<Queued> it = queue.iterator(); it.hasNext(); ) {
+        Queued q = it.next();
+        if (key.equals(keyOf(q))) {
+          it.remove();
+          failed.add(q);
+        }
+      }
+      demand.get(key).addAndGet(-failed.size());
+    }
+    if (!failed.isEmpty()) {
+      LOG.warn("{}", why);
+    }
+    for (Queued q : failed) {
+      context.sink().report(new CallEvent.Failed(q.call().callId(), q.call().attempt(),
+          RemoteError.of(FailureKind.BACKEND, why)));
+    }
+  }
+
+  // ---- the end
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    scaler.shutdownNow();
+    try {
+      server.close();
+    } catch (IOException e) {
+      // closed already
+    }
+    synchronized (queue) {
+      queue.clear();
+      queue.notifyAll();
+    }
+    for (Pilot pilot : new HashSet<>(pilots.values())) {
+      pilot.connection.retire();
+    }
+    pilots.clear();
+    if (launcher != null) {
+      launcher.close();
+    }
+    arrivals.close();
+    transport.close();
+  }
+
+  @Override
+  public String toString() {
+    return "pilot backend (" + (launcher == null ? "?" : launcher.name()) + ", " + pilots.size()
+        + " pilots connected to " + address + ")";
+  }
+}
