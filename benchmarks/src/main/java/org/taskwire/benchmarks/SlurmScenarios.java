@@ -11,9 +11,10 @@ import org.taskwire.WorkflowRun;
 import org.taskwire.testing.slurm.SlurmCluster;
 
 /**
- * A fan-out of trivial calls on Slurm in jobs mode (one array task, so one JVM, per call) beside
- * the same fan-out on the local backend: the time to the first and to the last result, and the
- * calls per second. Skipped, with a line saying so, where no Slurm answers.
+ * A fan-out of trivial calls on Slurm in pilots mode (two pilot JVMs that connect back and serve
+ * every call) and in jobs mode (one array task, so one JVM, per call), beside the same fan-out on
+ * the local backend: the time to the first and to the last result, the calls per second overall
+ * and once the first result is in. Skipped, with a line saying so, where no Slurm answers.
  */
 final class SlurmScenarios {
   private SlurmScenarios() {}
@@ -25,8 +26,16 @@ final class SlurmScenarios {
     }
     int calls = plan.slurmCalls();
     List<Figure> figures = new ArrayList<>();
+    log.say("slurm_pilots: %,d calls of inc on 2 pilots", calls);
+    try (WorkflowRun run = BenchTasks.builder().backend("slurm").set("taskwire.progress", "off")
+        .set("taskwire.slurm.mode", "pilots").set("taskwire.slurm.pilots-max", "2")
+        .set("taskwire.slurm.poll-interval", "PT1S")
+        .set("taskwire.slurm.shared-dir", work.resolve("slurm").toAbsolutePath().toString()).start()) {
+      figures.addAll(timed("slurm_pilots", calls, "Slurm pilots mode, at most 2 pilots (one array job), single 2-core node"));
+    }
     log.say("slurm_jobs: %,d calls of inc as array tasks", calls);
     try (WorkflowRun run = BenchTasks.builder().backend("slurm").set("taskwire.progress", "off")
+        .set("taskwire.slurm.mode", "jobs")
         .set("taskwire.slurm.poll-interval", "PT1S").set("taskwire.slurm.result-grace", "5s")
         .set("taskwire.slurm.shared-dir", work.resolve("slurm").toAbsolutePath().toString()).start()) {
       figures.addAll(timed("slurm_jobs", calls, "Slurm jobs mode, one array job, one JVM per call, single 2-core node"));
@@ -56,6 +65,8 @@ final class SlurmScenarios {
     return List.of(
         Figure.of(name + "_first_result", first * 1000, "ms", calls, "submission to the first result: " + what),
         Figure.of(name + "_last_result", last * 1000, "ms", calls, "submission to the last of " + calls + " results"),
-        Figure.of(name + "_throughput", calls / last, "calls/s", calls, String.format("%,d calls in %.1f s", calls, last)));
+        Figure.of(name + "_throughput", calls / last, "calls/s", calls, String.format("%,d calls in %.1f s", calls, last)),
+        Figure.of(name + "_running_throughput", (calls - 1) / (last - first), "calls/s", calls,
+            "from the first result to the last: the rate once workers run"));
   }
 }

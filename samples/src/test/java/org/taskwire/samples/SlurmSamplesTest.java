@@ -13,14 +13,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.taskwire.testing.slurm.SlurmCluster;
 
-/** The samples with {@code --backend slurm} on a real Slurm (jobs mode), as a user would run them. */
-@EnabledIf(value = "org.taskwire.testing.slurm.SlurmCluster#answers", disabledReason = SlurmCluster.NOT_HERE)
+/** The samples with {@code --backend slurm} on a real Slurm, in both modes, as a user would run them. */
+@EnabledIf(value = "org.taskwire.testing.slurm.SlurmCluster#answersOrStarts", disabledReason = SlurmCluster.NOT_HERE)
 @Timeout(300)
 class SlurmSamplesTest {
 
-  private static SampleRun run(String... sample) {
+  private static SampleRun run(String mode, String... sample) {
     List<String> args = new ArrayList<>(List.of(sample));
-    args.addAll(List.of("--backend", "slurm", "--set", "taskwire.slurm.poll-interval=PT0.5S",
+    args.addAll(List.of("--backend", "slurm", "--set", "taskwire.slurm.mode=" + mode,
+        "--set", "taskwire.slurm.poll-interval=PT0.5S",
         "--set", "taskwire.slurm.result-grace=2s",
         "--set", "taskwire.slurm.shared-dir=" + Path.of("target", "slurm").toAbsolutePath()));
     return SampleRun.of(args.toArray(String[]::new));
@@ -28,14 +29,15 @@ class SlurmSamplesTest {
 
   /** The budgets the GP needs below 1e-3 with seed 42 (as on the PanDA emulator). */
   @ParameterizedTest
-  @CsvSource({"hpo, , 4", "aid2e, simple, 4", "aid2e, two-step, 4", "aid2e, global, 3"})
-  void theSamplesReachTheirOptimumOnSlurm(String sample, String example, int iterations) throws Exception {
+  @CsvSource({"pilots, hpo, , 4", "pilots, aid2e, simple, 4", "pilots, aid2e, two-step, 4", "pilots, aid2e, global, 3",
+      "jobs, hpo, , 4", "jobs, aid2e, global, 3"})
+  void theSamplesReachTheirOptimumOnSlurm(String mode, String sample, String example, int iterations) throws Exception {
     List<String> args = new ArrayList<>(List.of(sample, "--json", "--iterations", String.valueOf(iterations),
         "--points", "4"));
     if (example != null) {
       args.addAll(List.of("--example", example));
     }
-    SampleRun r = run(args.toArray(String[]::new));
+    SampleRun r = run(mode, args.toArray(String[]::new));
     assertThat(r.exitCode()).as(r.err()).isZero();
     List<String> lines = r.out().lines().toList();
     JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));

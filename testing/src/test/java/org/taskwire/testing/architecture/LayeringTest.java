@@ -56,6 +56,25 @@ class LayeringTest {
   }
 
   @Test
+  void thePilotPoolKnowsNoBatchSystemInParticular() {
+    noClasses().that().resideInAPackage("org.taskwire.internal.backend.pilot..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.taskwire.internal.backend.local..",
+            "org.taskwire.internal.backend.panda..", "org.taskwire.internal.backend.inprocess..",
+            "org.taskwire.internal.backend.slurm..", "org.taskwire.internal.backend.batch..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void servingWorkersKnowNoBackendInParticular() {
+    noClasses().that().resideInAPackage("org.taskwire.internal.backend.serve..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.taskwire.internal.backend.local..",
+            "org.taskwire.internal.backend.panda..", "org.taskwire.internal.backend.inprocess..",
+            "org.taskwire.internal.backend.slurm..", "org.taskwire.internal.backend.batch..",
+            "org.taskwire.internal.backend.pilot..")
+        .check(CLASSES);
+  }
+
+  @Test
   void theJournalKnowsNoBackendNoTransportAndNoRun() {
     noClasses().that().resideInAPackage("org.taskwire.internal.journal..")
         .should().dependOnClassesThat().resideInAnyPackage("org.taskwire.internal.backend..",

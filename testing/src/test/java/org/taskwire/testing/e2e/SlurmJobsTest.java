@@ -18,11 +18,12 @@ import org.taskwire.WorkflowRun;
 import org.taskwire.testing.slurm.SlurmCluster;
 
 /** The slurm backend on a real single-node Slurm, in jobs mode. */
-@EnabledIf(value = "org.taskwire.testing.slurm.SlurmCluster#answers", disabledReason = SlurmCluster.NOT_HERE)
+@EnabledIf(value = "org.taskwire.testing.slurm.SlurmCluster#answersOrStarts", disabledReason = SlurmCluster.NOT_HERE)
 @Timeout(300)
-class SlurmBackendTest {
+class SlurmJobsTest {
   private static WorkflowRun.Builder slurm() {
     return ProbeTasks.builder().backend("slurm")
+        .set("taskwire.slurm.mode", "jobs")
         .set("taskwire.slurm.poll-interval", "PT0.5S")
         .set("taskwire.slurm.result-grace", "2s")
         .set("taskwire.slurm.shared-dir", Path.of("target", "slurm").toAbsolutePath().toString());
@@ -76,7 +77,7 @@ class SlurmBackendTest {
   void taskwireKillCancelsTheJobsOfARunWhoseClientDied(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
     Path runs = dir.resolve("runs");
     Path counts = java.nio.file.Files.createDirectories(dir.resolve("counts"));
-    Process client = ClientToResume.start(dir, runs, counts, "-", 2, 600_000, "client", "taskwire.backend=slurm",
+    Process client = ClientToResume.start(dir, runs, counts, "-", 2, 600_000, "client", "taskwire.backend=slurm", "taskwire.slurm.mode=jobs",
         "taskwire.slurm.poll-interval=PT0.5S", "taskwire.progress=off",
         "taskwire.slurm.shared-dir=" + Path.of("target", "slurm").toAbsolutePath());
     String runId = null;
@@ -126,7 +127,7 @@ class SlurmBackendTest {
       throws Exception {
     Path runs = dir.resolve("runs");
     Path counts = java.nio.file.Files.createDirectories(dir.resolve("counts"));
-    String[] config = {"taskwire.backend=slurm", "taskwire.slurm.poll-interval=PT0.5S", "taskwire.progress=off",
+    String[] config = {"taskwire.backend=slurm", "taskwire.slurm.mode=jobs", "taskwire.slurm.poll-interval=PT0.5S", "taskwire.progress=off",
         "taskwire.slurm.result-grace=1s", "taskwire.slurm.shared-dir=" + Path.of("target", "slurm").toAbsolutePath()};
     int n = 4;
     Process first = ClientToResume.start(dir, runs, counts, "-", n, 4000, "first", config);
