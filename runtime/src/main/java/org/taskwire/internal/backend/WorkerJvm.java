@@ -9,7 +9,7 @@ import org.taskwire.internal.sandbox.SandboxManifest;
 /**
  * The JVM a worker runs in, the same for every backend: the java executable, {@code -Xmx} unless
  * the options set one, the options, an exit on out-of-memory (so a backend sees a dead worker, not
- * a hung one), the class path, and the wrapper's main. What follows the main is the backend's:
+ * a hung one) said on standard error, the class path, and the wrapper's main. What follows the main is the backend's:
  * the wrapper's mode and its arguments.
  *
  * @param java the java executable
@@ -44,6 +44,8 @@ public record WorkerJvm(String java, String options, int heapMb, List<String> cl
     }
     cmd.addAll(jvm);
     cmd.add("-XX:+ExitOnOutOfMemoryError");
+    // The VM's own words (its out-of-memory exit among them) go to the log, never into a frame pipe.
+    cmd.add("-XX:+DisplayVMOutputToStderr");
     cmd.add("-cp");
     cmd.add(quote.apply(String.join(separator, classpath)));
     cmd.add(SandboxManifest.WRAPPER_MAIN);

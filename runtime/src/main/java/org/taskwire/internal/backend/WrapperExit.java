@@ -56,7 +56,7 @@ public enum WrapperExit {
       return "exit code " + exitCode + " (" + known.get().meaning + ")";
     }
     if (exitCode == 3) {
-      return "exit code 3 (the JVM ran out of memory)";
+      return "exit code 3 (" + WorkerLogs.JVM_OUT_OF_MEMORY + ")";
     }
     if (exitCode > 128 && exitCode < 160) {
       return "exit code " + exitCode + " (killed by signal " + (exitCode - 128) + ")";

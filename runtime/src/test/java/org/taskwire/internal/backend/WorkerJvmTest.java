@@ -10,10 +10,10 @@ class WorkerJvmTest {
   @Test
   void heapUnlessTheOptionsSetOneThenOptionsExitOnOomClassPathAndTheWrapper() {
     assertThat(new WorkerJvm("java", " -XX:+UseSerialGC  ", 512, List.of("a.jar", "b dir")).command(":", s -> "'" + s + "'"))
-        .containsExactly("java", "-Xmx512m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-cp", "'a.jar:b dir'",
+        .containsExactly("java", "-Xmx512m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-XX:+DisplayVMOutputToStderr", "-cp", "'a.jar:b dir'",
             "org.taskwire.wrapper.RemoteWrapper");
     assertThat(new WorkerJvm("/opt/java", "-Xmx2g", 512, List.of("a.jar")).command(":"))
-        .containsExactly("/opt/java", "-Xmx2g", "-XX:+ExitOnOutOfMemoryError", "-cp", "a.jar",
+        .containsExactly("/opt/java", "-Xmx2g", "-XX:+ExitOnOutOfMemoryError", "-XX:+DisplayVMOutputToStderr", "-cp", "a.jar",
             "org.taskwire.wrapper.RemoteWrapper");
   }
 

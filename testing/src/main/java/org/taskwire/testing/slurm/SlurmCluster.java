@@ -38,6 +38,21 @@ public final class SlurmCluster {
     return started;
   }
 
+  /** Whether the cluster keeps accounting (slurmdbd), so that {@code sacct} answers. */
+  public static boolean keepsAccounts() {
+    try {
+      Process p = new ProcessBuilder("scontrol", "show", "config").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      return p.waitFor(10, TimeUnit.SECONDS) && out.lines()
+          .anyMatch(l -> l.startsWith("AccountingStorageType") && l.contains("accounting_storage/slurmdbd"));
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   private static boolean canStart() {
     return "root".equals(System.getProperty("user.name"))
         && java.util.stream.Stream.of("/usr/sbin/slurmctld", "/usr/sbin/slurmd", "/usr/sbin/munged")

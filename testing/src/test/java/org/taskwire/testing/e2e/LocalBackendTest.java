@@ -117,11 +117,12 @@ class LocalBackendTest extends BackendContract {
   }
 
   @Test
-  void outOfMemoryFailsTheCall() {
+  void outOfMemoryFailsTheCallWithoutABlindRetry() {
     assertThatThrownBy(ProbeTasks::hog)
         .isInstanceOfSatisfying(WorkFailedException.class, e -> {
-          assertThat(e.kind()).isEqualTo(FailureKind.WORKER_LOST);
-          assertThat(e.getMessage()).contains("ran out of memory");
+          assertThat(e.kind()).as("not a lost worker, which would be retried").isEqualTo(FailureKind.BACKEND);
+          assertThat(e.getMessage()).contains("exit code 3 (the JVM ran out of memory)",
+              "Terminating due to java.lang.OutOfMemoryError", "It ran out of memory (memoryMb 256): raise the work's memoryMb");
         });
   }
 

@@ -132,6 +132,14 @@ public final class Probe {
     return -1;
   }
 
+  /** Exits with {@code status} after a pause, leaving no result; never retried. */
+  @Work(maxAttempts = 1)
+  static int exitAfter(int status, long millis) throws InterruptedException {
+    Thread.sleep(millis);
+    System.exit(status);
+    return -1;
+  }
+
   /** Returns x, except that its worker exits when x is {@code fatal}; never retried. */
   @Work(maxAttempts = 1)
   static int exitAt(int x, int fatal) {
@@ -148,6 +156,29 @@ public final class Probe {
     while (true) {
       blocks.add(new long[1 << 20]);
     }
+  }
+
+  /**
+   * Holds memory outside the heap as well as in it, past its job's 256 MB but below its heap's
+   * limit: only the batch system can stop it.
+   */
+  @Work
+  static int hogNative() throws InterruptedException {
+    List<Object> held = new ArrayList<>();
+    for (int i = 0; i < 15; i++) {
+      long[] block = new long[10 << 17];
+      java.util.Arrays.fill(block, 1L);
+      held.add(block);
+    }
+    for (int i = 0; i < 15; i++) {
+      java.nio.ByteBuffer block = java.nio.ByteBuffer.allocateDirect(10 << 20);
+      for (int j = 0; j < block.capacity(); j += 4096) {
+        block.put(j, (byte) 1);
+      }
+      held.add(block);
+    }
+    Thread.sleep(120_000);
+    return held.size();
   }
 
   /** Returns a value the declared type (Object) cannot carry: no travelling type is Object's subclass here. */

@@ -8,6 +8,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.taskwire.AsyncResult;
@@ -180,6 +183,75 @@ class SlurmJobsTest {
         assertThat(System.nanoTime()).as("the job is cancelled, not left pending").isLessThan(deadline);
         Thread.sleep(100);
       }
+    }
+  }
+
+  /** The JVM's own heap limit (¾ of memoryMb), and Slurm's --mem, enforced here by polling each job's memory. */
+  @ParameterizedTest
+  @ValueSource(strings = {"hog", "hogNative"})
+  void aCallThatRunsOutOfMemoryFailsAsSuchWithoutARetry(String work) {
+    try (WorkflowRun run = slurm().set("taskwire.work." + work + ".max-attempts", "3").start()) {
+      org.assertj.core.api.ThrowableAssert.ThrowingCallable call = work.equals("hog") ? ProbeTasks::hog : ProbeTasks::hogNative;
+      assertThatThrownBy(call)
+          .isInstanceOfSatisfying(WorkFailedException.class, e -> {
+            assertThat(e.kind()).as("not a lost worker, which would be retried").isEqualTo(FailureKind.BACKEND);
+            assertThat(e.getMessage()).contains("exceeded its memory of 256 MB (--mem)", "raise memoryMb");
+            assertThat(e.getMessage()).contains(work.equals("hog") ? "java.lang.OutOfMemoryError" : "Exceeded job memory limit");
+          });
+    }
+  }
+
+  /**
+   * A job that ended while no client watched, and that squeue no longer lists (the test Slurm's
+   * MinJobAge is 30 s): with accounting, sacct says how it ended; without, only its missing result
+   * file does.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"on", "off"})
+  void aJobThatEndedUnwatchedIsToldOfBySacctWhenSlurmKeepsAccounts(String accounting, @TempDir Path dir)
+      throws Exception {
+    if (accounting.equals("on")) {
+      org.junit.jupiter.api.Assumptions.assumeTrue(SlurmCluster.keepsAccounts(),
+          "this Slurm keeps no accounting (.ci/slurm-service sets it up with slurmdbd and MariaDB)");
+    }
+    Path runs = dir.resolve("runs");
+    String[] config = {"taskwire.backend=slurm", "taskwire.slurm.mode=jobs", "taskwire.slurm.poll-interval=PT0.5S",
+        "taskwire.progress=off", "taskwire.slurm.accounting=" + accounting,
+        "taskwire.slurm.shared-dir=" + Path.of("target", "slurm").toAbsolutePath()};
+    Process first = ClientToResume.start(ClientOfAnExit.class, dir, runs, dir, "-", 0, 0, "first", config);
+    String runId;
+    try {
+      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      // Killed while the job runs, before it ends: the first client never learns how it ended.
+      while (ResumeTest.recorded(runs, "call-submitted") < 1) {
+        assertThat(first.isAlive()).as("the first client runs; it said: %s",
+            java.nio.file.Files.readString(dir.resolve("first.out"))).isTrue();
+        assertThat(System.nanoTime()).as("its job runs within 2 minutes").isLessThan(deadline);
+        Thread.sleep(50);
+      }
+      first.destroyForcibly().waitFor();
+      assertThat(ResumeTest.recorded(runs, "call-failed")).isZero();
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("run (\\S+)")
+          .matcher(java.nio.file.Files.readString(dir.resolve("first.out")));
+      assertThat(m.find()).isTrue();
+      runId = m.group(1);
+    } finally {
+      first.destroyForcibly().waitFor();
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
+    while (!SlurmHere.jobs(runId, "all").isEmpty()) {
+      assertThat(System.nanoTime()).as("squeue forgets the ended job within MinJobAge").isLessThan(deadline);
+      Thread.sleep(500);
+    }
+    Process second = ClientToResume.start(ClientOfAnExit.class, dir, runs, dir, "last", 0, 0, "second", config);
+    assertThat(second.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    String said = java.nio.file.Files.readString(dir.resolve("second.out"));
+    assertThat(said).contains("failed WORKER_LOST");
+    if (accounting.equals("on")) {
+      assertThat(said).contains("FAILED", "its worker ended without a result")
+          .doesNotContain("no longer listed");
+    } else {
+      assertThat(said).contains("no longer listed by squeue");
     }
   }
 }

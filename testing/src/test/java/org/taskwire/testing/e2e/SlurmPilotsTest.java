@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
@@ -278,6 +280,21 @@ class SlurmPilotsTest {
       }
       assertThat(pilotOfAttempt).as("the second attempt ran on another pilot").containsOnlyKeys("1", "2");
       assertThat(pilotOfAttempt.get("2")).isNotEqualTo(pilotOfAttempt.get("1"));
+    }
+  }
+
+  /** The JVM's own heap limit (¾ of memoryMb), and Slurm's --mem, enforced here by polling each job's memory. */
+  @ParameterizedTest
+  @ValueSource(strings = {"hog", "hogNative"})
+  void aCallThatRunsOutOfMemoryFailsAsSuchWithoutARetry(String work) {
+    try (WorkflowRun run = pilots().set("taskwire.work." + work + ".max-attempts", "3").start()) {
+      org.assertj.core.api.ThrowableAssert.ThrowingCallable call = work.equals("hog") ? ProbeTasks::hog : ProbeTasks::hogNative;
+      assertThatThrownBy(call)
+          .isInstanceOfSatisfying(WorkFailedException.class, e -> {
+            assertThat(e.kind()).as("not a lost worker, which would be retried").isEqualTo(FailureKind.BACKEND);
+            assertThat(e.getMessage()).contains("It ran out of memory (memoryMb 256): raise the work's memoryMb");
+            assertThat(e.getMessage()).contains(work.equals("hog") ? "java.lang.OutOfMemoryError" : "Exceeded job memory limit");
+          });
     }
   }
 }

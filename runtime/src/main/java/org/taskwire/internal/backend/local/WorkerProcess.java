@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.taskwire.internal.backend.WrapperExit;
+import org.taskwire.internal.backend.WorkerLogs;
 import org.taskwire.internal.backend.serve.ServingWorker;
 import org.taskwire.internal.backend.serve.WireFormat;
 import org.taskwire.internal.backend.serve.WorkerFrames;
@@ -98,7 +99,7 @@ final class WorkerProcess implements ServingWorker {
 
   @Override
   public String logTail() {
-    return ServingWorker.tailOf(log);
+    return WorkerLogs.tail(log);
   }
 
   @Override

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.Socket;
 import java.util.List;
 import java.util.Map;
+import org.taskwire.internal.backend.WorkerLogs;
 import org.taskwire.internal.backend.serve.ServingWorker;
 import org.taskwire.internal.backend.serve.WireFormat;
 import org.taskwire.internal.backend.serve.WorkerFrames;
@@ -60,7 +61,7 @@ final class PilotConnection implements ServingWorker {
 
   @Override
   public String logTail() {
-    return ServingWorker.tailOf(launcher.logOf(hello.job()));
+    return WorkerLogs.tail(launcher.logOf(hello.job()));
   }
 
   @Override

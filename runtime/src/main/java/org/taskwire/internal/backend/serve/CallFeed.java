@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import org.taskwire.FailureKind;
 import org.taskwire.internal.backend.CallEvent;
 import org.taskwire.internal.backend.ResultSink;
+import org.taskwire.internal.backend.WorkerLogs;
 import org.taskwire.internal.backend.Task;
 import org.taskwire.internal.call.CallEnvelope;
 import org.taskwire.internal.call.RemoteError;
@@ -17,7 +18,8 @@ import org.taskwire.internal.call.RemoteError;
  * sent, then its result (or, for a result the worker sent through a broker or the relay, a check
  * that it arrives). Each call gets its own walltime from the moment it starts. When the worker
  * dies, the call it was running is lost (an attempt used, retried by the run if attempts remain)
- * and the window's other unanswered calls go back to the queue without using one.
+ * and the window's other unanswered calls go back to the queue without using one; a worker that
+ * ran out of memory fails its call instead, since another attempt would end the same way.
  */
 public final class CallFeed {
   private static final Logger LOG = LoggerFactory.getLogger(CallFeed.class);
@@ -104,6 +106,14 @@ public final class CallFeed {
       if (i != lost) {
         requeue.accept(window.get(i));
       }
+    }
+    if (WorkerLogs.outOfMemory(tail).isPresent()) {
+      // Another attempt with the same memory would end the same way: no retry.
+      Integer memoryMb = q.task().options().memoryMb();
+      sink.report(new CallEvent.Failed(q.call().callId(), q.call().attempt(), RemoteError.of(FailureKind.BACKEND,
+          message + "\nIt ran out of memory" + (memoryMb == null ? "" : " (memoryMb " + memoryMb + ")")
+              + ": raise the work's memoryMb").withLog(worker.log())));
+      return;
     }
     sink.report(new CallEvent.Lost(q.call().callId(), q.call().attempt(),
         RemoteError.of(FailureKind.WORKER_LOST, message).withLog(worker.log())));

@@ -41,19 +41,4 @@ public interface ServingWorker {
 
   /** What a call's {@code Submitted} event records of the worker (for {@code taskwire show}). */
   java.util.Map<String, String> handle();
-
-  /** The last lines of a log file, for error messages; empty when it cannot be read. */
-  static String tailOf(java.nio.file.Path log) {
-    try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(log.toFile(), "r")) {
-      long length = file.length();
-      int size = (int) Math.min(length, 2000);
-      byte[] bytes = new byte[size];
-      file.seek(length - size);
-      file.readFully(bytes);
-      List<String> lines = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).strip().lines().toList();
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 12), lines.size()));
-    } catch (IOException e) {
-      return "";
-    }
-  }
 }

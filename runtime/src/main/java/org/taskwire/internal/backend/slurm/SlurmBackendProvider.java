@@ -29,6 +29,9 @@ public final class SlurmBackendProvider extends BackendProvider.Named {
   public static final ConfigKey<String> CLIENT_HOST = ConfigKey.text("taskwire.slurm.client-host", "this host's name",
       SlurmBackendProvider::hostName, "Pilots mode: the address of this machine that the nodes reach; pilots "
           + "connect to it.");
+  public static final ConfigKey<String> ACCOUNTING = ConfigKey.choice("taskwire.slurm.accounting", "auto",
+      "Jobs mode: whether sacct tells what became of jobs squeue no longer lists (ended more than MinJobAge "
+          + "ago): on, off, or auto (on when Slurm keeps accounting).", "auto", "on", "off");
   public static final ConfigKey<String> SHARED_DIR = ConfigKey.text("taskwire.slurm.shared-dir", "~/.taskwire/slurm",
       "A directory the client and every node see: calls, job scripts, results and logs, per run.");
   public static final ConfigKey<String> ACCOUNT = ConfigKey.text("taskwire.slurm.account", "",
@@ -58,7 +61,7 @@ public final class SlurmBackendProvider extends BackendProvider.Named {
 
   public SlurmBackendProvider() {
     super("slurm", SlurmBackendProvider::backend, List.of(MODE, PILOTS_MIN, PILOTS_MAX, PILOT_WALLTIME, PILOT_IDLE,
-        HEARTBEAT, CLIENT_HOST, SHARED_DIR, ACCOUNT, QOS, CONSTRAINT, GRES, EXTRA_ARGS,
+        HEARTBEAT, CLIENT_HOST, ACCOUNTING, SHARED_DIR, ACCOUNT, QOS, CONSTRAINT, GRES, EXTRA_ARGS,
         MAX_ARRAY_SIZE, ARRAY_THROTTLE, POLL_INTERVAL, RESULT_GRACE, PENDING_TIMEOUT, JAVA, JVM_OPTIONS));
   }
 

@@ -151,6 +151,43 @@ final class SlurmJobs {
     return seen;
   }
 
+  /**
+   * Whether Slurm keeps accounting here ({@code taskwire.slurm.accounting}, or with {@code auto}
+   * its {@code AccountingStorageType}), so that sacct can tell of jobs squeue no longer lists.
+   */
+  static boolean accounting(TaskwireConfig config) {
+    String mode = config.get(SlurmBackendProvider.ACCOUNTING);
+    if (!mode.equals("auto")) {
+      return mode.equals("on");
+    }
+    try {
+      return SlurmCommands.run(List.of("scontrol", "show", "config")).lines()
+          .anyMatch(l -> l.startsWith("AccountingStorageType") && !l.contains("accounting_storage/none"));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Every job of the run sacct knows, ended ones too, array tasks one by one, as {@code [id, state,
+   * reason, node]} by job id; the state's first word only ({@code CANCELLED by 0}).
+   *
+   * @throws IOException when sacct fails (slurmdbd down, say)
+   */
+  static Map<String, String[]> sacct(String runId) throws IOException {
+    String out = SlurmCommands.run(List.of("sacct", "-n", "-P", "-X", "--array", "--name=" + jobName(runId),
+        "--starttime=now-30days", "-o", "JobID,State,Reason,NodeList"));
+    Map<String, String[]> seen = new java.util.HashMap<>();
+    for (String line : out.split("\n")) {
+      String[] f = line.strip().split("\\|", -1);
+      if (f.length == 4) {
+        f[1] = f[1].split(" ")[0];
+        seen.put(f[0], f);
+      }
+    }
+    return seen;
+  }
+
   static void scancel(List<String> ids) {
     if (ids.isEmpty()) {
       return;

@@ -22,6 +22,7 @@ import org.taskwire.internal.backend.BackendContext;
 import org.taskwire.internal.backend.ResultTransport;
 import org.taskwire.internal.backend.Task;
 import org.taskwire.internal.backend.WorkerJvm;
+import org.taskwire.internal.backend.WorkerLogs;
 import org.taskwire.internal.backend.WorkflowClassPath;
 import org.taskwire.internal.backend.batch.BatchBackend;
 import org.taskwire.internal.backend.batch.BatchSystem;
@@ -72,13 +73,14 @@ final class SlurmSystem implements BatchSystem {
     this.classpath = WorkflowClassPath.join(WorkflowClassPath.resolve(context));
     this.pollInterval = config.get(SlurmBackendProvider.POLL_INTERVAL);
     this.pendingTimeout = config.get(SlurmBackendProvider.PENDING_TIMEOUT);
+    this.accounting = SlurmJobs.accounting(config);
     try {
       writeTransport();
     } catch (IOException e) {
       throw new ConfigurationException("cannot write the run's transport file in " + runDirectory + ": "
           + e.getMessage(), e);
     }
-    LOG.info("Slurm backend: jobs mode, shared directory {}", runDirectory);
+    LOG.info("Slurm backend: jobs mode, shared directory {}, accounting {}", runDirectory, accounting ? "on" : "off");
   }
 
   @Override
@@ -211,7 +213,10 @@ final class SlurmSystem implements BatchSystem {
     Path dir = runDirectory.resolve(nameOf(task));
     String log = dir.resolve("log-" + offset + "-" + arrayIndex + ".txt").toString();
     if (squeue == null) {
-      // Gone from squeue (older than MinJobAge): its result file tells whether it finished.
+      squeue = accounted(id);
+    }
+    if (squeue == null) {
+      // Gone from squeue (older than MinJobAge), and no accounting: its result file tells whether it finished.
       boolean finished = Files.exists(dir.resolve("result-" + index + ".json"));
       return new Job(id, callId, finished ? Phase.FINISHED : Phase.GONE, attempt, false,
           "Slurm job " + id + ", no longer listed by squeue", null, log);
@@ -229,6 +234,13 @@ final class SlurmSystem implements BatchSystem {
             account + ": pending for more than " + pendingTimeout + " for a reason no wait cures; change the work's "
                 + "options (walltime, memoryMb, cores, queue) or taskwire.slurm.* so that Slurm can run it"), null);
       }
+    }
+    java.util.Optional<String> memory = outcome.phase() == Phase.FAILED || outcome.phase() == Phase.CANCELLED
+        ? WorkerLogs.outOfMemory(WorkerLogs.tail(Path.of(log))) : java.util.Optional.empty();
+    if (memory.isPresent()) {
+      // Without cgroups Slurm says FAILED or CANCELLED of a job it killed above its --mem, and so
+      // does a JVM that hit its -Xmx: the log tells.
+      outcome = outcome("OUT_OF_MEMORY", account + " (its log: " + memory.get() + ")", task.task().options());
     }
     if (outcome.phase() == Phase.FAILED && Files.exists(dir.resolve("result-" + index + ".json"))) {
       // The call ran to its end and wrote its outcome; only its delivery failed (a client that
@@ -297,6 +309,29 @@ final class SlurmSystem implements BatchSystem {
     }
   }
 
+  /**
+   * What sacct says of a job squeue no longer lists, when Slurm keeps accounting; null when it
+   * knows nothing of it. One sacct per watch cycle at most, and only when a job went missing.
+   */
+  private synchronized String[] accounted(String jobId) {
+    if (!accounting) {
+      return null;
+    }
+    if (accounted == null || accountedAt != queueAt) {
+      try {
+        accounted = SlurmJobs.sacct(context.runId());
+      } catch (IOException e) {
+        LOG.debug("sacct failed: {}", e.getMessage());
+        accounted = Map.of();
+      }
+      accountedAt = queueAt;
+    }
+    return accounted.get(jobId);
+  }
+
+  private final boolean accounting;
+  private Map<String, String[]> accounted;
+  private long accountedAt;
   private Map<String, String[]> queue;
   private long queueAt;
   private final Duration pollInterval;

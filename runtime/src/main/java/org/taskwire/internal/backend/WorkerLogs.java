@@ -1,0 +1,46 @@
+package org.taskwire.internal.backend;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+/** What a worker's log tells after its death, for every backend: its last lines, and whether memory killed it. */
+public final class WorkerLogs {
+  /** How an exit with {@code -XX:+ExitOnOutOfMemoryError}'s status, 3, is described. */
+  public static final String JVM_OUT_OF_MEMORY = "the JVM ran out of memory";
+
+  /**
+   * What says a worker died of memory: the JVM's own words with {@code -XX:+ExitOnOutOfMemoryError}
+   * (the exit status alone, 3, could be the work's own {@code System.exit}), and Slurm's when it
+   * kills a job above its {@code --mem}.
+   */
+  private static final List<String> OUT_OF_MEMORY_SIGNS = List.of("Terminating due to java.lang.OutOfMemoryError",
+      "Exceeded job memory limit", "oom-kill event");
+
+  private WorkerLogs() {}
+
+  /** The last lines of a log file, for error messages; empty when it cannot be read. */
+  public static String tail(Path log) {
+    try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+      long length = file.length();
+      int size = (int) Math.min(length, 2000);
+      byte[] bytes = new byte[size];
+      file.seek(length - size);
+      file.readFully(bytes);
+      List<String> lines = new String(bytes, StandardCharsets.UTF_8).strip().lines().toList();
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 12), lines.size()));
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /**
+   * The line of a worker's log tail or end that says it died of memory, if one does: another
+   * attempt with as much memory would end the same way.
+   */
+  public static java.util.Optional<String> outOfMemory(String text) {
+    return text.lines().filter(l -> OUT_OF_MEMORY_SIGNS.stream().anyMatch(l::contains)).map(String::strip).findFirst();
+  }
+}
