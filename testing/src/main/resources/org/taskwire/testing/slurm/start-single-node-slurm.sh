@@ -37,11 +37,6 @@ chown -R munge:munge /etc/munge /var/log/munge /run/munge /var/lib/munge 2>/dev/
 [ -s /etc/munge/munge.key ] || mungekey -c -f -k /etc/munge/munge.key
 chown munge:munge /etc/munge/munge.key; chmod 0400 /etc/munge/munge.key
 pgrep -x munged >/dev/null || runuser -u munge -- /usr/sbin/munged --force
-if [ "$ACCOUNTING" = slurmdbd ]; then
-  pgrep -x slurmdbd >/dev/null || /usr/sbin/slurmdbd
-  for i in $(seq 1 60); do sacctmgr -n show cluster >/dev/null 2>&1 && break; sleep 1; done
-  sacctmgr -n show cluster format=cluster | grep -qw taskwire || sacctmgr -i add cluster taskwire >/dev/null
-fi
 cat > /etc/slurm/slurm.conf <<CONF
 ClusterName=taskwire
 SlurmctldHost=$HOST
@@ -78,6 +73,11 @@ PartitionName=debug Nodes=$HOST Default=YES MaxTime=INFINITE State=UP
 # A partition whose one-minute limit a default walltime exceeds: such a job pends for ever (the tests).
 PartitionName=short Nodes=$HOST MaxTime=1 State=UP
 CONF
+if [ "$ACCOUNTING" = slurmdbd ]; then
+  pgrep -x slurmdbd >/dev/null || /usr/sbin/slurmdbd
+  for i in $(seq 1 60); do sacctmgr -n show cluster >/dev/null 2>&1 && break; sleep 1; done
+  sacctmgr -n show cluster format=cluster | grep -qw taskwire || sacctmgr -i add cluster taskwire >/dev/null
+fi
 if pgrep -x slurmctld >/dev/null && scontrol show config | grep -q "AccountingStorageType *= accounting_storage/$ACCOUNTING"; then
   scontrol reconfigure >/dev/null 2>&1 || true
 else

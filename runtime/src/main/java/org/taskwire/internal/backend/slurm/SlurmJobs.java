@@ -175,7 +175,7 @@ final class SlurmJobs {
    * @throws IOException when sacct fails (slurmdbd down, say)
    */
   static Map<String, String[]> sacct(String runId) throws IOException {
-    String out = SlurmCommands.run(List.of("sacct", "-n", "-P", "-X", "--array", "--name=" + jobName(runId),
+    String out = SlurmCommands.run(List.of("sacct", "-n", "-P", "-X", "--name=" + jobName(runId),
         "--starttime=now-30days", "-o", "JobID,State,Reason,NodeList"));
     Map<String, String[]> seen = new java.util.HashMap<>();
     for (String line : out.split("\n")) {
