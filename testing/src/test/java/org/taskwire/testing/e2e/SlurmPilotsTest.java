@@ -50,12 +50,22 @@ class SlurmPilotsTest {
     return ids;
   }
 
-  private static void awaitNoJob(String runId) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!SlurmHere.jobs(runId, "PENDING,RUNNING").isEmpty()) {
-      assertThat(System.nanoTime()).as("the run's pilots end within 30 s of its close").isLessThan(deadline);
+  /** A condition that may throw, polled. */
+  private interface Check {
+    boolean holds() throws Exception;
+  }
+
+  /** Polls {@code check} every 100 ms until it holds, failing with {@code what} after {@code seconds}. */
+  private static void await(String what, int seconds, Check check) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+    while (!check.holds()) {
+      assertThat(System.nanoTime()).as(what).isLessThan(deadline);
       Thread.sleep(100);
     }
+  }
+
+  private static void awaitNoJob(String runId) throws Exception {
+    await("the run's pilots end within 30 s of its close", 30, () -> SlurmHere.jobs(runId, "PENDING,RUNNING").isEmpty());
   }
 
   /** How often each x ran: {@code countedSquare} leaves one file {@code <x>-<uuid>} per execution. */
@@ -98,11 +108,8 @@ class SlurmPilotsTest {
     int n = 10;
     try (WorkflowRun run = pilots().set("taskwire.work.countedSquare.max-attempts", "3").start()) {
       AsyncMapResult<Integer, Integer> squares = countedSquares(counts, n, 1500);
-      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-      while (pilotJobs(run.runId(), "RUNNING").size() < 2 || executions(counts).size() < 2) {
-        assertThat(System.nanoTime()).as("two pilots run calls within 2 minutes").isLessThan(deadline);
-        Thread.sleep(100);
-      }
+      await("two pilots run calls within 2 minutes", 120,
+          () -> pilotJobs(run.runId(), "RUNNING").size() >= 2 && executions(counts).size() >= 2);
       String victim = pilotJobs(run.runId(), "RUNNING").iterator().next();
       assertThat(new ProcessBuilder("scancel", victim).start().waitFor()).isZero();
 
@@ -120,11 +127,8 @@ class SlurmPilotsTest {
     int n = 5;
     try (WorkflowRun run = pilots().set("taskwire.slurm.pilots-max", "1").start()) {
       AsyncMapResult<Integer, Integer> squares = countedSquares(counts, n, 1500);
-      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-      while (pilotJobs(run.runId(), "RUNNING").isEmpty() || executions(counts).isEmpty()) {
-        assertThat(System.nanoTime()).as("a pilot runs a call within 2 minutes").isLessThan(deadline);
-        Thread.sleep(100);
-      }
+      await("a pilot runs a call within 2 minutes", 120,
+          () -> !pilotJobs(run.runId(), "RUNNING").isEmpty() && !executions(counts).isEmpty());
       String warned = pilotJobs(run.runId(), "RUNNING").iterator().next();
       // What Slurm sends at --signal=B:USR1@<seconds> before the walltime's end.
       assertThat(new ProcessBuilder("scancel", "--batch", "--signal=USR1", warned).start().waitFor()).isZero();
@@ -147,11 +151,7 @@ class SlurmPilotsTest {
             assertThat(e.getMessage()).contains("pilot ", "was killed after the call exceeded its walltime of PT2S");
             assertThat(e.logLocation()).hasValueSatisfying(log -> assertThat(log).contains("pilot-"));
           });
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (!SlurmHere.jobs(run.runId(), "RUNNING").isEmpty()) {
-        assertThat(System.nanoTime()).as("the overrunning pilot's job is cancelled").isLessThan(deadline);
-        Thread.sleep(100);
-      }
+      await("the overrunning pilot's job is cancelled", 30, () -> SlurmHere.jobs(run.runId(), "RUNNING").isEmpty());
     }
   }
 
@@ -259,11 +259,7 @@ class SlurmPilotsTest {
     try (WorkflowRun run = pilots().set("taskwire.work.countedSquare.max-attempts", "2")
         .set("taskwire.runs-dir", runs.toString()).start()) {
       AsyncMapResult<Integer, Integer> squares = countedSquares(counts, 1, 20_000);
-      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-      while (executions(counts).isEmpty()) {
-        assertThat(System.nanoTime()).as("the call starts within 2 minutes").isLessThan(deadline);
-        Thread.sleep(100);
-      }
+      await("the call starts within 2 minutes", 120, () -> !executions(counts).isEmpty());
       // The pilot's JVM is the one whose command names this run's transport file.
       Process pgrep = new ProcessBuilder("pgrep", "-f", "[-]-pilot .*" + run.runId()).start();
       List<String> pids = new String(pgrep.getInputStream().readAllBytes()).lines().toList();

@@ -6,26 +6,24 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.taskwire.internal.backend.WrapperExit;
 import org.taskwire.internal.backend.WorkerLogs;
-import org.taskwire.internal.backend.serve.ServingWorker;
+import org.taskwire.internal.backend.serve.FramedWorker;
 import org.taskwire.internal.backend.serve.WireFormat;
 import org.taskwire.internal.backend.serve.WorkerFrames;
-import org.taskwire.internal.call.CallEnvelope;
 
 /**
  * One worker JVM running the remote wrapper in serve mode: calls go down its standard input,
  * results come back on its standard output, everything it prints goes to its log file.
  */
-final class WorkerProcess implements ServingWorker {
+final class WorkerProcess extends FramedWorker {
   private final Process process;
   private final Path log;
   private final int index;
-  private final WorkerFrames frames;
 
   private WorkerProcess(Process process, Path log, int index) {
+    super(new WorkerFrames(process.getInputStream(), process.getOutputStream()));
     this.process = process;
     this.log = log;
     this.index = index;
-    this.frames = new WorkerFrames(process.getInputStream(), process.getOutputStream());
   }
 
   static WorkerProcess start(int index, List<String> command, java.util.Map<String, String> environment,
@@ -64,21 +62,6 @@ final class WorkerProcess implements ServingWorker {
    */
   WireFormat.Ready awaitReady() throws IOException {
     return frames.awaitReady();
-  }
-
-  @Override
-  public void send(List<CallEnvelope> calls) throws IOException {
-    frames.send(calls);
-  }
-
-  @Override
-  public WorkerFrames.Answer receive(java.util.function.LongConsumer onStarted) throws IOException {
-    return frames.receive(onStarted);
-  }
-
-  @Override
-  public long lastStarted() {
-    return frames.lastStarted();
   }
 
   /** Waits briefly for the process to end, killing it if needed, and explains its exit. */

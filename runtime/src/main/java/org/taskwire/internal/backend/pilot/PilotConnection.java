@@ -5,21 +5,19 @@ import java.net.Socket;
 import java.util.List;
 import java.util.Map;
 import org.taskwire.internal.backend.WorkerLogs;
-import org.taskwire.internal.backend.serve.ServingWorker;
+import org.taskwire.internal.backend.serve.FramedWorker;
 import org.taskwire.internal.backend.serve.WireFormat;
 import org.taskwire.internal.backend.serve.WorkerFrames;
-import org.taskwire.internal.call.CallEnvelope;
 
 /** A connected pilot: its socket's frames, who it is, and how to end it. */
-final class PilotConnection implements ServingWorker {
+final class PilotConnection extends FramedWorker {
   private final Socket socket;
-  private final WorkerFrames frames;
   private final WireFormat.PilotHello hello;
   private final PilotLauncher launcher;
 
   PilotConnection(Socket socket, WorkerFrames frames, WireFormat.PilotHello hello, PilotLauncher launcher) {
+    super(frames);
     this.socket = socket;
-    this.frames = frames;
     this.hello = hello;
     this.launcher = launcher;
   }
@@ -30,21 +28,6 @@ final class PilotConnection implements ServingWorker {
 
   WorkerFrames frames() {
     return frames;
-  }
-
-  @Override
-  public void send(List<CallEnvelope> calls) throws IOException {
-    frames.send(calls);
-  }
-
-  @Override
-  public WorkerFrames.Answer receive(java.util.function.LongConsumer onStarted) throws IOException {
-    return frames.receive(onStarted);
-  }
-
-  @Override
-  public long lastStarted() {
-    return frames.lastStarted();
   }
 
   /** A call past its walltime: the pilot's job goes, not only its connection, so the call stops too. */

@@ -42,6 +42,24 @@ final class SlurmJobs {
     return "tw-" + runId;
   }
 
+  /**
+   * Creates the run's directory in {@code taskwire.slurm.shared-dir}, and a directory in it, both
+   * readable by the user alone (the transport file holds the run's key).
+   *
+   * @param inside a directory to create in it too, or empty
+   * @return the run's directory
+   */
+  static Path runDirectory(TaskwireConfig config, String runId, String inside) {
+    Path dir = config.path(SlurmBackendProvider.SHARED_DIR).resolve(runId);
+    try {
+      RunDirectory.createPrivateDirectories(inside.isEmpty() ? dir : dir.resolve(inside));
+    } catch (IOException e) {
+      throw new org.taskwire.ConfigurationException("cannot create the run's directory " + dir
+          + " in taskwire.slurm.shared-dir: " + e.getMessage(), e);
+    }
+    return dir;
+  }
+
   /** The run's transport file, readable by the user alone: how its jobs reach the client, secret included. */
   static Path transportFile(Path runDirectory) {
     return runDirectory.resolve("transport.env");

@@ -22,7 +22,6 @@ import org.taskwire.internal.backend.pilot.PilotLauncher;
 import org.taskwire.internal.backend.pilot.PilotPool;
 import org.taskwire.internal.backend.pilot.PilotShape;
 import org.taskwire.internal.config.TaskwireConfig;
-import org.taskwire.internal.journal.RunDirectory;
 
 /**
  * Slurm in pilots mode: each request for pilots is one array job, {@code --array=0-(n-1)}, whose
@@ -60,14 +59,8 @@ final class SlurmPilots implements PilotLauncher {
   private SlurmPilots(BackendContext context) {
     this.context = context;
     this.config = context.config();
-    this.runDirectory = config.path(SlurmBackendProvider.SHARED_DIR).resolve(context.runId());
+    this.runDirectory = SlurmJobs.runDirectory(config, context.runId(), "pilots");
     this.logs = runDirectory.resolve("pilots");
-    try {
-      RunDirectory.createPrivateDirectories(logs);
-    } catch (IOException e) {
-      throw new ConfigurationException("cannot create the run's directory " + runDirectory
-          + " in taskwire.slurm.shared-dir: " + e.getMessage(), e);
-    }
     this.classpath = WorkflowClassPath.join(WorkflowClassPath.resolve(context));
   }
 

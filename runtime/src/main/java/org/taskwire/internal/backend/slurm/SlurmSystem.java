@@ -62,14 +62,7 @@ final class SlurmSystem implements BatchSystem {
     this.config = context.config();
     this.transport = transport;
     SlurmJobs.checkCommands();
-    Path shared = config.path(SlurmBackendProvider.SHARED_DIR);
-    this.runDirectory = shared.resolve(context.runId());
-    try {
-      RunDirectory.createPrivateDirectories(runDirectory);
-    } catch (IOException e) {
-      throw new ConfigurationException("cannot create the run's directory " + runDirectory
-          + " in taskwire.slurm.shared-dir: " + e.getMessage(), e);
-    }
+    this.runDirectory = SlurmJobs.runDirectory(config, context.runId(), "");
     this.classpath = WorkflowClassPath.join(WorkflowClassPath.resolve(context));
     this.pollInterval = config.get(SlurmBackendProvider.POLL_INTERVAL);
     this.pendingTimeout = config.get(SlurmBackendProvider.PENDING_TIMEOUT);
