@@ -64,14 +64,23 @@ public final class BatchBackend implements Backend {
   }
 
   /**
-   * How often the watcher looks, how long a finished job's result may take to arrive before its
-   * record is read, and how long a closing run waits for a just-submitted task to be registered
-   * so that it can be killed.
+   * How often the watcher looks (up to four times less often while nothing
+   * changes, and again at this pace once something does or a task is submitted), how long a
+   * finished job's result may take to arrive before its record is read, and how long a closing run
+   * waits for a just-submitted task to be registered so that it can be killed.
    */
   public record Timing(Duration pollInterval, Duration resultGrace, Duration killWait) {}
 
+  /** How many poll intervals the watcher waits at most while no task changes. */
+  static final int MAX_BACK_OFF = 4;
+
   private final BackendContext context;
   private final Timing timing;
+  /** The watcher's next look and its delay; the watcher's own, and submit's to bring it forward. */
+  private java.util.concurrent.ScheduledFuture<?> nextLook;
+  private long lookDelay;
+  /** What the last look saw of every task, to tell whether anything changed since. */
+  private String lastSeen = "";
   private final ResultTransport transport;
   private final BatchSystem system;
   private final Clock clock = Clock.systemUTC();
@@ -104,8 +113,7 @@ public final class BatchBackend implements Backend {
     String lower = system.name().toLowerCase(Locale.ROOT);
     this.submitter = Executors.newSingleThreadExecutor(DaemonThreads.factory("taskwire-" + lower + "-submit"));
     this.watcher = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("taskwire-" + lower + "-watch"));
-    long poll = timing.pollInterval().toMillis();
-    watcher.scheduleWithFixedDelay(this::watchAll, poll, poll, TimeUnit.MILLISECONDS);
+    lookAgainIn(timing.pollInterval().toMillis());
   }
 
   @Override
@@ -169,6 +177,7 @@ public final class BatchBackend implements Backend {
   private void watch(SubmittedTask submitted) {
     Watched watched = new Watched(submitted);
     tasks.put(submitted.id(), watched);
+    lookSoon();
     for (CallEnvelope call : submitted.task().calls()) {
       taskOfCall.put(call.callId(), watched);
       attemptOf.merge(call.callId(), call.attempt(), Math::max);
@@ -325,6 +334,44 @@ public final class BatchBackend implements Backend {
             system.name(), taskId);
         return;
       }
+    }
+  }
+
+  /** One look at every task, then the next one: sooner if something changed, later (up to a bound) if not. */
+  private void watchAllAndBackOff() {
+    long poll = timing.pollInterval().toMillis();
+    boolean changed = true;
+    try {
+      watchAll();
+      StringBuilder seen = new StringBuilder();
+      for (Watched task : tasks.values()) {
+        seen.append(task.submitted.id()).append(task.status).append(task.finalJobs.size()).append(task.done).append(';');
+      }
+      synchronized (this) {
+        changed = !seen.toString().equals(lastSeen);
+        lastSeen = seen.toString();
+      }
+    } catch (RuntimeException e) {
+      // The next look must come whatever happened in this one.
+      LOG.error("watching the {} tasks failed", system.name(), e);
+    } finally {
+      lookAgainIn(changed ? poll : Math.min(lookDelay * 2, poll * MAX_BACK_OFF));
+    }
+  }
+
+  private synchronized void lookAgainIn(long millis) {
+    if (closed || watcher.isShutdown()) {
+      return;
+    }
+    lookDelay = millis;
+    nextLook = watcher.schedule(this::watchAllAndBackOff, millis, TimeUnit.MILLISECONDS);
+  }
+
+  /** A task was just submitted: the watcher looks within a poll interval, however long it had backed off. */
+  private synchronized void lookSoon() {
+    long poll = timing.pollInterval().toMillis();
+    if (nextLook != null && nextLook.getDelay(TimeUnit.MILLISECONDS) > poll && nextLook.cancel(false)) {
+      lookAgainIn(poll);
     }
   }
 

@@ -161,6 +161,19 @@ class BatchBackendTest {
     assertThat(system.closed).isTrue();
   }
 
+  /** The poll interval is 20 ms; a scheduled look never comes early, so the gaps bound the back-off from below. */
+  @Test
+  void whileNothingChangesTheWatcherLooksLessOften() throws Exception {
+    submit(1, 1);
+    String task = system.awaitSubmission(0).id;
+    system.jobs(task, job("j1", 1, Phase.RUNNING, 1, false));
+    await(() -> system.lookTimes.size() >= 8);
+    List<Long> times = List.copyOf(system.lookTimes);
+    long lastGap = times.get(times.size() - 1) - times.get(times.size() - 2);
+    assertThat(Duration.ofNanos(lastGap)).as("a task whose jobs do not change is looked at up to 4 intervals apart")
+        .isGreaterThanOrEqualTo(Duration.ofMillis(60));
+  }
+
   private static void await(BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (!condition.getAsBoolean()) {
@@ -180,6 +193,7 @@ class BatchBackendTest {
     final List<String> killedJobs = new CopyOnWriteArrayList<>();
     final List<String> killedTasks = new CopyOnWriteArrayList<>();
     volatile int looks;
+    final List<Long> lookTimes = new CopyOnWriteArrayList<>();
     volatile boolean closed;
 
     synchronized void jobs(String task, Job... list) {
@@ -218,6 +232,7 @@ class BatchBackendTest {
     @Override
     public synchronized Optional<TaskLook> look(SubmittedTask task, Set<String> finalJobs) {
       looks++;
+      lookTimes.add(System.nanoTime());
       List<Job> open = new ArrayList<>();
       for (Job j : jobs.getOrDefault(task.id(), List.of())) {
         if (!finalJobs.contains(j.id())) {
