@@ -75,6 +75,13 @@ class LayeringTest {
   }
 
   @Test
+  void optimisersStandOnTheirOwn() {
+    noClasses().that().resideInAPackage("org.taskwire.optimize..")
+        .should().dependOnClassesThat().resideInAPackage("org.taskwire.internal..")
+        .check(CLASSES);
+  }
+
+  @Test
   void theJournalKnowsNoBackendNoTransportAndNoRun() {
     noClasses().that().resideInAPackage("org.taskwire.internal.journal..")
         .should().dependOnClassesThat().resideInAnyPackage("org.taskwire.internal.backend..",

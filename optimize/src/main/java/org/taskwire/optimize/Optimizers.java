@@ -1,0 +1,111 @@
+package org.taskwire.optimize;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/** The optimisers by name, and their saved states as JSON files. */
+public final class Optimizers {
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private Optimizers() {}
+
+  /** Sobol points: the baseline. */
+  public static Optimizer sobol(SearchSpace space, List<Objective> objectives, long seed) {
+    return new SobolOptimizer(space, objectives, seed);
+  }
+
+  /**
+   * Bayesian optimisation of one objective: a Sobol start, then a Gaussian process (Matérn-5/2,
+   * a length scale per parameter, fitted by marginal likelihood) and log expected improvement;
+   * running trials by the kriging believer rule.
+   *
+   * @throws IllegalArgumentException with several objectives
+   */
+  public static Optimizer gp(SearchSpace space, List<Objective> objectives, long seed) {
+    return new GpOptimizer(space, objectives, seed);
+  }
+
+  /** Uniform random points. */
+  public static Optimizer random(SearchSpace space, List<Objective> objectives, long seed) {
+    return new RandomOptimizer(space, objectives, seed);
+  }
+
+  /**
+   * An optimiser as a saved state left it: same trials, and the next ask proposes what it would
+   * have proposed had it never stopped.
+   *
+   * @throws IllegalArgumentException if the state names an unknown optimiser
+   */
+  public static Optimizer load(OptimizerState state, SearchSpace space, List<Objective> objectives) {
+    TrialBook optimizer = switch (state.optimizer()) {
+      case SobolOptimizer.NAME -> new SobolOptimizer(space, objectives, state.seed());
+      case RandomOptimizer.NAME -> new RandomOptimizer(space, objectives, state.seed());
+      case GpOptimizer.NAME -> new GpOptimizer(space, objectives, state.seed());
+      default -> throw new IllegalArgumentException("unknown optimiser '" + state.optimizer() + "' in the saved state; "
+          + "known: " + List.of(SobolOptimizer.NAME, RandomOptimizer.NAME, GpOptimizer.NAME));
+    };
+    optimizer.restore(state);
+    return optimizer;
+  }
+
+  /** The state as JSON text. */
+  public static String toJson(OptimizerState state) {
+    try {
+      return JSON.writeValueAsString(state);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write an optimiser's state as JSON", e);
+    }
+  }
+
+  /**
+   * A state from JSON text.
+   *
+   * @throws IllegalArgumentException if the text is not a saved state
+   */
+  public static OptimizerState fromJson(String json) {
+    try {
+      return JSON.readValue(json, OptimizerState.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not a saved optimiser state: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** One compact JSON line, for the study's journal. */
+  static String line(Object value) {
+    try {
+      return JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a journal line", e);
+    }
+  }
+
+  /** Writes an optimiser's state to a file, whole or not at all. */
+  public static void save(Optimizer optimizer, Path file) {
+    try {
+      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+      Files.writeString(tmp, toJson(optimizer.save()));
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot save the optimiser's state to " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** An optimiser from a file {@link #save} wrote. */
+  public static Optimizer load(Path file, SearchSpace space, List<Objective> objectives) {
+    try {
+      return load(fromJson(Files.readString(file)), space, objectives);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the optimiser's state from " + file + ": " + e.getMessage(), e);
+    }
+  }
+}

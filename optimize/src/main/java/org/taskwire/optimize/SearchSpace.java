@@ -1,0 +1,183 @@
+package org.taskwire.optimize;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The parameters a study varies, and the linear constraints their values must satisfy. Built with
+ * {@link #builder()}; every bad input fails at build time, naming the parameter.
+ */
+public final class SearchSpace {
+  private final List<Parameter> parameters;
+  private final List<LinearConstraint> constraints;
+  /** The parameters an optimiser varies: all but the fixed ones, in order. */
+  private final List<Parameter> varied;
+
+  private SearchSpace(List<Parameter> parameters, List<LinearConstraint> constraints) {
+    this.parameters = List.copyOf(parameters);
+    this.constraints = List.copyOf(constraints);
+    this.varied = parameters.stream().filter(p -> !(p instanceof Parameter.Fixed)).toList();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public List<Parameter> parameters() {
+    return parameters;
+  }
+
+  public List<LinearConstraint> constraints() {
+    return constraints;
+  }
+
+  /** How many parameters vary: the dimension of the unit cube optimisers search. */
+  public int dimensions() {
+    return varied.size();
+  }
+
+  /**
+   * The parameters at a point of the unit cube, one coordinate per varied parameter in order: a
+   * range maps linearly (or in its logarithm), an integer range and a choice in equal slices.
+   */
+  public Map<String, Object> at(double[] unit) {
+    if (unit.length != varied.size()) {
+      throw new IllegalArgumentException("a point of this space has " + varied.size() + " coordinates, got " + unit.length);
+    }
+    Map<String, Object> values = new LinkedHashMap<>();
+    int i = 0;
+    for (Parameter p : parameters) {
+      if (p instanceof Parameter.Fixed f) {
+        values.put(f.name(), f.value());
+        continue;
+      }
+      double u = Math.min(1, Math.max(0, unit[i++]));
+      if (p instanceof Parameter.Range r) {
+        if (r.integer()) {
+          long span = (long) (r.upper() - r.lower()) + 1;
+          values.put(r.name(), (long) r.lower() + Math.min(span - 1, (long) Math.floor(u * span)));
+        } else if (r.logScale()) {
+          values.put(r.name(), Math.exp(Math.log(r.lower()) + u * (Math.log(r.upper()) - Math.log(r.lower()))));
+        } else {
+          values.put(r.name(), r.lower() + u * (r.upper() - r.lower()));
+        }
+      } else if (p instanceof Parameter.Choice c) {
+        values.put(c.name(), c.values().get(Math.min(c.values().size() - 1, (int) Math.floor(u * c.values().size()))));
+      }
+    }
+    return values;
+  }
+
+  /**
+   * Where parameters lie in the unit cube: the inverse of {@link #at}, a slice's middle for an
+   * integer or a choice.
+   */
+  public double[] unit(Map<String, Object> values) {
+    double[] u = new double[varied.size()];
+    for (int i = 0; i < varied.size(); i++) {
+      Parameter p = varied.get(i);
+      Object v = values.get(p.name());
+      if (v == null) {
+        throw new IllegalArgumentException("no value for parameter '" + p.name() + "'");
+      }
+      if (p instanceof Parameter.Range r) {
+        double x = ((Number) v).doubleValue();
+        if (r.integer()) {
+          double span = r.upper() - r.lower() + 1;
+          u[i] = (x - r.lower() + 0.5) / span;
+        } else if (r.logScale()) {
+          u[i] = (Math.log(x) - Math.log(r.lower())) / (Math.log(r.upper()) - Math.log(r.lower()));
+        } else {
+          u[i] = (x - r.lower()) / (r.upper() - r.lower());
+        }
+      } else if (p instanceof Parameter.Choice c) {
+        int k = c.values().indexOf(v);
+        if (k < 0) {
+          throw new IllegalArgumentException("parameter '" + p.name() + "': '" + v + "' is not one of " + c.values());
+        }
+        u[i] = (k + 0.5) / c.values().size();
+      }
+    }
+    return u;
+  }
+
+  /** Whether parameters satisfy every constraint. */
+  public boolean allows(Map<String, Object> values) {
+    return constraints.stream().allMatch(c -> c.holdsFor(values));
+  }
+
+  static void checkName(String name) {
+    if (name == null || name.isBlank() || !name.strip().equals(name)) {
+      throw new IllegalArgumentException("a parameter or objective needs a name without surrounding blanks, got '"
+          + name + "'");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SearchSpace" + parameters + (constraints.isEmpty() ? "" : " with " + constraints);
+  }
+
+  /** Builds a {@link SearchSpace}; parameters keep the order they are added in. */
+  public static final class Builder {
+    private final List<Parameter> parameters = new ArrayList<>();
+    private final List<LinearConstraint> constraints = new ArrayList<>();
+
+    private Builder() {}
+
+    /** A real range, both ends included. */
+    public Builder range(String name, double lower, double upper) {
+      return add(new Parameter.Range(name, lower, upper, false, false));
+    }
+
+    /** A real range sampled in its logarithm (a learning rate, a cross-section). */
+    public Builder logRange(String name, double lower, double upper) {
+      return add(new Parameter.Range(name, lower, upper, true, false));
+    }
+
+    /** An integer range, both ends included. */
+    public Builder intRange(String name, long lower, long upper) {
+      return add(new Parameter.Range(name, lower, upper, false, true));
+    }
+
+    public Builder choice(String name, String... values) {
+      return add(new Parameter.Choice(name, List.of(values)));
+    }
+
+    public Builder fixed(String name, Object value) {
+      return add(new Parameter.Fixed(name, value));
+    }
+
+    /** {@code sum(coefficient * parameter) <= bound}, over real or integer ranges. */
+    public Builder constraint(Map<String, Double> coefficients, double bound) {
+      constraints.add(new LinearConstraint(coefficients, bound));
+      return this;
+    }
+
+    public Builder add(Parameter parameter) {
+      if (parameters.stream().anyMatch(p -> p.name().equals(parameter.name()))) {
+        throw new IllegalArgumentException("parameter '" + parameter.name() + "' is defined twice");
+      }
+      parameters.add(parameter);
+      return this;
+    }
+
+    public SearchSpace build() {
+      if (parameters.isEmpty()) {
+        throw new IllegalArgumentException("a search space needs at least one parameter");
+      }
+      for (LinearConstraint c : constraints) {
+        for (String name : c.coefficients().keySet()) {
+          Parameter p = parameters.stream().filter(q -> q.name().equals(name)).findFirst().orElseThrow(
+              () -> new IllegalArgumentException("a constraint names parameter '" + name + "', which the space does not have"));
+          if (!(p instanceof Parameter.Range)) {
+            throw new IllegalArgumentException("a constraint names parameter '" + name + "', which is not a range");
+          }
+        }
+      }
+      return new SearchSpace(parameters, constraints);
+    }
+  }
+}

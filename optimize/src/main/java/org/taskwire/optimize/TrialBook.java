@@ -1,0 +1,199 @@
+package org.taskwire.optimize;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The ask/tell bookkeeping every optimiser shares: trial ids, statuses, measurements, the best
+ * trial and the Pareto front, and the saved state. An optimiser only proposes points.
+ */
+abstract class TrialBook implements Optimizer {
+  /** How many draws may fail the constraints in a row before the space is taken to leave no room. */
+  private static final int MAX_REJECTED = 10_000;
+
+  private final SearchSpace space;
+  private final List<Objective> objectives;
+  private final long seed;
+  private final TreeMap<Integer, TrialRecord> trials = new TreeMap<>();
+  private long drawn;
+
+  TrialBook(SearchSpace space, List<Objective> objectives, long seed) {
+    this.space = space;
+    this.objectives = List.copyOf(objectives);
+    this.seed = seed;
+    if (this.objectives.isEmpty()) {
+      throw new IllegalArgumentException("an optimiser needs at least one objective");
+    }
+    Set<String> names = new HashSet<>();
+    for (Objective o : this.objectives) {
+      if (!names.add(o.name())) {
+        throw new IllegalArgumentException("objective '" + o.name() + "' is given twice");
+      }
+    }
+  }
+
+  /** The next point of the unit cube to try, with the trials so far (running ones included). */
+  abstract double[] propose(List<TrialRecord> history);
+
+  /** How many points were proposed so far, those the constraints rejected included. */
+  long drawn() {
+    return drawn;
+  }
+
+  /** Takes up a saved state's trials. */
+  void restore(OptimizerState state) {
+    if (!state.optimizer().equals(name())) {
+      throw new IllegalArgumentException("the saved state is of optimiser '" + state.optimizer() + "', not '" + name()
+          + "'");
+    }
+    for (TrialRecord r : state.trials()) {
+      trials.put(r.trial().id(), r);
+    }
+    drawn = state.drawn();
+  }
+
+  long seed() {
+    return seed;
+  }
+
+  @Override
+  public SearchSpace space() {
+    return space;
+  }
+
+  @Override
+  public List<Objective> objectives() {
+    return objectives;
+  }
+
+  @Override
+  public List<Trial> ask(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("ask for at least one trial, got " + n);
+    }
+    List<Trial> asked = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Map<String, Object> values = null;
+      for (int tries = 0; values == null; tries++) {
+        if (tries == MAX_REJECTED) {
+          throw new IllegalStateException("no point of " + MAX_REJECTED + " drawn satisfies the constraints "
+              + space.constraints() + "; they leave (almost) no room in the space");
+        }
+        Map<String, Object> candidate = space.at(propose(trials()));
+        drawn++;
+        values = space.allows(candidate) ? candidate : null;
+      }
+      int id = trials.isEmpty() ? 0 : trials.lastKey() + 1;
+      Trial trial = new Trial(id, values);
+      trials.put(id, new TrialRecord(trial, TrialStatus.RUNNING, Map.of(), null));
+      asked.add(trial);
+    }
+    return asked;
+  }
+
+  @Override
+  public void tell(int trialId, Map<String, Measurement> measurements) {
+    TrialRecord r = running(trialId, "tell");
+    for (Objective o : objectives) {
+      if (!measurements.containsKey(o.name())) {
+        throw new IllegalArgumentException("trial " + trialId + " was told " + measurements.keySet()
+            + " but not objective '" + o.name() + "'; tell every objective, or mark the trial failed");
+      }
+    }
+    trials.put(trialId, new TrialRecord(r.trial(), TrialStatus.COMPLETED, measurements, null));
+  }
+
+  @Override
+  public void fail(int trialId, String reason) {
+    TrialRecord r = running(trialId, "fail");
+    trials.put(trialId, new TrialRecord(r.trial(), TrialStatus.FAILED, Map.of(), reason));
+  }
+
+  @Override
+  public void abandon(int trialId, String reason) {
+    TrialRecord r = running(trialId, "abandon");
+    trials.put(trialId, new TrialRecord(r.trial(), TrialStatus.ABANDONED, Map.of(), reason));
+  }
+
+  private TrialRecord running(int trialId, String verb) {
+    TrialRecord r = trials.get(trialId);
+    if (r == null) {
+      throw new IllegalStateException("cannot " + verb + " trial " + trialId + ": no such trial (ids go from 0 to "
+          + (trials.isEmpty() ? "none yet" : trials.lastKey()) + ")");
+    }
+    if (r.status() != TrialStatus.RUNNING) {
+      throw new IllegalStateException("cannot " + verb + " trial " + trialId + ": it is " + r.status()
+          + " already");
+    }
+    return r;
+  }
+
+  @Override
+  public List<TrialRecord> trials() {
+    return List.copyOf(trials.values());
+  }
+
+  @Override
+  public Optional<TrialRecord> best() {
+    if (objectives.size() != 1) {
+      throw new IllegalStateException("best() is for one objective; with " + objectives.size()
+          + " objectives, use paretoFront()");
+    }
+    Objective o = objectives.get(0);
+    TrialRecord best = null;
+    for (TrialRecord r : trials.values()) {
+      if (r.status() == TrialStatus.COMPLETED
+          && (best == null || o.better(r.measurements().get(o.name()).mean(), best.measurements().get(o.name()).mean()))) {
+        best = r;
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  @Override
+  public List<TrialRecord> paretoFront() {
+    List<TrialRecord> candidates = trials.values().stream()
+        .filter(r -> r.status() == TrialStatus.COMPLETED && withinThresholds(r)).toList();
+    List<TrialRecord> front = new ArrayList<>();
+    for (TrialRecord r : candidates) {
+      if (candidates.stream().noneMatch(other -> dominates(other, r))) {
+        front.add(r);
+      }
+    }
+    return front;
+  }
+
+  private boolean withinThresholds(TrialRecord r) {
+    for (Objective o : objectives) {
+      double v = r.measurements().get(o.name()).mean();
+      if (o.threshold() != null && !(o.better(v, o.threshold()) || v == o.threshold())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether {@code a} is at least as good as {@code b} in every objective and better in one. */
+  private boolean dominates(TrialRecord a, TrialRecord b) {
+    boolean strictly = false;
+    for (Objective o : objectives) {
+      double x = a.measurements().get(o.name()).mean();
+      double y = b.measurements().get(o.name()).mean();
+      if (o.better(y, x)) {
+        return false;
+      }
+      strictly |= o.better(x, y);
+    }
+    return strictly;
+  }
+
+  @Override
+  public OptimizerState save() {
+    return new OptimizerState(name(), seed, drawn(), trials());
+  }
+}
