@@ -1,0 +1,67 @@
+package org.taskwire.optimize;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StudyReportTest {
+  private static final SearchSpace SPACE = SearchSpace.builder().range("x", 0, 1).choice("particle", "pi+", "kaon+")
+      .build();
+
+  private static BufferedImage png(Path file) throws Exception {
+    byte[] bytes = Files.readAllBytes(file);
+    assertThat(bytes).as(file + " starts with the PNG signature")
+        .startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G', (byte) 0x0d, (byte) 0x0a, (byte) 0x1a, (byte) 0x0a);
+    BufferedImage image = ImageIO.read(file.toFile());
+    assertThat(image).as(file + " decodes").isNotNull();
+    return image;
+  }
+
+  @Test
+  void oneObjectiveGivesCsvJsonAndTheBestValuePlot(@TempDir Path dir) throws Exception {
+    Optimizer o = Optimizers.sobol(SPACE, List.of(Objective.minimize("resolution")), 1);
+    List<Trial> t = o.ask(4);
+    for (int i = 0; i < 3; i++) {
+      o.tell(t.get(i).id(), Map.of("resolution", Measurement.of(1.0 / (i + 1), 0.01)));
+    }
+    o.fail(t.get(3).id(), "crashed, with \"quotes\", and a comma");
+    List<Path> files = StudyReport.write(o, dir);
+    assertThat(files).extracting(p -> p.getFileName().toString())
+        .containsExactly("trials.csv", "trials.json", "best.png");
+
+    List<String> csv = Files.readAllLines(dir.resolve("trials.csv"));
+    assertThat(csv.get(0)).isEqualTo("trial,status,x,particle,resolution,resolution_sem,reason");
+    assertThat(csv).hasSize(5);
+    assertThat(csv.get(1)).startsWith("0,COMPLETED," + t.get(0).number("x") + "," + t.get(0).choice("particle") + ",1.0,0.01,");
+    assertThat(csv.get(4)).endsWith(",FAILED," + t.get(3).number("x") + "," + t.get(3).choice("particle")
+        + ",,,\"crashed, with \"\"quotes\"\", and a comma\"").startsWith("3");
+    assertThat(Optimizers.fromJson(Files.readString(dir.resolve("trials.json"))).trials()).isEqualTo(o.trials());
+    assertThat(png(dir.resolve("best.png")).getWidth()).isEqualTo(800);
+  }
+
+  @Test
+  void twoObjectivesGiveTheParetoFrontAndWithThresholdsTheHypervolume(@TempDir Path dir) throws Exception {
+    Optimizer o = Optimizers.sobol(SPACE, List.of(Objective.minimize("resolution").withThreshold(2),
+        Objective.maximize("acceptance").withThreshold(0)), 1);
+    for (Trial t : o.ask(12)) {
+      o.tell(t.id(), Map.of("resolution", Measurement.of(t.number("x") + 0.1),
+          "acceptance", Measurement.of(1 - t.number("x") * t.number("x"))));
+    }
+    List<Path> files = StudyReport.writePlots(o, dir);
+    assertThat(files).extracting(p -> p.getFileName().toString()).containsExactly("pareto.png", "hypervolume.png");
+    for (Path f : files) {
+      assertThat(png(f).getHeight()).isEqualTo(600);
+    }
+    Optimizer noThresholds = Optimizers.sobol(SPACE, List.of(Objective.minimize("a"), Objective.minimize("b")), 1);
+    noThresholds.tell(noThresholds.ask(1).get(0).id(), Map.of("a", Measurement.of(1), "b", Measurement.of(2)));
+    assertThat(StudyReport.writePlots(noThresholds, dir.resolve("other")))
+        .as("no reference point, no hypervolume").extracting(p -> p.getFileName().toString()).containsExactly("pareto.png");
+  }
+}
