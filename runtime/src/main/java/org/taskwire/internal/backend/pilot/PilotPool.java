@@ -86,6 +86,8 @@ public final class PilotPool implements Backend {
   private final List<Queued> queue = new ArrayList<>();
   private final Set<Long> cancelled = ConcurrentHashMap.newKeySet();
   private final Map<String, Pilot> pilots = new ConcurrentHashMap<>();
+  /** The shape key of each set of job options seen so far. */
+  private final Map<org.taskwire.spi.JobOptions, String> shapeKeys = new ConcurrentHashMap<>();
   /** Every shape asked for so far, by key. */
   private final Map<String, PilotShape> shapes = new ConcurrentHashMap<>();
   /** Calls each shape needs pilots for: queued or running. */
@@ -192,7 +194,7 @@ public final class PilotPool implements Backend {
       for (Queued q : queue) {
         if (q.call().callId() == callId) {
           queue.remove(q);
-          demand.get(PilotShape.of(q.task().options()).key()).decrementAndGet();
+          demand.get(keyOf(q)).decrementAndGet();
           return;
         }
       }
@@ -341,8 +343,12 @@ public final class PilotPool implements Backend {
     return !window.isEmpty();
   }
 
-  private static String keyOf(Queued q) {
-    return PilotShape.of(q.task().options()).key();
+  /**
+   * The shape a queued call needs. The queue is scanned under its lock for every window, so the
+   * key is worked out once per set of options (a run has few), not once per call and scan.
+   */
+  private String keyOf(Queued q) {
+    return shapeKeys.computeIfAbsent(q.task().options(), options -> PilotShape.of(options).key());
   }
 
   /** Calls that must run again elsewhere go back to the front of the queue. */
