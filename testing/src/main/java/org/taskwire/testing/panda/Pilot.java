@@ -2,6 +2,7 @@ package org.taskwire.testing.panda;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
@@ -14,11 +15,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * {@code payload.stderr} echoed into {@code payload.stdout} as runGen does, kills it at the task's walltime, and merges {@code userJobMetadata.json}
  * (at most 1 MB) into the job report that becomes the job's metadata. Exit codes follow runGen
  * (3 download, 9 bad tarball, 18 payload failed; {@code exeErrorCode} 5300 + code) and the pilot
- * (1305 payload failed, 1213 walltime).
+ * (1305 payload failed, 1213 walltime). When the job has ended it empties the directory but for
+ * the logs and the job report, as pilot3 removes a job's work directory once its log is staged out:
+ * a run of many jobs must not keep an unpacked sandbox per job.
  */
 final class Pilot implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(Pilot.class);
@@ -71,6 +77,8 @@ final class Pilot implements Runnable {
       } catch (RuntimeException e) {
         LOG.warn("pilot failed on job {}: {}", job.pandaId, e.toString());
         finish(job, 1, 1008, "GENERALERROR: " + e, 0, "");
+      } finally {
+        clean(workRoot.resolve("PanDA_Pilot-" + job.pandaId));
       }
     }
   }
@@ -210,6 +218,24 @@ final class Pilot implements Runnable {
       job.exeErrorDiag = exeDiag;
       job.set(exit == 0 && pilotCode == 0 ? "finished" : "failed");
       jedi.jobEnded(job);
+    }
+  }
+
+  /** What stays of a job's directory once it has ended: what the log URL serves, and the report. */
+  private static final Set<String> KEPT = Set.of("payload.stdout", "payload.stderr", "jobReport.json");
+
+  private static void clean(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        if (!p.equals(dir) && !(dir.equals(p.getParent()) && KEPT.contains(p.getFileName().toString()))) {
+          Files.deleteIfExists(p);
+        }
+      }
+    } catch (IOException | UncheckedIOException e) {
+      LOG.info("cannot empty {}: {}", dir, e.toString());
     }
   }
 
