@@ -35,6 +35,27 @@ public final class Optimizers {
     return new GpOptimizer(space, objectives, seed);
   }
 
+  /**
+   * NSGA-II for several objectives (one works too), steady-state so that each trial is refilled
+   * as it ends: a Sobol population of 20, then children of tournament-picked parents by simulated
+   * binary crossover and polynomial mutation (jMetal's). Needs many evaluations; for expensive
+   * ones prefer {@link #parego}.
+   */
+  public static Optimizer nsga2(SearchSpace space, List<Objective> objectives, long seed) {
+    return new Nsga2Optimizer(space, objectives, seed);
+  }
+
+  /**
+   * ParEGO for several objectives: each proposal maximises the expected improvement of a GP model
+   * of the objectives scalarised with fresh random weights (augmented Chebyshev), after a Sobol
+   * start; running trials by the kriging believer rule.
+   *
+   * @throws IllegalArgumentException with fewer than two objectives
+   */
+  public static Optimizer parego(SearchSpace space, List<Objective> objectives, long seed) {
+    return new ParEgoOptimizer(space, objectives, seed);
+  }
+
   /** Uniform random points. */
   public static Optimizer random(SearchSpace space, List<Objective> objectives, long seed) {
     return new RandomOptimizer(space, objectives, seed);
@@ -51,8 +72,11 @@ public final class Optimizers {
       case SobolOptimizer.NAME -> new SobolOptimizer(space, objectives, state.seed());
       case RandomOptimizer.NAME -> new RandomOptimizer(space, objectives, state.seed());
       case GpOptimizer.NAME -> new GpOptimizer(space, objectives, state.seed());
+      case Nsga2Optimizer.NAME -> new Nsga2Optimizer(space, objectives, state.seed());
+      case ParEgoOptimizer.NAME -> new ParEgoOptimizer(space, objectives, state.seed());
       default -> throw new IllegalArgumentException("unknown optimiser '" + state.optimizer() + "' in the saved state; "
-          + "known: " + List.of(SobolOptimizer.NAME, RandomOptimizer.NAME, GpOptimizer.NAME));
+          + "known: " + List.of(SobolOptimizer.NAME, RandomOptimizer.NAME, GpOptimizer.NAME, Nsga2Optimizer.NAME,
+              ParEgoOptimizer.NAME));
     };
     optimizer.restore(state);
     return optimizer;

@@ -40,21 +40,23 @@ final class SobolOptimizer extends TrialBook {
 
   @Override
   double[] propose(List<TrialRecord> history) {
-    double[] v = sequence.nextVector();
+    return point(drawn());
+  }
+
+  /**
+   * Point {@code index} of the shifted sequence. Computed from the index alone, so that a restored
+   * optimiser goes on exactly where it stopped.
+   */
+  double[] point(long index) {
+    if (index > Integer.MAX_VALUE) {
+      throw new IllegalStateException("the Sobol sequence has no point " + index);
+    }
+    double[] v = sequence.skipTo((int) index);
     double[] u = new double[space().dimensions()];
     for (int i = 0; i < u.length; i++) {
       double x = v[i] + shift[i];
       u[i] = x - Math.floor(x);
     }
     return u;
-  }
-
-  @Override
-  void restore(OptimizerState state) {
-    super.restore(state);
-    if (state.drawn() > 0) {
-      // skipTo(i) hands out point i itself: the next one is then the first not drawn.
-      sequence.skipTo((int) state.drawn() - 1);
-    }
   }
 }

@@ -63,11 +63,11 @@ class GpOptimizerTest {
 
   @Test
   void logExpectedImprovementStaysFiniteAndOrderedWhereExpectedImprovementUnderflows() {
-    double far = GpOptimizer.logExpectedImprovement(new double[] {40, 1}, 0);
-    double farther = GpOptimizer.logExpectedImprovement(new double[] {60, 1}, 0);
+    double far = ExpectedImprovement.logExpectedImprovement(new double[] {40, 1}, 0);
+    double farther = ExpectedImprovement.logExpectedImprovement(new double[] {60, 1}, 0);
     assertThat(far).isFinite();
     assertThat(farther).isFinite().isLessThan(far);
     // Either side of the switch to the asymptotic form, the two agree.
-    assertThat(GpOptimizer.logH(-5.9999999)).isCloseTo(GpOptimizer.logH(-6.0000001), org.assertj.core.data.Offset.offset(1e-3));
+    assertThat(ExpectedImprovement.logH(-5.9999999)).isCloseTo(ExpectedImprovement.logH(-6.0000001), org.assertj.core.data.Offset.offset(1e-3));
   }
 }

@@ -16,4 +16,12 @@ class DependenciesTest {
     assertThat(ClassLoader.getSystemResource("META-INF/services/org.slf4j.spi.SLF4JServiceProvider"))
         .as("no SLF4J provider at all").isNull();
   }
+
+  @Test
+  void noGplLibraryComesWithTheOptimisers() {
+    assertThat(ClassLoader.getSystemResource("org/uma/jmetal/operator/crossover/impl/SBXCrossover.class"))
+        .as("jMetal is on the class path through taskwire-optimize").isNotNull();
+    assertThat(ClassLoader.getSystemResource("weka/core/Instances.class"))
+        .as("Weka (GPL-3) must not reach users through jMetal").isNull();
+  }
 }
