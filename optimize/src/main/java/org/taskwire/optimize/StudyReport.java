@@ -154,8 +154,13 @@ public final class StudyReport {
     XYSeriesCollection data = new XYSeriesCollection();
     data.addSeries(all);
     data.addSeries(front);
-    return ChartFactory.createScatterPlot("Pareto front (" + optimizer.name() + ")", label(a), label(b), data,
-        PlotOrientation.VERTICAL, true, false, false);
+    JFreeChart chart = ChartFactory.createScatterPlot("Pareto front (" + optimizer.name() + ")", label(a), label(b),
+        data, PlotOrientation.VERTICAL, true, false, false);
+    // The front is drawn over the trials (by default the first series is drawn last, on top), in grey.
+    chart.getXYPlot().setSeriesRenderingOrder(org.jfree.chart.plot.SeriesRenderingOrder.FORWARD);
+    chart.getXYPlot().getRenderer().setSeriesPaint(0, new Color(160, 160, 160));
+    chart.getXYPlot().getRenderer().setSeriesPaint(1, new Color(200, 30, 30));
+    return chart;
   }
 
   private static JFreeChart hypervolume(Optimizer optimizer) {

@@ -7,11 +7,17 @@ import java.util.concurrent.Callable;
 import org.taskwire.TaskwireException;
 import org.taskwire.WorkflowRun;
 import org.taskwire.samples.aid2e.DetectorStudyTasks;
-import org.taskwire.samples.aid2e.Study;
+import org.taskwire.samples.aid2e.DesignStudy;
 import org.taskwire.samples.hello.Hello;
 import org.taskwire.samples.hello.HelloTasks;
 import org.taskwire.samples.hpo.Hpo;
 import org.taskwire.samples.hpo.HpoTasks;
+import org.taskwire.samples.mobo.Mobo;
+import org.taskwire.samples.mobo.MoboTasks;
+import org.taskwire.optimize.Hypervolume;
+import org.taskwire.optimize.Optimizer;
+import org.taskwire.optimize.StudyReport;
+import org.taskwire.optimize.TrialStatus;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,7 +27,8 @@ import picocli.CommandLine.Option;
 @Command(name = "taskwire-samples", mixinStandardHelpOptions = true,
     description = "Runs a Taskwire sample workflow. Configuration keys (taskwire.*) come from "
         + "taskwire.properties, ~/.taskwire/config.properties, TASKWIRE_* variables and -D options.",
-    subcommands = {Samples.HelloCommand.class, Samples.HpoCommand.class, Samples.Aid2eCommand.class})
+    subcommands = {Samples.HelloCommand.class, Samples.HpoCommand.class, Samples.Aid2eCommand.class,
+        Samples.MoboCommand.class})
 public final class Samples implements Runnable {
 
   /** Options every sample takes. */
@@ -55,36 +62,48 @@ public final class Samples implements Runnable {
     }
   }
 
-  @Command(name = "hpo", mixinStandardHelpOptions = true,
-      description = "Minimises (x-0.5)^2 + (y-0.5)^2 on [0,1]^2 by Bayesian optimisation; each iteration is one fan-out.")
-  static final class HpoCommand implements Callable<Integer> {
-    @Mixin Backend backend;
+  /** The budget and parallelism of an optimisation study. */
+  static final class Budget {
+    @Option(names = "--trials", defaultValue = "80", paramLabel = "N",
+        description = "Points evaluated in all (default ${DEFAULT-VALUE}).")
+    int trials;
 
-    @Option(names = "--iterations", defaultValue = "8", description = "Optimisation iterations (default ${DEFAULT-VALUE}).")
-    int iterations;
-
-    @Option(names = "--points", defaultValue = "10", description = "Points evaluated per iteration, as one task (default ${DEFAULT-VALUE}).")
-    int points;
+    @Option(names = "--parallel", defaultValue = "10", paramLabel = "Q",
+        description = "Points in flight at once; a new one is proposed as each ends (default ${DEFAULT-VALUE}).")
+    int parallel;
 
     @Option(names = "--seed", defaultValue = "42", description = "Random seed (default ${DEFAULT-VALUE}).")
     long seed;
+
+    void check(Object command) {
+      if (trials < 1 || parallel < 1) {
+        throw new CommandLine.ParameterException(new CommandLine(command), "--trials and --parallel must be at least 1");
+      }
+    }
+  }
+
+  @Command(name = "hpo", mixinStandardHelpOptions = true,
+      description = "Minimises (x-0.5)^2 + (y-0.5)^2 on [0,1]^2 by Bayesian optimisation, keeping --parallel points "
+          + "in flight, each evaluated as a job.")
+  static final class HpoCommand implements Callable<Integer> {
+    @Mixin Backend backend;
+    @Mixin Budget budget;
 
     @Option(names = "--json", description = "End with one JSON line holding best_parameters and best_value.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
-      if (iterations < 1 || points < 1) {
-        throw new CommandLine.ParameterException(new CommandLine(this), "--iterations and --points must be at least 1");
-      }
+      budget.check(this);
       long started = System.nanoTime();
       Hpo.Best best;
       try (WorkflowRun run = backend.apply(HpoTasks.builder()).start()) {
-        System.out.println("hpo: " + iterations + " iterations x " + points + " points on backend " + run.backendName());
-        best = Hpo.optimise(iterations, points, seed, System.out::println);
+        System.out.println("hpo: " + budget.trials + " points, " + budget.parallel + " at a time, on backend "
+            + run.backendName());
+        best = Hpo.optimise(budget.trials, budget.parallel, budget.seed, System.out::println);
       }
       double seconds = (System.nanoTime() - started) / 1e9;
-      System.out.printf("best value %.3g at x=%.5f y=%.5f after %d evaluations (%d failed) in %.1f s%n",
+      System.out.printf(java.util.Locale.ROOT, "best value %.3g at x=%.5f y=%.5f after %d evaluations (%d failed) in %.1f s%n",
           best.value(), best.x(), best.y(), best.evaluations(), best.failures(), seconds);
       if (json) {
         printJson(best.x(), best.y(), best.value(), best.evaluations(), best.failures());
@@ -104,15 +123,7 @@ public final class Samples implements Runnable {
         description = "simple, two-step or global (default ${DEFAULT-VALUE}).")
     String example;
 
-    @Option(names = "--iterations", defaultValue = "8", description = "Optimisation iterations (default ${DEFAULT-VALUE}).")
-    int iterations;
-
-    @Option(names = "--points", defaultValue = "10",
-        description = "Design points evaluated at once per iteration (default ${DEFAULT-VALUE}).")
-    int points;
-
-    @Option(names = "--seed", defaultValue = "42", description = "Random seed (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin Budget budget;
 
     @Option(names = "--fail-above", defaultValue = "1", paramLabel = "X",
         description = "Fault injection for the global example: the kaon+ simulation at eta=0.2 fails for x above X "
@@ -124,27 +135,110 @@ public final class Samples implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      if (iterations < 1 || points < 1) {
-        throw new CommandLine.ParameterException(new CommandLine(this), "--iterations and --points must be at least 1");
-      }
-      Study.Example chosen;
+      budget.check(this);
+      DesignStudy.Example chosen;
       try {
-        chosen = Study.Example.of(example);
+        chosen = DesignStudy.Example.of(example);
       } catch (IllegalArgumentException e) {
         throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
       }
       long started = System.nanoTime();
-      Study.Best best;
+      DesignStudy.Best best;
       try (WorkflowRun run = backend.apply(DetectorStudyTasks.builder()).start()) {
-        System.out.println("aid2e " + chosen.cliName() + ": " + iterations + " iterations x " + points
-            + " design points on backend " + run.backendName());
-        best = Study.optimise(chosen, iterations, points, seed, failAbove, System.out::println);
+        System.out.println("aid2e " + chosen.cliName() + ": " + budget.trials + " design points, " + budget.parallel
+            + " at a time, on backend " + run.backendName());
+        best = DesignStudy.optimise(chosen, budget.trials, budget.parallel, budget.seed, failAbove, System.out::println);
       }
       double seconds = (System.nanoTime() - started) / 1e9;
       System.out.printf(java.util.Locale.ROOT, "best value %.3g at x=%.5f y=%.5f after %d design points (%d failed) in %.1f s%n",
           best.value(), best.x(), best.y(), best.evaluations(), best.failures(), seconds);
       if (json) {
         printJson(best.x(), best.y(), best.value(), best.evaluations(), best.failures());
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "mobo", mixinStandardHelpOptions = true,
+      description = "Multi-objective optimisation: builds the Pareto front of DTLZ2 (two objectives) or of the AID2E "
+          + "detector study (its global example against the design's material cost), keeping --parallel trials in "
+          + "flight.")
+  static final class MoboCommand implements Callable<Integer> {
+    @Mixin Backend backend;
+
+    @Option(names = "--problem", defaultValue = "dtlz2", paramLabel = "NAME",
+        description = "dtlz2 or aid2e (default ${DEFAULT-VALUE}).")
+    String problem;
+
+    @Option(names = "--optimizer", defaultValue = "parego", paramLabel = "NAME",
+        description = "parego (a GP of randomly weighted objectives), nsga2 or sobol (default ${DEFAULT-VALUE}).")
+    String optimizer;
+
+    @Option(names = "--trials", defaultValue = "40", paramLabel = "N",
+        description = "Trials evaluated in all (default ${DEFAULT-VALUE}).")
+    int trials;
+
+    @Option(names = "--parallel", defaultValue = "4", paramLabel = "Q",
+        description = "Trials in flight at once (default ${DEFAULT-VALUE}).")
+    int parallel;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Random seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--plots", paramLabel = "DIR",
+        description = "Write trials.csv, trials.json, pareto.png and hypervolume.png into DIR.")
+    java.nio.file.Path plots;
+
+    @Option(names = "--json", description = "End with one JSON line holding the Pareto set and its hypervolume.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      if (trials < 1 || parallel < 1) {
+        throw new CommandLine.ParameterException(new CommandLine(this), "--trials and --parallel must be at least 1");
+      }
+      Mobo.Problem chosen;
+      Optimizer start;
+      try {
+        chosen = Mobo.Problem.of(problem);
+        start = Mobo.optimizer(optimizer, chosen, seed);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+      }
+      long started = System.nanoTime();
+      Optimizer done;
+      WorkflowRun.Builder builder = chosen == Mobo.Problem.DTLZ2 ? MoboTasks.builder() : DetectorStudyTasks.builder();
+      try (WorkflowRun run = backend.apply(builder).start()) {
+        System.out.println("mobo " + problem + " with " + start.name() + ": " + trials + " trials, " + parallel
+            + " at a time, on backend " + run.backendName());
+        done = Mobo.optimise(chosen, start, trials, parallel, System.out::println);
+      }
+      double seconds = (System.nanoTime() - started) / 1e9;
+      double hypervolume = Hypervolume.of(done.trials(), done.objectives());
+      int completed = (int) done.trials().stream().filter(r -> r.status() == TrialStatus.COMPLETED).count();
+      System.out.printf(java.util.Locale.ROOT, "Pareto front: %d of %d trials, hypervolume %.4f, in %.1f s%n",
+          done.paretoFront().size(), completed, hypervolume, seconds);
+      for (var r : done.paretoFront()) {
+        StringBuilder line = new StringBuilder("  trial " + r.trial().id() + ":");
+        r.trial().parameters().forEach((name, value) -> line.append(' ').append(name).append('=')
+            .append(value instanceof Double d ? String.format(java.util.Locale.ROOT, "%.4f", d) : value));
+        line.append(" ->");
+        done.objectives().forEach(o -> line.append(' ').append(o.name()).append('=')
+            .append(String.format(java.util.Locale.ROOT, "%.4g", r.measurements().get(o.name()).mean())));
+        System.out.println(line);
+      }
+      if (plots != null) {
+        for (java.nio.file.Path file : StudyReport.write(done, plots)) {
+          System.out.println("wrote " + file);
+        }
+      }
+      if (json) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("pareto_set", Mobo.paretoSet(done));
+        out.put("hypervolume", hypervolume);
+        out.put("evaluations", completed);
+        out.put("failures", done.trials().size() - completed);
+        System.out.println(new ObjectMapper().writeValueAsString(out));
       }
       return 0;
     }

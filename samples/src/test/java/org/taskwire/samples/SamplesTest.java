@@ -36,7 +36,7 @@ class SamplesTest {
   void aid2eExamplesReachTheTutorialsOptimumOnLocalWorkers(String example) throws Exception {
     SampleRun r = run("aid2e", "--example", example, "--json", "--workers", "2");
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(r.out()).contains("aid2e " + example + ": 8 iterations x 10 design points on backend local");
+    assertThat(r.out()).contains("aid2e " + example + ": 80 design points, 10 at a time, on backend local");
     List<String> lines = r.out().lines().toList();
     JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
     assertThat(json.get("best_value").asDouble()).isLessThan(1e-3);
@@ -71,7 +71,7 @@ class SamplesTest {
 
   @Test
   void hpoRunsFromASandbox(@org.junit.jupiter.api.io.TempDir java.nio.file.Path cache) throws Exception {
-    SampleRun r = run("hpo", "--json", "--iterations", "4", "--workers", "2", "--set", "taskwire.local.sandbox=true",
+    SampleRun r = run("hpo", "--json", "--trials", "16", "--parallel", "4", "--workers", "2", "--set", "taskwire.local.sandbox=true",
         "--set", "taskwire.sandbox.cache-dir=" + cache);
     assertThat(r.exitCode()).as(r.err()).isZero();
     List<String> lines = r.out().lines().toList();
@@ -79,6 +79,48 @@ class SamplesTest {
     try (var files = java.nio.file.Files.list(cache)) {
       assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("sources."));
     }
+  }
+
+  @Test
+  void moboBuildsTheParetoFrontOfDtlz2AndDrawsIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path plots)
+      throws Exception {
+    SampleRun r = run("mobo", "--problem", "dtlz2", "--trials", "30", "--parallel", "4", "--backend", "inprocess",
+        "--json", "--plots", plots.toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("mobo dtlz2 with parego: 30 trials, 4 at a time, on backend inprocess", "Pareto front: ");
+    List<String> lines = r.out().lines().toList();
+    JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+    assertThat(json.get("evaluations").asInt()).isEqualTo(30);
+    assertThat(json.get("hypervolume").asDouble()).isBetween(0.0, 1.21 - Math.PI / 4);
+    assertThat(json.get("pareto_set")).isNotEmpty().allSatisfy(p -> {
+      double f1 = p.get("objectives").get("f1").asDouble();
+      double f2 = p.get("objectives").get("f2").asDouble();
+      // DTLZ2's values lie on or outside the unit quarter circle, its front.
+      assertThat(f1 * f1 + f2 * f2).isGreaterThanOrEqualTo(1 - 1e-9);
+    });
+    for (String png : List.of("pareto.png", "hypervolume.png")) {
+      assertThat(javax.imageio.ImageIO.read(plots.resolve(png).toFile())).as(png).isNotNull();
+    }
+    assertThat(plots.resolve("trials.csv")).exists();
+  }
+
+  @Test
+  void moboRunsTheDetectorStudyAgainstItsCostOnLocalWorkers() throws Exception {
+    SampleRun r = run("mobo", "--problem", "aid2e", "--optimizer", "nsga2", "--trials", "24", "--parallel", "4",
+        "--workers", "2", "--json");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    List<String> lines = r.out().lines().toList();
+    JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+    assertThat(json.get("evaluations").asInt()).isEqualTo(24);
+    assertThat(json.get("pareto_set")).isNotEmpty().allSatisfy(p -> {
+      JsonNode x = p.get("parameters");
+      assertThat(p.get("objectives").get("cost").asDouble()).isCloseTo(x.get("x").asDouble() + x.get("y").asDouble(),
+          org.assertj.core.data.Offset.offset(1e-12));
+    });
+    assertThat(json.get("hypervolume").asDouble()).isPositive();
+    SampleRun bad = run("mobo", "--problem", "zdt1");
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.err()).contains("unknown problem zdt1; choose dtlz2 or aid2e");
   }
 
   @Test
@@ -95,7 +137,7 @@ class SamplesTest {
   void helpListsTheSamples() {
     SampleRun r = run("--help");
     assertThat(r.exitCode()).isZero();
-    assertThat(r.out()).contains("hello", "hpo", "aid2e");
+    assertThat(r.out()).contains("hello", "hpo", "aid2e", "mobo");
   }
 
   @Test
@@ -104,8 +146,8 @@ class SamplesTest {
     assertThat(unknownBackend.exitCode()).isEqualTo(1);
     assertThat(unknownBackend.err()).contains("error: taskwire.backend = 'grid' (from code): expected one of")
         .doesNotContain("\tat ");
-    SampleRun badNumber = run("hpo", "--points", "0");
+    SampleRun badNumber = run("hpo", "--parallel", "0");
     assertThat(badNumber.exitCode()).isEqualTo(2);
-    assertThat(badNumber.err()).contains("--iterations and --points must be at least 1");
+    assertThat(badNumber.err()).contains("--trials and --parallel must be at least 1");
   }
 }

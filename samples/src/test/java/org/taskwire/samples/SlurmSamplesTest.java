@@ -27,13 +27,13 @@ class SlurmSamplesTest {
     return SampleRun.of(args.toArray(String[]::new));
   }
 
-  /** The budgets the GP needs below 1e-3 with seed 42 (as on the PanDA emulator). */
+  /** Rounds of four points the GP needs below 1e-3 with seed 42 (as on the PanDA emulator). */
   @ParameterizedTest
-  @CsvSource({"pilots, hpo, , 4", "pilots, aid2e, simple, 4", "pilots, aid2e, two-step, 4", "pilots, aid2e, global, 3",
-      "jobs, hpo, , 4", "jobs, aid2e, global, 3"})
+  @CsvSource({"pilots, hpo, , 5", "pilots, aid2e, simple, 5", "pilots, aid2e, two-step, 5", "pilots, aid2e, global, 5",
+      "jobs, hpo, , 5", "jobs, aid2e, global, 5"})
   void theSamplesReachTheirOptimumOnSlurm(String mode, String sample, String example, int iterations) throws Exception {
-    List<String> args = new ArrayList<>(List.of(sample, "--json", "--iterations", String.valueOf(iterations),
-        "--points", "4"));
+    List<String> args = new ArrayList<>(List.of(sample, "--json", "--trials", String.valueOf(iterations * 4),
+        "--parallel", "4"));
     if (example != null) {
       args.addAll(List.of("--example", example));
     }

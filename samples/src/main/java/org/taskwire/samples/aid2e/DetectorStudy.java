@@ -35,6 +35,15 @@ public final class DetectorStudy {
     return (x - 0.5) * (x - 0.5) + (y - 0.5) * (y - 0.5);
   }
 
+  /**
+   * The second objective of the two-objective study ({@code mobo --problem aid2e}): the material
+   * cost of a design, here the sum of its two parameters (larger means more radiator).
+   */
+  @Work(memoryMb = 256, walltime = "10m")
+  static double cost(double x, double y) {
+    return x + y;
+  }
+
   /** The first step of the two-step example, {@code objective_function_step(x, y)}: its {@code xyz}. */
   @Work(memoryMb = 512, walltime = "1h")
   static double simrecoana(double x, double y) {

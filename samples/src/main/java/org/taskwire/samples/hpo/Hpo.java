@@ -1,19 +1,24 @@
 package org.taskwire.samples.hpo;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
-import org.taskwire.MapResult;
-import org.taskwire.Outcome;
+import java.util.Map;
+import java.util.function.Consumer;
 import org.taskwire.WorkflowRun;
 import org.taskwire.annotations.Work;
 import org.taskwire.annotations.Workflow;
-import org.taskwire.samples.hpo.HpoTasks.ObjectiveArgs;
+import org.taskwire.optimize.Measurement;
+import org.taskwire.optimize.Objective;
+import org.taskwire.optimize.Optimizer;
+import org.taskwire.optimize.Optimizers;
+import org.taskwire.optimize.SearchSpace;
+import org.taskwire.optimize.Study;
+import org.taskwire.optimize.TrialRecord;
+import org.taskwire.optimize.TrialStatus;
 
 /**
- * The optimisation loop of the function-as-a-task paper and the AID2E tutorial: each iteration
- * proposes a batch of points with a Gaussian-process Bayesian optimiser and evaluates the whole
- * batch as ONE fan-out task, one job per point.
+ * The optimisation loop of the function-as-a-task paper and the AID2E tutorial, as a {@link Study}:
+ * the GP optimiser keeps a number of points in flight, each evaluated as a job, and proposes the
+ * next as each ends.
  */
 @Workflow(name = "hpo", maxAttempts = 2)
 public final class Hpo {
@@ -29,52 +34,33 @@ public final class Hpo {
   public record Best(double x, double y, double value, int evaluations, int failures) {}
 
   /**
-   * Runs the loop inside an open run.
+   * Runs the study inside an open run.
    *
-   * @param log receives one line per iteration
+   * @param budget points evaluated in all
+   * @param parallel points in flight at once
+   * @param log receives a progress line as each point ends
    */
-  public static Best optimise(int iterations, int points, long seed, java.util.function.Consumer<String> log) {
-    if (iterations < 1 || points < 1) {
-      throw new IllegalArgumentException("iterations and points must be at least 1");
+  public static Best optimise(int budget, int parallel, long seed, Consumer<String> log) {
+    if (budget < 1 || parallel < 1) {
+      throw new IllegalArgumentException("the budget and the points in flight must be at least 1");
     }
-    GaussianProcessOptimizer optimizer = new GaussianProcessOptimizer(new Random(seed));
-    Best best = null;
-    int evaluations = 0;
-    int failures = 0;
-    for (int iteration = 1; iteration <= iterations; iteration++) {
-      List<double[]> proposed = optimizer.propose(points);
-      List<ObjectiveArgs> calls = new ArrayList<>();
-      for (double[] p : proposed) {
-        calls.add(new ObjectiveArgs(p[0], p[1]));
-      }
-      MapResult<ObjectiveArgs, Double> results = HpoTasks.objectiveMap(calls);
-      for (var entry : results.entrySet()) {
-        Outcome<Double> outcome = entry.getValue();
-        if (!outcome.succeeded()) {
-          failures++;
-          log.accept("  evaluation at " + entry.getKey() + " failed: " + outcome.failure().get().getMessage().lines().findFirst().orElse(""));
-          continue;
-        }
-        ObjectiveArgs a = entry.getKey();
-        double value = outcome.value();
-        evaluations++;
-        optimizer.observe(new double[] {a.x(), a.y()}, value);
-        if (best == null || value < best.value()) {
-          best = new Best(a.x(), a.y(), value, 0, 0);
-        }
-      }
-      log.accept(String.format("iteration %d: %d points, best %.3g at (%.4f, %.4f)", iteration, calls.size(),
-          best == null ? Double.NaN : best.value(), best == null ? Double.NaN : best.x(), best == null ? Double.NaN : best.y()));
-    }
-    if (best == null) {
-      throw new IllegalStateException("no evaluation succeeded");
-    }
-    return new Best(best.x(), best.y(), best.value(), evaluations, failures);
+    SearchSpace space = SearchSpace.builder().range("x", 0, 1).range("y", 0, 1).build();
+    Optimizer gp = Optimizers.gp(space, List.of(Objective.minimize("objective")), seed);
+    Optimizer done = Study.builder(gp, trial -> HpoTasks.objectiveAsync(trial.number("x"), trial.number("y")).stage()
+            .thenApply(value -> Map.of("objective", Measurement.of(value))))
+        .parallelism(parallel).budget(budget).progress(log).build().run();
+    TrialRecord best = done.best().orElseThrow(() -> new IllegalStateException("no evaluation succeeded"));
+    return new Best(best.trial().number("x"), best.trial().number("y"), best.measurements().get("objective").mean(),
+        count(done, TrialStatus.COMPLETED), count(done, TrialStatus.FAILED));
+  }
+
+  private static int count(Optimizer optimizer, TrialStatus status) {
+    return (int) optimizer.trials().stream().filter(r -> r.status() == status).count();
   }
 
   public static void main(String[] args) {
     try (WorkflowRun run = HpoTasks.start()) {
-      Best best = optimise(8, 10, 42, System.out::println);
+      Best best = optimise(80, 10, 42, System.out::println);
       System.out.println("best " + best);
     }
   }
