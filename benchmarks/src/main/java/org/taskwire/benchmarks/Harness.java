@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
     description = "Runs Taskwire's end-to-end benchmark scenarios and writes the report.")
 final class Harness implements Callable<Integer> {
   static final List<String> SCENARIOS = List.of("latency", "memory", "fanin", "relay", "cold", "sandbox", "panda",
-      "journal", "steps", "slurm");
+      "journal", "steps", "slurm", "optimizers");
 
   @Option(names = "--quick", description = "Run each scenario once, briefly (CI); figures are not meaningful.")
   boolean quick;
@@ -123,7 +123,10 @@ final class Harness implements Callable<Integer> {
     if (chosen.contains("slurm")) {
       figures.addAll(SlurmScenarios.jobsBesideLocal(plan, work, log));
     }
+    List<OptimizerScenarios.Row> optimizerRows = chosen.contains("optimizers")
+        ? OptimizerScenarios.run(plan, log) : List.of();
     Report report = new Report(quick, figures);
+    report.addOptimizers(optimizerRows);
     if (jmh != null && Files.exists(jmh)) {
       report.addJmh(jmh);
     }

@@ -23,6 +23,8 @@ import java.util.function.DoublePredicate;
 final class Report {
   static final String BEGIN = "<!-- figures:begin (written by benchmarks/run.sh) -->";
   static final String END = "<!-- figures:end -->";
+  static final String OPTIMIZERS_BEGIN = "<!-- optimizers:begin (written by benchmarks/run.sh) -->";
+  static final String OPTIMIZERS_END = "<!-- optimizers:end -->";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** A target from the benchmarks issue: a bound on a figure's value. */
@@ -42,6 +44,7 @@ final class Report {
   private final boolean quick;
   private final Map<String, Figure> figures = new LinkedHashMap<>();
   private final Map<String, String> versions = new LinkedHashMap<>();
+  private final List<OptimizerScenarios.Row> optimizerRows = new java.util.ArrayList<>();
 
   Report(boolean quick, List<Figure> measured) {
     this.quick = quick;
@@ -127,6 +130,9 @@ final class Report {
       }
       root.put(f.name(), o);
     }
+    if (!optimizerRows.isEmpty()) {
+      root.put("optimizers", optimizerRows);
+    }
     root.put("mode", quick ? "quick (figures not meaningful)" : "full");
     root.put("generated", Instant.now().toString());
     root.put("machine", machine());
@@ -160,18 +166,48 @@ final class Report {
     return s.toString();
   }
 
-  /** Replaces the table between the markers, keeping the prose around it. */
+  void addOptimizers(List<OptimizerScenarios.Row> rows) {
+    optimizerRows.addAll(rows);
+  }
+
+  /** The optimisers' table: one row per problem and method. */
+  String optimizersTable() {
+    StringBuilder s = new StringBuilder();
+    s.append("| Problem | Metric | Trials | Asked at a time | Optimiser | Mean | Std. dev. | Seeds | s per trial |\n");
+    s.append("|---|---|---:|---:|---|---:|---:|---:|---:|\n");
+    for (OptimizerScenarios.Row r : optimizerRows) {
+      s.append("| ").append(r.problem()).append(" | ").append(r.metric()).append(" | ").append(r.budget())
+          .append(" | ").append(r.q()).append(" | ").append(r.method())
+          .append(" | ").append(String.format(java.util.Locale.ROOT, "%.4g", r.mean()))
+          .append(" | ").append(String.format(java.util.Locale.ROOT, "%.2g", r.sd()))
+          .append(" | ").append(r.seeds())
+          .append(" | ").append(String.format(java.util.Locale.ROOT, "%.3f", r.secondsPerTrial())).append(" |\n");
+    }
+    s.append("\n").append(quick ? "Quick run (figures not meaningful). " : "").append("Measured ")
+        .append(Instant.now().toString(), 0, 10).append(".\n");
+    return s.toString();
+  }
+
+  /** Replaces the tables between their markers, keeping the prose around them. */
   void writeMarkdown(Path file) throws IOException {
-    String block = BEGIN + "\n" + table() + END;
     String text = Files.exists(file) ? Files.readString(file) : "# Benchmarks\n\n";
-    int b = text.indexOf(BEGIN);
-    int e = text.indexOf(END);
-    if (b >= 0 && e > b) {
-      text = text.substring(0, b) + block + text.substring(e + END.length());
-    } else {
-      text = text + "\n" + block + "\n";
+    if (!figures.isEmpty()) {
+      text = replace(text, BEGIN, END, table());
+    }
+    if (!optimizerRows.isEmpty()) {
+      text = replace(text, OPTIMIZERS_BEGIN, OPTIMIZERS_END, optimizersTable());
     }
     Files.writeString(file, text);
+  }
+
+  private static String replace(String text, String begin, String end, String table) {
+    String block = begin + "\n" + table + end;
+    int b = text.indexOf(begin);
+    int e = text.indexOf(end);
+    if (b >= 0 && e > b) {
+      return text.substring(0, b) + block + text.substring(e + end.length());
+    }
+    return text + "\n" + block + "\n";
   }
 
   private static Map<String, Object> machine() {

@@ -29,7 +29,7 @@ class ReadmeTest {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final String VERSION = "0.1.0-SNAPSHOT";
   private static final List<String> MODULES =
-      List.of("annotations", "processor", "runtime", "remote-wrapper", "testing");
+      List.of("annotations", "processor", "runtime", "remote-wrapper", "testing", "optimize");
 
   @TempDir static Path work;
   private static Path project;
