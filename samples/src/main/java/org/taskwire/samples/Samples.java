@@ -65,11 +65,11 @@ public final class Samples implements Runnable {
   /** The budget and parallelism of an optimisation study. */
   static final class Budget {
     @Option(names = "--trials", defaultValue = "80", paramLabel = "N",
-        description = "Points evaluated in all (default ${DEFAULT-VALUE}).")
+        description = "Trials (points) evaluated in all (default ${DEFAULT-VALUE}).")
     int trials;
 
     @Option(names = "--parallel", defaultValue = "10", paramLabel = "Q",
-        description = "Points in flight at once; a new one is proposed as each ends (default ${DEFAULT-VALUE}).")
+        description = "Trials in flight at once; a new one is proposed as each ends (default ${DEFAULT-VALUE}).")
     int parallel;
 
     @Option(names = "--seed", defaultValue = "42", description = "Random seed (default ${DEFAULT-VALUE}).")
@@ -174,16 +174,7 @@ public final class Samples implements Runnable {
         description = "parego (a GP of randomly weighted objectives), nsga2 or sobol (default ${DEFAULT-VALUE}).")
     String optimizer;
 
-    @Option(names = "--trials", defaultValue = "40", paramLabel = "N",
-        description = "Trials evaluated in all (default ${DEFAULT-VALUE}).")
-    int trials;
-
-    @Option(names = "--parallel", defaultValue = "4", paramLabel = "Q",
-        description = "Trials in flight at once (default ${DEFAULT-VALUE}).")
-    int parallel;
-
-    @Option(names = "--seed", defaultValue = "42", description = "Random seed (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin Budget budget;
 
     @Option(names = "--plots", paramLabel = "DIR",
         description = "Write trials.csv, trials.json, pareto.png and hypervolume.png into DIR.")
@@ -194,14 +185,12 @@ public final class Samples implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      if (trials < 1 || parallel < 1) {
-        throw new CommandLine.ParameterException(new CommandLine(this), "--trials and --parallel must be at least 1");
-      }
+      budget.check(this);
       Mobo.Problem chosen;
       Optimizer start;
       try {
         chosen = Mobo.Problem.of(problem);
-        start = Mobo.optimizer(optimizer, chosen, seed);
+        start = Mobo.optimizer(optimizer, chosen, budget.seed);
       } catch (IllegalArgumentException e) {
         throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
       }
@@ -209,9 +198,9 @@ public final class Samples implements Runnable {
       Optimizer done;
       WorkflowRun.Builder builder = chosen == Mobo.Problem.DTLZ2 ? MoboTasks.builder() : DetectorStudyTasks.builder();
       try (WorkflowRun run = backend.apply(builder).start()) {
-        System.out.println("mobo " + problem + " with " + start.name() + ": " + trials + " trials, " + parallel
-            + " at a time, on backend " + run.backendName());
-        done = Mobo.optimise(chosen, start, trials, parallel, System.out::println);
+        System.out.println("mobo " + problem + " with " + start.name() + ": " + budget.trials + " trials, "
+            + budget.parallel + " at a time, on backend " + run.backendName());
+        done = Mobo.optimise(chosen, start, budget.trials, budget.parallel, System.out::println);
       }
       double seconds = (System.nanoTime() - started) / 1e9;
       double hypervolume = Hypervolume.of(done.trials(), done.objectives());
