@@ -34,6 +34,7 @@ public final class PandaEmulator implements AutoCloseable {
   private final Jedi jedi;
   private final FileCache cache;
   private final List<Pilot> pilots = new ArrayList<>();
+  private final List<Thread> pilotThreads = new ArrayList<>();
   private final ScheduledExecutorService ticker;
   private final String baseUrl;
   private final ServerApi api;
@@ -100,6 +101,7 @@ public final class PandaEmulator implements AutoCloseable {
       pilots.add(pilot);
       Thread t = new Thread(pilot, "panda-emulator-pilot-" + (i + 1));
       t.setDaemon(true);
+      pilotThreads.add(t);
       t.start();
     }
   }
@@ -176,7 +178,10 @@ public final class PandaEmulator implements AutoCloseable {
     return Map.copyOf(jedi.secrets.getOrDefault(user, Map.of()));
   }
 
-  /** Stops the pilots, kills every job still running (its whole process tree), and the server. Idempotent. */
+  /**
+   * Stops the pilots, kills every job still running (its whole process tree), waits for the pilots
+   * to have left their jobs' directories as they leave them, and stops the server. Idempotent.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
@@ -201,6 +206,14 @@ public final class PandaEmulator implements AutoCloseable {
         h.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
       } catch (Exception e) {
         // gone or going; nothing more can be done
+      }
+    }
+    for (Thread t : pilotThreads) {
+      try {
+        t.join(30_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
       }
     }
     app.stop();
