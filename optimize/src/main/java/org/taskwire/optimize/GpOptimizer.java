@@ -9,8 +9,9 @@ import java.util.SplittableRandom;
  * {@link #initialPoints}); then a {@link GaussianProcess} (Matérn-5/2, one length scale per
  * parameter, hyper-parameters by marginal likelihood) models the objective and the next point
  * maximises log expected improvement, running trials taken in by the kriging believer rule (see
- * {@link ExpectedImprovement}). Failed trials are left out (a point like them may come again);
- * abandoned ones too.
+ * {@link ExpectedImprovement}). Failed trials are believed in the same way, so that the optimiser
+ * does not come straight back to a point that failed, though it may come near it again; abandoned
+ * ones are left out.
  */
 final class GpOptimizer extends SobolStart {
   static final String NAME = "gp-ei";
@@ -51,7 +52,8 @@ final class GpOptimizer extends SobolStart {
         // The model minimises: a maximised objective is negated.
         y.add(objective.direction() == Objective.Direction.MINIMIZE ? m.mean() : -m.mean());
         sem.add(m.sem());
-      } else if (r.status() == TrialStatus.RUNNING) {
+      } else if (r.status() == TrialStatus.RUNNING || r.status() == TrialStatus.FAILED) {
+        // A failed point is believed like a running one: the model does not come straight back to it.
         pending.add(u);
       }
     }

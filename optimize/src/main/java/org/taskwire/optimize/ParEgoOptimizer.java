@@ -49,7 +49,8 @@ final class ParEgoOptimizer extends SobolStart {
       if (r.status() == TrialStatus.COMPLETED) {
         x.add(u);
         f.add(minimised(r));
-      } else if (r.status() == TrialStatus.RUNNING) {
+      } else if (r.status() == TrialStatus.RUNNING || r.status() == TrialStatus.FAILED) {
+        // A failed point is believed like a running one: the model does not come straight back to it.
         pending.add(u);
       }
     }

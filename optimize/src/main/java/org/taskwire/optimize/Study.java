@@ -37,6 +37,8 @@ public final class Study {
   public static final String JOURNAL = "study.jsonl";
   /** The optimiser's state, saved after every change. */
   public static final String STATE = "optimizer.json";
+  /** Failures before the failure rate is judged at all. */
+  public static final int MIN_FAILURES = 5;
 
   /** Starts the evaluation of a trial; the stage completes with its measurements, or exceptionally. */
   @FunctionalInterface
@@ -47,7 +49,9 @@ public final class Study {
   /**
    * What a failed evaluation becomes: with no penalty, a failed trial (the optimiser may try a
    * point like it again); with one, a completed trial with those measurements. Either way the study
-   * stops once more than {@code toleratedRate} of its ended trials failed (and at least 3 did).
+   * stops once more than {@code toleratedRate} of its ended trials failed and at least
+   * {@value Study#MIN_FAILURES} did (as Ax's scheduler, so that a few early failures do not end a
+   * study).
    */
   public record FailurePolicy(double toleratedRate, Map<String, Measurement> penalty) {
     public FailurePolicy {
@@ -162,7 +166,7 @@ public final class Study {
       }
       save();
       progress.accept(line(done, failed));
-      if (failed >= 3 && failed > failures.toleratedRate() * done) {
+      if (failed >= MIN_FAILURES && failed > failures.toleratedRate() * done) {
         throw new StudyFailedException(failed + " of " + done + " trials failed, more than the tolerated "
             + Math.round(failures.toleratedRate() * 100) + " %; the last (trial " + e.trial().id() + "): "
             + (e.failure() == null ? "?" : describe(e.failure())));

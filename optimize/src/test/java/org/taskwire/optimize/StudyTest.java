@@ -112,7 +112,7 @@ class StudyTest {
     assertThatThrownBy(() -> Study.builder(Optimizers.sobol(SPACE, F, 3), alwaysFails).budget(20)
         .failures(Study.FailurePolicy.tolerate(0.2)).progress(progress::add).build().run())
         .isInstanceOf(Study.StudyFailedException.class)
-        .hasMessage("3 of 3 trials failed, more than the tolerated 20 %; the last (trial 2): no detector");
+        .hasMessage("5 of 5 trials failed, more than the tolerated 20 %; the last (trial 4): no detector");
   }
 
   /** A study stopped with trials in flight, started again on its directory: no finished trial runs again. */
