@@ -41,21 +41,46 @@ final class GaussianProcess {
   private final CholeskyDecomposition cholesky;
   private final RealVector alpha;
 
+  /** Observations shifted and scaled to mean 0 and standard deviation 1 (1 where they do not vary). */
+  private record Standardisation(double mean, double scale) {
+    static Standardisation of(double[] y) {
+      double m = 0;
+      for (double v : y) {
+        m += v;
+      }
+      m /= y.length;
+      double s = 0;
+      for (double v : y) {
+        s += (v - m) * (v - m);
+      }
+      s = y.length > 1 ? Math.sqrt(s / (y.length - 1)) : 1;
+      return new Standardisation(m, s > 1e-12 ? s : 1);
+    }
+
+    double[] apply(double[] y) {
+      double[] z = new double[y.length];
+      for (int i = 0; i < y.length; i++) {
+        z[i] = (y[i] - mean) / scale;
+      }
+      return z;
+    }
+
+    /** Standard errors in the standardised units; 0 where unknown. */
+    double[] errors(double[] sem) {
+      double[] z = new double[sem.length];
+      for (int i = 0; i < sem.length; i++) {
+        z[i] = Double.isNaN(sem[i]) ? 0 : sem[i] / scale;
+      }
+      return z;
+    }
+  }
+
   private GaussianProcess(double[][] x, double[] y, double[] sem, double[] hyper) {
     this.x = x;
     int d = x[0].length;
-    double m = 0;
-    for (double v : y) {
-      m += v;
-    }
-    m /= y.length;
-    double s = 0;
-    for (double v : y) {
-      s += (v - m) * (v - m);
-    }
-    s = y.length > 1 ? Math.sqrt(s / (y.length - 1)) : 1;
-    this.mean = m;
-    this.scale = s > 1e-12 ? s : 1;
+    Standardisation standard = Standardisation.of(y);
+    this.mean = standard.mean();
+    this.scale = standard.scale();
     this.lengths = new double[d];
     for (int i = 0; i < d; i++) {
       lengths[i] = Math.exp(hyper[i]);
@@ -63,21 +88,12 @@ final class GaussianProcess {
     this.signal = Math.exp(hyper[d]);
     this.fittedNoise = Math.exp(hyper[d + 1]);
     this.noise = new double[x.length];
+    double[] known = standard.errors(sem);
     for (int i = 0; i < x.length; i++) {
-      double known = Double.isNaN(sem[i]) ? 0 : sem[i] / scale;
-      noise[i] = fittedNoise + known * known;
+      noise[i] = fittedNoise + known[i] * known[i];
     }
     this.cholesky = decompose(covariance(x, lengths, signal, noise));
-    RealVector z = new ArrayRealVector(standardised(y));
-    this.alpha = cholesky.getSolver().solve(z);
-  }
-
-  private double[] standardised(double[] y) {
-    double[] z = new double[y.length];
-    for (int i = 0; i < y.length; i++) {
-      z[i] = (y[i] - mean) / scale;
-    }
-    return z;
+    this.alpha = cholesky.getSolver().solve(new ArrayRealVector(standard.apply(y)));
   }
 
   /**
@@ -100,12 +116,9 @@ final class GaussianProcess {
     upper[d] = LOG_SIGNAL_MAX;
     lower[d + 1] = LOG_NOISE_MIN;
     upper[d + 1] = LOG_NOISE_MAX;
-    GaussianProcess standardiser = new GaussianProcess(x, y, sem, defaults(d));
-    double[] z = standardiser.standardised(y);
-    double[] zsem = new double[sem.length];
-    for (int i = 0; i < sem.length; i++) {
-      zsem[i] = Double.isNaN(sem[i]) ? 0 : sem[i] / standardiser.scale;
-    }
+    Standardisation standard = Standardisation.of(y);
+    double[] z = standard.apply(y);
+    double[] zsem = standard.errors(sem);
     MultivariateFunction likelihood = h -> logLikelihood(x, z, zsem, h);
     double[] best = defaults(d);
     double bestValue = likelihood.value(best);
