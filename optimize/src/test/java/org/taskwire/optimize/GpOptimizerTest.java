@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The GP optimiser against Sobol on Branin, and how it treats running trials and noise. */
 class GpOptimizerTest {
@@ -59,6 +61,32 @@ class GpOptimizerTest {
         assertThat(Math.hypot(dx, dy)).as("trials %d and %d of the batch", i, j).isGreaterThan(1e-3);
       }
     }
+  }
+
+  /**
+   * A failed point is believed like a running one: the next proposal keeps away from it, where with
+   * the same trial abandoned (left out) the optimiser proposes close to it again.
+   */
+  @ParameterizedTest
+  @ValueSource(longs = {5, 6, 7})
+  void theNextProposalKeepsAwayFromAPointThatJustFailed(long seed) {
+    Optimizer failing = Optimizers.gp(BRANIN_SPACE, F, seed);
+    run(failing, 12, 1, GpOptimizerTest::branin);
+    Optimizer abandoning = Optimizers.load(failing.save(), BRANIN_SPACE, F);
+    Trial proposed = failing.ask(1).get(0);
+    assertThat(abandoning.ask(1).get(0)).isEqualTo(proposed);
+    failing.fail(proposed.id(), "the geometry does not close");
+    abandoning.abandon(proposed.id(), "the geometry does not close");
+    double afterFailure = distance(proposed, failing.ask(1).get(0));
+    double afterAbandon = distance(proposed, abandoning.ask(1).get(0));
+    assertThat(afterFailure).as("distance of the next point from the failed one (abandoned: %s)", afterAbandon)
+        .isGreaterThan(afterAbandon).isGreaterThan(1e-3);
+  }
+
+  private static double distance(Trial a, Trial b) {
+    double[] u = BRANIN_SPACE.unit(a.parameters());
+    double[] v = BRANIN_SPACE.unit(b.parameters());
+    return Math.hypot(u[0] - v[0], u[1] - v[1]);
   }
 
   @Test
