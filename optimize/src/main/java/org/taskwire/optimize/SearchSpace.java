@@ -103,6 +103,34 @@ public final class SearchSpace {
     return u;
   }
 
+  /**
+   * Why a trial's parameters do not belong to this space (a parameter missing, unknown, or out of
+   * its range, choices or fixed value), or empty if they do. Constraints are not checked.
+   */
+  java.util.Optional<String> mismatch(Map<String, Object> values) {
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    parameters.forEach(p -> names.add(p.name()));
+    if (!names.equals(new java.util.TreeSet<>(values.keySet()))) {
+      return java.util.Optional.of("its parameters are " + new java.util.TreeSet<>(values.keySet())
+          + ", the search space's " + names);
+    }
+    for (Parameter p : parameters) {
+      Object v = values.get(p.name());
+      boolean fits;
+      if (p instanceof Parameter.Range r) {
+        fits = v instanceof Number n && n.doubleValue() >= r.lower() && n.doubleValue() <= r.upper();
+      } else if (p instanceof Parameter.Choice c) {
+        fits = c.values().contains(v);
+      } else {
+        fits = ((Parameter.Fixed) p).value().equals(v);
+      }
+      if (!fits) {
+        return java.util.Optional.of("its parameter '" + p.name() + "' = " + v + " does not fit " + p);
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   /** Whether parameters satisfy every constraint. */
   public boolean allows(Map<String, Object> values) {
     return constraints.stream().allMatch(c -> c.holdsFor(values));

@@ -307,7 +307,13 @@ public final class Study {
         }
         Path state = directory.resolve(STATE);
         if (Files.exists(state)) {
-          Optimizer saved = Optimizers.load(state, optimizer.space(), optimizer.objectives());
+          Optimizer saved;
+          try {
+            saved = Optimizers.load(state, optimizer.space(), optimizer.objectives());
+          } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot go on with the study saved in " + directory + ": "
+                + e.getMessage() + "; or give another directory to start a new study", e);
+          }
           if (!saved.name().equals(optimizer.name())) {
             throw new IllegalArgumentException(state + " holds a study of optimiser '" + saved.name()
                 + "', not '" + optimizer.name() + "'; give another directory, or the same optimiser");

@@ -52,6 +52,15 @@ abstract class TrialBook implements Optimizer {
           + "'");
     }
     for (TrialRecord r : state.trials()) {
+      String unfit = space.mismatch(r.trial().parameters()).orElse(null);
+      if (unfit == null && r.status() == TrialStatus.COMPLETED) {
+        unfit = objectives.stream().filter(o -> !r.measurements().containsKey(o.name())).findFirst()
+            .map(o -> "it has no measurement of objective '" + o.name() + "'").orElse(null);
+      }
+      if (unfit != null) {
+        throw new IllegalArgumentException("trial " + r.trial().id() + " of the saved state does not belong to this "
+            + "study: " + unfit + "; load a state with the search space and objectives it was saved with");
+      }
       trials.put(r.trial().id(), r);
     }
     drawn = state.drawn();

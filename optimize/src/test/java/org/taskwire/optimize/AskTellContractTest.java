@@ -139,4 +139,24 @@ class AskTellContractTest {
     assertThatThrownBy(() -> Optimizers.fromJson("{\"optimizer\": [1]}")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("not a saved optimiser state");
   }
+  @ParameterizedTest
+  @ValueSource(strings = {"sobol", "random", "gp"})
+  void aStateIsRefusedByASpaceOrObjectivesItsTrialsDoNotBelongTo(String name) {
+    Optimizer o = make(name, SPACE, ONE);
+    o.ask(2);
+    o.tell(0, Map.of("resolution", Measurement.of(0.3)));
+    OptimizerState state = o.save();
+    SearchSpace narrower = SearchSpace.builder().range("x", 0, 1e-9).logRange("rate", 1e-4, 1e-1).intRange("layers", 1, 6)
+        .choice("particle", "pi+", "kaon+", "proton").fixed("detector", "epic").build();
+    assertThatThrownBy(() -> Optimizers.load(state, narrower, ONE)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("of the saved state does not belong to this study: its parameter 'x' = ");
+    SearchSpace fewer = SearchSpace.builder().range("x", 0, 1).build();
+    assertThatThrownBy(() -> Optimizers.load(state, fewer, ONE)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("trial 0 of the saved state does not belong to this study: its parameters are "
+            + "[detector, layers, particle, rate, x], the search space's [x]");
+    assertThatThrownBy(() -> Optimizers.load(state, SPACE, List.of(Objective.minimize("cost"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("trial 0 of the saved state does not belong to this study: it has no measurement of "
+            + "objective 'cost'");
+  }
 }

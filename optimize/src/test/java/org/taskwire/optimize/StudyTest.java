@@ -166,5 +166,11 @@ class StudyTest {
         .as("the trials left running were evaluated again").isNotEmpty();
     assertThatThrownBy(() -> Study.builder(Optimizers.sobol(SPACE, F, 4), quick).budget(12).directory(dir).build())
         .hasMessageContaining("holds a study of optimiser 'gp-ei', not 'sobol'");
+    SearchSpace other = SearchSpace.builder().range("x", 0, 1).range("z", 0, 1).build();
+    assertThatThrownBy(() -> Study.builder(Optimizers.gp(other, F, 4), quick).budget(12).directory(dir).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("cannot go on with the study saved in " + dir + ": trial 0 of the saved state does not "
+            + "belong to this study")
+        .hasMessageEndingWith("; or give another directory to start a new study");
   }
 }
