@@ -19,7 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,8 +89,6 @@ public final class PilotPool implements Backend {
   private final Map<org.taskwire.spi.JobOptions, String> shapeKeys = new ConcurrentHashMap<>();
   /** Every shape asked for so far, by key. */
   private final Map<String, PilotShape> shapes = new ConcurrentHashMap<>();
-  /** Calls each shape needs pilots for: queued or running. */
-  private final Map<String, AtomicInteger> demand = new ConcurrentHashMap<>();
   /** Pilot jobs submitted and not listed since, with their shape and when: the batch system may list them late. */
   private final Map<String, Submitted> submitted = new ConcurrentHashMap<>();
 
@@ -112,6 +109,8 @@ public final class PilotPool implements Backend {
     final String shapeKey;
     volatile long callNanos = -1;
     volatile long idleSince = System.nanoTime();
+    /** Calls taken from the queue for it and neither answered nor put back; changed under the queue's lock. */
+    int holding;
 
     Pilot(PilotConnection connection, String shapeKey) {
       this.connection = connection;
@@ -182,7 +181,6 @@ public final class PilotPool implements Backend {
       } else {
         queue.addAll(added);
       }
-      demand.computeIfAbsent(key, k -> new AtomicInteger()).addAndGet(added.size());
       queue.notifyAll();
     }
     scaler.execute(this::scaleQuietly);
@@ -194,7 +192,6 @@ public final class PilotPool implements Backend {
       for (Queued q : queue) {
         if (q.call().callId() == callId) {
           queue.remove(q);
-          demand.get(keyOf(q)).decrementAndGet();
           return;
         }
       }
@@ -284,9 +281,11 @@ public final class PilotPool implements Backend {
           continue;
         }
         pilot.idleSince = Long.MAX_VALUE;
-        boolean alive = feed.run(pilot.connection, window, this::requeue,
+        boolean alive = feed.run(pilot.connection, window, q -> requeue(pilot, q),
             took -> pilot.callNanos = pilot.callNanos < 0 ? took : (pilot.callNanos * 7 + took) / 8);
-        demand.get(pilot.shapeKey).addAndGet(-window.size());
+        synchronized (queue) {
+          pilot.holding = 0;
+        }
         pilot.idleSince = System.nanoTime();
         if (!alive) {
           // Dead or silent: its job must not linger, holding a node and perhaps a call.
@@ -319,6 +318,7 @@ public final class PilotPool implements Backend {
         }
         fill(pilot, window);
       }
+      pilot.holding = window.size();
     }
     return window;
   }
@@ -335,7 +335,6 @@ public final class PilotPool implements Backend {
       }
       it.remove();
       if (cancelled.remove(q.call().callId())) {
-        demand.get(pilot.shapeKey).decrementAndGet();
         continue;
       }
       window.add(q);
@@ -351,12 +350,28 @@ public final class PilotPool implements Backend {
     return shapeKeys.computeIfAbsent(q.task().options(), options -> PilotShape.of(options).key());
   }
 
-  /** Calls that must run again elsewhere go back to the front of the queue. */
-  private void requeue(Queued q) {
+  /** Calls a pilot held that must run again elsewhere go back to the front of the queue. */
+  private void requeue(Pilot from, Queued q) {
     synchronized (queue) {
       queue.add(0, q);
-      demand.get(keyOf(q)).incrementAndGet();
+      from.holding--;
       queue.notifyAll();
+    }
+  }
+
+  /**
+   * Calls of a shape that need a pilot: those queued and those its pilots hold. Counted under the
+   * queue's lock, where calls move between the two, so that none is counted twice or missed.
+   */
+  private int demand(String key) {
+    synchronized (queue) {
+      int n = (int) queue.stream().filter(q -> key.equals(keyOf(q))).count();
+      for (Pilot p : pilots.values()) {
+        if (p.shapeKey.equals(key)) {
+          n += p.holding;
+        }
+      }
+      return n;
     }
   }
 
@@ -433,7 +448,7 @@ public final class PilotPool implements Backend {
     }
     for (PilotShape shape : shapes.values()) {
       String key = shape.key();
-      int needed = Math.max(0, demand.getOrDefault(key, new AtomicInteger()).get());
+      int needed = demand(key);
       long connected = pilots.values().stream().filter(p -> p.shapeKey.equals(key)).count();
       int want = Math.min(settings.max(), Math.max(settings.min(), needed));
       int missing = (int) (want - connected - coming.getOrDefault(key, 0));
@@ -479,7 +494,6 @@ public final class PilotPool implements Backend {
           failed.add(q);
         }
       }
-      demand.get(key).addAndGet(-failed.size());
     }
     if (!failed.isEmpty()) {
       LOG.warn("{}", why);
