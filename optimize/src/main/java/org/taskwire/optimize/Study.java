@@ -115,6 +115,7 @@ public final class Study {
    * @throws StudyFailedException past the tolerated failure rate; trials in flight are left to end
    */
   public Optimizer run() {
+    endTornLine();
     BlockingQueue<Ended> ended = new LinkedBlockingQueue<>();
     Map<Integer, Trial> inFlight = new LinkedHashMap<>();
     // Trials a killed study left running are evaluated again first.
@@ -224,6 +225,29 @@ public final class Study {
           StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the study's journal in " + directory + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A study killed while writing its journal leaves a last line cut short: it is ended, so that the
+   * lines this run appends stay whole JSON objects.
+   */
+  private void endTornLine() {
+    if (directory == null) {
+      return;
+    }
+    Path file = directory.resolve(JOURNAL);
+    try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file, StandardOpenOption.READ,
+        StandardOpenOption.WRITE)) {
+      long size = channel.size();
+      java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
+      if (size > 0 && channel.read(last, size - 1) == 1 && last.get(0) != '\n') {
+        channel.write(java.nio.ByteBuffer.wrap(new byte[] {'\n'}), size);
+      }
+    } catch (java.nio.file.NoSuchFileException e) {
+      // a new study
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the study's journal " + file + ": " + e.getMessage(), e);
     }
   }
 

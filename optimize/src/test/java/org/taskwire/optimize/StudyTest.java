@@ -60,6 +60,19 @@ class StudyTest {
     return lines;
   }
 
+  /** A journal whose last line a kill cut short: the study ends that line, and what it appends stays whole. */
+  @Test
+  void aLineCutShortInTheJournalIsEndedBeforeTheStudyAppends(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve(Study.JOURNAL), "{\"event\":\"asked\",\"trial\":0,\"at\":1,\"runn");
+    Study.builder(Optimizers.sobol(SPACE, F, 1), delayed(t -> Map.of("f", Measurement.of(f(t)))))
+        .parallelism(2).budget(4).directory(dir).build().run();
+    List<String> lines = Files.readAllLines(dir.resolve(Study.JOURNAL));
+    assertThat(lines.get(0)).isEqualTo("{\"event\":\"asked\",\"trial\":0,\"at\":1,\"runn");
+    ObjectMapper json = new ObjectMapper();
+    assertThat(lines.subList(1, lines.size())).hasSize(8)
+        .allSatisfy(line -> assertThat(json.readTree(line).get("event").asText()).isIn("asked", "completed"));
+  }
+
   @Test
   void qTrialsStayInFlightAndEachEndBringsANewOne(@TempDir Path dir) throws Exception {
     Optimizer result = Study.builder(Optimizers.sobol(SPACE, F, 1), delayed(t -> Map.of("f", Measurement.of(f(t)))))
