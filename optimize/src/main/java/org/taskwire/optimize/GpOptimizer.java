@@ -50,7 +50,7 @@ final class GpOptimizer extends SobolStart {
         Measurement m = r.measurements().get(objective.name());
         x.add(u);
         // The model minimises: a maximised objective is negated.
-        y.add(objective.direction() == Objective.Direction.MINIMIZE ? m.mean() : -m.mean());
+        y.add(objective.minimised(m.mean()));
         sem.add(m.sem());
       } else if (r.status() == TrialStatus.RUNNING || r.status() == TrialStatus.FAILED) {
         // A failed point is believed like a running one: the model does not come straight back to it.

@@ -25,7 +25,7 @@ public final class Hypervolume {
         throw new IllegalArgumentException("the hypervolume needs a reference point: give objective '" + o.name()
             + "' a threshold (Objective.withThreshold)");
       }
-      reference[i] = minimised(o, o.threshold());
+      reference[i] = o.minimised(o.threshold());
     }
     List<double[]> points = new ArrayList<>();
     for (TrialRecord r : trials) {
@@ -35,15 +35,11 @@ public final class Hypervolume {
       double[] p = new double[reference.length];
       for (int i = 0; i < p.length; i++) {
         Objective o = objectives.get(i);
-        p[i] = minimised(o, r.measurements().get(o.name()).mean());
+        p[i] = o.minimised(r.measurements().get(o.name()).mean());
       }
       points.add(p);
     }
     return ofMinimised(points, reference);
-  }
-
-  private static double minimised(Objective o, double v) {
-    return o.direction() == Objective.Direction.MINIMIZE ? v : -v;
   }
 
   /**

@@ -103,17 +103,13 @@ final class Nsga2Optimizer extends SobolStart {
     for (int i = 0; i < d; i++) {
       bounds.add(Bounds.create(0.0, 1.0));
     }
-    List<Objective> objectives = objectives();
-    DoubleSolution s = new DefaultDoubleSolution(bounds, objectives.size(), 0);
+    double[] f = minimised(r);
+    DoubleSolution s = new DefaultDoubleSolution(bounds, f.length, 0);
     double[] u = space().unit(r.trial().parameters());
     for (int i = 0; i < d; i++) {
       s.variables().set(i, u[i]);
     }
-    for (int i = 0; i < objectives.size(); i++) {
-      Objective o = objectives.get(i);
-      double mean = r.measurements().get(o.name()).mean();
-      s.objectives()[i] = o.direction() == Objective.Direction.MINIMIZE ? mean : -mean;
-    }
+    System.arraycopy(f, 0, s.objectives(), 0, f.length);
     return s;
   }
 }

@@ -32,6 +32,11 @@ public record Objective(String name, Direction direction, Double threshold) {
     return new Objective(name, direction, value);
   }
 
+  /** The value turned so that lower is better: a maximised objective's is negated. */
+  double minimised(double value) {
+    return direction == Direction.MINIMIZE ? value : -value;
+  }
+
   /** Whether {@code a} is better than {@code b} for this objective. */
   public boolean better(double a, double b) {
     return direction == Direction.MINIMIZE ? a < b : a > b;

@@ -39,8 +39,7 @@ final class ParEgoOptimizer extends SobolStart {
 
   @Override
   double[] fromModel(List<TrialRecord> history, SplittableRandom random) {
-    List<Objective> objectives = objectives();
-    int m = objectives.size();
+    int m = objectives().size();
     List<double[]> x = new ArrayList<>();
     List<double[]> f = new ArrayList<>();
     List<double[]> pending = new ArrayList<>();
@@ -83,18 +82,6 @@ final class ParEgoOptimizer extends SobolStart {
       sem[k] = Double.NaN;
     }
     return ExpectedImprovement.next(x, y, sem, pending, random);
-  }
-
-  /** The trial's objective values, each turned so that lower is better. */
-  private double[] minimised(TrialRecord r) {
-    List<Objective> objectives = objectives();
-    double[] v = new double[objectives.size()];
-    for (int i = 0; i < v.length; i++) {
-      Objective o = objectives.get(i);
-      double mean = r.measurements().get(o.name()).mean();
-      v[i] = o.direction() == Objective.Direction.MINIMIZE ? mean : -mean;
-    }
-    return v;
   }
 
   /** A point drawn uniformly from the simplex: normalised exponential deviates. */

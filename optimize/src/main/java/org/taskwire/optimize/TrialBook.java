@@ -201,6 +201,16 @@ abstract class TrialBook implements Optimizer {
     return strictly;
   }
 
+  /** A completed trial's objective values, each turned so that lower is better. */
+  double[] minimised(TrialRecord r) {
+    double[] v = new double[objectives.size()];
+    for (int i = 0; i < v.length; i++) {
+      Objective o = objectives.get(i);
+      v[i] = o.minimised(r.measurements().get(o.name()).mean());
+    }
+    return v;
+  }
+
   @Override
   public OptimizerState save() {
     return new OptimizerState(name(), seed, drawn(), trials());
