@@ -2,22 +2,24 @@ package org.taskwire.samples;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.taskwire.TaskwireException;
 import org.taskwire.WorkflowRun;
-import org.taskwire.samples.aid2e.DetectorStudyTasks;
+import org.taskwire.optimize.Hypervolume;
+import org.taskwire.optimize.Optimizer;
+import org.taskwire.optimize.StudyReport;
+import org.taskwire.optimize.TrialRecord;
+import org.taskwire.optimize.TrialStatus;
 import org.taskwire.samples.aid2e.DesignStudy;
+import org.taskwire.samples.aid2e.DetectorStudyTasks;
 import org.taskwire.samples.hello.Hello;
 import org.taskwire.samples.hello.HelloTasks;
 import org.taskwire.samples.hpo.Hpo;
 import org.taskwire.samples.hpo.HpoTasks;
 import org.taskwire.samples.mobo.Mobo;
 import org.taskwire.samples.mobo.MoboTasks;
-import org.taskwire.optimize.Hypervolume;
-import org.taskwire.optimize.Optimizer;
-import org.taskwire.optimize.StudyReport;
-import org.taskwire.optimize.TrialStatus;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -96,7 +98,7 @@ public final class Samples implements Runnable {
     public Integer call() throws Exception {
       budget.check(this);
       long started = System.nanoTime();
-      Hpo.Best best;
+      BestPoint best;
       try (WorkflowRun run = backend.apply(HpoTasks.builder()).start()) {
         System.out.println("hpo: " + budget.trials + " points, " + budget.parallel + " at a time, on backend "
             + run.backendName());
@@ -106,7 +108,7 @@ public final class Samples implements Runnable {
       System.out.printf(java.util.Locale.ROOT, "best value %.3g at x=%.5f y=%.5f after %d evaluations (%d failed) in %.1f s%n",
           best.value(), best.x(), best.y(), best.evaluations(), best.failures(), seconds);
       if (json) {
-        printJson(best.x(), best.y(), best.value(), best.evaluations(), best.failures());
+        printJson(best);
       }
       return 0;
     }
@@ -143,7 +145,7 @@ public final class Samples implements Runnable {
         throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
       }
       long started = System.nanoTime();
-      DesignStudy.Best best;
+      BestPoint best;
       try (WorkflowRun run = backend.apply(DetectorStudyTasks.builder()).start()) {
         System.out.println("aid2e " + chosen.cliName() + ": " + budget.trials + " design points, " + budget.parallel
             + " at a time, on backend " + run.backendName());
@@ -153,7 +155,7 @@ public final class Samples implements Runnable {
       System.out.printf(java.util.Locale.ROOT, "best value %.3g at x=%.5f y=%.5f after %d design points (%d failed) in %.1f s%n",
           best.value(), best.x(), best.y(), best.evaluations(), best.failures(), seconds);
       if (json) {
-        printJson(best.x(), best.y(), best.value(), best.evaluations(), best.failures());
+        printJson(best);
       }
       return 0;
     }
@@ -205,9 +207,10 @@ public final class Samples implements Runnable {
       double seconds = (System.nanoTime() - started) / 1e9;
       double hypervolume = Hypervolume.of(done.trials(), done.objectives());
       int completed = (int) done.trials().stream().filter(r -> r.status() == TrialStatus.COMPLETED).count();
+      List<TrialRecord> front = done.paretoFront();
       System.out.printf(java.util.Locale.ROOT, "Pareto front: %d of %d trials, hypervolume %.4f, in %.1f s%n",
-          done.paretoFront().size(), completed, hypervolume, seconds);
-      for (var r : done.paretoFront()) {
+          front.size(), completed, hypervolume, seconds);
+      for (TrialRecord r : front) {
         StringBuilder line = new StringBuilder("  trial " + r.trial().id() + ":");
         r.trial().parameters().forEach((name, value) -> line.append(' ').append(name).append('=')
             .append(value instanceof Double d ? String.format(java.util.Locale.ROOT, "%.4f", d) : value));
@@ -223,7 +226,7 @@ public final class Samples implements Runnable {
       }
       if (json) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("pareto_set", Mobo.paretoSet(done));
+        out.put("pareto_set", Mobo.paretoSet(front));
         out.put("hypervolume", hypervolume);
         out.put("evaluations", completed);
         out.put("failures", done.trials().size() - completed);
@@ -234,13 +237,12 @@ public final class Samples implements Runnable {
   }
 
   /** The optimisation samples' last line with --json, as the AID2E tutorial's scheduler reports a best point. */
-  static void printJson(double x, double y, double value, int evaluations, int failures)
-      throws com.fasterxml.jackson.core.JsonProcessingException {
+  static void printJson(BestPoint best) throws com.fasterxml.jackson.core.JsonProcessingException {
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("best_parameters", Map.of("x", x, "y", y));
-    out.put("best_value", value);
-    out.put("evaluations", evaluations);
-    out.put("failures", failures);
+    out.put("best_parameters", Map.of("x", best.x(), "y", best.y()));
+    out.put("best_value", best.value());
+    out.put("evaluations", best.evaluations());
+    out.put("failures", best.failures());
     System.out.println(new ObjectMapper().writeValueAsString(out));
   }
 

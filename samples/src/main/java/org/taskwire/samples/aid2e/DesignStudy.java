@@ -13,8 +13,7 @@ import org.taskwire.optimize.Optimizer;
 import org.taskwire.optimize.Optimizers;
 import org.taskwire.optimize.SearchSpace;
 import org.taskwire.optimize.Study;
-import org.taskwire.optimize.TrialRecord;
-import org.taskwire.optimize.TrialStatus;
+import org.taskwire.samples.BestPoint;
 import org.taskwire.samples.aid2e.DetectorStudy.GridPoint;
 import org.taskwire.samples.aid2e.DetectorStudyTasks.SimrecoArgs;
 
@@ -55,9 +54,6 @@ public final class DesignStudy {
     }
   }
 
-  /** The best design point, and how many were evaluated and failed. */
-  public record Best(double x, double y, double value, int evaluations, int failures) {}
-
   /**
    * Starts the evaluation of one design point; runs inside an open run.
    *
@@ -86,11 +82,8 @@ public final class DesignStudy {
    * @param parallel design points in flight at once
    * @param log receives a progress line as each design point ends, and one per failed design point
    */
-  public static Best optimise(Example example, int budget, int parallel, long seed, double failAbove,
+  public static BestPoint optimise(Example example, int budget, int parallel, long seed, double failAbove,
       Consumer<String> log) {
-    if (budget < 1 || parallel < 1) {
-      throw new IllegalArgumentException("the budget and the design points in flight must be at least 1");
-    }
     Optimizer gp = Optimizers.gp(SPACE, List.of(Objective.minimize("objective")), seed);
     Optimizer done = Study.builder(gp, trial -> {
       double x = trial.number("x");
@@ -106,13 +99,7 @@ public final class DesignStudy {
           })
           .thenApply(value -> Map.of("objective", Measurement.of(value)));
     }).parallelism(parallel).budget(budget).failures(Study.FailurePolicy.tolerate(0.5)).progress(log).build().run();
-    TrialRecord best = done.best().orElseThrow(
+    return BestPoint.of(done, "objective").orElseThrow(
         () -> new IllegalStateException("no design point was evaluated: every one failed"));
-    return new Best(best.trial().number("x"), best.trial().number("y"),
-        best.measurements().get("objective").mean(), count(done, TrialStatus.COMPLETED), count(done, TrialStatus.FAILED));
-  }
-
-  static int count(Optimizer optimizer, TrialStatus status) {
-    return (int) optimizer.trials().stream().filter(r -> r.status() == status).count();
   }
 }

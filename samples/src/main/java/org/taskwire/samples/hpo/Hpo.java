@@ -12,8 +12,7 @@ import org.taskwire.optimize.Optimizer;
 import org.taskwire.optimize.Optimizers;
 import org.taskwire.optimize.SearchSpace;
 import org.taskwire.optimize.Study;
-import org.taskwire.optimize.TrialRecord;
-import org.taskwire.optimize.TrialStatus;
+import org.taskwire.samples.BestPoint;
 
 /**
  * The optimisation loop of the function-as-a-task paper and the AID2E tutorial, as a {@link Study}:
@@ -30,9 +29,6 @@ public final class Hpo {
     return (x - 0.5) * (x - 0.5) + (y - 0.5) * (y - 0.5);
   }
 
-  /** The best point found. */
-  public record Best(double x, double y, double value, int evaluations, int failures) {}
-
   /**
    * Runs the study inside an open run.
    *
@@ -40,27 +36,18 @@ public final class Hpo {
    * @param parallel points in flight at once
    * @param log receives a progress line as each point ends
    */
-  public static Best optimise(int budget, int parallel, long seed, Consumer<String> log) {
-    if (budget < 1 || parallel < 1) {
-      throw new IllegalArgumentException("the budget and the points in flight must be at least 1");
-    }
+  public static BestPoint optimise(int budget, int parallel, long seed, Consumer<String> log) {
     SearchSpace space = SearchSpace.builder().range("x", 0, 1).range("y", 0, 1).build();
     Optimizer gp = Optimizers.gp(space, List.of(Objective.minimize("objective")), seed);
     Optimizer done = Study.builder(gp, trial -> HpoTasks.objectiveAsync(trial.number("x"), trial.number("y")).stage()
             .thenApply(value -> Map.of("objective", Measurement.of(value))))
         .parallelism(parallel).budget(budget).progress(log).build().run();
-    TrialRecord best = done.best().orElseThrow(() -> new IllegalStateException("no evaluation succeeded"));
-    return new Best(best.trial().number("x"), best.trial().number("y"), best.measurements().get("objective").mean(),
-        count(done, TrialStatus.COMPLETED), count(done, TrialStatus.FAILED));
-  }
-
-  private static int count(Optimizer optimizer, TrialStatus status) {
-    return (int) optimizer.trials().stream().filter(r -> r.status() == status).count();
+    return BestPoint.of(done, "objective").orElseThrow(() -> new IllegalStateException("no evaluation succeeded"));
   }
 
   public static void main(String[] args) {
     try (WorkflowRun run = HpoTasks.start()) {
-      Best best = optimise(80, 10, 42, System.out::println);
+      BestPoint best = optimise(80, 10, 42, System.out::println);
       System.out.println("best " + best);
     }
   }

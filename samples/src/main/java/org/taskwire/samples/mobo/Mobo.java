@@ -15,6 +15,7 @@ import org.taskwire.optimize.Optimizers;
 import org.taskwire.optimize.SearchSpace;
 import org.taskwire.optimize.Study;
 import org.taskwire.optimize.Trial;
+import org.taskwire.optimize.TrialRecord;
 import org.taskwire.samples.aid2e.DesignStudy;
 import org.taskwire.samples.aid2e.DetectorStudyTasks;
 
@@ -114,17 +115,14 @@ public final class Mobo {
    */
   public static Optimizer optimise(Problem problem, Optimizer optimizer, int budget, int parallel,
       Consumer<String> log) {
-    if (budget < 1 || parallel < 1) {
-      throw new IllegalArgumentException("--trials and --parallel must be at least 1");
-    }
     return Study.builder(optimizer, problem::evaluate).parallelism(parallel).budget(budget).progress(log).build()
         .run();
   }
 
-  /** The Pareto set as JSON-ready maps: each trial's parameters and objective values. */
-  public static List<Map<String, Object>> paretoSet(Optimizer optimizer) {
+  /** A Pareto front as JSON-ready maps: each trial's parameters and objective values. */
+  public static List<Map<String, Object>> paretoSet(List<TrialRecord> front) {
     List<Map<String, Object>> set = new ArrayList<>();
-    optimizer.paretoFront().forEach(r -> {
+    front.forEach(r -> {
       Map<String, Object> objectives = new java.util.LinkedHashMap<>();
       r.measurements().forEach((name, m) -> objectives.put(name, m.mean()));
       set.add(Map.of("trial", r.trial().id(), "parameters", r.trial().parameters(), "objectives", objectives));

@@ -227,7 +227,7 @@ public final class PandaEmulator implements AutoCloseable {
       ctx.status(404).result("not found");
       return;
     }
-    Path path = settings.directory().resolve("jobs").resolve("PanDA_Pilot-" + ctx.pathParam("id")).resolve(file);
+    Path path = Pilot.workDirectory(settings.directory().resolve("jobs"), ctx.pathParam("id")).resolve(file);
     if (!Files.isRegularFile(path)) {
       ctx.status(404).result("not found");
       return;

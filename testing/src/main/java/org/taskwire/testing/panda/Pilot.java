@@ -78,7 +78,7 @@ final class Pilot implements Runnable {
         LOG.warn("pilot failed on job {}: {}", job.pandaId, e.toString());
         finish(job, 1, 1008, "GENERALERROR: " + e, 0, "");
       } finally {
-        clean(workRoot.resolve("PanDA_Pilot-" + job.pandaId));
+        clean(workDirectory(workRoot, job.pandaId));
       }
     }
   }
@@ -92,7 +92,7 @@ final class Pilot implements Runnable {
       job.started = Instant.now();
       job.pilotId = logBaseUrl + job.pandaId + "/payload.stdout|emulator-pilot|PR|3.11.5.1";
     }
-    Path dir = workRoot.resolve("PanDA_Pilot-" + job.pandaId);
+    Path dir = workDirectory(workRoot, job.pandaId);
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
@@ -219,6 +219,11 @@ final class Pilot implements Runnable {
       job.set(exit == 0 && pilotCode == 0 ? "finished" : "failed");
       jedi.jobEnded(job);
     }
+  }
+
+  /** A job's work directory under the pilots' root, named as pilot3 names it. */
+  static Path workDirectory(Path workRoot, Object pandaId) {
+    return workRoot.resolve("PanDA_Pilot-" + pandaId);
   }
 
   /** What stays of a job's directory once it has ended: what the log URL serves, and the report. */
