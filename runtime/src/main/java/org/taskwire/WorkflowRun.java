@@ -328,6 +328,8 @@ public final class WorkflowRun implements AutoCloseable {
       history.close(outstanding);
     } finally {
       CURRENT.compareAndSet(this, null);
+      // One run is open per JVM: its shared timers and clients stop with it, so a main that closed it ends at once.
+      org.taskwire.internal.threads.DaemonThreads.release();
       LOG.debug("run {} closed after {} ms", runId, (System.nanoTime() - startedAt) / 1_000_000);
     }
   }

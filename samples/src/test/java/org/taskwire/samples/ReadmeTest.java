@@ -144,7 +144,7 @@ class ReadmeTest {
   @Test
   void everyLaunchTheReadmeRecommendsRunsTheWorkflowOnLocalWorkers() throws Exception {
     List<String> commands = launchCommands();
-    assertThat(commands).hasSize(5);
+    assertThat(commands).hasSize(6);
     for (String command : commands) {
       Ran ran = sh(command);
       if (command.contains("dependency:build-classpath")) {
@@ -154,6 +154,39 @@ class ReadmeTest {
         assertRanTheWorkflow(command, ran);
       }
     }
+  }
+
+  /**
+   * A shaded jar, the usual way a Java program ships, run with {@code java -jar} on PanDA: its
+   * sandbox must hold the jar itself, though it also holds the client-only broker.
+   */
+  @Test
+  void theReadmesRunnableJarRunsOnThePandaEmulator() throws Exception {
+    Ran built = sh("mvn -q package -DskipTests");
+    assertThat(built.exit()).as(built.output()).isZero();
+    Path panda = Files.createDirectories(work.resolve("panda"));
+    try (org.taskwire.testing.panda.PandaEmulator emulator = org.taskwire.testing.panda.PandaEmulator.start(
+        org.taskwire.testing.panda.PandaEmulator.Settings.defaults(panda))) {
+      String command = "java -Dtaskwire.backend=panda -Dtaskwire.panda.url=" + emulator.url()
+          + " -Dtaskwire.panda.auth=none -Dtaskwire.panda.poll-interval=PT0.5S -Dtaskwire.sandbox.cache-dir="
+          + panda.resolve("sandboxes") + " -jar target/hpo-demo-1.0.jar";
+      assertRanTheWorkflow(command, sh(command));
+      assertThat(emulator.taskIds()).isNotEmpty();
+    }
+  }
+
+  /**
+   * {@code exec:java} runs {@code main} in a thread group of its own and, once it returns, waits
+   * up to 15 s for every thread of that group, then warns of each that lingers: closing the run
+   * must have stopped every thread it started, or put it outside the user's group.
+   */
+  @Test
+  void execJavaEndsWhenMainReturnsWithNoThreadLeftBehind() throws Exception {
+    String command = "mvn compile exec:java -Dexec.mainClass=demo.Hpo";
+    Ran ran = sh(command);
+    assertRanTheWorkflow(command, ran);
+    assertThat(ran.output()).as(ran.output()).doesNotContain("did not finish", "will linger", "still alive",
+        "Couldn't destroy threadgroup");
   }
 
   @Test

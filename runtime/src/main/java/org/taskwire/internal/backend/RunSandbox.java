@@ -55,12 +55,17 @@ public final class RunSandbox {
   }
 
   private static SandboxBuilder builder(TaskwireConfig config, WorkflowDefinition workflow, String classpath) {
-    Set<Path> clientOnly = clientOnlyJars(RunSandbox.class.getClassLoader());
+    Set<Path> clientOnly = clientOnlyJars(RunSandbox.class.getClassLoader(), workflow.workflowClass());
     StringJoiner shipped = new StringJoiner(File.pathSeparator);
     for (String entry : classpath.split(File.pathSeparator)) {
       if (!entry.isBlank() && !clientOnly.contains(normal(Path.of(entry)))) {
         shipped.add(entry);
       }
+    }
+    if (shipped.length() == 0) {
+      throw new ConfigurationException("the sandbox of " + workflow.workflowClass() + " would hold no class path: "
+          + "its class path is '" + classpath + "'; set " + ConfigKey.LOCAL_CLASSPATH.name() + " to the class path "
+          + "workers need");
     }
     LOG.debug("the sandbox leaves out the client's own jars {}", clientOnly);
     SandboxBuilder builder = SandboxBuilder.forClasspath(shipped.toString()).cacheDirectory(cacheDirectory(config));
@@ -78,21 +83,37 @@ public final class RunSandbox {
     return builder;
   }
 
-  /** The jars, as loaded here, that hold the client-only classes. */
-  static Set<Path> clientOnlyJars(ClassLoader loader) {
+  /**
+   * The jars, as loaded here, that hold the client-only classes and nothing workers need: a
+   * shaded or assembled jar holds the broker next to the workflow and the wrapper, and ships whole.
+   */
+  static Set<Path> clientOnlyJars(ClassLoader loader, String workflowClass) {
+    Set<Path> needed = new HashSet<>();
+    jarOf(loader.getResource(WorkflowClassPath.WRAPPER_CLASS)).ifPresent(needed::add);
+    try {
+      ClassLoader workflowLoader = WorkflowClassPath.loaderOf(workflowClass);
+      jarOf(workflowLoader.getResource(workflowClass.replace('.', '/') + ".class")).ifPresent(needed::add);
+    } catch (ConfigurationException e) {
+      LOG.debug("cannot find {} to keep its jar: {}", workflowClass, e.getMessage());
+    }
     Set<Path> jars = new HashSet<>();
     for (String resource : CLIENT_ONLY) {
-      URL url = loader.getResource(resource);
-      if (url != null && "jar".equals(url.getProtocol())) {
-        String file = url.getPath();
-        try {
-          jars.add(normal(Path.of(new URI(file.substring(0, file.indexOf("!/"))))));
-        } catch (URISyntaxException | IllegalArgumentException e) {
-          LOG.debug("cannot tell the jar of {}: {}", url, e.getMessage());
-        }
-      }
+      jarOf(loader.getResource(resource)).filter(jar -> !needed.contains(jar)).ifPresent(jars::add);
     }
     return jars;
+  }
+
+  private static java.util.Optional<Path> jarOf(URL url) {
+    if (url == null || !"jar".equals(url.getProtocol())) {
+      return java.util.Optional.empty();
+    }
+    String file = url.getPath();
+    try {
+      return java.util.Optional.of(normal(Path.of(new URI(file.substring(0, file.indexOf("!/"))))));
+    } catch (URISyntaxException | IllegalArgumentException | IndexOutOfBoundsException e) {
+      LOG.debug("cannot tell the jar of {}: {}", url, e.getMessage());
+      return java.util.Optional.empty();
+    }
   }
 
   private static Path normal(Path p) {

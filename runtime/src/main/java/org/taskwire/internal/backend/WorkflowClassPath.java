@@ -29,7 +29,7 @@ import org.taskwire.spi.WorkflowDefinition;
  * set instead.
  */
 public final class WorkflowClassPath {
-  private static final String WRAPPER_CLASS = "org/taskwire/wrapper/RemoteWrapper.class";
+  static final String WRAPPER_CLASS = "org/taskwire/wrapper/RemoteWrapper.class";
 
   private WorkflowClassPath() {}
 

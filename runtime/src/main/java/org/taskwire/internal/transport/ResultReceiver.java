@@ -44,7 +44,7 @@ public final class ResultReceiver implements AutoCloseable {
     this.sink = sink;
     this.checker = Executors.newSingleThreadExecutor(DaemonThreads.factory("taskwire-results"));
     this.relay = settings.relayUrl() == null ? null : new RelayClient(settings.relayUrl());
-    this.relayLoop = new Thread(this::pollRelay, "taskwire-relay-poll");
+    this.relayLoop = DaemonThreads.unstarted("taskwire-relay-poll", this::pollRelay);
     relayLoop.setDaemon(true);
   }
 

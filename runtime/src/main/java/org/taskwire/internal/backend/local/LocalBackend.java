@@ -25,6 +25,7 @@ import org.taskwire.internal.backend.serve.ArrivalCheck;
 import org.taskwire.internal.backend.serve.CallFeed;
 import org.taskwire.internal.backend.serve.CallFeed.Queued;
 import org.taskwire.internal.call.CallEnvelope;
+import org.taskwire.internal.threads.DaemonThreads;
 import org.taskwire.internal.call.RemoteError;
 import org.taskwire.internal.call.ResultEnvelope;
 
@@ -208,7 +209,7 @@ public final class LocalBackend implements Backend {
 
     Slot(int index) {
       this.index = index;
-      this.thread = new Thread(this::loop, "taskwire-local-" + index);
+      this.thread = DaemonThreads.unstarted("taskwire-local-" + index, this::loop);
       thread.setDaemon(true);
     }
 

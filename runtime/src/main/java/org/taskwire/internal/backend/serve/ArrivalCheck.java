@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -34,8 +33,6 @@ public final class ArrivalCheck implements AutoCloseable {
   private static final Duration ARRIVAL_GRACE = Duration.ofSeconds(2);
   /** How long after that relay read before the worker's own record is used. */
   private static final Duration RELAY_GRACE = Duration.ofMillis(500);
-  private static final ScheduledExecutorService TIMER =
-      Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("taskwire-arrival"));
 
   private final ResultSink sink;
   private final ResultTransport transport;
@@ -52,7 +49,7 @@ public final class ArrivalCheck implements AutoCloseable {
     this.sink = sink;
     this.transport = transport;
     transport.onResubscribed(() -> resubscribedAt = System.nanoTime());
-    this.sweeper = TIMER.scheduleWithFixedDelay(this::sweep, 100, 100, TimeUnit.MILLISECONDS);
+    this.sweeper = DaemonThreads.timer("taskwire-arrival").scheduleWithFixedDelay(this::sweep, 100, 100, TimeUnit.MILLISECONDS);
   }
 
   /** The worker said it sent this call's result through a broker or the relay. */

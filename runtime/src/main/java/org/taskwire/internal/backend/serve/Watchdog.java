@@ -1,7 +1,5 @@
 package org.taskwire.internal.backend.serve;
 
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.taskwire.internal.threads.DaemonThreads;
@@ -11,8 +9,6 @@ import org.taskwire.internal.threads.DaemonThreads;
  * runs on its own timer thread, so a kill never waits behind anything else.
  */
 final class Watchdog {
-  private static final ScheduledExecutorService TIMER =
-      Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("taskwire-watchdog"));
   private final Runnable kill;
   private ScheduledFuture<?> timer;
   private volatile long firedOn = -1;
@@ -25,7 +21,7 @@ final class Watchdog {
   /** Gives the call now starting its full walltime, replacing the previous call's deadline. */
   synchronized void arm(long callId, java.time.Duration walltime) {
     disarm();
-    timer = TIMER.schedule(() -> {
+    timer = DaemonThreads.timer("taskwire-watchdog").schedule(() -> {
       firedOn = callId;
       kill.run();
     }, walltime.toNanos(), TimeUnit.NANOSECONDS);

@@ -11,6 +11,7 @@ import org.springframework.messaging.simp.stomp.StompSession;
 import org.springframework.messaging.simp.stomp.StompSessionHandler;
 import org.springframework.messaging.tcp.reactor.ReactorNettyTcpClient;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.taskwire.internal.threads.DaemonThreads;
 
 /**
  * Creates Spring STOMP clients and sessions the way Taskwire needs them: byte[] payloads, a
@@ -19,20 +20,36 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
  */
 final class StompClients {
   static final long[] HEARTBEAT = {10_000, 10_000};
-  private static final ThreadPoolTaskScheduler SCHEDULER = scheduler();
+  private static ThreadPoolTaskScheduler scheduler;
 
   private StompClients() {}
 
-  private static ThreadPoolTaskScheduler scheduler() {
-    ThreadPoolTaskScheduler s = new ThreadPoolTaskScheduler();
-    s.setPoolSize(2);
-    s.setThreadNamePrefix("taskwire-stomp-");
-    s.setDaemon(true);
-    s.initialize();
-    return s;
+  /** The scheduler of receipts and heartbeats, made on first use and stopped when the run closes. */
+  private static synchronized ThreadPoolTaskScheduler scheduler() {
+    if (scheduler == null) {
+      ThreadPoolTaskScheduler s = new ThreadPoolTaskScheduler();
+      s.setPoolSize(2);
+      s.setThreadFactory(DaemonThreads.factory("taskwire-stomp"));
+      s.initialize();
+      scheduler = s;
+      DaemonThreads.onRelease(() -> {
+        synchronized (StompClients.class) {
+          if (scheduler == s) {
+            scheduler = null;
+          }
+        }
+        s.shutdown();
+      });
+    }
+    return scheduler;
   }
 
   static ReactorNettyTcpStompClient client(BrokerAddress address, Duration receiptTimeout) {
+    // Its event loops and Reactor's timers take the group of the thread that builds the client.
+    return DaemonThreads.inGroup("taskwire-stomp-client", () -> build(address, receiptTimeout));
+  }
+
+  private static ReactorNettyTcpStompClient build(BrokerAddress address, Duration receiptTimeout) {
     ReactorNettyTcpClient<byte[]> tcp = new ReactorNettyTcpClient<>(
         c -> {
           // Without TCP_NODELAY, frames sent back to back wait for the broker's delayed ACK (40 ms).
@@ -41,7 +58,7 @@ final class StompClients {
         },
         new StompReactorNettyCodec());
     ReactorNettyTcpStompClient client = new ReactorNettyTcpStompClient(tcp);
-    client.setTaskScheduler(SCHEDULER);
+    client.setTaskScheduler(scheduler());
     client.setDefaultHeartbeat(HEARTBEAT);
     client.setReceiptTimeLimit(receiptTimeout.toMillis());
     return client;

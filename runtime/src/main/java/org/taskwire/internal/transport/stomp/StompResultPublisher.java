@@ -210,7 +210,12 @@ public final class StompResultPublisher implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() {
+  public void close() {
+    // Closing schedules on Reactor's timers, whose threads would otherwise join the caller's group.
+    DaemonThreads.runInGroup("taskwire-stomp-close", this::closeClients);
+  }
+
+  private synchronized void closeClients() {
     disconnect();
     for (int i = 0; i < clients.length; i++) {
       if (clients[i] != null) {

@@ -105,9 +105,12 @@ public final class StompResultSubscriber implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    for (Connection c : connections) {
-      c.close();
-    }
+    // Closing schedules on Reactor's timers, whose threads would otherwise join the caller's group.
+    DaemonThreads.runInGroup("taskwire-stomp-close", () -> {
+      for (Connection c : connections) {
+        c.close();
+      }
+    });
   }
 
   /** The subscription on one broker. */
