@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code taskwire gc}: removes old runs and sandboxes. */
-@Command(name = "gc", description = "Removes runs (not running), results shared across runs and built sandboxes "
+@Command(name = "gc", mixinStandardHelpOptions = true, description = "Removes runs (not running), results shared across runs and built sandboxes "
     + "untouched for longer than --older-than.")
 final class GcCommand implements Callable<Integer> {
   @Mixin Runs runs;

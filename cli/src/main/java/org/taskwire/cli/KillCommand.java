@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code taskwire kill RUN}: stops a run's client, then what it still has running. */
-@Command(name = "kill", description = "Stops a run: its client if it runs, then what its calls still have running "
+@Command(name = "kill", mixinStandardHelpOptions = true, description = "Stops a run: its client if it runs, then what its calls still have running "
     + "(PanDA tasks, local worker JVMs). The run can be resumed afterwards.")
 final class KillCommand implements Callable<Integer> {
   private static final Duration CLIENT_GRACE = Duration.ofSeconds(15);

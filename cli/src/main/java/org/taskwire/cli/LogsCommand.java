@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code taskwire logs RUN CALL}: the log of the worker or job that ran a call. */
-@Command(name = "logs", description = "Prints the log of the worker or grid job that ran a call (a local file, or "
+@Command(name = "logs", mixinStandardHelpOptions = true, description = "Prints the log of the worker or grid job that ran a call (a local file, or "
     + "fetched from the job's log URL).")
 final class LogsCommand implements Callable<Integer> {
   @Mixin Runs runs;

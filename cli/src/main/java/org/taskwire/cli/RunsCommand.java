@@ -10,7 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code taskwire runs}: every run, newest first. */
-@Command(name = "runs", description = "Lists the runs, newest first: workflow, backend, state, start, calls.")
+@Command(name = "runs", mixinStandardHelpOptions = true, description = "Lists the runs, newest first: workflow, backend, state, start, calls.")
 final class RunsCommand implements Callable<Integer> {
   @Mixin Runs runs;
   @Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -9,7 +9,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code taskwire show RUN}: a run's tasks and its failures. */
-@Command(name = "show", description = "Shows a run: its tasks, and each failed call with its error, attempt and log.")
+@Command(name = "show", mixinStandardHelpOptions = true, description = "Shows a run: its tasks, and each failed call with its error, attempt and log.")
 final class ShowCommand implements Callable<Integer> {
   @Mixin Runs runs;
   @Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code taskwire watch RUN}: progress, from the journal, until the run ends. */
-@Command(name = "watch", description = "Follows a run's progress from its journal (from any terminal) until it ends; "
+@Command(name = "watch", mixinStandardHelpOptions = true, description = "Follows a run's progress from its journal (from any terminal) until it ends; "
     + "exits 1 if calls failed.")
 final class WatchCommand implements Callable<Integer> {
   @Mixin Runs runs;

@@ -150,15 +150,32 @@ public final class WaitingCalls implements AutoCloseable {
     String first = cause.getMessage() == null ? cause.toString() : cause.getMessage().lines().findFirst().orElse("");
     WorkFailedException failure = new WorkFailedException(call.workName, FailureKind.DEPENDENCY_FAILED,
         null, "its input " + input.describe().get() + " failed: " + first, "", 0, call.maxAttempts, null);
-    failure.initCause(cause);
+    failure.initCause(inputFailure(cause));
     if (call.future.completeExceptionally(failure)) {
       call.progress.failed.incrementAndGet();
     }
   }
 
-  /** How many calls wait for their inputs, or to be submitted now that they have them. */
+  /**
+   * The input's own {@link WorkFailedException}, the cause the README promises for every kind of
+   * input: an all-to-one input wraps the first failure of its fan-out in a shortfall that says how
+   * many failed, which the message keeps.
+   */
+  private static Throwable inputFailure(Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof WorkFailedException) {
+        return t;
+      }
+    }
+    return cause;
+  }
+
+  /**
+   * How many calls wait for their inputs, or to be submitted now that they have them. A call that
+   * ended is not counted even before its own clean-up ran: whoever awaited it may look first.
+   */
   public int size() {
-    return waiting.size();
+    return (int) waiting.stream().filter(c -> !c.future.isDone()).count();
   }
 
   private void dispatchLoop() {

@@ -66,6 +66,28 @@ class WaitingCallsTest {
     }
   }
 
+  /**
+   * Whoever waits on a call (the user's {@code await}, then the run's close) may run the moment it
+   * ends, before any callback registered earlier: by then the call must no longer count as waiting.
+   */
+  @Test
+  void aCallThatEndedNoLongerCountsAsWaitingWhenItsWaiterWakes() {
+    try (WaitingCalls waiting = new WaitingCalls("0123456789", batch -> {
+      throw new AssertionError("nothing is ready");
+    })) {
+      CompletableFuture<Object> failing = new CompletableFuture<>();
+      WaitingCalls.Call call = call(new Object(), failing);
+      waiting.add(call);
+      java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger(-1);
+      // Registered after the run's own callbacks, so it runs first, as a woken await may.
+      call.future().whenComplete((v, t) -> seen.set(waiting.size()));
+      failing.completeExceptionally(new WorkFailedException("parent", FailureKind.WORK_THREW, null, "boom", "", 1, 3,
+          null));
+      assertThat(call.future()).isCompletedExceptionally();
+      assertThat(seen.get()).isZero();
+    }
+  }
+
   @Test
   void aFailedInputFailsTheCallAndACancelledOneCancelsIt() {
     try (WaitingCalls waiting = new WaitingCalls("0123456789", batch -> {

@@ -99,6 +99,11 @@ abstract class MultiStepContract {
           assertThat(e.kind()).isEqualTo(FailureKind.DEPENDENCY_FAILED);
           assertThat(e.getMessage()).contains("1 of 2 calls of parent failed (all had to succeed)")
               .contains("Point[particle=fail, eta=0.2]");
+          // The cause is the input's own failure, as for a one-to-one input.
+          assertThat(e.getCause()).isInstanceOfSatisfying(WorkFailedException.class, c -> {
+            assertThat(c.kind()).isEqualTo(FailureKind.WORK_THREW);
+            assertThat(c.workName()).isEqualTo("parent");
+          });
         });
     // outcomes() never fails the step: it sees the failure as data, through JSON.
     assertThat(tally.await(Duration.ofMinutes(3)))
@@ -121,8 +126,11 @@ abstract class MultiStepContract {
           assertThat(e.getMessage()).contains("1 of 4 calls of parent failed (at least 80% had to succeed)");
         });
     assertThatThrownBy(() -> outcomesTooFew.await(Duration.ofMinutes(3)))
-        .isInstanceOfSatisfying(WorkFailedException.class,
-            e -> assertThat(e.kind()).isEqualTo(FailureKind.DEPENDENCY_FAILED));
+        .isInstanceOfSatisfying(WorkFailedException.class, e -> {
+          assertThat(e.kind()).isEqualTo(FailureKind.DEPENDENCY_FAILED);
+          assertThat(e.getCause()).isInstanceOfSatisfying(WorkFailedException.class,
+              c -> assertThat(c.kind()).isEqualTo(FailureKind.WORK_THREW));
+        });
   }
 
   @Test

@@ -81,6 +81,8 @@ class MultiStepResumeTest {
     Process second = MultiStepClient.start(dir, runs, counts, "last", n, 20, "second", local);
     assertThat(second.waitFor()).as("the second client said: %s", Files.readString(dir.resolve("second.out")))
         .isZero();
+    assertThat(Files.readString(dir.resolve("second.out"))).as("every call ended before the run closed")
+        .doesNotContain("calls outstanding", "waiting for their inputs", "RUN_CLOSED");
     double expected = 0;
     for (int x = 0; x < n; x++) {
       expected += x + 1_000_000;
