@@ -45,7 +45,9 @@ final class ServeLoop {
     /** The stream broke, or held something that is not a call. */
     BAD_CALL(WrapperExit.BAD_PAYLOAD),
     /** A result could not be delivered, not even on the stream. */
-    DELIVERY_FAILED(WrapperExit.DELIVERY_FAILED);
+    DELIVERY_FAILED(WrapperExit.DELIVERY_FAILED),
+    /** The client that started the worker is gone. */
+    CLIENT_GONE(WrapperExit.CLIENT_GONE);
 
     final WrapperExit exit;
 
@@ -56,8 +58,9 @@ final class ServeLoop {
 
   /** Answers calls on standard input until it ends; returns the exit code. */
   static int run(CallExecutor executor, ResultSender sender, Long clientPid) {
+    java.util.function.BooleanSupplier clientAlive = () -> true;
     if (clientPid != null) {
-      watchClient(clientPid);
+      clientAlive = watchClient(clientPid);
     }
     // Frames own the real stdout and stdin; the work's prints go to stderr and it reads nothing.
     DataOutputStream frames = new DataOutputStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out)));
@@ -71,7 +74,7 @@ final class ServeLoop {
       System.err.println("taskwire-wrapper: cannot reach the caller: " + e.getMessage());
       return WrapperExit.DELIVERY_FAILED.code();
     }
-    return serve(executor, sender, calls, frames).exit.code();
+    return serve(executor, sender, calls, frames, clientAlive).exit.code();
   }
 
   /**
@@ -79,6 +82,15 @@ final class ServeLoop {
    * answers (and notices) to {@code frames}.
    */
   static Ending serve(CallExecutor executor, ResultSender sender, DataInputStream calls, DataOutputStream frames) {
+    return serve(executor, sender, calls, frames, () -> true);
+  }
+
+  /**
+   * As above; a call read while {@code clientAlive} says no is not run: nobody can want its
+   * result, and it was left in the pipe by a client that died.
+   */
+  static Ending serve(CallExecutor executor, ResultSender sender, DataInputStream calls, DataOutputStream frames,
+      java.util.function.BooleanSupplier clientAlive) {
     List<ResultSender.Outgoing> held = new ArrayList<>();
     long heldBytes = 0;
     while (true) {
@@ -96,6 +108,10 @@ final class ServeLoop {
       } catch (IOException e) {
         System.err.println("taskwire-wrapper: unreadable call: " + e.getMessage());
         return Ending.BAD_CALL;
+      }
+      if (!clientAlive.getAsBoolean()) {
+        System.err.println("taskwire-wrapper: the client is gone; call " + call.callId() + " is not run");
+        return Ending.CLIENT_GONE;
       }
       if (!held.isEmpty()) {
         try {
@@ -125,16 +141,22 @@ final class ServeLoop {
     }
   }
 
+  /** How often a worker looks whether its client is still there: its share of "within a second". */
+  private static final long CLIENT_CHECK_MILLIS = 100;
+
   /**
    * Stops this worker within a second of its client's death, even in the middle of a call: the
    * pipe's end is only read between calls, and a call may run for its whole walltime.
+   *
+   * @return whether the client is still there, asked before each call
    */
-  private static void watchClient(long pid) {
+  private static java.util.function.BooleanSupplier watchClient(long pid) {
     java.util.Optional<ProcessHandle> client = ProcessHandle.of(pid);
+    java.util.function.BooleanSupplier alive = () -> client.map(ProcessHandle::isAlive).orElse(false);
     DaemonThreads.start("taskwire-client-watch", () -> {
-      while (client.map(ProcessHandle::isAlive).orElse(false)) {
+      while (alive.getAsBoolean()) {
         try {
-          Thread.sleep(500);
+          Thread.sleep(CLIENT_CHECK_MILLIS);
         } catch (InterruptedException e) {
           return;
         }
@@ -142,6 +164,7 @@ final class ServeLoop {
       System.err.println("taskwire-wrapper: the client (pid " + pid + ") is gone; stopping");
       Runtime.getRuntime().halt(WrapperExit.CLIENT_GONE.code());
     });
+    return alive;
   }
 
   /** Whether another call is already in the pipe. */

@@ -43,6 +43,24 @@ class RemoteWrapperTest {
         dir.resolve("result.json").toString());
   }
 
+  /** A call still in the pipe when the client died is not run: nobody can want its result. */
+  @Test
+  void aServingWorkerRunsNoCallOnceItsClientIsGone() throws Exception {
+    byte[] args = kryo.encodeArguments(Echo_WorkRegistry.SHOUT, new EchoTasks.ShoutArgs("late"));
+    java.io.ByteArrayOutputStream pipe = new java.io.ByteArrayOutputStream();
+    WireFormat.write(new java.io.DataOutputStream(pipe), WireFormat.CALL,
+        new CallEnvelope("run", 1, 1, Echo_WorkRegistry.SHOUT.id(), kryo.name(), args));
+    java.io.ByteArrayOutputStream answers = new java.io.ByteArrayOutputStream();
+    org.taskwire.internal.call.CallExecutor executor =
+        org.taskwire.internal.call.CallExecutor.of(List.of(Echo_WorkRegistry.WORKFLOW));
+    ServeLoop.Ending ending = ServeLoop.serve(executor, null,
+        new java.io.DataInputStream(new java.io.ByteArrayInputStream(pipe.toByteArray())),
+        new java.io.DataOutputStream(answers), () -> false);
+    assertThat(ending).isEqualTo(ServeLoop.Ending.CLIENT_GONE);
+    assertThat(ending.exit).isEqualTo(WrapperExit.CLIENT_GONE);
+    assertThat(answers.size()).as("no answer: the call did not run").isZero();
+  }
+
   @Test
   void successExitsZeroWithTheResult() throws Exception {
     assertThat(wrap(callFile("hi"))).isEqualTo(0);

@@ -115,7 +115,7 @@ class LocalFaultsTest {
   }
 
   @Test
-  void workersStopWithinSecondsOfTheirClientsDeathRunningCallIncluded() throws Exception {
+  void workersStopWithinASecondOfTheirClientsDeathRunningCallIncluded() throws Exception {
     Path pidFile = dir.resolve("worker.pid");
     Path logs = dir.resolve("client-logs");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -131,11 +131,35 @@ class LocalFaultsTest {
           Files.exists(dir.resolve("client.out")) ? Files.readString(dir.resolve("client.out")) : "").exists();
       ProcessHandle worker = ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).orElseThrow();
       client.destroyForcibly().waitFor();
+      long killed = System.nanoTime();
       // The call would sleep 10 minutes; the worker must notice its client is gone and stop.
-      assertThat(worker.onExit()).succeedsWithin(Duration.ofSeconds(20));
+      while (running(worker.pid()) && System.nanoTime() - killed < 20_000_000_000L) {
+        Thread.sleep(5);
+      }
+      long outlived = (System.nanoTime() - killed) / 1_000_000;
+      // The README's promise, measured to the worker's exit rather than to its reaping by init.
+      assertThat(outlived).as("ms the worker ran on after its client's death").isLessThan(1000);
       assertThat(WorkerLogs.read(logs)).contains("the client (pid " + client.pid() + ") is gone");
     } finally {
       client.destroyForcibly();
+    }
+  }
+
+  /**
+   * Whether a process still runs: not gone and not a zombie. An orphan's exit is reaped by
+   * whatever init the machine has, on its own schedule, and {@code ProcessHandle.isAlive} counts
+   * a zombie as alive.
+   */
+  static boolean running(long pid) throws java.io.IOException {
+    Path stat = Path.of("/proc", Long.toString(pid), "stat");
+    if (!Files.exists(stat)) {
+      return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+    try {
+      String s = Files.readString(stat);
+      return s.charAt(s.lastIndexOf(')') + 2) != 'Z';
+    } catch (java.nio.file.NoSuchFileException e) {
+      return false;
     }
   }
 
