@@ -34,12 +34,13 @@ final class DependentCalls implements AutoCloseable {
   private final CallCollector collector;
   private final WaitingCalls waiting;
 
-  DependentCalls(WorkflowRun run, KnownWorkflows workflows, CallPlanner planner, CallCollector collector) {
+  DependentCalls(WorkflowRun run, KnownWorkflows workflows, CallPlanner planner, CallCollector collector,
+      org.taskwire.internal.journal.RunJournal journal) {
     this.run = run;
     this.workflows = workflows;
     this.planner = planner;
     this.collector = collector;
-    this.waiting = new WaitingCalls(run.runId(), this::submitReady);
+    this.waiting = new WaitingCalls(run.runId(), journal, this::submitReady);
   }
 
   /** See {@link WorkflowRun#submitWhenReady}. */

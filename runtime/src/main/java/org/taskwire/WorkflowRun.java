@@ -21,6 +21,7 @@ import org.taskwire.internal.backend.Backends;
 import org.taskwire.internal.backend.WorkflowClassPath;
 import org.taskwire.internal.run.ArgumentEncoder;
 import org.taskwire.internal.run.CallCollector;
+import org.taskwire.internal.threads.DaemonThreads;
 import org.taskwire.internal.run.CallPlanner;
 import org.taskwire.internal.run.KnownWorkflows;
 import org.taskwire.internal.run.PendingCall;
@@ -76,8 +77,8 @@ public final class WorkflowRun implements AutoCloseable {
     this.collector = new CallCollector(runId, history.journal());
     try {
       this.shared = SharedResults.open(config, workflows.all());
-    } catch (RuntimeException e) {
-      history.close(0);
+    } catch (RuntimeException | Error e) {
+      history.failedToStart(e);
       throw e;
     }
     collector.share(shared);
@@ -85,14 +86,16 @@ public final class WorkflowRun implements AutoCloseable {
     try {
       started = Backends.create(backendName,
           new BackendContext(runId, config, workflow, workflows.all(), collector, history.identity()));
-    } catch (RuntimeException e) {
-      history.close(0);
+    } catch (RuntimeException | Error e) {
+      history.failedToStart(e);
       throw e;
     }
     this.backend = started;
     collector.attach(backend);
     this.planner = new CallPlanner(history, collector, shared, backend);
-    this.dependents = new DependentCalls(this, workflows, planner, collector);
+    this.dependents = new DependentCalls(this, workflows, planner, collector, history.journal());
+    // No thread of the run may die silently: its calls could wait forever for what it would have done.
+    DaemonThreads.onThreadDeath(why -> collector.failAll(FailureKind.BACKEND, why));
   }
 
   /**
@@ -320,7 +323,7 @@ public final class WorkflowRun implements AutoCloseable {
         LOG.warn("closing run {} with {} calls outstanding and {} waiting for their inputs; they fail with RUN_CLOSED",
             runId, outstanding, waitingForInputs);
       }
-      collector.failAll("the WorkflowRun was closed before the call completed");
+      collector.failAll(FailureKind.RUN_CLOSED, "the WorkflowRun was closed before the call completed");
       backend.close();
       if (shared != null) {
         shared.close();
@@ -329,7 +332,8 @@ public final class WorkflowRun implements AutoCloseable {
     } finally {
       CURRENT.compareAndSet(this, null);
       // One run is open per JVM: its shared timers and clients stop with it, so a main that closed it ends at once.
-      org.taskwire.internal.threads.DaemonThreads.release();
+      DaemonThreads.onThreadDeath(null);
+      DaemonThreads.release();
       LOG.debug("run {} closed after {} ms", runId, (System.nanoTime() - startedAt) / 1_000_000);
     }
   }

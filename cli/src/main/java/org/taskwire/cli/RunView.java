@@ -14,14 +14,28 @@ import org.taskwire.internal.journal.RecordedRun;
 import org.taskwire.internal.journal.RunDirectory;
 
 /**
- * A run as the commands show it, from its journal: its state, counts, tasks and failures.
+ * A run as the commands show it, from its journal: its state, counts by step, tasks and failures.
  *
- * @param state {@code running} (its client has it open), {@code closed}, or {@code interrupted}
- *     (its client died without closing it: resume it)
+ * @param state {@code running} (its client has it open), {@code closed}, {@code failed} (it failed
+ *     to start: {@code error} says why), or {@code interrupted} (its client died without closing
+ *     it: resume it)
+ * @param calls every call known: declared, waiting for inputs, or never run because one failed
+ * @param pending waiting for inputs, queued or running
  */
 record RunView(String runId, String workflow, String workflowClass, String backend, String state, Long pid,
-    String started, int calls, int succeeded, int failed, int pending, List<TaskView> tasks,
-    List<FailureView> failures) {
+    String started, String error, int calls, int succeeded, int failed, int notRun, int waiting, int pending,
+    List<StepView> steps, List<TaskView> tasks, List<FailureView> failures) {
+
+  /**
+   * The calls of one work (a step), by state.
+   *
+   * @param waiting waiting for their inputs
+   * @param queued declared, not yet taken by a backend
+   * @param running taken by a backend (submitted), no outcome yet
+   * @param notRun never ran because an input failed
+   */
+  record StepView(String work, int calls, int waiting, int queued, int running, int succeeded, int failed,
+      int notRun) {}
 
   /** The calls of one proxy invocation (a fan-out, or one call). */
   record TaskView(long task, String work, int calls, int succeeded, int failed, int pending, List<String> handles) {}
@@ -30,48 +44,100 @@ record RunView(String runId, String workflow, String workflowClass, String backe
   record FailureView(long callId, String work, int attempt, String kind, String message, String logLocation,
       String backendDetail) {}
 
+  /** One line of {@code taskwire runs --json}: the counts, without the steps, tasks and failures. */
+  record Summary(String runId, String workflow, String backend, String state, Long pid, String started, String error,
+      int calls, int succeeded, int failed, int notRun, int waiting, int pending) {}
+
+  Summary summary() {
+    return new Summary(runId, workflow, backend, state, pid, started, error, calls, succeeded, failed, notRun,
+        waiting, pending);
+  }
+
+  /** What to do with an interrupted run, for people. */
+  String resumeHint() {
+    return "its client died; resume it by running the program again with -Dtaskwire.resume=" + runId
+        + " (or taskwire.resume=last in its configuration)";
+  }
+
   static RunView of(Path directory) {
     RunDirectory dir = RunDirectory.at(directory);
     RecordedRun run = RecordedRun.read(dir.journal());
     JournalRecord.RunStarted start = run.start();
     OptionalLong owner = dir.openBy();
-    String state = owner.isPresent() ? "running" : run.closed() != null ? "closed" : "interrupted";
+    JournalRecord.RunClosed closed = run.closed();
+    String state = owner.isPresent() ? "running" : closed == null ? "interrupted"
+        : closed.error() != null ? "failed" : "closed";
     Map<Long, int[]> counts = new LinkedHashMap<>();
     Map<Long, String> works = new LinkedHashMap<>();
     Map<Long, Set<String>> handles = new LinkedHashMap<>();
+    Map<String, int[]> steps = new LinkedHashMap<>();
     List<FailureView> failures = new ArrayList<>();
-    int succeeded = 0;
-    int failed = 0;
     for (RecordedRun.Call call : run.calls()) {
       long task = call.declared().task();
+      String work = shortWork(call.declared().work());
       int[] c = counts.computeIfAbsent(task, k -> new int[3]);
-      works.putIfAbsent(task, shortWork(call.declared().work()));
-      for (JournalRecord.CallSubmitted s : call.submissions()) {
-        String t = s.handle().get("task");
+      int[] s = step(steps, work);
+      works.putIfAbsent(task, work);
+      for (JournalRecord.CallSubmitted submitted : call.submissions()) {
+        String t = submitted.handle().get("task");
         if (t != null) {
-          handles.computeIfAbsent(task, k -> new LinkedHashSet<>()).add(s.handle().get("system") + " task " + t);
+          handles.computeIfAbsent(task, k -> new LinkedHashSet<>()).add(submitted.handle().get("system") + " task " + t);
         }
       }
       if (call.success() != null) {
         c[0]++;
-        succeeded++;
+        s[Step.SUCCEEDED]++;
       } else if (call.failure() != null) {
         c[1]++;
-        failed++;
+        s[Step.FAILED]++;
         JournalRecord.CallFailed f = call.failure();
-        failures.add(new FailureView(f.callId(), shortWork(call.declared().work()), f.attempt(), f.kind(),
-            firstLine(f.message()), f.logLocation(), f.backendDetail()));
+        failures.add(new FailureView(f.callId(), work, f.attempt(), f.kind(), firstLine(f.message()),
+            f.logLocation(), f.backendDetail()));
       } else {
         c[2]++;
+        s[call.submissions().isEmpty() ? Step.QUEUED : Step.RUNNING]++;
       }
     }
+    run.waiting().forEach((work, n) -> step(steps, shortWork(work))[Step.WAITING] += n);
+    run.notRun().forEach(n -> step(steps, shortWork(n.work()))[Step.NOT_RUN]++);
     List<TaskView> tasks = new ArrayList<>();
     counts.forEach((task, c) -> tasks.add(new TaskView(task, works.get(task), c[0] + c[1] + c[2], c[0], c[1], c[2],
         List.copyOf(handles.getOrDefault(task, Set.of())))));
-    int total = run.calls().size();
+    List<StepView> stepViews = new ArrayList<>();
+    int[] all = new int[Step.SIZE];
+    steps.forEach((work, s) -> {
+      int total = 0;
+      for (int i = 0; i < Step.SIZE; i++) {
+        all[i] += s[i];
+        total += s[i];
+      }
+      stepViews.add(new StepView(work, total, s[Step.WAITING], s[Step.QUEUED], s[Step.RUNNING], s[Step.SUCCEEDED],
+          s[Step.FAILED], s[Step.NOT_RUN]));
+    });
+    int total = 0;
+    for (int n : all) {
+      total += n;
+    }
     return new RunView(start.runId(), start.workflowName(), start.workflowClass(), start.backend(), state,
-        owner.isPresent() ? owner.getAsLong() : null, Instant.ofEpochMilli(start.at()).toString(), total, succeeded, failed,
-        total - succeeded - failed, tasks, failures);
+        owner.isPresent() ? owner.getAsLong() : null, Instant.ofEpochMilli(start.at()).toString(),
+        closed == null ? null : closed.error(), total, all[Step.SUCCEEDED], all[Step.FAILED], all[Step.NOT_RUN],
+        all[Step.WAITING], all[Step.WAITING] + all[Step.QUEUED] + all[Step.RUNNING], List.copyOf(stepViews),
+        List.copyOf(tasks), List.copyOf(failures));
+  }
+
+  /** Indexes of a step's counts. */
+  private static final class Step {
+    static final int WAITING = 0;
+    static final int QUEUED = 1;
+    static final int RUNNING = 2;
+    static final int SUCCEEDED = 3;
+    static final int FAILED = 4;
+    static final int NOT_RUN = 5;
+    static final int SIZE = 6;
+  }
+
+  private static int[] step(Map<String, int[]> steps, String work) {
+    return steps.computeIfAbsent(work, k -> new int[Step.SIZE]);
   }
 
   private static String shortWork(String workId) {

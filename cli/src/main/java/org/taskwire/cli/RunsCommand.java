@@ -28,9 +28,7 @@ final class RunsCommand implements Callable<Integer> {
     }
     var out = spec.commandLine().getOut();
     if (runs.json) {
-      out.println(TaskwireCli.JSON.writeValueAsString(views.stream().map(v -> new RunView(v.runId(), v.workflow(),
-          v.workflowClass(), v.backend(), v.state(), v.pid(), v.started(), v.calls(), v.succeeded(), v.failed(),
-          v.pending(), List.of(), List.of())).toList()));
+      out.println(TaskwireCli.JSON.writeValueAsString(views.stream().map(RunView::summary).toList()));
     } else if (views.isEmpty()) {
       out.println("no runs in " + runs.root());
     } else {

@@ -9,13 +9,18 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code taskwire show RUN}: a run's tasks and its failures. */
-@Command(name = "show", mixinStandardHelpOptions = true, description = "Shows a run: its tasks, and each failed call with its error, attempt and log.")
+@Command(name = "show", mixinStandardHelpOptions = true, description = "Shows a run: its calls by step (waiting for inputs, queued, running, succeeded, failed, never run), "
+    + "and each failed call with its error, attempt and log.")
 final class ShowCommand implements Callable<Integer> {
   @Mixin Runs runs;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Parameters(paramLabel = "RUN", description = "The run: its id, a unique prefix of it, or last.")
   String run;
+
+  @picocli.CommandLine.Option(names = "--tasks",
+      description = "Also list each task (proxy invocation) with its backend handles.")
+  boolean tasks;
 
   @Override
   public Integer call() throws Exception {
@@ -25,17 +30,35 @@ final class ShowCommand implements Callable<Integer> {
       out.println(TaskwireCli.JSON.writeValueAsString(v));
       return 0;
     }
-    print(out, v);
+    print(out, v, tasks);
     return 0;
   }
 
-  static void print(PrintWriter out, RunView v) {
+  static void print(PrintWriter out, RunView v, boolean withTasks) {
     out.printf("run %s: %s (%s) on %s, %s%s, started %s%n", v.runId(), v.workflow(), v.workflowClass(), v.backend(),
         v.state(), v.pid() == null ? "" : " in pid " + v.pid(), v.started());
-    out.printf("calls: %d, succeeded %d, failed %d, pending %d%n", v.calls(), v.succeeded(), v.failed(), v.pending());
-    for (RunView.TaskView t : v.tasks()) {
-      out.printf("  task %d %s: %d calls, %d succeeded, %d failed, %d pending%s%n", t.task(), t.work(), t.calls(),
-          t.succeeded(), t.failed(), t.pending(), t.handles().isEmpty() ? "" : " (" + String.join(", ", t.handles()) + ")");
+    if (v.error() != null) {
+      out.printf("it failed to start: %s%n", v.error());
+    }
+    if ("interrupted".equals(v.state())) {
+      out.printf("%s%n", v.resumeHint());
+    }
+    out.printf("calls: %d known: %s%n", v.calls(), counts(v.succeeded(), v.failed(), v.notRun(), v.waiting(),
+        v.pending() - v.waiting(), -1));
+    if (!v.steps().isEmpty()) {
+      out.println("steps:");
+      int width = v.steps().stream().mapToInt(s -> s.work().length()).max().orElse(4);
+      for (RunView.StepView s : v.steps()) {
+        out.printf("  %-" + width + "s %6d calls: %s%n", s.work(), s.calls(),
+            counts(s.succeeded(), s.failed(), s.notRun(), s.waiting(), s.queued(), s.running()));
+      }
+    }
+    if (withTasks) {
+      out.println("tasks:");
+      for (RunView.TaskView t : v.tasks()) {
+        out.printf("  task %d %s: %d calls, %d succeeded, %d failed, %d pending%s%n", t.task(), t.work(), t.calls(),
+            t.succeeded(), t.failed(), t.pending(), t.handles().isEmpty() ? "" : " (" + String.join(", ", t.handles()) + ")");
+      }
     }
     if (!v.failures().isEmpty()) {
       out.println("failures:");
@@ -48,6 +71,31 @@ final class ShowCommand implements Callable<Integer> {
           out.printf("    log: %s%n", f.logLocation());
         }
       }
+    }
+  }
+
+  /**
+   * The non-zero counts, e.g. {@code 35 succeeded, 1 never ran (an input failed)}; {@code running}
+   * below zero joins queued and running as pending.
+   */
+  private static String counts(int succeeded, int failed, int notRun, int waiting, int queued, int running) {
+    java.util.List<String> parts = new java.util.ArrayList<>();
+    add(parts, succeeded, "succeeded");
+    add(parts, failed, "failed");
+    add(parts, notRun, "never ran (an input failed)");
+    add(parts, waiting, "waiting for inputs");
+    if (running < 0) {
+      add(parts, queued, "queued or running");
+    } else {
+      add(parts, queued, "queued");
+      add(parts, running, "running");
+    }
+    return parts.isEmpty() ? "none" : String.join(", ", parts);
+  }
+
+  private static void add(java.util.List<String> parts, int n, String what) {
+    if (n > 0) {
+      parts.add(n + " " + what);
     }
   }
 }

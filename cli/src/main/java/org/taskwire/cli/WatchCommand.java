@@ -34,7 +34,8 @@ final class WatchCommand implements Callable<Integer> {
     while (true) {
       RunView v = RunView.of(dir.path());
       String line = runs.json ? TaskwireCli.JSON.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(
-          new Progress(v.runId(), v.state(), v.calls(), v.succeeded(), v.failed(), v.pending()))
+          new Progress(v.runId(), v.state(), v.calls(), v.succeeded(), v.failed(), v.notRun(), v.waiting(),
+              v.pending()))
           : bar(v);
       if (!line.equals(last)) {
         out.println(line);
@@ -43,21 +44,29 @@ final class WatchCommand implements Callable<Integer> {
       if (!"running".equals(v.state())) {
         if (!runs.json) {
           out.println("run " + v.runId() + " is " + v.state() + ("interrupted".equals(v.state())
-              ? ": its client died; resume it with taskwire.resume=" + v.runId() : ""));
+              ? ": " + v.resumeHint() : v.error() != null ? ": it failed to start: " + v.error() : ""));
         }
-        return v.failed() > 0 ? TaskwireCli.FAILED : 0;
+        return v.failed() > 0 || v.notRun() > 0 || v.error() != null ? TaskwireCli.FAILED : 0;
       }
       Thread.sleep(every.toMillis());
     }
   }
 
-  /** One progress line, per watch. */
-  record Progress(String runId, String state, int calls, int succeeded, int failed, int pending) {}
+  /**
+   * One progress line, per watch.
+   *
+   * @param calls every call known so far; more appear as a step's inputs arrive
+   * @param waiting of the pending, those waiting for their inputs
+   */
+  record Progress(String runId, String state, int calls, int succeeded, int failed, int notRun, int waiting,
+      int pending) {}
 
   private static String bar(RunView v) {
     int width = 30;
-    int done = v.calls() == 0 ? 0 : (int) ((long) (v.succeeded() + v.failed()) * width / v.calls());
-    return String.format("%s [%s%s] %d/%d done, %d failed, %d pending", v.runId().substring(0, 12),
-        "#".repeat(done), ".".repeat(width - done), v.succeeded() + v.failed(), v.calls(), v.failed(), v.pending());
+    int ended = v.succeeded() + v.failed() + v.notRun();
+    int done = v.calls() == 0 ? 0 : (int) ((long) ended * width / v.calls());
+    return String.format("%s [%s%s] %d/%d calls known done, %d failed, %d never ran, %d waiting for inputs, "
+        + "%d queued or running", v.runId().substring(0, 12), "#".repeat(done), ".".repeat(width - done), ended,
+        v.calls(), v.failed(), v.notRun(), v.waiting(), v.pending() - v.waiting());
   }
 }

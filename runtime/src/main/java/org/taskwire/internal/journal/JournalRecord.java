@@ -18,6 +18,8 @@ import java.util.Map;
     @JsonSubTypes.Type(value = JournalRecord.CallSubmitted.class, name = "call-submitted"),
     @JsonSubTypes.Type(value = JournalRecord.CallSucceeded.class, name = "call-succeeded"),
     @JsonSubTypes.Type(value = JournalRecord.CallFailed.class, name = "call-failed"),
+    @JsonSubTypes.Type(value = JournalRecord.CallsWaiting.class, name = "calls-waiting"),
+    @JsonSubTypes.Type(value = JournalRecord.CallNotRun.class, name = "call-not-run"),
     @JsonSubTypes.Type(value = JournalRecord.RunClosed.class, name = "run-closed")})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface JournalRecord {
@@ -66,5 +68,22 @@ public sealed interface JournalRecord {
    *
    * @param outstanding the calls that had no outcome then
    */
-  record RunClosed(long at, int outstanding) implements JournalRecord {}
+  /**
+   * How many calls wait for their inputs, by work, whenever that changes (at most a few times a
+   * second): a call that takes handles is declared only once its inputs have values.
+   */
+  record CallsWaiting(long at, Map<String, Integer> byWork) implements JournalRecord {}
+
+  /** A call that never ran because an input failed ({@code DEPENDENCY_FAILED}); it was never declared. */
+  record CallNotRun(long at, String work, String kind, String message) implements JournalRecord {}
+
+  /**
+   * The run closed; {@code error}, when set, is why it failed to start (a bad configuration, a
+   * backend that could not start): such a run made no call.
+   */
+  record RunClosed(long at, int outstanding, String error) implements JournalRecord {
+    public RunClosed(long at, int outstanding) {
+      this(at, outstanding, null);
+    }
+  }
 }

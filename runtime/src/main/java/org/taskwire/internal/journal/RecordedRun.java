@@ -9,6 +9,8 @@ import java.util.Map;
 import org.taskwire.ConfigurationException;
 import org.taskwire.internal.journal.JournalRecord.CallDeclared;
 import org.taskwire.internal.journal.JournalRecord.CallFailed;
+import org.taskwire.internal.journal.JournalRecord.CallNotRun;
+import org.taskwire.internal.journal.JournalRecord.CallsWaiting;
 import org.taskwire.internal.journal.JournalRecord.CallSubmitted;
 import org.taskwire.internal.journal.JournalRecord.CallSucceeded;
 import org.taskwire.internal.journal.JournalRecord.RunClosed;
@@ -22,6 +24,8 @@ public final class RecordedRun {
   private final Map<String, Call> byKey = new LinkedHashMap<>();
   private final Map<Long, Call> byId = new LinkedHashMap<>();
   private RunClosed closed;
+  private Map<String, Integer> waiting = Map.of();
+  private final List<CallNotRun> notRun = new ArrayList<>();
 
   /** One call: declared, perhaps submitted, perhaps ended. */
   public static final class Call {
@@ -78,6 +82,13 @@ public final class RecordedRun {
     } else if (record instanceof RunResumed r) {
       resumes.add(r);
       closed = null;
+      // The resumed client makes those calls again: they wait, or fail, anew.
+      waiting = Map.of();
+      notRun.clear();
+    } else if (record instanceof CallsWaiting w) {
+      waiting = Map.copyOf(w.byWork());
+    } else if (record instanceof CallNotRun n) {
+      notRun.add(n);
     } else if (record instanceof CallDeclared d) {
       Call call = new Call(d);
       byKey.put(d.key(), call);
@@ -113,6 +124,16 @@ public final class RecordedRun {
   /** How the run was last closed, or null if it was not (it runs, or its client died). */
   public RunClosed closed() {
     return closed;
+  }
+
+  /** The calls waiting for their inputs when the journal last said, by work name. */
+  public Map<String, Integer> waiting() {
+    return waiting;
+  }
+
+  /** The calls that never ran because an input failed, since the run last started or resumed. */
+  public List<CallNotRun> notRun() {
+    return notRun;
   }
 
   /** The call of a key, or null. */

@@ -228,12 +228,12 @@ public final class CallCollector implements ResultSink {
     }
   }
 
-  /** Fails every outstanding call: the run is closing. */
-  public void failAll(String why) {
+  /** Fails every outstanding call: the run is closing ({@code RUN_CLOSED}), or a thread it needed died. */
+  public void failAll(FailureKind kind, String why) {
     for (PendingCall call : pending.values()) {
       synchronized (call) {
         if (call.state != PendingCall.State.DONE) {
-          finish(call, RemoteError.of(FailureKind.RUN_CLOSED, why));
+          finish(call, RemoteError.of(kind, why));
         }
       }
     }

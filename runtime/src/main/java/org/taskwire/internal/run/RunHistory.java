@@ -261,6 +261,16 @@ public final class RunHistory implements AutoCloseable {
     }
   }
 
+  /** Records that the run failed to start, with the error that stopped it, and lets it go. */
+  public void failedToStart(Throwable error) {
+    String message = error.getMessage() == null ? error.toString() : error.getMessage();
+    journal.append(new JournalRecord.RunClosed(System.currentTimeMillis(), 0, message));
+    journal.close();
+    if (directory != null) {
+      directory.close();
+    }
+  }
+
   @Override
   public void close() {
     close(0);

@@ -18,6 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.taskwire.FailureKind;
 import org.taskwire.WorkFailedException;
+import org.taskwire.internal.journal.JournalRecord;
+import org.taskwire.internal.journal.RunJournal;
 import org.taskwire.internal.threads.DaemonThreads;
 
 /**
@@ -100,7 +102,13 @@ public final class WaitingCalls implements AutoCloseable {
     }
   }
 
+  /** How often at most the journal hears how many calls wait: a step of 10,000 calls is not 10,000 lines. */
+  private static final long WAITING_RECORD_NANOS = 250_000_000L;
+
   private final Consumer<List<Call>> dispatch;
+  private final RunJournal journal;
+  private Map<String, Integer> lastRecorded = Map.of();
+  private long lastRecordedAt;
   private final Set<Call> waiting = ConcurrentHashMap.newKeySet();
   private final LinkedBlockingQueue<Call> ready = new LinkedBlockingQueue<>();
   private final Thread dispatcher;
@@ -108,7 +116,16 @@ public final class WaitingCalls implements AutoCloseable {
 
   /** @param dispatch submits calls that became ready together, all of one fan-out */
   public WaitingCalls(String runId, Consumer<List<Call>> dispatch) {
+    this(runId, RunJournal.OFF, dispatch);
+  }
+
+  /**
+   * @param journal hears how many calls wait, by work, and of each call that never ran because an
+   *     input failed
+   */
+  public WaitingCalls(String runId, RunJournal journal, Consumer<List<Call>> dispatch) {
     this.dispatch = dispatch;
+    this.journal = journal;
     this.dispatcher = DaemonThreads.start("taskwire-ready-" + runId.substring(0, Math.min(8, runId.length())),
         this::dispatchLoop);
   }
@@ -153,6 +170,8 @@ public final class WaitingCalls implements AutoCloseable {
     failure.initCause(inputFailure(cause));
     if (call.future.completeExceptionally(failure)) {
       call.progress.failed.incrementAndGet();
+      journal.append(new JournalRecord.CallNotRun(System.currentTimeMillis(), call.workName,
+          FailureKind.DEPENDENCY_FAILED.name(), failure.remoteMessage()));
     }
   }
 
@@ -182,6 +201,7 @@ public final class WaitingCalls implements AutoCloseable {
     try {
       while (!closed) {
         Call first = ready.poll(100, TimeUnit.MILLISECONDS);
+        recordWaiting(false);
         if (first == null) {
           continue;
         }
@@ -212,6 +232,24 @@ public final class WaitingCalls implements AutoCloseable {
     }
   }
 
+  /** Tells the journal how many calls wait, by work, when that changed (at most every 250 ms unless {@code now}). */
+  private void recordWaiting(boolean now) {
+    if (!journal.isOn() || (!now && System.nanoTime() - lastRecordedAt < WAITING_RECORD_NANOS)) {
+      return;
+    }
+    Map<String, Integer> byWork = new java.util.TreeMap<>();
+    for (Call call : waiting) {
+      if (!call.future.isDone()) {
+        byWork.merge(call.workName, 1, Integer::sum);
+      }
+    }
+    if (!byWork.equals(lastRecorded)) {
+      journal.append(new JournalRecord.CallsWaiting(System.currentTimeMillis(), byWork));
+      lastRecorded = byWork;
+    }
+    lastRecordedAt = System.nanoTime();
+  }
+
   private static void fail(Call call, FailureKind kind, String message) {
     failWithoutRunning(call, new WorkFailedException(call.workName, kind, null, message, "", 0, call.maxAttempts, null));
   }
@@ -236,5 +274,6 @@ public final class WaitingCalls implements AutoCloseable {
     for (Call call : List.copyOf(waiting)) {
       fail(call, FailureKind.RUN_CLOSED, "the WorkflowRun was closed while the call waited for its inputs");
     }
+    recordWaiting(true);
   }
 }

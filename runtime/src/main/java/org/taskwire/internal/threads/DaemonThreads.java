@@ -26,6 +26,7 @@ public final class DaemonThreads {
   private static final ThreadGroup GROUP = new ThreadGroup(root(), "taskwire");
   private static final Map<String, ScheduledExecutorService> TIMERS = new LinkedHashMap<>();
   private static final List<Runnable> ON_RELEASE = new ArrayList<>();
+  private static volatile java.util.function.Consumer<String> onDeath;
 
   private DaemonThreads() {}
 
@@ -44,14 +45,14 @@ public final class DaemonThreads {
       int i = n.incrementAndGet();
       Thread t = new Thread(GROUP, r, i == 1 ? prefix : prefix + "-" + i);
       t.setDaemon(true);
+      t.setUncaughtExceptionHandler(DaemonThreads::died);
       return t;
     };
   }
 
   /** Starts one daemon thread. */
   public static Thread start(String name, Runnable body) {
-    Thread t = new Thread(GROUP, body, name);
-    t.setDaemon(true);
+    Thread t = unstarted(name, body);
     t.start();
     return t;
   }
@@ -60,7 +61,25 @@ public final class DaemonThreads {
   public static Thread unstarted(String name, Runnable body) {
     Thread t = new Thread(GROUP, body, name);
     t.setDaemon(true);
+    t.setUncaughtExceptionHandler(DaemonThreads::died);
     return t;
+  }
+
+  /**
+   * Says what to do when one of Taskwire's threads dies of an error nothing caught (the open run
+   * fails its calls with it); {@code null} when the run closes.
+   */
+  public static void onThreadDeath(java.util.function.Consumer<String> whatToDo) {
+    onDeath = whatToDo;
+  }
+
+  private static void died(Thread thread, Throwable error) {
+    LOG.error("Taskwire's thread {} died", thread.getName(), error);
+    java.util.function.Consumer<String> whatToDo = onDeath;
+    if (whatToDo != null) {
+      whatToDo.accept("Taskwire's thread " + thread.getName() + " died of " + error
+          + "; the run cannot go on without it");
+    }
   }
 
   /**

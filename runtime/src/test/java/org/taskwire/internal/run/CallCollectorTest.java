@@ -154,7 +154,7 @@ class CallCollectorTest {
   void closingTheRunFailsRunningCallsAndTakesThemOffTheRunningCount() {
     PendingCall call = track(8, 3);
     collector.report(new CallEvent.Started(8, 1, "worker 1"));
-    collector.failAll("closing");
+    collector.failAll(org.taskwire.FailureKind.RUN_CLOSED, "closing");
     assertThat(call.progress.running).hasValue(0);
     assertThat(call.future().handle((v, e) -> e).join())
         .isInstanceOfSatisfying(WorkFailedException.class, e -> assertThat(e.kind()).isEqualTo(FailureKind.RUN_CLOSED));

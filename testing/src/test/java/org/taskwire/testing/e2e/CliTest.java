@@ -75,7 +75,10 @@ class CliTest {
     assertThat(failure.get("attempt").asInt()).isEqualTo(1);
     assertThat(show.json().get("tasks").get(0).get("work").asText()).isEqualTo("evenOnly");
     assertThat(taskwire("show", "last", "--runs-dir", runs.toString()).out())
-        .contains("task 1 evenOnly: 2 calls, 1 succeeded, 1 failed", "WORK_THREW: odd input 3", "log: ");
+        .contains("evenOnly      2 calls: 1 succeeded, 1 failed", "WORK_THREW: odd input 3", "log: ")
+        .doesNotContain("task 1");
+    assertThat(taskwire("show", "last", "--tasks", "--runs-dir", runs.toString()).out())
+        .contains("task 1 evenOnly: 2 calls, 1 succeeded, 1 failed");
 
     long failedCall = failure.get("callId").asLong();
     Result logs = taskwire("logs", "last", Long.toString(failedCall), "--runs-dir", runs.toString());
@@ -86,7 +89,110 @@ class CliTest {
 
     Result watch = taskwire("watch", "last", "--runs-dir", runs.toString());
     assertThat(watch.code()).as("a run with a failed call").isEqualTo(1);
-    assertThat(watch.out()).contains("2/2 done, 1 failed", "run " + id + " is closed");
+    assertThat(watch.out()).contains("2/2 calls known done, 1 failed", "run " + id + " is closed");
+  }
+
+  /**
+   * A multi-step run as {@code show}, {@code runs} and {@code watch} see it while it runs and
+   * after: calls by step, those still waiting for inputs, and those that never ran because an
+   * input failed.
+   */
+  @Test
+  void showCountsAMultiStepRunByStepWithWaitingAndNeverRunCalls() throws Exception {
+    Path runs = dir.resolve("runs");
+    Path gate = Files.createDirectories(dir.resolve("gate"));
+    List<Steps.Point> grid = List.of(new Steps.Point("pi+", 0.1), new Steps.Point("fail", 0.2),
+        new Steps.Point("hold", 0.3));
+    String id;
+    CompletableFuture<Result> watched;
+    try (WorkflowRun run = StepsTasks.builder().backend("inprocess").set("taskwire.inprocess.threads", "3")
+        .set("taskwire.runs-dir", runs.toString()).set("taskwire.progress", "off").start()) {
+      id = run.runId();
+      var parents = StepsTasks.parentMapAsync(grid, p -> new StepsTasks.ParentArgs(p, gate.toString()));
+      var children = StepsTasks.childMapAsync(grid,
+          p -> new StepsTasks.ChildIn(org.taskwire.In.of(p), parents.at(p), org.taskwire.In.of(gate.toString())));
+      var merged = StepsTasks.mergeAsync(children.values());
+      assertThat(children.at(new Steps.Point("pi+", 0.1)).await()).isNotNull();
+      // While hold's parent runs, its child and the merge wait for their inputs; fail's child never runs.
+      JsonNode during = awaitJson(runs, id, j -> j.get("waiting").asInt() == 2 && j.get("notRun").asInt() == 1);
+      assertThat(during.get("state").asText()).isEqualTo("running");
+      assertThat(during.get("calls").asInt()).as("3 parents, 3 children, the merge").isEqualTo(7);
+      assertThat(during.has("tasks")).as("runs --json is a summary").isFalse();
+      StringWriter watchOut = new StringWriter();
+      watched = CompletableFuture.supplyAsync(() -> new Result(TaskwireCli.run(new PrintWriter(watchOut, true),
+          new PrintWriter(new StringWriter(), true), "watch", id, "--json", "--interval", "PT0.05S", "--runs-dir",
+          runs.toString()), watchOut.toString(), ""));
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (!watchOut.toString().contains("\n")) {
+        assertThat(System.nanoTime()).as("watch printed its first line").isLessThan(deadline);
+        Thread.sleep(20);
+      }
+      JsonNode first = JSON.readTree(watchOut.toString().lines().findFirst().orElseThrow());
+      assertThat(first.get("waiting").asInt()).isEqualTo(2);
+      assertThat(first.get("calls").asInt()).isEqualTo(7);
+      Files.writeString(gate.resolve("release"), "");
+      org.assertj.core.api.Assertions.assertThatThrownBy(merged::await).isInstanceOf(org.taskwire.WorkFailedException.class);
+    } finally {
+      Files.writeString(gate.resolve("release"), "");
+    }
+    Result watch = watched.get();
+    assertThat(watch.code()).as("calls never ran because an input failed").isEqualTo(1);
+    Result show = taskwire("show", id, "--json", "--runs-dir", runs.toString());
+    assertThat(show.code()).as(show.err()).isZero();
+    java.util.Map<String, JsonNode> steps = new java.util.HashMap<>();
+    show.json().get("steps").forEach(s -> steps.put(s.get("work").asText(), s));
+    assertThat(steps.get("parent").get("succeeded").asInt()).isEqualTo(2);
+    assertThat(steps.get("parent").get("failed").asInt()).isEqualTo(1);
+    assertThat(steps.get("child").get("succeeded").asInt()).isEqualTo(2);
+    assertThat(steps.get("child").get("notRun").asInt()).isEqualTo(1);
+    assertThat(steps.get("merge").get("notRun").asInt()).isEqualTo(1);
+    assertThat(show.json().get("waiting").asInt()).isZero();
+    assertThat(taskwire("show", id, "--runs-dir", runs.toString()).out())
+        .contains("calls: 7 known: 4 succeeded, 1 failed, 2 never ran (an input failed)",
+            "child       3 calls: 2 succeeded, 1 never ran (an input failed)");
+  }
+
+  private JsonNode awaitJson(Path runs, String id, java.util.function.Predicate<JsonNode> until) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      Result r = taskwire("runs", "--json", "--runs-dir", runs.toString());
+      for (JsonNode run : r.json()) {
+        if (run.get("runId").asText().equals(id) && until.test(run)) {
+          return run;
+        }
+      }
+      assertThat(System.nanoTime()).as("the run's journal never said so: %s", r.out()).isLessThan(deadline);
+      Thread.sleep(50);
+    }
+  }
+
+  /** A run whose backend cannot start is recorded as failed, with its error. */
+  @Test
+  void aRunThatFailsToStartIsRecordedAsFailedWithItsError() throws Exception {
+    Path runs = dir.resolve("runs");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ProbeTasks.builder().backend("local")
+        .set("taskwire.local.workers", "1").set("taskwire.local.classpath", dir.resolve("no-such.jar").toString())
+        .set("taskwire.local.sandbox", "true").set("taskwire.sandbox.cache-dir", dir.resolve("sb").toString())
+        .set("taskwire.runs-dir", runs.toString()).set("taskwire.progress", "off").start().close())
+        .isInstanceOf(RuntimeException.class);
+    JsonNode run = taskwire("runs", "--json", "--runs-dir", runs.toString()).json().get(0);
+    assertThat(run.get("state").asText()).isEqualTo("failed");
+    assertThat(run.get("error").asText()).isNotBlank();
+    Result show = taskwire("show", "last", "--runs-dir", runs.toString());
+    assertThat(show.out()).contains("failed", "it failed to start: " + run.get("error").asText());
+    assertThat(taskwire("watch", "last", "--runs-dir", runs.toString()).code()).isEqualTo(1);
+  }
+
+  @Test
+  void everyCommandTakesHelp() {
+    for (String command : List.of("runs", "show", "watch", "logs", "kill", "gc")) {
+      Result help = taskwire(command, "--help");
+      assertThat(help.code()).as(command + " --help: " + help.err()).isZero();
+      assertThat(help.out()).as(command).contains("Usage: taskwire " + command);
+      Result viaHelp = taskwire("help", command);
+      assertThat(viaHelp.code()).as("help " + command + ": " + viaHelp.err()).isZero();
+      assertThat(viaHelp.out()).contains("Usage: taskwire " + command);
+    }
   }
 
   @Test

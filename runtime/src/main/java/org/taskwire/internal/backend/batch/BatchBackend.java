@@ -124,9 +124,11 @@ public final class BatchBackend implements Backend {
         if (!rest.calls().isEmpty()) {
           submitNow(rest);
         }
-      } catch (RuntimeException | IOException e) {
-        String why = "cannot submit " + task.work().name() + " to " + system.name() + ": " + e.getMessage();
-        LOG.warn(why);
+      } catch (RuntimeException | IOException | LinkageError e) {
+        // A LinkageError is a class path that holds a library in a version Taskwire cannot use.
+        String why = "cannot submit " + task.work().name() + " to " + system.name() + ": "
+            + (e instanceof LinkageError ? e.toString() : e.getMessage());
+        LOG.warn(why, e instanceof LinkageError ? e : null);
         for (CallEnvelope call : task.calls()) {
           fail(call.callId(), call.attempt(), RemoteError.of(FailureKind.BACKEND, why));
         }

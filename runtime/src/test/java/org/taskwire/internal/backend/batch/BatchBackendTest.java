@@ -139,6 +139,24 @@ class BatchBackendTest {
     assertThat(system.submissions).hasSize(1);
   }
 
+  /**
+   * A user's class path with a library too old for Taskwire makes its submission throw an Error,
+   * not an exception: the calls fail at once with it, and the next submission still goes out.
+   */
+  @Test
+  void anErrorWhileSubmittingFailsTheTasksCallsAtOnceWithIt() throws Exception {
+    system.submitError = new NoClassDefFoundError("org/apache/commons/lang3/SystemProperties");
+    PendingCall call = submit(6, 3);
+    assertThat(call.future().handle((v, e) -> e).get(30, java.util.concurrent.TimeUnit.SECONDS))
+        .isInstanceOfSatisfying(WorkFailedException.class, e -> {
+          assertThat(e.kind()).isEqualTo(FailureKind.BACKEND);
+          assertThat(e.remoteMessage()).contains("NoClassDefFoundError", "org/apache/commons/lang3/SystemProperties");
+        });
+    system.submitError = null;
+    submit(7, 3);
+    assertThat(system.awaitSubmission(0).task.calls()).extracting(CallEnvelope::callId).containsExactly(7L);
+  }
+
   @Test
   void aTaskThatEndsWithoutRunningACallFailsIt() throws Exception {
     PendingCall call = submit(4, 1);
@@ -217,6 +235,9 @@ class BatchBackendTest {
       return submissions.get(i);
     }
 
+    /** Thrown by the next submissions, as a broken class path throws in a library. */
+    volatile Error submitError;
+
     @Override
     public String name() {
       return "Scripted";
@@ -224,6 +245,9 @@ class BatchBackendTest {
 
     @Override
     public String submit(Task task, String name, JobOptions options) throws IOException {
+      if (submitError != null) {
+        throw submitError;
+      }
       String id = "t" + (submissions.size() + 1);
       submissions.add(new Submission(id, task, name, options));
       return id;
