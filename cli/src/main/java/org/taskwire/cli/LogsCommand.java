@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import okhttp3.Request;
 import okhttp3.Response;
 import org.taskwire.ConfigurationException;
+import org.taskwire.internal.backend.WorkerLogs;
 import org.taskwire.internal.journal.JournalRecord;
 import org.taskwire.internal.journal.RecordedRun;
 import org.taskwire.internal.journal.RunDirectory;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code taskwire logs RUN CALL}: the log of the worker or job that ran a call. */
-@Command(name = "logs", mixinStandardHelpOptions = true, description = "Prints the log of the worker or grid job that ran a call (a local file, or "
+@Command(name = "logs", mixinStandardHelpOptions = true, description = "Prints a call's lines in the log of the worker or grid job that ran it (a local file, or "
     + "fetched from the job's log URL).")
 final class LogsCommand implements Callable<Integer> {
   @Mixin Runs runs;
@@ -30,6 +31,10 @@ final class LogsCommand implements Callable<Integer> {
 
   @Parameters(index = "1", paramLabel = "CALL", description = "The call's id, as taskwire show prints it.")
   long callId;
+
+  @picocli.CommandLine.Option(names = "--all",
+      description = "The whole log of the worker, with the other calls it ran, not only this call's lines.")
+  boolean all;
 
   @Override
   public Integer call() throws Exception {
@@ -49,7 +54,10 @@ final class LogsCommand implements Callable<Integer> {
           + "backend serves no log; last handle " + call.submissions().get(call.submissions().size() - 1).handle()
           + ")"));
     }
-    String text = read(location);
+    String whole = read(location);
+    int attempt = call.success() != null ? call.success().attempt() : call.failure() != null ? call.failure().attempt() : 0;
+    // A local worker's or a pilot's log holds every call it ran; a grid job's holds one.
+    String text = all ? whole : WorkerLogs.linesOf(whole, callId, attempt).orElse(whole);
     PrintWriter out = spec.commandLine().getOut();
     if (runs.json) {
       Map<String, Object> answer = new LinkedHashMap<>();

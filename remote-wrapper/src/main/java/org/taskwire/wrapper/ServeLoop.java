@@ -16,6 +16,7 @@ import org.taskwire.internal.backend.serve.WireFormat;
 import org.taskwire.internal.call.CallEnvelope;
 import org.taskwire.internal.call.CallExecutor;
 import org.taskwire.internal.call.ResultEnvelope;
+import org.taskwire.internal.backend.WorkerLogs;
 import org.taskwire.internal.backend.WrapperExit;
 import org.taskwire.internal.threads.DaemonThreads;
 import org.taskwire.internal.transport.Delivery;
@@ -122,9 +123,12 @@ final class ServeLoop {
         }
       }
       long t0 = System.nanoTime();
+      // A worker's log holds many calls: these lines tell which are whose (taskwire logs RUN CALL).
+      System.err.println(WorkerLogs.callStarts(call.callId(), call.attempt(), call.workId()));
       ResultEnvelope result = executor.execute(call);
       long took = System.nanoTime() - t0;
       RemoteWrapper.report(result);
+      System.err.println(WorkerLogs.callEnds(call.callId(), call.attempt()));
       held.add(new ResultSender.Outgoing(result, call.workId(), call.codec()));
       heldBytes += result.output() == null ? 0 : result.output().length;
       // While quick calls keep arriving, hold their results and send them together: one broker

@@ -21,6 +21,42 @@ public final class WorkerLogs {
 
   private WorkerLogs() {}
 
+  /** The line a worker writes to its log before a call: a log holds many calls' lines. */
+  public static String callStarts(long callId, int attempt, String workId) {
+    return "taskwire-wrapper: >>> call " + callId + " attempt " + attempt + " of " + workId + " starts";
+  }
+
+  /** The line a worker writes to its log after a call. */
+  public static String callEnds(long callId, int attempt) {
+    return "taskwire-wrapper: <<< call " + callId + " attempt " + attempt + " ends";
+  }
+
+  /**
+   * The lines of one call in a worker's log, its markers included: those of its last attempt
+   * there, or of {@code attempt} when it is above 0. Empty when the log holds no such call (a
+   * grid job's log, which holds one call, or a log written before the markers).
+   */
+  public static java.util.Optional<String> linesOf(String log, long callId, int attempt) {
+    String starts = "taskwire-wrapper: >>> call " + callId + " attempt " + (attempt > 0 ? attempt + " " : "");
+    int from = log.lastIndexOf(starts);
+    if (from < 0) {
+      return java.util.Optional.empty();
+    }
+    from = log.lastIndexOf('\n', from) + 1;
+    String rest = log.substring(from);
+    java.util.regex.Matcher which = java.util.regex.Pattern.compile(">>> call " + callId + " attempt (\\d+) ")
+        .matcher(rest);
+    which.find();
+    String ends = callEnds(callId, Integer.parseInt(which.group(1)));
+    int to = rest.indexOf(ends);
+    if (to < 0) {
+      // The worker died in the call: the rest of the log is its.
+      return java.util.Optional.of(rest);
+    }
+    int lineEnd = rest.indexOf('\n', to);
+    return java.util.Optional.of(lineEnd < 0 ? rest : rest.substring(0, lineEnd + 1));
+  }
+
   /** The last lines of a log file, for error messages; empty when it cannot be read. */
   public static String tail(Path log) {
     try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {

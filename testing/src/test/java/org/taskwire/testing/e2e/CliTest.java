@@ -83,7 +83,15 @@ class CliTest {
     long failedCall = failure.get("callId").asLong();
     Result logs = taskwire("logs", "last", Long.toString(failedCall), "--runs-dir", runs.toString());
     assertThat(logs.code()).as(logs.err()).isZero();
-    assertThat(logs.out()).contains("odd input 3");
+    assertThat(logs.out()).contains("odd input 3", ">>> call " + failedCall + " attempt 1");
+    // One worker ran both calls: each call's log is its own lines, the whole log on request.
+    long succeededCall = failedCall == 1 ? 2 : 1;
+    Result ownLines = taskwire("logs", "last", Long.toString(succeededCall), "--runs-dir", runs.toString());
+    assertThat(ownLines.code()).as(ownLines.err()).isZero();
+    assertThat(ownLines.out()).contains(">>> call " + succeededCall + " attempt 1", "<<< call " + succeededCall)
+        .doesNotContain("odd input 3", ">>> call " + failedCall);
+    assertThat(taskwire("logs", "last", Long.toString(succeededCall), "--all", "--runs-dir", runs.toString()).out())
+        .contains("odd input 3", ">>> call " + succeededCall);
     assertThat(taskwire("logs", "last", Long.toString(failedCall), "--json", "--runs-dir", runs.toString()).json()
         .get("log").asText()).contains("odd input 3");
 
@@ -272,6 +280,62 @@ class CliTest {
     String said = new String(noJar.getInputStream().readAllBytes());
     assertThat(noJar.waitFor()).isEqualTo(2);
     assertThat(said).contains("nowhere.jar is missing; build it with ./mvnw -q install -DskipTests");
+  }
+
+  /**
+   * gc keeps what may still be wanted: an interrupted run (resumable) unless asked, and the
+   * sandbox a kept run uses; it removes a removed run's worker logs with it.
+   */
+  @Test
+  void gcKeepsInterruptedRunsAndTheirSandboxesAndRemovesTheLogsOfRunsItRemoves() throws Exception {
+    Path runs = dir.resolve("runs");
+    String interrupted = localRunWithAFailure(runs);
+    String closed = localRunWithAFailure(runs);
+    Path journal = runs.resolve(interrupted).resolve("journal.jsonl");
+    List<String> lines = new ArrayList<>(Files.readAllLines(journal));
+    assertThat(lines.remove(lines.size() - 1)).contains("run-closed");
+    // The interrupted run shipped a sandbox: its run-started line names its content key.
+    var started = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(lines.get(0));
+    started.put("sandbox", "kept");
+    lines.set(0, JSON.writeValueAsString(started));
+    Files.write(journal, lines);
+    Path sandboxes = Files.createDirectories(dir.resolve("sandboxes"));
+    Files.writeString(sandboxes.resolve("built-kept"), "sources.aaaa.tar.gz");
+    Files.writeString(sandboxes.resolve("sources.aaaa.tar.gz"), "in use");
+    Files.createDirectories(sandboxes.resolve("extracted").resolve("aaaa"));
+    Files.writeString(sandboxes.resolve("built-old"), "sources.bbbb.tar.gz");
+    Files.writeString(sandboxes.resolve("sources.bbbb.tar.gz"), "unused");
+    Files.createDirectories(sandboxes.resolve("extracted").resolve("bbbb"));
+    Path logs = Files.createTempDirectory("taskwire-" + closed.substring(0, 8) + "-");
+    Files.writeString(logs.resolve("worker-1.log"), "a worker's log");
+    Instant old = Instant.now().minus(Duration.ofDays(40));
+    try (var all = Files.walk(sandboxes)) {
+      for (Path p : all.toList()) {
+        Files.setLastModifiedTime(p, FileTime.from(old));
+      }
+    }
+    for (Path p : List.of(journal, runs.resolve(closed).resolve("journal.jsonl"), logs)) {
+      Files.setLastModifiedTime(p, FileTime.from(old));
+    }
+    System.setProperty("taskwire.sandbox.cache-dir", sandboxes.toString());
+    try {
+      Result gc = taskwire("gc", "--older-than", "30d", "--runs-dir", runs.toString());
+      assertThat(gc.code()).as(gc.err()).isZero();
+      assertThat(runs.resolve(closed)).doesNotExist();
+      assertThat(logs).as("the removed run's worker logs").doesNotExist();
+      assertThat(runs.resolve(interrupted)).as("an interrupted run can be resumed").exists();
+      assertThat(sandboxes.resolve("sources.aaaa.tar.gz")).exists();
+      assertThat(sandboxes.resolve("built-kept")).exists();
+      assertThat(sandboxes.resolve("extracted").resolve("aaaa")).exists();
+      assertThat(sandboxes.resolve("sources.bbbb.tar.gz")).doesNotExist();
+      assertThat(sandboxes.resolve("extracted").resolve("bbbb")).doesNotExist();
+
+      Result all = taskwire("gc", "--older-than", "30d", "--interrupted", "--runs-dir", runs.toString());
+      assertThat(all.code()).as(all.err()).isZero();
+      assertThat(runs.resolve(interrupted)).doesNotExist();
+    } finally {
+      System.clearProperty("taskwire.sandbox.cache-dir");
+    }
   }
 
   @Test
