@@ -179,17 +179,14 @@ public final class RemoteWrapper implements Callable<Integer> {
       }
       executor = shipped.executor();
     } catch (SandboxException e) {
-      System.err.println("taskwire-wrapper: " + e.getMessage());
-      writeFailedResult(e.getMessage());
-      return switch (e.reason()) {
-        case CORRUPT -> WrapperExit.SANDBOX_CORRUPT.code();
-        case UNSAFE -> WrapperExit.SANDBOX_UNSAFE.code();
-        default -> WrapperExit.SANDBOX_UNAVAILABLE.code();
+      WrapperExit exit = switch (e.reason()) {
+        case CORRUPT -> WrapperExit.SANDBOX_CORRUPT;
+        case UNSAFE -> WrapperExit.SANDBOX_UNSAFE;
+        default -> WrapperExit.SANDBOX_UNAVAILABLE;
       };
+      return cannotStart(exit, e.getMessage());
     } catch (ShippedClassPath.Problem e) {
-      System.err.println("taskwire-wrapper: " + e.getMessage());
-      writeFailedResult(e.getMessage());
-      return WrapperExit.CLASSPATH.code();
+      return cannotStart(WrapperExit.CLASSPATH, e.getMessage());
     }
     if (pilotTransport != null) {
       if (heartbeatSeconds < 1 || reconnectSeconds < 0) {
@@ -201,12 +198,7 @@ public final class RemoteWrapper implements Callable<Integer> {
     }
     ResultSender sender;
     try {
-      TransportSettings transport = transportFrom != null
-          ? TransportSettings.fromSecret(System.getenv(transportFrom), transportFrom)
-          : TransportSettings.fromEnvironment(System.getenv());
-      // Delivery notices go to stderr, the worker's log: the user's class path may have no logging binding.
-      sender = transport == null ? null
-          : new ResultSender(transport, RECEIPT_TIMEOUT, m -> System.err.println("taskwire-wrapper: " + m));
+      sender = sender();
     } catch (IllegalArgumentException e) {
       System.err.println("taskwire-wrapper: bad result transport settings in the environment: " + e.getMessage());
       return WrapperExit.USAGE.code();
@@ -224,6 +216,71 @@ public final class RemoteWrapper implements Callable<Integer> {
         sender.close();
       }
     }
+  }
+
+  /** The result transport the environment names, or null when it names none. */
+  private ResultSender sender() {
+    TransportSettings transport = transportFrom != null
+        ? TransportSettings.fromSecret(System.getenv(transportFrom), transportFrom)
+        : TransportSettings.fromEnvironment(System.getenv());
+    // Delivery notices go to stderr, the worker's log: the user's class path may have no logging binding.
+    return transport == null ? null
+        : new ResultSender(transport, RECEIPT_TIMEOUT, m -> System.err.println("taskwire-wrapper: " + m));
+  }
+
+  /**
+   * The sandbox or class path cannot be used: no attempt can mend that, so the call's failure
+   * says so in the wrapper's own words, wherever the client reads results (the result file, a grid
+   * job's metadata, the result transport), and does not wait for the job's exit code to be
+   * explained.
+   */
+  private int cannotStart(WrapperExit exit, String why) {
+    System.err.println("taskwire-wrapper: " + why);
+    CallEnvelope call = callToAnswer();
+    if (call == null) {
+      return exit.code();
+    }
+    long now = System.currentTimeMillis();
+    ResultEnvelope failure = ResultEnvelope.failure(call, org.taskwire.internal.call.RemoteError.of(exit.failure(),
+        "the Taskwire wrapper cannot run the call (exit " + exit.code() + ", " + exit.meaning() + "): " + why), now, now);
+    try {
+      if (resultFile != null) {
+        writeAtomically(resultFile, EnvelopeJson.toJson(failure));
+      }
+      if (jobCall != null) {
+        writeAtomically(Path.of(org.taskwire.internal.backend.panda.JobMetadata.FILE_NAME),
+            org.taskwire.internal.backend.panda.JobMetadata.of(failure));
+      }
+    } catch (IOException | RuntimeException e) {
+      System.err.println("taskwire-wrapper: no result file written: " + e.getMessage());
+    }
+    try {
+      ResultSender sender = sender();
+      if (sender != null) {
+        try (sender) {
+          sender.send(failure, call.workId(), call.codec());
+        }
+      }
+    } catch (RuntimeException e) {
+      System.err.println("taskwire-wrapper: the failure could not be sent: " + e.getMessage());
+    }
+    return exit.code();
+  }
+
+  /** The call this wrapper was to run, from --call or --job-call, without decoding its arguments; null for a server. */
+  private CallEnvelope callToAnswer() {
+    try {
+      if (callFile != null) {
+        return EnvelopeJson.fromJson(Files.readAllBytes(callFile), CallEnvelope.class);
+      }
+      if (jobCall != null && runId != null && workId != null) {
+        return new CallEnvelope(runId, GridCalls.callId(jobCall.trim()), 1, workId,
+            codec.toLowerCase(java.util.Locale.ROOT), new byte[0]);
+      }
+    } catch (IOException | RuntimeException e) {
+      System.err.println("taskwire-wrapper: cannot tell which call to fail: " + e.getMessage());
+    }
+    return null;
   }
 
   private int runOne(CallExecutor executor, ResultSender sender) {
@@ -247,24 +304,6 @@ public final class RemoteWrapper implements Callable<Integer> {
       return WrapperExit.DELIVERY_FAILED.code();
     }
     return exitFor(result);
-  }
-
-  /**
-   * With {@code --call FILE --result FILE}, says in the result file why the call could not even
-   * start (a bad sandbox or class path), so that whoever reads results finds the reason there too.
-   */
-  private void writeFailedResult(String why) {
-    if (callFile == null || resultFile == null) {
-      return;
-    }
-    try {
-      CallEnvelope call = EnvelopeJson.fromJson(Files.readAllBytes(callFile), CallEnvelope.class);
-      long now = System.currentTimeMillis();
-      writeAtomically(resultFile, EnvelopeJson.toJson(ResultEnvelope.failure(call,
-          org.taskwire.internal.call.RemoteError.of(FailureKind.BACKEND, why), now, now)));
-    } catch (IOException | RuntimeException e) {
-      System.err.println("taskwire-wrapper: no result file written: " + e.getMessage());
-    }
   }
 
   /** Writes a file whole or not at all: a reader never sees half a result. */

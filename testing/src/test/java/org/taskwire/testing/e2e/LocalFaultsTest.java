@@ -114,6 +114,30 @@ class LocalFaultsTest {
     }
   }
 
+  /**
+   * A class path no worker can use (an entry that does not exist) is no fault another start
+   * mends: the call fails at once with the wrapper's own words, after one start per worker.
+   */
+  @Test
+  void aClassPathNoWorkerCanUseFailsTheCallAtOnceWithTheWrappersWords() throws Exception {
+    Path typo = dir.resolve("typo.jar");
+    Path logs = dir.resolve("logs");
+    String classpath = System.getProperty("java.class.path") + java.io.File.pathSeparator + typo;
+    try (WorkflowRun run = ProbeTasks.builder().backend("local").set("taskwire.local.workers", "2")
+        .set("taskwire.local.classpath", classpath).set("taskwire.local.log-dir", logs.toString())
+        .set("taskwire.progress", "off").start()) {
+      assertThatThrownBy(() -> ProbeTasks.square(3)).isInstanceOfSatisfying(WorkFailedException.class, e -> {
+        assertThat(e.kind()).isEqualTo(FailureKind.BACKEND);
+        assertThat(e.getMessage()).contains("exit code 12 (class path or work registry problem)",
+            "taskwire-wrapper: class path entry " + typo + " does not exist");
+      });
+    }
+    try (var files = Files.list(logs)) {
+      assertThat(files.filter(p -> p.getFileName().toString().matches("worker-\\d+-\\d+\\.log")).count())
+          .as("one start per worker, no retries").isLessThanOrEqualTo(2);
+    }
+  }
+
   @Test
   void workersStopWithinASecondOfTheirClientsDeathRunningCallIncluded() throws Exception {
     Path pidFile = dir.resolve("worker.pid");

@@ -25,6 +25,7 @@ import org.taskwire.internal.backend.serve.ArrivalCheck;
 import org.taskwire.internal.backend.serve.CallFeed;
 import org.taskwire.internal.backend.serve.CallFeed.Queued;
 import org.taskwire.internal.call.CallEnvelope;
+import org.taskwire.internal.backend.WrapperExit;
 import org.taskwire.internal.threads.DaemonThreads;
 import org.taskwire.internal.call.RemoteError;
 import org.taskwire.internal.call.ResultEnvelope;
@@ -206,6 +207,8 @@ public final class LocalBackend implements Backend {
     private long callNanos = -1;
     /** Failed starts in a row of this slot's worker; the slot takes no calls while it is broken. */
     private volatile int failedStarts;
+    /** The wrapper said no start can mend what broke this slot: it is not tried again. */
+    private volatile boolean hopeless;
 
     Slot(int index) {
       this.index = index;
@@ -218,7 +221,7 @@ public final class LocalBackend implements Backend {
         if (worker == null && failedStarts >= MAX_FAILED_STARTS) {
           // Broken: leave the queue to healthy slots, and retry on our own, less and less often.
           sleepQuietly(Math.min(30_000L, 1000L << Math.min(5, failedStarts - MAX_FAILED_STARTS)));
-          if (!closed) {
+          if (!closed && !hopeless) {
             startWorker(null);
           }
           continue;
@@ -294,6 +297,12 @@ public final class LocalBackend implements Backend {
           return false;
         }
         failedStarts++;
+        if (started != null && started.exitCode().flatMap(WrapperExit::of)
+            .map(exit -> exit.failure() != null && !exit.failure().retryable()).orElse(false)) {
+          // The wrapper said no start can mend it (a sandbox or class path it cannot use): no more tries.
+          failedStarts = Math.max(failedStarts, MAX_FAILED_STARTS);
+          hopeless = true;
+        }
         if (failedStarts <= MAX_FAILED_STARTS) {
           LOG.warn("worker {}: {}", index, why);
         } else {

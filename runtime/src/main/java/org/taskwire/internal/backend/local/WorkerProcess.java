@@ -80,6 +80,11 @@ final class WorkerProcess extends FramedWorker {
     }
   }
 
+  /** The process's exit status once it has ended. */
+  java.util.Optional<Integer> exitCode() {
+    return process.isAlive() ? java.util.Optional.empty() : java.util.Optional.of(process.exitValue());
+  }
+
   @Override
   public String logTail() {
     return WorkerLogs.tail(log);

@@ -15,6 +15,9 @@ final class JobFailure {
   /** runGen: {@code payload execution failed with <status>}. */
   private static final Pattern PAYLOAD_STATUS = Pattern.compile("failed with (\\d+)");
 
+  /** runGen's {@code exeErrorCode} for a sandbox tarball it cannot unpack (5300 + its exit 9). */
+  private static final int RUNGEN_BAD_TARBALL = 5309;
+
   private JobFailure() {}
 
   /** The job, its attempt, its state and PanDA's error codes, for people. */
@@ -41,15 +44,13 @@ final class JobFailure {
       what = "the job ran out of memory";
     } else {
       Optional<WrapperExit> exit = wrapperExit(job);
-      if (exit.isPresent()) {
+      if (exit.isPresent() && exit.get().failure() != null) {
         what = "the Taskwire wrapper exited " + exit.get().code() + " (" + exit.get().meaning() + ")";
-        kind = switch (exit.get()) {
-          case BAD_PAYLOAD -> FailureKind.BAD_PAYLOAD;
-          case RESULT_NOT_ENCODABLE -> FailureKind.RESULT_NOT_ENCODABLE;
-          case WORK_THREW -> FailureKind.WORK_THREW;
-          case CLASSPATH, SANDBOX_CORRUPT, SANDBOX_UNSAFE, SANDBOX_UNAVAILABLE, NO_JAVA, USAGE -> FailureKind.BACKEND;
-          default -> FailureKind.WORKER_LOST;
-        };
+        kind = exit.get().failure();
+      } else if (job.path("exeErrorCode").asInt(0) == RUNGEN_BAD_TARBALL) {
+        // runGen could not unpack the sandbox: every attempt downloads the same bytes.
+        what = "runGen could not unpack the run's sandbox: " + job.path("exeErrorDiag").asText("").strip();
+        kind = FailureKind.BACKEND;
       }
     }
     return RemoteError.of(kind, what + "; " + account);
