@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -60,6 +61,7 @@ class ReadmeTest {
       assertThat(jar).as("built by this reactor before the samples").exists();
       install(repo, artifact, ROOT.resolve(module).resolve("pom.xml"), jar);
     }
+    install(repo, "taskwire-bom", ROOT.resolve("bom").resolve("pom.xml"), null);
     // The taskwire command as Maven installs it: the plain jar and the executable one beside it.
     Path cli = install(repo, "taskwire-cli", ROOT.resolve("cli").resolve("pom.xml"),
         ROOT.resolve("cli/target/taskwire-cli-" + VERSION + ".jar"));
@@ -196,6 +198,114 @@ class ReadmeTest {
     assertThat(ran.output()).as(ran.output()).contains("one = ", ", later = ", "BUILD SUCCESS")
         .doesNotContain("did not finish", "will linger", "still alive", "Couldn't destroy threadgroup",
             "IllegalThreadStateException");
+  }
+
+  /**
+   * Maven takes the nearest declaration of a library, and the first when two are as near: the
+   * order a user lists Taskwire's modules in must not change what reaches the class path, BOM or
+   * not. Every library resolves to the version Taskwire is built and tested with (this test's own
+   * class path), in each order.
+   */
+  @Test
+  void dependenciesResolveToTaskwiresVersionsInAnyOrderWithOrWithoutTheBom() throws Exception {
+    String pom = Files.readString(project.resolve("pom.xml"));
+    Matcher deps = Pattern.compile("(?s)<dependencies>\\n(.*?)\\n  </dependencies>").matcher(pom);
+    assertThat(deps.find()).isTrue();
+    List<String> blocks = new ArrayList<>();
+    Matcher one = Pattern.compile("(?s)( *<!--[^\\n]*-->\\n)? *<dependency>.*?</dependency>").matcher(deps.group(1));
+    while (one.find()) {
+      blocks.add(one.group());
+    }
+    assertThat(blocks).hasSizeGreaterThanOrEqualTo(5);
+    Map<String, String> ours = taskwiresOwnVersions();
+    String bom = "  <dependencyManagement><dependencies><dependency><groupId>org.taskwire</groupId>"
+        + "<artifactId>taskwire-bom</artifactId><version>${taskwire.version}</version><type>pom</type>"
+        + "<scope>import</scope></dependency></dependencies></dependencyManagement>\n";
+    // The orders of what the program runs with; test-scoped libraries stay last, where the README has them.
+    List<String> main = blocks.stream().filter(b -> !b.contains("<scope>test</scope>")).toList();
+    List<String> tests = blocks.stream().filter(b -> b.contains("<scope>test</scope>")).toList();
+    List<List<String>> orders = new ArrayList<>();
+    for (List<String> order : List.of(main, reversed(main), optimizeFirst(main))) {
+      List<String> all = new ArrayList<>(order);
+      all.addAll(tests);
+      orders.add(all);
+    }
+    int variant = 0;
+    for (List<String> order : orders) {
+      for (boolean withBom : List.of(false, true)) {
+        variant++;
+        String body = String.join("\n", order);
+        String variantPom = pom.substring(0, deps.start(1)) + body + pom.substring(deps.end(1));
+        if (withBom) {
+          variantPom = variantPom.replace("  <dependencies>", bom + "  <dependencies>");
+        }
+        Path file = project.resolve("pom-order-" + variant + ".xml");
+        Files.writeString(file, variantPom);
+        Path list = project.resolve("deps-" + variant + ".txt");
+        Ran ran = sh("mvn -q -f " + file.getFileName() + " dependency:list -DincludeScope=runtime -DoutputFile="
+            + list.getFileName());
+        assertThat(ran.exit()).as(ran.output()).isZero();
+        Map<String, String> resolved = new java.util.TreeMap<>();
+        Matcher line = Pattern.compile("(?m)^\\s*([^:\\s]+):([^:\\s]+):[^:\\s]+:(?:[^:\\s]+:)?([^:\\s]+):(?:compile|runtime)")
+            .matcher(Files.readString(list));
+        while (line.find()) {
+          resolved.put(line.group(1) + ":" + line.group(2), line.group(3));
+        }
+        assertThat(resolved).as("variant %d resolved something", variant).containsKey("org.apache.commons:commons-lang3");
+        for (Map.Entry<String, String> e : resolved.entrySet()) {
+          if (ours.containsKey(e.getKey())) {
+            assertThat(e.getValue()).as("%s in order %d%s:%n%s", e.getKey(), variant, withBom ? " with the BOM" : "",
+                body).isEqualTo(ours.get(e.getKey()));
+          }
+        }
+      }
+    }
+  }
+
+  private static List<String> reversed(List<String> blocks) {
+    List<String> r = new ArrayList<>(blocks);
+    java.util.Collections.reverse(r);
+    return r;
+  }
+
+  private static List<String> optimizeFirst(List<String> blocks) {
+    List<String> r = new ArrayList<>(blocks);
+    r.sort(java.util.Comparator.comparing(b -> b.contains("taskwire-optimize") ? 0 : 1));
+    return r;
+  }
+
+  /** group:artifact to version of each jar on this test's class path that comes from the local repository. */
+  private static Map<String, String> taskwiresOwnVersions() {
+    Path repository = Path.of(System.getProperty("readmetest.local-repository",
+        Path.of(System.getProperty("user.home"), ".m2", "repository").toString())).toAbsolutePath().normalize();
+    Map<String, String> versions = new java.util.HashMap<>();
+    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      Path jar = Path.of(entry).toAbsolutePath().normalize();
+      if (!jar.startsWith(repository) || !entry.endsWith(".jar")) {
+        continue;
+      }
+      Path relative = repository.relativize(jar);
+      int n = relative.getNameCount();
+      if (n < 4) {
+        continue;
+      }
+      String version = relative.getName(n - 2).toString();
+      String artifact = relative.getName(n - 3).toString();
+      String group = relative.subpath(0, n - 3).toString().replace(java.io.File.separatorChar, '.');
+      versions.put(group + ":" + artifact, version);
+    }
+    assertThat(versions).as("this test's class path comes from %s", repository).containsKey("org.apache.commons:commons-lang3");
+    return versions;
+  }
+
+  /** The README names every getter of WorkFailedException a user needs: a newcomer should not need javap. */
+  @Test
+  void theReadmeNamesEveryGetterOfWorkFailedException() {
+    for (java.lang.reflect.Method m : org.taskwire.WorkFailedException.class.getDeclaredMethods()) {
+      if (java.lang.reflect.Modifier.isPublic(m.getModifiers()) && m.getParameterCount() == 0) {
+        assertThat(readme).as("the README names %s()", m.getName()).contains("`" + m.getName() + "()`");
+      }
+    }
   }
 
   /** The taskwire command, taken from the Maven repository as the README says, lists the project's runs. */

@@ -26,7 +26,12 @@ final class Jedi {
       "architecture", "transUses", "transHome", "processingType", "taskType", "jobParameters");
   private static final int MAX_RECORDS = 200_000;
 
-  private final AtomicLong nextTaskId = new AtomicLong(100_000);
+  /**
+   * Task ids as the real server's, above 10^7: pbook takes an id below that for a request id
+   * (PBookCore.is_reqid) and looks its tasks up by reqID instead.
+   */
+  static final long FIRST_TASK_ID = 40_000_001;
+  private final AtomicLong nextTaskId = new AtomicLong(FIRST_TASK_ID - 1);
   private final AtomicLong nextJobId = new AtomicLong(7_000_000);
   private final Duration refinerDelay;
   final Map<Long, TaskRecord> tasks = new LinkedHashMap<>();

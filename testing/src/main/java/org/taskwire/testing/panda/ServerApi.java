@@ -49,7 +49,9 @@ final class ServerApi {
     String user;
     String auth = ctx.header("Authorization");
     if (auth != null && auth.startsWith("Bearer ")) {
-      user = settings.tokens().get(auth.substring("Bearer ".length()).trim());
+      String token = auth.substring("Bearer ".length()).trim();
+      // An open emulator takes any ID token, and its user from the token as the server does.
+      user = settings.tokens().isEmpty() ? userOfIdToken(token) : settings.tokens().get(token);
       if (user == null) {
         forbidden(ctx, "ERROR : Token authentication failed. Invalid token. Signature verification failed");
         return;
@@ -87,6 +89,35 @@ final class ServerApi {
       answer = handle(module + "/" + method, args, user);
     }
     respond(ctx, json, answer);
+  }
+
+  /**
+   * The user an ID token names: its {@code name} claim with each word capitalised (as the server
+   * cleans it, and as pbook derives its user name from the same token), else {@code sub}; null
+   * if it is no JWT.
+   */
+  static String userOfIdToken(String token) {
+    String[] parts = token.split("\\.");
+    if (parts.length != 3) {
+      return null;
+    }
+    try {
+      com.fasterxml.jackson.databind.JsonNode claims = PandaEmulator.MAPPER.readTree(
+          java.util.Base64.getUrlDecoder().decode(parts[1]));
+      String name = claims.path("name").asText("");
+      if (!name.isBlank()) {
+        StringBuilder clean = new StringBuilder();
+        for (String word : name.trim().split("\\s+")) {
+          clean.append(clean.length() == 0 ? "" : " ").append(Character.toUpperCase(word.charAt(0)))
+              .append(word.substring(1).toLowerCase(java.util.Locale.ROOT));
+        }
+        return clean.toString();
+      }
+      String sub = claims.path("sub").asText("");
+      return sub.isBlank() ? null : sub;
+    } catch (IOException | IllegalArgumentException e) {
+      return null;
+    }
   }
 
   private static void forbidden(Context ctx, String message) {
@@ -355,7 +386,8 @@ final class ServerApi {
   private Map<String, Object> taskKill(Map<String, Object> a, String user) throws IOException {
     Jedi.TaskRecord t = owned(a, user);
     if (t == null) {
-      return envelope(false, "not the task owner or no production role", null);
+      // Client.killTask's code 3: permission denied.
+      return envelope(false, "not the task owner or no production role", 3);
     }
     if (List.of("finished", "done", "prepared", "broken", "aborted", "toabort", "aborting", "failed")
         .contains(t.status)) {

@@ -35,7 +35,8 @@ final class ServerViews {
     d.put("userName", t.owner);
     d.put("prodSourceLabel", t.params.get("prodSourceLabel"));
     d.put("vo", t.params.get("vo"));
-    d.put("reqID", t.params.get("reqID"));
+    // A user task without a request of its own is its own request, as JEDI registers it.
+    d.put("reqID", t.params.get("reqID") != null ? t.params.get("reqID") : t.id);
     d.put("processingType", t.params.get("processingType"));
     d.put("transUses", t.params.get("transUses"));
     d.put("transHome", t.params.get("transHome"));

@@ -133,6 +133,68 @@ class PandaClientRoutesTest extends EmulatorWithTwoUsers {
         .path("taskName").asText()).isEqualTo("user.bob.njobs");
   }
 
+  /**
+   * pbook's own sequence for the user's task (panda-client's PBookCore): {@code show} lists the
+   * last 14 days' tasks without a userName filter, the server scoping them to the token's user;
+   * {@code kill ID} takes an id below 10^7 for a request id (is_reqid) and looks its tasks up by
+   * reqID, else posts task/kill.
+   */
+  @Test
+  void pbookShowAndKillOfTheUsersOwnTaskWorkAsAgainstTheServer() throws Exception {
+    long task = submit(emulator.url().toString(), prunTask("user.bob.pbook", "sleep 30", 1, 1), "tok-bob");
+    assertThat(task).as("a jediTaskID, not what pbook takes for a reqID").isGreaterThanOrEqualTo(10_000_000L);
+    String since = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+        .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now().minus(Duration.ofDays(14)));
+    JsonNode shown = call("GET", "task/get_tasks_detailed_info_since", Map.of("since", since, "n_tasks", 1000),
+        "tok-bob").path("data");
+    JsonNode mine = null;
+    for (JsonNode t : shown) {
+      if (t.path("jediTaskID").asLong() == task) {
+        mine = t;
+      }
+    }
+    assertThat(mine).as("pbook show lists the user's task: %s", shown).isNotNull();
+    assertThat(mine.path("reqID").asLong()).as("LocalTaskSpec prints its reqID").isPositive();
+    assertThat(mine.path("userName").asText()).isEqualTo("Bob Jones");
+    JsonNode byReq = call("GET", "task/get_tasks_detailed_info_since",
+        Map.of("filters", "{\"reqID\": \"" + mine.path("reqID").asLong() + "\"}", "n_tasks", 1000), "tok-bob")
+        .path("data");
+    assertThat(byReq.findValues("jediTaskID")).extracting(JsonNode::asLong).contains(task);
+
+    JsonNode refused = call("POST", "task/kill", Map.of("task_id", task), "tok-eve");
+    assertThat(refused.path("success").asBoolean()).isFalse();
+    assertThat(refused.path("data").asInt()).as("permission denied").isEqualTo(3);
+    JsonNode kill = call("POST", "task/kill", Map.of("task_id", task), "tok-bob");
+    assertThat(kill.path("success").asBoolean()).as(kill.toString()).isTrue();
+    assertThat(kill.path("data").asInt()).isZero();
+  }
+
+  /** An open emulator takes a user's ID token as the server does: its user is the token's name claim, as pbook's. */
+  @Test
+  void anOpenEmulatorKnowsATokensUserByItsNameClaim() throws Exception {
+    assertThat(ServerApi.userOfIdToken(jwt("{\"sub\":\"x1\",\"name\":\"alice  SMITH\"}"))).isEqualTo("Alice Smith");
+    assertThat(ServerApi.userOfIdToken(jwt("{\"sub\":\"x1\"}"))).isEqualTo("x1");
+    assertThat(ServerApi.userOfIdToken("not-a-jwt")).isNull();
+    try (PandaEmulator open = PandaEmulator.start(PandaEmulator.Settings.defaults(dir.resolve("open")))) {
+      String alice = jwt("{\"sub\":\"x1\",\"name\":\"alice smith\"}");
+      String bob = jwt("{\"sub\":\"x2\",\"name\":\"Bob Jones\"}");
+      long task = submit(open.url().toString(), prunTask("user.alice.open", "sleep 30", 1, 1), alice);
+      JsonNode shown = call(open.url().toString(), "GET", "task/get_tasks_detailed_info_since",
+          Map.of("n_tasks", 1000), alice).path("data");
+      assertThat(shown.findValues("jediTaskID")).extracting(JsonNode::asLong).containsExactly(task);
+      assertThat(call(open.url().toString(), "GET", "task/get_tasks_detailed_info_since", Map.of("n_tasks", 1000), bob)
+          .path("data")).isEmpty();
+      assertThat(call(open.url().toString(), "POST", "task/kill", Map.of("task_id", task), alice)
+          .path("success").asBoolean()).isTrue();
+    }
+  }
+
+  private static String jwt(String claims) {
+    java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+    return b64.encodeToString("{\"alg\":\"RS256\"}".getBytes(StandardCharsets.UTF_8)) + "."
+        + b64.encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + ".c2ln";
+  }
+
   @Test
   void pbookKillAndFinishAreAnsweredAsTheServerDoes() throws Exception {
     long task = submit(emulator.url().toString(), prunTask("user.bob.finish", "sleep 30", 2, 1), "tok-bob");
