@@ -251,7 +251,8 @@ class CliTest {
       assertThat(client.onExit()).succeedsWithin(Duration.ofSeconds(20));
       JsonNode after = taskwire("runs", "--json", "--runs-dir", runs.toString()).json().get(0);
       assertThat(after.get("state").asText()).isEqualTo("interrupted");
-      assertThat(taskwire("show", "last", "--runs-dir", runs.toString()).out()).contains("interrupted");
+      assertThat(taskwire("show", "last", "--runs-dir", runs.toString()).out()).contains("interrupted",
+          "resume it by running the program again with -Dtaskwire.resume=" + after.get("runId").asText());
     } finally {
       client.destroyForcibly();
     }

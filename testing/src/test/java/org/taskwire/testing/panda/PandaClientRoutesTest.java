@@ -145,6 +145,7 @@ class PandaClientRoutesTest extends EmulatorWithTwoUsers {
     assertThat(task).as("a jediTaskID, not what pbook takes for a reqID").isGreaterThanOrEqualTo(10_000_000L);
     String since = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
         .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now().minus(Duration.ofDays(14)));
+    awaitListed(emulator.url().toString(), "tok-bob", task);
     JsonNode shown = call("GET", "task/get_tasks_detailed_info_since", Map.of("since", since, "n_tasks", 1000),
         "tok-bob").path("data");
     JsonNode mine = null;
@@ -179,6 +180,7 @@ class PandaClientRoutesTest extends EmulatorWithTwoUsers {
       String alice = jwt("{\"sub\":\"x1\",\"name\":\"alice smith\"}");
       String bob = jwt("{\"sub\":\"x2\",\"name\":\"Bob Jones\"}");
       long task = submit(open.url().toString(), prunTask("user.alice.open", "sleep 30", 1, 1), alice);
+      awaitListed(open.url().toString(), alice, task);
       JsonNode shown = call(open.url().toString(), "GET", "task/get_tasks_detailed_info_since",
           Map.of("n_tasks", 1000), alice).path("data");
       assertThat(shown.findValues("jediTaskID")).extracting(JsonNode::asLong).containsExactly(task);
@@ -186,6 +188,16 @@ class PandaClientRoutesTest extends EmulatorWithTwoUsers {
           .path("data")).isEmpty();
       assertThat(call(open.url().toString(), "POST", "task/kill", Map.of("task_id", task), alice)
           .path("success").asBoolean()).isTrue();
+    }
+  }
+
+  /** Waits out the refiner's delay, while which the server does not list a new task. */
+  private static void awaitListed(String base, String token, long task) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!call(base, "GET", "task/get_tasks_detailed_info_since", Map.of("n_tasks", 1000), token).path("data")
+        .findValues("jediTaskID").stream().map(JsonNode::asLong).toList().contains(task)) {
+      assertThat(System.nanoTime()).as("task %d listed", task).isLessThan(deadline);
+      Thread.sleep(50);
     }
   }
 
