@@ -235,7 +235,7 @@ public final class RemoteWrapper implements Callable<Integer> {
    * explained.
    */
   private int cannotStart(WrapperExit exit, String why) {
-    System.err.println("taskwire-wrapper: " + why);
+    System.err.println(org.taskwire.internal.backend.WorkerLogs.cannotStart(exit, why));
     CallEnvelope call = callToAnswer();
     if (call == null) {
       return exit.code();

@@ -21,6 +21,30 @@ public final class WorkerLogs {
 
   private WorkerLogs() {}
 
+  private static final java.util.regex.Pattern CANNOT_START =
+      java.util.regex.Pattern.compile("(?m)^taskwire-wrapper: cannot start \\(exit (\\d+)[^\\n]*$");
+
+  /** The line a wrapper writes to its log when it cannot even start: no call can run there. */
+  public static String cannotStart(WrapperExit exit, String why) {
+    return "taskwire-wrapper: cannot start (exit " + exit.code() + ", " + exit.meaning() + "): " + why;
+  }
+
+  /**
+   * The line of a log that says its wrapper could not start for a reason no other start mends (a
+   * sandbox or class path it cannot use), if one does: a worker or pilot that ended so without
+   * ever answering needs no successor.
+   */
+  public static java.util.Optional<String> hopelessStart(String log) {
+    java.util.regex.Matcher m = CANNOT_START.matcher(log);
+    while (m.find()) {
+      java.util.Optional<WrapperExit> exit = WrapperExit.of(Integer.parseInt(m.group(1)));
+      if (exit.isPresent() && exit.get().failure() != null && !exit.get().failure().retryable()) {
+        return java.util.Optional.of(m.group().strip());
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   /** The line a worker writes to its log before a call: a log holds many calls' lines. */
   public static String callStarts(long callId, int attempt, String workId) {
     return "taskwire-wrapper: >>> call " + callId + " attempt " + attempt + " of " + workId + " starts";

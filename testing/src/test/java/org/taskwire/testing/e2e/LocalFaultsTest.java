@@ -129,7 +129,7 @@ class LocalFaultsTest {
       assertThatThrownBy(() -> ProbeTasks.square(3)).isInstanceOfSatisfying(WorkFailedException.class, e -> {
         assertThat(e.kind()).isEqualTo(FailureKind.BACKEND);
         assertThat(e.getMessage()).contains("exit code 12 (class path or work registry problem)",
-            "taskwire-wrapper: class path entry " + typo + " does not exist");
+            "taskwire-wrapper: cannot start (exit 12", "class path entry " + typo + " does not exist");
       });
     }
     try (var files = Files.list(logs)) {

@@ -113,6 +113,21 @@ class SlurmJobsTest {
     }
   }
 
+  /** A class path no job can use fails the call on its first attempt, in the wrapper's words. */
+  @Test
+  void aClassPathNoJobCanUseFailsTheCallAtOnceInTheWrappersWords() {
+    Path typo = Path.of("target", "slurm", "typo.jar").toAbsolutePath();
+    try (WorkflowRun run = slurm().set("taskwire.local.classpath",
+        System.getProperty("java.class.path") + java.io.File.pathSeparator + typo).start()) {
+      assertThatThrownBy(() -> ProbeTasks.squareAsync(3).await(java.time.Duration.ofMinutes(2)))
+          .isInstanceOfSatisfying(WorkFailedException.class, e -> {
+            assertThat(e.kind()).as(e.getMessage()).isEqualTo(FailureKind.BACKEND);
+            assertThat(e.attempt()).isEqualTo(1);
+            assertThat(e.getMessage()).contains("exit 12", "class path entry " + typo + " does not exist");
+          });
+    }
+  }
+
   @Test
   void aRequestNoNodeCanMeetFailsWithSlurmsReasonNotAHang() {
     try (WorkflowRun run = slurm().set("taskwire.work.square.memory-mb", "99999999").start()) {

@@ -167,6 +167,25 @@ class SlurmPilotsTest {
     }
   }
 
+  /**
+   * Pilots whose wrapper cannot start (a class path entry that does not exist) would end one after
+   * another for ever: the calls fail at once, in the wrapper's words from the pilot's log.
+   */
+  @Test
+  void pilotsWhoseWrapperCannotStartFailTheirCallsAtOnceInItsWords() throws Exception {
+    Path typo = SHARED.resolve("typo.jar");
+    try (WorkflowRun run = pilots().set("taskwire.local.classpath",
+        System.getProperty("java.class.path") + java.io.File.pathSeparator + typo).start()) {
+      assertThatThrownBy(() -> ProbeTasks.squareAsync(3).await(Duration.ofMinutes(2)))
+          .isInstanceOfSatisfying(WorkFailedException.class, e -> {
+            assertThat(e.kind()).as(e.getMessage()).isEqualTo(FailureKind.BACKEND);
+            assertThat(e.getMessage()).contains("ended before it could take a call",
+                "taskwire-wrapper: cannot start (exit 12", "class path entry " + typo + " does not exist");
+          });
+      awaitNoJob(run.runId());
+    }
+  }
+
   /** .ci/slurm-service sets up a partition "short" with a one-minute limit, below the pilots' walltime. */
   @Test
   void pilotsThatCanNeverStartFailTheirCallsWithSlurmsReason() throws Exception {

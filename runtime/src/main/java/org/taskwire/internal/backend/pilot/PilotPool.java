@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -27,6 +28,7 @@ import org.taskwire.FailureKind;
 import org.taskwire.internal.backend.Backend;
 import org.taskwire.internal.backend.BackendContext;
 import org.taskwire.internal.backend.CallEvent;
+import org.taskwire.internal.backend.WorkerLogs;
 import org.taskwire.internal.backend.ResultTransport;
 import org.taskwire.internal.backend.Task;
 import org.taskwire.internal.backend.serve.ArrivalCheck;
@@ -94,6 +96,10 @@ public final class PilotPool implements Backend {
 
   private record Submitted(String shapeKey, long at) {}
   private final Map<String, Long> hopelessSince = new ConcurrentHashMap<>();
+  /** The pilot jobs that connected once; one that ended without it may say why in its log. */
+  private final Set<String> connectedEver = ConcurrentHashMap.newKeySet();
+  /** The pilot jobs that ended without connecting whose logs were read. */
+  private final Set<String> startsJudged = ConcurrentHashMap.newKeySet();
   private final Set<String> excludedNodes = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService scaler =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("taskwire-pilot-scaler"));
@@ -251,6 +257,7 @@ public final class PilotPool implements Backend {
         return;
       }
       pilots.put(hello.job(), pilot);
+      connectedEver.add(hello.job());
       LOG.debug("pilot {} on {} connected ({} pilots)", hello.job(), hello.node(), pilots.size());
       DaemonThreads.start("taskwire-pilot-" + hello.job(), () -> feed(pilot));
     } catch (IOException e) {
@@ -420,6 +427,10 @@ public final class PilotPool implements Backend {
             && excludedNodes.add(job.node())) {
           LOG.warn("pilot {} ended with {} on {}: no more pilots go to that node", job.id(), job.state(), job.node());
         }
+        if (job.phase() == PilotLauncher.Phase.ENDED && !connectedEver.contains(job.id())
+            && startsJudged.add(job.id())) {
+          failShapeIfHopeless(job);
+        }
         if (job.phase() != PilotLauncher.Phase.WAITING && job.phase() != PilotLauncher.Phase.RUNNING) {
           continue;
         }
@@ -481,6 +492,18 @@ public final class PilotPool implements Backend {
     }
     Duration needed = longest.plus(END_MARGIN).plus(END_MARGIN);
     return needed.compareTo(settings.walltime()) > 0 ? needed : settings.walltime();
+  }
+
+  /**
+   * A pilot that ended without connecting, whose wrapper said it cannot start for a reason no
+   * other start mends (a class path or sandbox it cannot use): every pilot would end so, so the
+   * shape's calls fail now, in the wrapper's own words, instead of waiting for pilots forever.
+   */
+  private void failShapeIfHopeless(PilotLauncher.PilotJob job) {
+    Path log = launcher.logOf(job.id());
+    WorkerLogs.hopelessStart(WorkerLogs.tail(log)).ifPresent(line -> failShape(job.shapeKey(),
+        launcher.name() + " pilot job " + job.id() + " ended before it could take a call: " + line + " [log: " + log
+            + "]"));
   }
 
   /** Fails the queued calls of a shape, when no pilot of it can come. */
