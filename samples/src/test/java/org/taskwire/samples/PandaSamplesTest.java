@@ -51,6 +51,9 @@ class PandaSamplesTest {
    */
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.CsvSource({"simple, 5", "two-step, 5", "global, 5"})
+  // The global example is 100 grid jobs, each a JVM, on the emulator's two pilots: close to 300 s on a
+  // two-core machine, so its limit is against a hang, not a measure of speed.
+  @Timeout(600)
   void aid2eExamplesReachTheTutorialsOptimumOnPanda(String example, int iterations) throws Exception {
     int before = emulator.taskIds().size();
     SampleRun r = run("aid2e", "--example", example, "--json", "--trials", String.valueOf(iterations * 4),
