@@ -38,7 +38,7 @@ public final class WorkerLogs {
     java.util.regex.Matcher m = CANNOT_START.matcher(log);
     while (m.find()) {
       java.util.Optional<WrapperExit> exit = WrapperExit.of(Integer.parseInt(m.group(1)));
-      if (exit.isPresent() && exit.get().failure() != null && !exit.get().failure().retryable()) {
+      if (exit.isPresent() && exit.get().hopeless()) {
         return java.util.Optional.of(m.group().strip());
       }
     }

@@ -54,6 +54,11 @@ public enum WrapperExit {
     return failure;
   }
 
+  /** Whether this exit is a failure no other attempt or start mends (its failure is not retryable). */
+  public boolean hopeless() {
+    return failure != null && !failure.retryable();
+  }
+
   public int code() {
     return code;
   }

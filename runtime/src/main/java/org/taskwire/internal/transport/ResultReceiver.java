@@ -45,7 +45,6 @@ public final class ResultReceiver implements AutoCloseable {
     this.checker = Executors.newSingleThreadExecutor(DaemonThreads.factory("taskwire-results"));
     this.relay = settings.relayUrl() == null ? null : new RelayClient(settings.relayUrl());
     this.relayLoop = DaemonThreads.unstarted("taskwire-relay-poll", this::pollRelay);
-    relayLoop.setDaemon(true);
   }
 
   /**

@@ -213,7 +213,6 @@ public final class LocalBackend implements Backend {
     Slot(int index) {
       this.index = index;
       this.thread = DaemonThreads.unstarted("taskwire-local-" + index, this::loop);
-      thread.setDaemon(true);
     }
 
     private void loop() {
@@ -297,8 +296,7 @@ public final class LocalBackend implements Backend {
           return false;
         }
         failedStarts++;
-        if (started != null && started.exitCode().flatMap(WrapperExit::of)
-            .map(exit -> exit.failure() != null && !exit.failure().retryable()).orElse(false)) {
+        if (started != null && started.exitCode().flatMap(WrapperExit::of).map(WrapperExit::hopeless).orElse(false)) {
           // The wrapper said no start can mend it (a sandbox or class path it cannot use): no more tries.
           failedStarts = Math.max(failedStarts, MAX_FAILED_STARTS);
           hopeless = true;
