@@ -20,7 +20,10 @@ public enum FailureKind {
   RESULT_LOST(true),
   /** The result arrived but does not decode into the declared return type. */
   RESULT_NOT_DECODABLE(false),
-  /** The backend could not run the call at all, e.g. workers fail to start. */
+  /**
+   * No attempt can succeed as the call stands: its workers cannot start, the batch system refuses
+   * it, it ran out of the memory it asked for, or someone outside the run killed its job.
+   */
   BACKEND(false),
   /** The run was closed before the call completed. */
   RUN_CLOSED(false),

@@ -95,7 +95,6 @@ final class Harness implements Callable<Integer> {
     }
     if (chosen.contains("relay")) {
       figures.add(TransportScenarios.relayLatency(plan, log));
-      figures.addAll(LocalScenarios.relayOnly(plan, log));
     }
     if (chosen.contains("cold")) {
       Path cold = work.resolve("cold");

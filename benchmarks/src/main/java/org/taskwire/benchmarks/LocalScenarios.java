@@ -9,7 +9,7 @@ import org.taskwire.MapResult;
 import org.taskwire.WorkflowRun;
 
 /**
- * The local backend with its embedded broker, as a user runs it: blocking round trips, one large
+ * The local backend, as a user runs it: blocking round trips, one large
  * fan-out, and the client's heap with many calls outstanding.
  */
 final class LocalScenarios {
@@ -34,7 +34,7 @@ final class LocalScenarios {
 
       log.say("call_latency: %d blocking calls", plan.latencyCalls());
       figures.add(Figure.latencyMs("call_latency", blockingCalls(plan.latencyCalls()),
-          "blocking round trip of inc(x), 2 local worker JVMs, embedded broker"));
+          "blocking round trip of inc(x), 2 local worker JVMs, results on their pipes"));
 
       for (int calls : List.of(plan.smallFanout(), plan.largeFanout())) {
         log.say("fanout_throughput: %,d calls", calls);
@@ -59,30 +59,6 @@ final class LocalScenarios {
       return Figure.of("fanout_throughput_batch" + batch, plan.smallFanout() / seconds, "calls/s", plan.smallFanout(),
           String.format("the 10k fan-out with taskwire.local.batch=%d, in %.2f s", batch, seconds));
     }
-  }
-
-  /**
-   * relay_only_call_latency and relay_only_fanout_throughput: the same blocking calls and 10k
-   * fan-out with {@code taskwire.broker.url} naming a broker that never answers, so every result
-   * takes the client's HTTP relay (compare call_latency and fanout_throughput).
-   */
-  static List<Figure> relayOnly(Plan plan, Harness.Log log) throws java.io.IOException {
-    int deadPort;
-    try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      deadPort = probe.getLocalPort();
-    }
-    List<Figure> figures = new ArrayList<>();
-    try (WorkflowRun run = localRun(2).set("taskwire.broker.url", "stomp://127.0.0.1:" + deadPort).start()) {
-      fanout(plan.warmupCalls(), 0);
-      log.say("relay_only_call_latency: %d blocking calls, no broker", plan.latencyCalls());
-      figures.add(Figure.latencyMs("relay_only_call_latency", blockingCalls(plan.latencyCalls()),
-          "blocking round trip of inc(x) with no broker answering: every result through the HTTP relay"));
-      log.say("relay_only_fanout_throughput: %,d calls, no broker", plan.smallFanout());
-      double seconds = fanout(plan.smallFanout(), 1_000_000);
-      figures.add(Figure.of("relay_only_fanout_throughput", plan.smallFanout() / seconds, "calls/s", plan.smallFanout(),
-          String.format("one incMap of %,d calls in %.2f s with no broker answering", plan.smallFanout(), seconds)));
-    }
-    return figures;
   }
 
   /** Makes {@code n} blocking calls of inc(x) one after the other; returns each one's round trip in nanoseconds. */

@@ -20,8 +20,6 @@ import org.taskwire.internal.backend.WrapperExit;
 import org.taskwire.internal.backend.serve.WireFormat;
 import org.taskwire.internal.call.CallExecutor;
 import org.taskwire.internal.threads.DaemonThreads;
-import org.taskwire.internal.transport.ResultSender;
-import org.taskwire.internal.transport.TransportSettings;
 import org.taskwire.internal.transport.message.SigningKey;
 
 /**
@@ -37,7 +35,6 @@ final class PilotLoop {
   /** The variable of the transport file that says where the client takes pilots. */
   static final String ADDRESS = "TASKWIRE_PILOT_ADDRESS";
   private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
-  private static final java.time.Duration RECEIPT_TIMEOUT = java.time.Duration.ofSeconds(10);
 
   private final CallExecutor executor;
   private final Path transportFile;
@@ -66,8 +63,10 @@ final class PilotLoop {
     String lastProblem = "";
     while (true) {
       Map<String, String> env;
+      ResultSigner signer;
       try {
         env = readTransport();
+        signer = ResultSigner.fromEnvironment(env);
       } catch (NoSuchFileException e) {
         System.err.println("taskwire-pilot: " + transportFile + " is gone: the run was closed or killed; stopping");
         return WrapperExit.OK.code();
@@ -77,7 +76,7 @@ final class PilotLoop {
       }
       ServeLoop.Ending ending = null;
       try {
-        ending = session(env);
+        ending = session(env, signer);
         servedOnce = true;
       } catch (IOException e) {
         if (!e.getMessage().equals(lastProblem)) {
@@ -111,14 +110,13 @@ final class PilotLoop {
   }
 
   /** One connection to the client, from the challenge to the end of its call stream. */
-  private ServeLoop.Ending session(Map<String, String> env) throws IOException {
+  private ServeLoop.Ending session(Map<String, String> env, ResultSigner signer) throws IOException {
     String address = env.get(ADDRESS);
     if (address == null) {
       throw new IOException(transportFile + " names no " + ADDRESS);
     }
     int colon = address.lastIndexOf(':');
-    TransportSettings settings = TransportSettings.fromEnvironment(env);
-    SigningKey key = SigningKey.fromBase64(env.get(SigningKey.ENVIRONMENT));
+    SigningKey key = signer.key();
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))),
           CONNECT_TIMEOUT_MILLIS);
@@ -142,9 +140,8 @@ final class PilotLoop {
       if (draining.get()) {
         WireFormat.write(out, WireFormat.DRAIN, Map.of());
       }
-      try (ResultSender sender = settings == null ? null
-          : new ResultSender(settings, RECEIPT_TIMEOUT, m -> System.err.println("taskwire-pilot: " + m))) {
-        return ServeLoop.serve(executor, sender, calls, out);
+      try {
+        return ServeLoop.serve(executor, signer, calls, out);
       } finally {
         frames = null;
       }

@@ -28,11 +28,12 @@ import picocli.CommandLine.Option;
  * shipped class path in a child class loader, finds the work registries there, and for each call
  * decodes, invokes and encodes through {@link CallExecutor}, then delivers the result.
  *
- * <p>Results go to the brokers and relay named in the environment ({@code TASKWIRE_BROKER_URL},
+ * <p>A job's result goes to the brokers and relay named in the environment ({@code TASKWIRE_BROKER_URL},
  * {@code TASKWIRE_RELAY_URL}, with {@code TASKWIRE_SIGNING_KEY} and {@code TASKWIRE_INTERNAL_ID}),
- * STOMP first, the relay when no broker confirms.
+ * STOMP first, the relay when no broker confirms. A serving worker answers on its own channel,
+ * each result signed with {@code TASKWIRE_SIGNING_KEY}.
  *
- * <p>Four modes: {@code --serve} answers a stream of calls on standard input with results on
+ * <p>Four modes: {@code --serve} answers a stream of calls on standard input with signed results on
  * standard output, for the local backend's long-lived workers (see {@link ServeLoop});
  * {@code --pilot FILE} serves calls the same way over a socket to the client the run's transport
  * file names, for Slurm's pilot jobs (see {@link PilotLoop});
@@ -196,6 +197,16 @@ public final class RemoteWrapper implements Callable<Integer> {
       return new PilotLoop(executor, pilotTransport, deadlineSeconds * 1000, shape, java.time.Duration.ofSeconds(heartbeatSeconds),
           java.time.Duration.ofSeconds(reconnectSeconds)).run();
     }
+    if (serve) {
+      ResultSigner signer;
+      try {
+        signer = ResultSigner.fromEnvironment(System.getenv());
+      } catch (IllegalArgumentException e) {
+        System.err.println("taskwire-wrapper: " + e.getMessage());
+        return WrapperExit.USAGE.code();
+      }
+      return ServeLoop.run(executor, signer, clientPid);
+    }
     ResultSender sender;
     try {
       sender = sender();
@@ -203,14 +214,14 @@ public final class RemoteWrapper implements Callable<Integer> {
       System.err.println("taskwire-wrapper: bad result transport settings in the environment: " + e.getMessage());
       return WrapperExit.USAGE.code();
     }
-    if (sender != null && !serve) {
+    if (sender != null) {
       sender.connectEarly();
     }
     try {
       if (jobCall != null) {
         return JobCall.run(this, executor, sender);
       }
-      return serve ? ServeLoop.run(executor, sender, clientPid) : runOne(executor, sender);
+      return runOne(executor, sender);
     } finally {
       if (sender != null) {
         sender.close();

@@ -19,19 +19,16 @@ import org.taskwire.internal.call.ResultEnvelope;
 import org.taskwire.internal.backend.WorkerLogs;
 import org.taskwire.internal.backend.WrapperExit;
 import org.taskwire.internal.threads.DaemonThreads;
-import org.taskwire.internal.transport.Delivery;
-import org.taskwire.internal.transport.ResultSender;
 
 /**
  * {@code --serve}: a local worker's loop, and a pilot's once connected. Calls come in on standard
- * input (a pilot: its socket) and answers go out on standard output as {@link WireFormat} frames; the work's own prints go to standard error. While
- * quick calls keep arriving, their results are held and sent together, and each call started
- * meanwhile is announced with a {@code STARTED} frame. With {@code --client-pid} the worker stops
+ * input (a pilot: its socket) and results go out on standard output as {@link WireFormat} frames,
+ * signed with the run's key; the work's own prints go to standard error. While quick calls keep
+ * arriving, their results are held and written together, and each call started meanwhile is
+ * announced with a {@code STARTED} frame. With {@code --client-pid} the worker stops
  * within a second of its client's death, running call included.
  */
 final class ServeLoop {
-  /** Results of calls quicker than this may wait for the next call's, to share a receipt. */
-  private static final long HOLD_BELOW_NANOS = 5_000_000;
   private static final int MAX_HELD = 64;
   private static final long MAX_HELD_BYTES = 8 << 20;
 
@@ -45,7 +42,7 @@ final class ServeLoop {
     TOLD_TO_STOP(WrapperExit.OK),
     /** The stream broke, or held something that is not a call. */
     BAD_CALL(WrapperExit.BAD_PAYLOAD),
-    /** A result could not be delivered, not even on the stream. */
+    /** A result could not be written on the stream. */
     DELIVERY_FAILED(WrapperExit.DELIVERY_FAILED),
     /** The client that started the worker is gone. */
     CLIENT_GONE(WrapperExit.CLIENT_GONE);
@@ -58,7 +55,7 @@ final class ServeLoop {
   }
 
   /** Answers calls on standard input until it ends; returns the exit code. */
-  static int run(CallExecutor executor, ResultSender sender, Long clientPid) {
+  static int run(CallExecutor executor, ResultSigner signer, Long clientPid) {
     java.util.function.BooleanSupplier clientAlive = () -> true;
     if (clientPid != null) {
       clientAlive = watchClient(clientPid);
@@ -75,24 +72,24 @@ final class ServeLoop {
       System.err.println("taskwire-wrapper: cannot reach the caller: " + e.getMessage());
       return WrapperExit.DELIVERY_FAILED.code();
     }
-    return serve(executor, sender, calls, frames, clientAlive).exit.code();
+    return serve(executor, signer, calls, frames, clientAlive).exit.code();
   }
 
   /**
    * Answers the calls read from {@code calls} until that stream ends or says to stop, writing
    * answers (and notices) to {@code frames}.
    */
-  static Ending serve(CallExecutor executor, ResultSender sender, DataInputStream calls, DataOutputStream frames) {
-    return serve(executor, sender, calls, frames, () -> true);
+  static Ending serve(CallExecutor executor, ResultSigner signer, DataInputStream calls, DataOutputStream frames) {
+    return serve(executor, signer, calls, frames, () -> true);
   }
 
   /**
    * As above; a call read while {@code clientAlive} says no is not run: nobody can want its
    * result, and it was left in the pipe by a client that died.
    */
-  static Ending serve(CallExecutor executor, ResultSender sender, DataInputStream calls, DataOutputStream frames,
+  static Ending serve(CallExecutor executor, ResultSigner signer, DataInputStream calls, DataOutputStream frames,
       java.util.function.BooleanSupplier clientAlive) {
-    List<ResultSender.Outgoing> held = new ArrayList<>();
+    List<ResultEnvelope> held = new ArrayList<>();
     long heldBytes = 0;
     while (true) {
       CallEnvelope call;
@@ -100,7 +97,7 @@ final class ServeLoop {
         WireFormat.Frame frame = WireFormat.read(calls);
         if (frame == null || frame.tag() == WireFormat.DRAIN) {
           Ending end = frame == null ? Ending.END_OF_CALLS : Ending.TOLD_TO_STOP;
-          return deliver(held, frames, sender) ? end : Ending.DELIVERY_FAILED;
+          return deliver(held, frames, signer) ? end : Ending.DELIVERY_FAILED;
         }
         if (frame.tag() != WireFormat.CALL) {
           throw new IOException("expected a call frame, got tag '" + (char) frame.tag() + "'");
@@ -125,18 +122,18 @@ final class ServeLoop {
       long t0 = System.nanoTime();
       // A worker's log holds many calls: these lines tell which are whose (taskwire logs RUN CALL).
       System.err.println(WorkerLogs.callStarts(call.callId(), call.attempt(), call.workId()));
-      ResultEnvelope result = executor.execute(call);
+      ResultEnvelope result = signer.capped(executor.execute(call), call.workId());
       long took = System.nanoTime() - t0;
       RemoteWrapper.report(result);
       System.err.println(WorkerLogs.callEnds(call.callId(), call.attempt()));
-      held.add(new ResultSender.Outgoing(result, call.workId(), call.codec()));
+      held.add(result);
       heldBytes += result.output() == null ? 0 : result.output().length;
-      // While quick calls keep arriving, hold their results and send them together: one broker
-      // round trip for the lot instead of one each. A slow call's result never waits.
-      boolean hold = took < HOLD_BELOW_NANOS && held.size() < MAX_HELD && heldBytes < MAX_HELD_BYTES
+      // While quick calls keep arriving, hold their results and write them together: one write
+      // and one wake-up of the client for the lot instead of one each. A slow call's result never waits.
+      boolean hold = took < WireFormat.SHORT_CALL_NANOS && held.size() < MAX_HELD && heldBytes < MAX_HELD_BYTES
           && waiting(calls);
       if (!hold) {
-        if (!deliver(held, frames, sender)) {
+        if (!deliver(held, frames, signer)) {
           return Ending.DELIVERY_FAILED;
         }
         held.clear();
@@ -180,33 +177,19 @@ final class ServeLoop {
     }
   }
 
-  /** Sends results (over STOMP or the relay, else on the pipe) and tells the caller how each went. */
-  private static boolean deliver(List<ResultSender.Outgoing> held, DataOutputStream frames, ResultSender sender) {
+  /** Writes the held results, signed, on the stream to the caller. */
+  private static boolean deliver(List<ResultEnvelope> held, DataOutputStream frames, ResultSigner signer) {
     if (held.isEmpty()) {
       return true;
     }
-    List<Delivery> deliveries = sender == null
-        ? java.util.Collections.nCopies(held.size(), Delivery.NONE)
-        : sender.sendAll(held);
-    for (int i = 0; i < held.size(); i++) {
-      ResultEnvelope result = held.get(i).result();
-      try {
-        if (deliveries.get(i) != Delivery.NONE) {
-          WireFormat.write(frames, WireFormat.DONE,
-              new WireFormat.Done(result.callId(), result.attempt(), deliveries.get(i), result));
-        } else {
-          if (sender != null) {
-            System.err.println("taskwire-wrapper: no broker or relay took the result of call " + result.callId()
-                + "; sending it to the caller directly");
-          }
-          WireFormat.write(frames, WireFormat.RESULT, result);
-        }
-      } catch (IOException e) {
-        System.err.println("taskwire-wrapper: cannot deliver the result of call " + result.callId() + ": "
-            + e.getMessage());
-        return false;
-      }
+    try {
+      WireFormat.writeResults(frames, held, signer.key());
+      return true;
+    } catch (IOException e) {
+      System.err.println("taskwire-wrapper: cannot deliver the results of calls "
+          + held.stream().map(r -> Long.toString(r.callId())).collect(java.util.stream.Collectors.joining(", "))
+          + ": " + e.getMessage());
+      return false;
     }
-    return true;
   }
 }

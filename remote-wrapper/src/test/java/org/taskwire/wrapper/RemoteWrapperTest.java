@@ -137,13 +137,16 @@ class RemoteWrapperTest {
     Path in = Files.write(dir.resolve("calls.bin"), calls.toByteArray());
     List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,
         RemoteWrapper.class.getName(), "--serve", "--classpath", classpath);
-    Process p = new ProcessBuilder(command).redirectInput(in.toFile())
-        .redirectError(dir.resolve("err.txt").toFile()).start();
+    org.taskwire.internal.transport.message.SigningKey key = org.taskwire.internal.transport.message.SigningKey.generate();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectInput(in.toFile())
+        .redirectError(dir.resolve("err.txt").toFile());
+    builder.environment().putAll(WireFormat.workerEnvironment(key, 1 << 20));
+    Process p = builder.start();
     List<ResultEnvelope> answers = new ArrayList<>();
     try (java.io.DataInputStream frames = new java.io.DataInputStream(p.getInputStream())) {
       for (WireFormat.Frame f; (f = WireFormat.read(frames)) != null; ) {
         if (f.tag() == WireFormat.RESULT) {
-          answers.add(WireFormat.decode(f, ResultEnvelope.class));
+          answers.add(WireFormat.readResult(f, key));
         }
       }
     }

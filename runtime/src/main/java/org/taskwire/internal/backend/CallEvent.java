@@ -56,20 +56,19 @@ public sealed interface CallEvent {
     }
   }
 
-  /** The attempt ran and failed: the work threw, or its call or result could not travel. */
-  record Failed(long callId, int attempt, RemoteError error) implements CallEvent {
-    public Failed {
-      Objects.requireNonNull(error, "error");
-    }
-  }
-
   /**
-   * The attempt was lost with no outcome of its own: its worker or job died, or its result never
-   * arrived. The work may or may not have run; the error says what was lost.
+   * The attempt ended without a value: its worker reported a failure, or the backend saw it die,
+   * run out of time or memory, be killed, or lose its result. What that means for the call is the
+   * run's failure table's to say.
    */
-  record Lost(long callId, int attempt, RemoteError error) implements CallEvent {
-    public Lost {
-      Objects.requireNonNull(error, "error");
+  record Failed(long callId, int attempt, Failure failure) implements CallEvent {
+    public Failed {
+      Objects.requireNonNull(failure, "failure");
+    }
+
+    /** A failure the backend saw, explained by {@code message}. */
+    public Failed(long callId, int attempt, Cause cause, String message) {
+      this(callId, attempt, Failure.of(cause, message));
     }
   }
 
@@ -77,6 +76,6 @@ public sealed interface CallEvent {
   static CallEvent of(ResultEnvelope result) {
     return result.succeeded()
         ? new Succeeded(result)
-        : new Failed(result.callId(), result.attempt(), result.error());
+        : new Failed(result.callId(), result.attempt(), Failure.reported(result.error()));
   }
 }

@@ -6,8 +6,9 @@ import org.taskwire.FailureKind;
 
 /**
  * Exit codes of the remote wrapper, so a pilot, a batch system or the local backend can tell what
- * went wrong without reading the log, and what each means for the call: the one table every
- * backend reads, so that a sandbox no job can use fails the call at once everywhere.
+ * went wrong without reading the log, and what each means for the call (a backend reports the
+ * exit as {@link Cause.WrapperExited}; the run's failure table reads {@link #failure()}), so that a
+ * sandbox no job can use fails the call at once everywhere.
  */
 public enum WrapperExit {
   /** The call succeeded and its result was delivered. */

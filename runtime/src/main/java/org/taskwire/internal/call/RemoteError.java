@@ -30,6 +30,19 @@ public record RemoteError(FailureKind kind, String className, String message, St
     return new RemoteError(kind, null, message, "", null);
   }
 
+  /**
+   * A failure a backend saw, whose kind the run's failure table decides from its cause (see
+   * {@code internal.backend.Failure}); its kind is null until then.
+   */
+  public static RemoteError unclassified(String message) {
+    return new RemoteError(null, null, message, "", null);
+  }
+
+  /** The same error with its kind set. */
+  public RemoteError withKind(FailureKind kind) {
+    return new RemoteError(kind, className, message, stackTrace, logLocation, backendDetail);
+  }
+
   /** The same error with a log location. */
   public RemoteError withLog(String location) {
     return new RemoteError(kind, className, message, stackTrace, location, backendDetail);

@@ -15,6 +15,20 @@ public record ResultEnvelope(
     return new ResultEnvelope(call.runId(), call.callId(), call.attempt(), null, error, startedAt, finishedAt);
   }
 
+  /**
+   * This result's failure for being larger than {@code taskwire.result.max-bytes}, with the advice
+   * the user needs; the same whatever channel would have carried it.
+   *
+   * @param bytes its size on that channel
+   */
+  public ResultEnvelope tooLarge(String workId, long bytes, long maxBytes) {
+    RemoteError tooLarge = RemoteError.of(org.taskwire.FailureKind.RESULT_TOO_LARGE, String.format(
+        "the result of %s is %.1f MB, above taskwire.result.max-bytes (%.1f MB): return a smaller value (write "
+            + "large outputs to files or storage and return their location), or raise the limit",
+        workId, bytes / 1e6, maxBytes / 1e6));
+    return new ResultEnvelope(runId, callId, attempt, null, tooLarge, startedAt, finishedAt);
+  }
+
   /** Whether the call produced a value. */
   public boolean succeeded() {
     return error == null;

@@ -86,9 +86,8 @@ public final class CallCollector implements ResultSink {
       } else if (event instanceof CallEvent.Succeeded succeeded) {
         succeed(call, succeeded.result());
       } else if (event instanceof CallEvent.Failed failed) {
-        failOrRetry(call, failed.error(), "failed");
-      } else if (event instanceof CallEvent.Lost lost) {
-        failOrRetry(call, lost.error(), "was lost");
+        failOrRetry(call, FailureTable.classify(failed.failure()),
+            failed.failure().cause() == org.taskwire.internal.backend.Cause.Seen.REPORTED ? "failed" : "was lost");
       }
     }
   }
@@ -125,7 +124,8 @@ public final class CallCollector implements ResultSink {
 
   /**
    * The one place where a failed attempt is retried or ends the call: retried while attempts
-   * remain and another attempt may succeed. Caller holds the call's monitor.
+   * remain and its kind, from the {@link FailureTable}, says another attempt may succeed. Caller
+   * holds the call's monitor.
    */
   private void failOrRetry(PendingCall call, RemoteError error, String what) {
     leaveRunning(call);

@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.taskwire.FailureKind;
-import org.taskwire.internal.call.RemoteError;
 import org.taskwire.internal.call.ResultEnvelope;
 import org.taskwire.internal.transport.http.RelayClient;
 import org.taskwire.internal.transport.stomp.StompResultPublisher;
@@ -97,12 +95,8 @@ public final class ResultSender implements AutoCloseable {
     ResultMessages.Context context = new ResultMessages.Context(settings.route(), o.workId(), o.codec());
     ResultMessage message = ResultMessages.encode(result, context, settings.key());
     if (message.body().length > settings.maxBytes()) {
-      RemoteError tooLarge = RemoteError.of(FailureKind.RESULT_TOO_LARGE, String.format(
-          "the result of %s is %.1f MB, above taskwire.result.max-bytes (%.1f MB): return a smaller value (write "
-              + "large outputs to files or storage and return their location), or raise the limit",
-          o.workId(), message.body().length / 1e6, settings.maxBytes() / 1e6));
-      message = ResultMessages.encode(new ResultEnvelope(result.runId(), result.callId(), result.attempt(), null,
-          tooLarge, result.startedAt(), result.finishedAt()), context, settings.key());
+      message = ResultMessages.encode(result.tooLarge(o.workId(), message.body().length, settings.maxBytes()), context,
+          settings.key());
     }
     return message;
   }

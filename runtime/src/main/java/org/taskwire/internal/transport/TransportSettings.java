@@ -18,7 +18,8 @@ public record TransportSettings(BrokerSettings brokers, String relayUrl, Route r
   static final String BROKER_DESTINATION = "TASKWIRE_BROKER_DESTINATION";
   static final String RELAY_URL = "TASKWIRE_RELAY_URL";
   static final String INTERNAL_ID = "TASKWIRE_INTERNAL_ID";
-  static final String MAX_BYTES = "TASKWIRE_RESULT_MAX_BYTES";
+  /** The variable of the largest result a worker may send, in bytes. */
+  public static final String MAX_BYTES = "TASKWIRE_RESULT_MAX_BYTES";
 
   /** The environment variables that carry these settings to a worker. */
   public Map<String, String> toEnvironment() {

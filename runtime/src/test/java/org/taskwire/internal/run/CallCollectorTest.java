@@ -11,6 +11,8 @@ import org.taskwire.WorkFailedException;
 import org.taskwire.annotations.Codec;
 import org.taskwire.internal.backend.Backend;
 import org.taskwire.internal.backend.CallEvent;
+import org.taskwire.internal.backend.Cause;
+import org.taskwire.internal.backend.Failure;
 import org.taskwire.internal.backend.Task;
 import org.taskwire.internal.call.CallEnvelope;
 import org.taskwire.internal.call.RemoteError;
@@ -103,7 +105,7 @@ class CallCollectorTest {
   @Test
   void aFailureNoAttemptCanMendEndsTheCallAtOnce() {
     PendingCall call = track(5, 3);
-    collector.report(new CallEvent.Failed(5, 1, RemoteError.of(FailureKind.BAD_PAYLOAD, "unreadable")));
+    collector.report(new CallEvent.Failed(5, 1, Failure.reported(RemoteError.of(FailureKind.BAD_PAYLOAD, "unreadable"))));
     assertThat(resubmitted).isEmpty();
     assertThat(collector.awaiting(5, 2)).isFalse();
     assertThat(call.future().handle((v, e) -> e).join())
@@ -118,11 +120,11 @@ class CallCollectorTest {
     PendingCall call = track(6, 2);
     collector.report(new CallEvent.Started(6, 1, "worker 1"));
     assertThat(call.progress.running).hasValue(1);
-    collector.report(new CallEvent.Lost(6, 1, RemoteError.of(FailureKind.WORKER_LOST, "worker 1 died")));
+    collector.report(new CallEvent.Failed(6, 1, Cause.Seen.WORKER_DIED, "worker 1 died"));
     assertThat(call.progress.running).hasValue(0);
     assertThat(resubmitted).extracting(t -> t.calls().get(0).attempt()).containsExactly(2);
     collector.report(new CallEvent.Started(6, 2, "worker 2"));
-    collector.report(new CallEvent.Lost(6, 2, RemoteError.of(FailureKind.WORKER_LOST, "worker 2 died")));
+    collector.report(new CallEvent.Failed(6, 2, Cause.Seen.WORKER_DIED, "worker 2 died"));
     assertThat(resubmitted).hasSize(1);
     assertThat(call.progress.running).hasValue(0);
     assertThat(call.progress.failed).hasValue(1);
@@ -142,7 +144,7 @@ class CallCollectorTest {
     collector.report(new CallEvent.Started(7, 2, "PanDA job 11"));
     assertThat(call.progress.running).hasValue(1);
     assertThat(call.progress.retried).hasValue(1);
-    collector.report(new CallEvent.Failed(7, 1, RemoteError.of(FailureKind.WORK_THREW, "first job")));
+    collector.report(new CallEvent.Failed(7, 1, Failure.reported(RemoteError.of(FailureKind.WORK_THREW, "first job"))));
     assertThat(resubmitted).isEmpty();
     assertThat(call.future()).isNotDone();
     collector.report(CallEvent.of(success(7, 2, "from the retry job")));

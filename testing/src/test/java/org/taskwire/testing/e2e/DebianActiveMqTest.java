@@ -15,15 +15,17 @@ import org.junit.jupiter.api.io.TempDir;
 import org.taskwire.MapResult;
 import org.taskwire.WorkflowRun;
 import org.taskwire.testing.e2e.ProbeTasks.SquareArgs;
+import org.taskwire.testing.panda.PandaEmulator;
 
 /**
- * The local backend against Debian's ActiveMQ service (STOMP on 127.0.0.1:61613), which
- * {@code .ci/run} installs and starts. In CI the service must be there; elsewhere the test is
+ * Grid jobs (the PanDA emulator's) sending their results through Debian's ActiveMQ service (STOMP on
+ * 127.0.0.1:61613), which {@code .ci/run} installs and starts. In CI the service must be there; elsewhere the test is
  * skipped when it is not.
  */
 @Timeout(180)
 class DebianActiveMqTest {
   private static final String BROKER = "stomp://127.0.0.1:61613";
+  private static final String TOKEN = PandaBackendTest.jwt("alice");
   @TempDir Path logs;
 
   private static boolean reachable() {
@@ -36,23 +38,31 @@ class DebianActiveMqTest {
   }
 
   @Test
-  void sampleWorkflowRunsAgainstTheDebianBroker() throws IOException {
+  void gridJobsSendTheirResultsThroughTheDebianBroker() throws Exception {
     boolean ci = "true".equals(System.getenv("CI"));
     if (ci) {
       assertThat(reachable()).as("CI starts Debian's ActiveMQ with STOMP on 127.0.0.1:61613").isTrue();
     } else {
       assumeTrue(reachable(), "no ActiveMQ service on 127.0.0.1:61613 (run .ci/activemq-service)");
     }
-    try (WorkflowRun run = ProbeTasks.builder().backend("local").set("taskwire.local.workers", "2")
-        .set("taskwire.broker.url", BROKER).set("taskwire.local.log-dir", logs.toString()).start()) {
+    PandaEmulator emulator = PandaEmulator.start(PandaEmulator.Settings.defaults(logs.resolve("panda"))
+        .withTokens(java.util.Map.of(TOKEN, "Alice Smith")));
+    try (emulator; WorkflowRun run = ProbeTasks.builder().backend("panda")
+        .set("taskwire.panda.url", emulator.url().toString())
+        .set("taskwire.panda.auth", "oidc")
+        .set("taskwire.panda.vo", "wlcg")
+        .set("taskwire.panda.id-token", TOKEN)
+        .set("taskwire.panda.poll-interval", "PT0.3S")
+        .set("taskwire.broker.url", BROKER).start()) {
       List<SquareArgs> calls = new ArrayList<>();
-      for (int i = 0; i < 300; i++) {
+      for (int i = 0; i < 8; i++) {
         calls.add(new SquareArgs(i));
       }
       MapResult<SquareArgs, Integer> results = ProbeTasks.squareMap(calls);
       assertThat(results.allSucceeded()).isTrue();
       results.forEach((args, outcome) -> assertThat(outcome.value()).isEqualTo(args.x() * args.x()));
     }
-    assertThat(WorkerLogs.read(logs)).as("results went through the Debian broker").doesNotContain("cannot publish", "directly");
+    assertThat(JobResultBrokersTest.jobLogFiles(logs.resolve("panda"))).as("the jobs ran and left their logs").hasSize(8);
+    assertThat(JobResultBrokersTest.jobLogs(logs.resolve("panda"))).as("results went through the Debian broker").doesNotContain("cannot publish", "relay");
   }
 }

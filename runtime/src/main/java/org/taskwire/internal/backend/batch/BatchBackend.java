@@ -20,10 +20,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.taskwire.FailureKind;
 import org.taskwire.internal.backend.Backend;
 import org.taskwire.internal.backend.BackendContext;
 import org.taskwire.internal.backend.CallEvent;
+import org.taskwire.internal.backend.Cause;
+import org.taskwire.internal.backend.Failure;
 import org.taskwire.internal.backend.ResultTransport;
 import org.taskwire.internal.backend.Task;
 import org.taskwire.internal.backend.batch.BatchSystem.Job;
@@ -130,7 +131,7 @@ public final class BatchBackend implements Backend {
             + (e instanceof LinkageError ? e.toString() : e.getMessage());
         LOG.warn(why, e instanceof LinkageError ? e : null);
         for (CallEnvelope call : task.calls()) {
-          fail(call.callId(), call.attempt(), RemoteError.of(FailureKind.BACKEND, why));
+          fail(call.callId(), call.attempt(), Failure.of(Cause.Seen.REFUSED, why));
         }
       }
     });
@@ -418,7 +419,7 @@ public final class BatchBackend implements Backend {
         int attempt = attemptOf.getOrDefault(id, call.attempt());
         if (!resolved.contains(id) && !cancelled.contains(id) && !task.waitingForRecord.containsKey(id)
             && taskOfCall.get(id) == task && context.sink().awaiting(id, attempt)) {
-          fail(id, attempt, RemoteError.of(FailureKind.BACKEND, system.name() + " task " + task.submitted.id()
+          fail(id, attempt, Failure.of(Cause.Seen.REFUSED, system.name() + " task " + task.submitted.id()
               + " ended '" + task.status + "' without running call " + id + " to the end"));
         }
       }
@@ -467,19 +468,19 @@ public final class BatchBackend implements Backend {
           task.retrying.add(callId);
         }
         ResultEnvelope reported = failures.remove(callId);
-        RemoteError error = reported != null && reported.error() != null
-            ? new RemoteError(reported.error().kind(), reported.error().className(), reported.error().message(),
-                reported.error().stackTrace(), null, job.account())
+        Failure failure = reported != null && reported.error() != null
+            ? Failure.reported(new RemoteError(reported.error().kind(), reported.error().className(),
+                reported.error().message(), reported.error().stackTrace(), null, job.account()))
             : job.failure();
         if (job.logLocation() != null) {
-          error = error.withLog(job.logLocation());
+          failure = failure.withLog(job.logLocation());
         }
         attemptOf.merge(callId, attempt, Math::max);
-        if (!fail(callId, attempt, error) && job.systemRetries()) {
+        if (!fail(callId, attempt, failure) && job.systemRetries()) {
           task.retrying.remove(callId);
           abandoned.add(callId);
           LOG.info("call {} failed for good on {} job {} ({}); the job {} starts for it will be killed", callId,
-              system.name(), job.id(), error.kind(), system.name());
+              system.name(), job.id(), failure.cause(), system.name());
         }
       }
     }
@@ -511,7 +512,7 @@ public final class BatchBackend implements Backend {
       task.waitingForRecord.remove(callId);
       JobRecord record = records.get(w.jobId());
       if (record == null) {
-        fail(callId, w.attempt(), RemoteError.of(FailureKind.RESULT_LOST, system.name() + " job " + w.jobId()
+        fail(callId, w.attempt(), Failure.of(Cause.Seen.RESULT_LOST, system.name() + " job " + w.jobId()
             + " finished, but its result never arrived and the job left no record of it"));
       } else if (record.result() != null) {
         LOG.info("the result of call {} never arrived as a message; took it from {} job {}'s own record", callId,
@@ -519,7 +520,7 @@ public final class BatchBackend implements Backend {
         if (record.result().succeeded()) {
           onResult(record.result());
         } else {
-          fail(callId, w.attempt(), record.result().error());
+          fail(callId, w.attempt(), Failure.reported(record.result().error()));
         }
       } else {
         fail(callId, w.attempt(), record.missing());
@@ -532,16 +533,14 @@ public final class BatchBackend implements Backend {
   }
 
   /**
-   * Reports a failed attempt: lost when its job died or its result never came, failed otherwise.
-   * Returns whether the collector wants another attempt; a call it does not is resolved.
+   * Reports a failed attempt. Returns whether the collector wants another attempt; a call it does
+   * not is resolved.
    */
-  private boolean fail(long callId, int attempt, RemoteError error) {
+  private boolean fail(long callId, int attempt, Failure failure) {
     if (resolved.contains(callId)) {
       return false;
     }
-    context.sink().report(error.kind() == FailureKind.RESULT_LOST || error.kind() == FailureKind.WORKER_LOST
-        ? new CallEvent.Lost(callId, attempt, error)
-        : new CallEvent.Failed(callId, attempt, error));
+    context.sink().report(new CallEvent.Failed(callId, attempt, failure));
     if (context.sink().awaiting(callId, attempt + 1)) {
       return true;
     }

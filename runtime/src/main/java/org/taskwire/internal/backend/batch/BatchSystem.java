@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.taskwire.internal.backend.Task;
-import org.taskwire.internal.call.RemoteError;
+import org.taskwire.internal.backend.Failure;
 import org.taskwire.internal.call.ResultEnvelope;
 import org.taskwire.spi.JobOptions;
 
@@ -101,10 +101,10 @@ public interface BatchSystem extends AutoCloseable {
    * @param logLocation where the job's log is, if known
    */
   record Job(String id, long callId, Phase phase, int attempt, boolean systemRetries, String account,
-      RemoteError failure, String logLocation) {}
+      Failure failure, String logLocation) {}
 
   /** What a finished job recorded: its result, or why there is none. Exactly one is set. */
-  record JobRecord(ResultEnvelope result, RemoteError missing) {
+  record JobRecord(ResultEnvelope result, Failure missing) {
     public JobRecord {
       if ((result == null) == (missing == null)) {
         throw new IllegalArgumentException("a job record holds a result or says why it has none");

@@ -25,9 +25,10 @@ public final class LocalBackendProvider extends BackendProvider.Named {
   public static final ConfigKey<String> SANDBOX = ConfigKey.choice("taskwire.local.sandbox", "false",
       "Start local workers from the run's sandbox, as grid jobs do, instead of this JVM's class path.",
       "true", "false");
-  public static final ConfigKey<Integer> BATCH = ConfigKey.positiveInt("taskwire.local.batch", 32,
+  public static final ConfigKey<Integer> BATCH = ConfigKey.positiveInt("taskwire.local.batch",
+      org.taskwire.internal.backend.serve.Dispatcher.DEFAULT_BATCH,
       "The most calls a local worker is sent at once while calls are short (under 5 ms each); their results then "
-          + "share one broker round trip. 1 sends one call at a time.");
+          + "come back in one write. 1 sends one call at a time.");
 
   public LocalBackendProvider() {
     super("local", LocalBackend::new, List.of(WORKERS, JVM_OPTIONS, JAVA, LOG_DIR, SANDBOX, BATCH));

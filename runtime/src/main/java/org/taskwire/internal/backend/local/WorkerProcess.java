@@ -9,6 +9,7 @@ import org.taskwire.internal.backend.WorkerLogs;
 import org.taskwire.internal.backend.serve.FramedWorker;
 import org.taskwire.internal.backend.serve.WireFormat;
 import org.taskwire.internal.backend.serve.WorkerFrames;
+import org.taskwire.internal.transport.message.SigningKey;
 
 /**
  * One worker JVM running the remote wrapper in serve mode: calls go down its standard input,
@@ -19,20 +20,20 @@ final class WorkerProcess extends FramedWorker {
   private final Path log;
   private final int index;
 
-  private WorkerProcess(Process process, Path log, int index) {
-    super(new WorkerFrames(process.getInputStream(), process.getOutputStream()));
+  private WorkerProcess(Process process, Path log, int index, SigningKey key) {
+    super(new WorkerFrames(process.getInputStream(), process.getOutputStream(), key));
     this.process = process;
     this.log = log;
     this.index = index;
   }
 
   static WorkerProcess start(int index, List<String> command, java.util.Map<String, String> environment,
-      Path directory, Path log) throws IOException {
+      Path directory, Path log, SigningKey key) throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().putAll(environment);
     builder.directory(directory.toFile());
     builder.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    return new WorkerProcess(builder.start(), log, index);
+    return new WorkerProcess(builder.start(), log, index, key);
   }
 
   long pid() {

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.taskwire.FailureKind;
-import org.taskwire.internal.call.RemoteError;
+import org.taskwire.internal.backend.Cause;
+import org.taskwire.internal.backend.Failure;
 import org.taskwire.internal.backend.WrapperExit;
 
 /** What PanDA says of a job, for a call's error: its account (id, attempt, codes) and why it failed. */
@@ -30,30 +30,32 @@ final class JobFailure {
   }
 
   /** Why a failed or cancelled job failed, from PanDA's codes alone: when its worker said nothing. */
-  static RemoteError failure(JsonNode job, String account) {
+  static Failure failure(JsonNode job, String account) {
     String state = job.path("jobStatus").asText();
     int pilotCode = job.path("pilotErrorCode").asInt(0);
-    FailureKind kind = FailureKind.WORKER_LOST;
+    Cause cause = Cause.Seen.WORKER_DIED;
     String what = "the job failed";
     if ("cancelled".equals(state)) {
-      kind = FailureKind.BACKEND;
+      cause = Cause.Seen.KILLED;
       what = "the job was killed";
     } else if (pilotCode == 1213) {
+      cause = Cause.Seen.WALLTIME;
       what = "the job exceeded its walltime";
     } else if (pilotCode == 1212 || pilotCode == 1235) {
+      cause = Cause.Seen.OUT_OF_MEMORY;
       what = "the job ran out of memory";
     } else {
       Optional<WrapperExit> exit = wrapperExit(job);
       if (exit.isPresent() && exit.get().failure() != null) {
         what = "the Taskwire wrapper exited " + exit.get().code() + " (" + exit.get().meaning() + ")";
-        kind = exit.get().failure();
+        cause = new Cause.WrapperExited(exit.get());
       } else if (job.path("exeErrorCode").asInt(0) == RUNGEN_BAD_TARBALL) {
         // runGen could not unpack the sandbox: every attempt downloads the same bytes.
         what = "runGen could not unpack the run's sandbox: " + job.path("exeErrorDiag").asText("").strip();
-        kind = FailureKind.BACKEND;
+        cause = Cause.Seen.REFUSED;
       }
     }
-    return RemoteError.of(kind, what + "; " + account);
+    return Failure.of(cause, what + "; " + account);
   }
 
   /** The payload's exit status as runGen reports it, if it is one of the wrapper's codes. */

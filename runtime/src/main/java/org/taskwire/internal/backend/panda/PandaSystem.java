@@ -18,7 +18,6 @@ import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.taskwire.FailureKind;
 import org.taskwire.internal.backend.Backend;
 import org.taskwire.internal.backend.BackendContext;
 import org.taskwire.internal.backend.ResultTransport;
@@ -28,7 +27,8 @@ import org.taskwire.internal.backend.WorkflowClassPath;
 import org.taskwire.internal.backend.batch.BatchBackend;
 import org.taskwire.internal.backend.batch.BatchSystem;
 import org.taskwire.internal.call.CallEnvelope;
-import org.taskwire.internal.call.RemoteError;
+import org.taskwire.internal.backend.Cause;
+import org.taskwire.internal.backend.Failure;
 import org.taskwire.internal.config.TaskwireConfig;
 import org.taskwire.internal.sandbox.Sandbox;
 import org.taskwire.internal.sandbox.SandboxStore;
@@ -300,10 +300,10 @@ final class PandaSystem implements BatchSystem {
       }
       long size = JobMetadata.oversizedResultBytes(meta);
       records.put(jobId, new JobRecord(null, size > 0
-          ? RemoteError.of(FailureKind.RESULT_TOO_LARGE, "PanDA job " + jobId + " finished, but its result ("
+          ? Failure.of(Cause.Seen.RESULT_TOO_LARGE, "PanDA job " + jobId + " finished, but its result ("
               + size + " bytes) never arrived as a message and is too large for the job's metadata (1 MB); make "
               + "the broker reachable from the grid (taskwire.broker.url)")
-          : RemoteError.of(FailureKind.RESULT_LOST, "PanDA job " + jobId + " finished, but its result never "
+          : Failure.of(Cause.Seen.RESULT_LOST, "PanDA job " + jobId + " finished, but its result never "
               + "arrived and the job's metadata holds none")));
     }
     return records;

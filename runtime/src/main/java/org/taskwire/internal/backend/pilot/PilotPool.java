@@ -20,29 +20,24 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.taskwire.ConfigurationException;
-import org.taskwire.FailureKind;
 import org.taskwire.internal.backend.Backend;
 import org.taskwire.internal.backend.BackendContext;
-import org.taskwire.internal.backend.CallEvent;
 import org.taskwire.internal.backend.WorkerLogs;
-import org.taskwire.internal.backend.ResultTransport;
 import org.taskwire.internal.backend.Task;
-import org.taskwire.internal.backend.serve.ArrivalCheck;
-import org.taskwire.internal.backend.serve.CallFeed;
-import org.taskwire.internal.backend.serve.CallFeed.Queued;
+import org.taskwire.internal.backend.serve.Dispatcher;
+import org.taskwire.internal.config.ConfigKey;
 import org.taskwire.internal.backend.serve.WireFormat;
 import org.taskwire.internal.backend.serve.WorkerFrames;
-import org.taskwire.internal.call.RemoteError;
 import org.taskwire.internal.threads.DaemonThreads;
 
 /**
- * A backend of pilot jobs. Calls wait in one queue; each connected pilot has a feeder thread that
- * takes the next call of the pilot's shape whose walltime fits in what is left of the pilot's, and
- * (for calls of a few milliseconds) several at once. A scaler asks the batch system for pilots
+ * A backend of pilot jobs. Calls wait in the run's {@link Dispatcher}, one queue per shape of
+ * resources; each connected pilot has a feeder thread that takes the next calls of its shape whose
+ * walltime fits in what is left of the pilot's. Results come back on the pilot's socket, signed
+ * with the run's key. A scaler asks the batch system for pilots
  * while calls outnumber them, up to the maximum, and lets idle ones go down to the minimum.
  *
  * <p>A pilot that dies, is cancelled or falls silent (no heartbeat for three intervals) loses the
@@ -53,9 +48,6 @@ import org.taskwire.internal.threads.DaemonThreads;
  */
 public final class PilotPool implements Backend {
   private static final Logger LOG = LoggerFactory.getLogger(PilotPool.class);
-  /** Calls faster than this are sent to a pilot several at a time. */
-  private static final long SHORT_CALL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
-  private static final int BATCH = 16;
   /** Room left at a pilot's end for its JVM and the last result's delivery. */
   private static final Duration END_MARGIN = Duration.ofSeconds(30);
   private static final int HANDSHAKE_TIMEOUT_MILLIS = 10_000;
@@ -78,14 +70,9 @@ public final class PilotPool implements Backend {
   private final BackendContext context;
   private final Settings settings;
   private final PilotLauncher launcher;
-  private final ResultTransport transport;
-  private final ArrivalCheck arrivals;
-  private final CallFeed feed;
+  private final Dispatcher dispatcher;
   private final ServerSocket server;
   private final String address;
-  /** Calls waiting for a pilot, oldest first; guarded by itself. */
-  private final List<Queued> queue = new ArrayList<>();
-  private final Set<Long> cancelled = ConcurrentHashMap.newKeySet();
   private final Map<String, Pilot> pilots = new ConcurrentHashMap<>();
   /** The shape key of each set of job options seen so far. */
   private final Map<org.taskwire.spi.JobOptions, String> shapeKeys = new ConcurrentHashMap<>();
@@ -113,14 +100,13 @@ public final class PilotPool implements Backend {
   private final class Pilot {
     final PilotConnection connection;
     final String shapeKey;
-    volatile long callNanos = -1;
+    final Dispatcher.Seat seat;
     volatile long idleSince = System.nanoTime();
-    /** Calls taken from the queue for it and neither answered nor put back; changed under the queue's lock. */
-    int holding;
 
     Pilot(PilotConnection connection, String shapeKey) {
       this.connection = connection;
       this.shapeKey = shapeKey;
+      this.seat = new Dispatcher.Seat(shapeKey, this::fits);
     }
 
     String job() {
@@ -128,7 +114,7 @@ public final class PilotPool implements Backend {
     }
 
     /** Whether a call of this walltime ends before the pilot's job does. */
-    boolean fits(Queued q) {
+    boolean fits(Dispatcher.Queued q) {
       long deadline = connection.hello().deadlineMillis();
       return deadline <= 0 || System.currentTimeMillis() + q.task().options().walltime().toMillis()
           + END_MARGIN.toMillis() <= deadline;
@@ -136,26 +122,22 @@ public final class PilotPool implements Backend {
   }
 
   /**
-   * Starts the pool: the run's result transport, the pilots' listener, then the launcher is told
-   * where pilots find the client.
+   * Starts the pool: the pilots' listener, then the launcher is told where pilots find the client.
    *
-   * @param launcher made once the transport is up, with its worker environment
+   * @param batch the most calls a pilot is sent at once while they are short
    */
-  public PilotPool(BackendContext context, Settings settings, Function<ResultTransport, PilotLauncher> launcher) {
+  public PilotPool(BackendContext context, Settings settings, int batch, PilotLauncher launcher) {
     this.context = context;
     this.settings = settings;
-    this.transport = ResultTransport.start(context);
-    this.arrivals = new ArrivalCheck(context.sink(), transport);
-    this.feed = new CallFeed(context.sink(), arrivals);
+    this.dispatcher = new Dispatcher(context.sink(), batch, task -> keyOf(task.options()));
     try {
       this.server = new ServerSocket();
       server.bind(new InetSocketAddress(InetAddress.getByName(settings.host()), 0));
     } catch (IOException e) {
-      transport.close();
       throw new ConfigurationException("cannot listen for pilots on " + settings.host() + ": " + e.getMessage(), e);
     }
     this.address = settings.host() + ":" + server.getLocalPort();
-    this.launcher = launcher.apply(transport);
+    this.launcher = launcher;
     try {
       openLauncher();
     } catch (IOException e) {
@@ -169,7 +151,8 @@ public final class PilotPool implements Backend {
   }
 
   private void openLauncher() throws IOException {
-    Map<String, String> env = new HashMap<>(transport.workerEnvironment());
+    Map<String, String> env = new HashMap<>(WireFormat.workerEnvironment(context.identity().key(),
+        context.config().get(ConfigKey.RESULT_MAX_BYTES)));
     env.put("TASKWIRE_PILOT_ADDRESS", address);
     launcher.open(env);
   }
@@ -177,32 +160,14 @@ public final class PilotPool implements Backend {
   @Override
   public void submit(Task task) {
     PilotShape shape = PilotShape.of(task.options());
-    String key = shape.key();
-    shapes.putIfAbsent(key, shape);
-    boolean retry = task.calls().size() == 1 && task.calls().get(0).attempt() > 1;
-    synchronized (queue) {
-      List<Queued> added = task.calls().stream().map(c -> new Queued(task, c)).toList();
-      if (retry) {
-        queue.addAll(0, added);
-      } else {
-        queue.addAll(added);
-      }
-      queue.notifyAll();
-    }
+    shapes.putIfAbsent(shape.key(), shape);
+    dispatcher.submit(task);
     scaler.execute(this::scaleQuietly);
   }
 
   @Override
   public void cancel(long callId) {
-    synchronized (queue) {
-      for (Queued q : queue) {
-        if (q.call().callId() == callId) {
-          queue.remove(q);
-          return;
-        }
-      }
-    }
-    cancelled.add(callId);
+    dispatcher.cancel(callId);
   }
 
   // ---- pilots connecting
@@ -227,7 +192,7 @@ public final class PilotPool implements Backend {
     try {
       socket.setTcpNoDelay(true);
       socket.setSoTimeout(HANDSHAKE_TIMEOUT_MILLIS);
-      WorkerFrames frames = new WorkerFrames(socket.getInputStream(), socket.getOutputStream());
+      WorkerFrames frames = new WorkerFrames(socket.getInputStream(), socket.getOutputStream(), context.identity().key());
       byte[] bytes = new byte[24];
       random.nextBytes(bytes);
       String nonce = Base64.getEncoder().encodeToString(bytes);
@@ -274,13 +239,19 @@ public final class PilotPool implements Backend {
   // ---- feeding calls to a pilot
 
   private void feed(Pilot pilot) {
+    dispatcher.seat(pilot.seat);
     try {
       while (!closed) {
         if (pilot.connection.frames().draining()) {
           LOG.info("pilot {} was warned that its walltime ends soon; it takes no more calls", pilot.job());
           break;
         }
-        List<Queued> window = take(pilot);
+        List<Dispatcher.Queued> window;
+        try {
+          window = dispatcher.take(pilot.seat, 1000);
+        } catch (InterruptedException e) {
+          break;
+        }
         if (window.isEmpty()) {
           if (shouldLetGo(pilot)) {
             break;
@@ -288,11 +259,7 @@ public final class PilotPool implements Backend {
           continue;
         }
         pilot.idleSince = Long.MAX_VALUE;
-        boolean alive = feed.run(pilot.connection, window, q -> requeue(pilot, q),
-            took -> pilot.callNanos = pilot.callNanos < 0 ? took : (pilot.callNanos * 7 + took) / 8);
-        synchronized (queue) {
-          pilot.holding = 0;
-        }
+        boolean alive = dispatcher.feed(pilot.seat, pilot.connection, window);
         pilot.idleSince = System.nanoTime();
         if (!alive) {
           // Dead or silent: its job must not linger, holding a node and perhaps a call.
@@ -301,6 +268,7 @@ public final class PilotPool implements Backend {
         }
       }
     } finally {
+      dispatcher.unseat(pilot.seat);
       pilots.remove(pilot.job());
       pilot.connection.retire();
       if (!closed) {
@@ -309,77 +277,9 @@ public final class PilotPool implements Backend {
     }
   }
 
-  /**
-   * The calls for a pilot: the first queued call of its shape that fits in its walltime, and for
-   * short calls more of them, never more than its share of the queue. Empty after a second with none.
-   */
-  private List<Queued> take(Pilot pilot) {
-    List<Queued> window = new ArrayList<>();
-    synchronized (queue) {
-      if (!fill(pilot, window)) {
-        try {
-          queue.wait(1000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return window;
-        }
-        fill(pilot, window);
-      }
-      pilot.holding = window.size();
-    }
-    return window;
-  }
-
-  private boolean fill(Pilot pilot, List<Queued> window) {
-    boolean batch = pilot.callNanos >= 0 && pilot.callNanos <= SHORT_CALL_NANOS;
-    int ofShape = (int) queue.stream().filter(q -> pilot.shapeKey.equals(keyOf(q))).count();
-    long sameShapePilots = Math.max(1, pilots.values().stream().filter(p -> p.shapeKey.equals(pilot.shapeKey)).count());
-    int limit = batch ? (int) Math.min(BATCH, 1 + ofShape / sameShapePilots) : 1;
-    for (java.util.Iterator<Queued> it = queue.iterator(); it.hasNext() && window.size() < limit; ) {
-      Queued q = it.next();
-      if (!pilot.shapeKey.equals(keyOf(q)) || !pilot.fits(q)) {
-        continue;
-      }
-      it.remove();
-      if (cancelled.remove(q.call().callId())) {
-        continue;
-      }
-      window.add(q);
-    }
-    return !window.isEmpty();
-  }
-
-  /**
-   * The shape a queued call needs. The queue is scanned under its lock for every window, so the
-   * key is worked out once per set of options (a run has few), not once per call and scan.
-   */
-  private String keyOf(Queued q) {
-    return shapeKeys.computeIfAbsent(q.task().options(), options -> PilotShape.of(options).key());
-  }
-
-  /** Calls a pilot held that must run again elsewhere go back to the front of the queue. */
-  private void requeue(Pilot from, Queued q) {
-    synchronized (queue) {
-      queue.add(0, q);
-      from.holding--;
-      queue.notifyAll();
-    }
-  }
-
-  /**
-   * Calls of a shape that need a pilot: those queued and those its pilots hold. Counted under the
-   * queue's lock, where calls move between the two, so that none is counted twice or missed.
-   */
-  private int demand(String key) {
-    synchronized (queue) {
-      int n = (int) queue.stream().filter(q -> key.equals(keyOf(q))).count();
-      for (Pilot p : pilots.values()) {
-        if (p.shapeKey.equals(key)) {
-          n += p.holding;
-        }
-      }
-      return n;
-    }
+  /** The shape calls of these options need; worked out once per set of options (a run has few). */
+  private String keyOf(org.taskwire.spi.JobOptions options) {
+    return shapeKeys.computeIfAbsent(options, o -> PilotShape.of(o).key());
   }
 
   /** Whether an idle pilot should go: above the minimum for long enough, or with no time left for what waits. */
@@ -389,12 +289,10 @@ public final class PilotPool implements Backend {
       LOG.debug("pilot {} idle for {}; letting it go", pilot.job(), settings.idle());
       return true;
     }
-    synchronized (queue) {
-      boolean waiting = queue.stream().anyMatch(q -> pilot.shapeKey.equals(keyOf(q)));
-      if (waiting && queue.stream().noneMatch(q -> pilot.shapeKey.equals(keyOf(q)) && pilot.fits(q))) {
-        LOG.info("pilot {} has too little walltime left for the calls waiting; a new pilot takes them", pilot.job());
-        return true;
-      }
+    List<Dispatcher.Queued> waiting = dispatcher.queued(pilot.shapeKey);
+    if (!waiting.isEmpty() && waiting.stream().noneMatch(pilot::fits)) {
+      LOG.info("pilot {} has too little walltime left for the calls waiting; a new pilot takes them", pilot.job());
+      return true;
     }
     return false;
   }
@@ -459,7 +357,7 @@ public final class PilotPool implements Backend {
     }
     for (PilotShape shape : shapes.values()) {
       String key = shape.key();
-      int needed = demand(key);
+      int needed = dispatcher.demand(key);
       long connected = pilots.values().stream().filter(p -> p.shapeKey.equals(key)).count();
       int want = Math.min(settings.max(), Math.max(settings.min(), needed));
       int missing = (int) (want - connected - coming.getOrDefault(key, 0));
@@ -483,11 +381,9 @@ public final class PilotPool implements Backend {
   /** A pilot's walltime: the configured one, or more if a call waiting for it needs more. */
   private Duration walltimeFor(String key) {
     Duration longest = Duration.ZERO;
-    synchronized (queue) {
-      for (Queued q : queue) {
-        if (key.equals(keyOf(q)) && q.task().options().walltime().compareTo(longest) > 0) {
-          longest = q.task().options().walltime();
-        }
+    for (Dispatcher.Queued q : dispatcher.queued(key)) {
+      if (q.task().options().walltime().compareTo(longest) > 0) {
+        longest = q.task().options().walltime();
       }
     }
     Duration needed = longest.plus(END_MARGIN).plus(END_MARGIN);
@@ -508,23 +404,7 @@ public final class PilotPool implements Backend {
 
   /** Fails the queued calls of a shape, when no pilot of it can come. */
   private void failShape(String key, String why) {
-    List<Queued> failed = new ArrayList<>();
-    synchronized (queue) {
-      for (java.util.Iterator<Queued> it = queue.iterator(); it.hasNext(); ) {
-        Queued q = it.next();
-        if (key.equals(keyOf(q))) {
-          it.remove();
-          failed.add(q);
-        }
-      }
-    }
-    if (!failed.isEmpty()) {
-      LOG.warn("{}", why);
-    }
-    for (Queued q : failed) {
-      context.sink().report(new CallEvent.Failed(q.call().callId(), q.call().attempt(),
-          RemoteError.of(FailureKind.BACKEND, why)));
-    }
+    dispatcher.fail(key, why);
   }
 
   // ---- the end
@@ -541,10 +421,7 @@ public final class PilotPool implements Backend {
     } catch (IOException e) {
       // closed already
     }
-    synchronized (queue) {
-      queue.clear();
-      queue.notifyAll();
-    }
+    dispatcher.close();
     for (Pilot pilot : new HashSet<>(pilots.values())) {
       pilot.connection.retire();
     }
@@ -552,8 +429,6 @@ public final class PilotPool implements Backend {
     if (launcher != null) {
       launcher.close();
     }
-    arrivals.close();
-    transport.close();
   }
 
   @Override

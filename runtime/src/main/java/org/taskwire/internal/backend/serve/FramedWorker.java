@@ -18,7 +18,7 @@ public abstract class FramedWorker implements ServingWorker {
   }
 
   @Override
-  public WorkerFrames.Answer receive(java.util.function.LongConsumer onStarted) throws IOException {
+  public org.taskwire.internal.call.ResultEnvelope receive(java.util.function.LongConsumer onStarted) throws IOException {
     return frames.receive(onStarted);
   }
 

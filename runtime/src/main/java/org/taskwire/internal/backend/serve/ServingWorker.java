@@ -14,12 +14,12 @@ public interface ServingWorker {
   void send(List<CallEnvelope> calls) throws IOException;
 
   /**
-   * Reads the worker's answer to the first call it has not answered.
+   * Reads the worker's result of the first call it has not answered, its signature checked.
    *
    * @param onStarted told of each call the worker says it starts while it holds earlier results
    * @throws IOException if the worker died, went silent or sent garbage
    */
-  WorkerFrames.Answer receive(java.util.function.LongConsumer onStarted) throws IOException;
+  org.taskwire.internal.call.ResultEnvelope receive(java.util.function.LongConsumer onStarted) throws IOException;
 
   /** The call the worker last said it was starting while holding results, or -1. */
   long lastStarted();

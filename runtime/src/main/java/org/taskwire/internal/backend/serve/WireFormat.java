@@ -7,7 +7,7 @@ import java.io.IOException;
 import org.taskwire.internal.call.CallEnvelope;
 import org.taskwire.internal.call.EnvelopeJson;
 import org.taskwire.internal.call.ResultEnvelope;
-import org.taskwire.internal.transport.Delivery;
+import org.taskwire.internal.transport.message.SigningKey;
 
 /**
  * Envelopes as length-prefixed JSON frames, for pipes, sockets and files. A frame is a one-byte
@@ -16,13 +16,13 @@ import org.taskwire.internal.transport.Delivery;
 public final class WireFormat {
   /** Tag of a {@link CallEnvelope} frame. */
   public static final byte CALL = 'C';
-  /** Tag of a {@link ResultEnvelope} frame. */
+  /**
+   * Tag of a result frame: the HMAC-SHA256 of the run's key over the body's JSON, then the JSON of
+   * a {@link ResultEnvelope} (see {@link #writeResults}).
+   */
   public static final byte RESULT = 'R';
   /** Tag of the worker's ready frame, whose body is a {@link Ready}. */
   public static final byte READY = 'H';
-  /** Tag of a {@link Done} frame: a result went out through a broker or the relay, not the pipe. */
-  public static final byte DONE = 'D';
-
   /**
    * Tag of a {@link Started} frame: a serving worker holding results of earlier calls (to send
    * them together) is starting the next call, so that if it dies the caller knows which call did it.
@@ -44,18 +44,18 @@ public final class WireFormat {
   /** Tag of a pilot's answer to the challenge, whose body is a {@link PilotHello}. */
   public static final byte HELLO = 'P';
 
+  /**
+   * Calls quicker than this are short: the client sends a worker several at once, and the worker
+   * holds their results to send them together while more wait in its channel.
+   */
+  public static final long SHORT_CALL_NANOS = 5_000_000;
+
   /** Frames larger than this are refused rather than allocated. */
   public static final int MAX_FRAME = 256 * 1024 * 1024;
 
 
   /** What a serving worker says once it has loaded its registries. */
   public record Ready(long pid, java.util.List<String> works) {}
-
-  /**
-   * What a serving worker says when a result went out on another channel; it carries the result
-   * too, as the worker's own record, used only if that channel loses it.
-   */
-  public record Done(long callId, int attempt, Delivery delivery, ResultEnvelope record) {}
 
   /** Which call a serving worker starts while it holds earlier results. */
   public record Started(long callId, int attempt) {}
@@ -122,6 +122,60 @@ public final class WireFormat {
     byte[] body = new byte[length];
     in.readFully(body);
     return new Frame((byte) tag, body);
+  }
+
+  /**
+   * What a serving worker's environment holds: the run's key, which signs its results, and the
+   * largest result it may send ({@code taskwire.result.max-bytes}).
+   */
+  public static java.util.Map<String, String> workerEnvironment(SigningKey key, int maxBytes) {
+    return java.util.Map.of(SigningKey.ENVIRONMENT, key.toBase64(),
+        org.taskwire.internal.transport.TransportSettings.MAX_BYTES, Integer.toString(maxBytes));
+  }
+
+  /** The length of a result frame's signature. */
+  private static final int SIGNATURE_BYTES = 32;
+
+  /**
+   * Writes results as signed frames with one flush. A worker's channel is its own (a pipe, or a
+   * socket whose pilot proved it holds the run's key), and each result is signed all the same, as
+   * on a broker: nothing but the run's workers can complete its calls.
+   */
+  public static void writeResults(DataOutputStream out, java.util.List<ResultEnvelope> results, SigningKey key)
+      throws IOException {
+    java.util.List<byte[]> bodies = new java.util.ArrayList<>(results.size());
+    for (ResultEnvelope result : results) {
+      byte[] json = EnvelopeJson.toJson(result);
+      byte[] body = new byte[SIGNATURE_BYTES + json.length];
+      System.arraycopy(key.sign(json), 0, body, 0, SIGNATURE_BYTES);
+      System.arraycopy(json, 0, body, SIGNATURE_BYTES, json.length);
+      bodies.add(body);
+    }
+    synchronized (out) {
+      for (byte[] body : bodies) {
+        out.writeByte(RESULT);
+        out.writeInt(body.length);
+        out.write(body);
+      }
+      out.flush();
+    }
+  }
+
+  /**
+   * Reads a result frame's envelope after checking its signature.
+   *
+   * @throws IOException if the frame is not signed with {@code key}, or holds no result
+   */
+  public static ResultEnvelope readResult(Frame frame, SigningKey key) throws IOException {
+    byte[] body = frame.body();
+    if (body.length <= SIGNATURE_BYTES) {
+      throw new IOException("a result frame of " + body.length + " bytes holds no result");
+    }
+    byte[] json = java.util.Arrays.copyOfRange(body, SIGNATURE_BYTES, body.length);
+    if (!key.verify(json, java.util.Arrays.copyOf(body, SIGNATURE_BYTES))) {
+      throw new IOException("a result frame is not signed with this run's key");
+    }
+    return EnvelopeJson.fromJson(json, ResultEnvelope.class);
   }
 
   public static <T> T decode(Frame frame, Class<T> type) throws IOException {

@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.util.List;
 import org.taskwire.internal.call.CallEnvelope;
 import org.taskwire.internal.call.ResultEnvelope;
+import org.taskwire.internal.transport.message.SigningKey;
 
 /**
  * The client's end of a serving worker's frame streams: calls out, answers in. Notices the worker
@@ -18,16 +19,16 @@ import org.taskwire.internal.call.ResultEnvelope;
 public final class WorkerFrames {
   private final DataOutputStream toWorker;
   private final DataInputStream fromWorker;
+  private final SigningKey key;
   private volatile long lastStarted = -1;
   private volatile boolean draining;
 
-  public WorkerFrames(InputStream fromWorker, OutputStream toWorker) {
+  /** @param key the run's key, which signs every result the worker sends */
+  public WorkerFrames(InputStream fromWorker, OutputStream toWorker, SigningKey key) {
     this.toWorker = new DataOutputStream(new BufferedOutputStream(toWorker));
     this.fromWorker = new DataInputStream(new BufferedInputStream(fromWorker));
+    this.key = key;
   }
-
-  /** What the worker said about a call: its result, or that the result went out on another channel. */
-  public record Answer(ResultEnvelope result, WireFormat.Done done) {}
 
   /** Reads the next frame that is not a notice; null at the end of the stream. */
   public WireFormat.Frame next(java.util.function.LongConsumer onStarted) throws IOException {
@@ -80,16 +81,14 @@ public final class WorkerFrames {
     WireFormat.writeAll(toWorker, WireFormat.CALL, calls);
   }
 
-  public Answer receive(java.util.function.LongConsumer onStarted) throws IOException {
+  /** Reads the worker's next result, signed with the run's key. */
+  public ResultEnvelope receive(java.util.function.LongConsumer onStarted) throws IOException {
     WireFormat.Frame frame = next(onStarted);
     if (frame == null) {
       throw new IOException("the worker closed its output");
     }
     if (frame.tag() == WireFormat.RESULT) {
-      return new Answer(WireFormat.decode(frame, ResultEnvelope.class), null);
-    }
-    if (frame.tag() == WireFormat.DONE) {
-      return new Answer(null, WireFormat.decode(frame, WireFormat.Done.class));
+      return WireFormat.readResult(frame, key);
     }
     throw new IOException("the worker sent frame '" + (char) frame.tag() + "' instead of a result");
   }

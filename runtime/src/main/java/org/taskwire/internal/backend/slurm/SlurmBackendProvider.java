@@ -50,6 +50,10 @@ public final class SlurmBackendProvider extends BackendProvider.Named {
       "How often the run's jobs are checked (one squeue for the whole run).");
   public static final ConfigKey<Duration> RESULT_GRACE = ConfigKey.duration("taskwire.slurm.result-grace", "5s",
       "How long after a job finished its result may travel before its result file is read.");
+  public static final ConfigKey<Integer> BATCH = ConfigKey.positiveInt("taskwire.slurm.batch",
+      org.taskwire.internal.backend.serve.Dispatcher.DEFAULT_BATCH,
+      "The most calls a pilot is sent at once while calls are short (under 5 ms each); their results then come back "
+          + "in one write. 1 sends one call at a time.");
   public static final ConfigKey<Duration> PENDING_TIMEOUT = ConfigKey.duration("taskwire.slurm.pending-timeout", "5m",
       "How long a job may pend for a reason that no wait will cure (its walltime above the partition's limit, a "
           + "limit of its QOS or account) before its call fails with Slurm's reason.");
@@ -62,7 +66,7 @@ public final class SlurmBackendProvider extends BackendProvider.Named {
   public SlurmBackendProvider() {
     super("slurm", SlurmBackendProvider::backend, List.of(MODE, PILOTS_MIN, PILOTS_MAX, PILOT_WALLTIME, PILOT_IDLE,
         HEARTBEAT, CLIENT_HOST, ACCOUNTING, SHARED_DIR, ACCOUNT, QOS, CONSTRAINT, GRES, EXTRA_ARGS,
-        MAX_ARRAY_SIZE, ARRAY_THROTTLE, POLL_INTERVAL, RESULT_GRACE, PENDING_TIMEOUT, JAVA, JVM_OPTIONS));
+        MAX_ARRAY_SIZE, ARRAY_THROTTLE, POLL_INTERVAL, RESULT_GRACE, PENDING_TIMEOUT, BATCH, JAVA, JVM_OPTIONS));
   }
 
   private static Backend backend(BackendContext context) {

@@ -53,7 +53,7 @@ final class SlurmPilots implements PilotLauncher {
           + SlurmBackendProvider.PILOTS_MAX.name() + " (" + settings.max() + ")");
     }
     SlurmJobs.checkCommands();
-    return new PilotPool(context, settings, transport -> new SlurmPilots(context));
+    return new PilotPool(context, settings, config.get(SlurmBackendProvider.BATCH), new SlurmPilots(context));
   }
 
   private SlurmPilots(BackendContext context) {

@@ -16,7 +16,6 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.taskwire.ConfigurationException;
-import org.taskwire.FailureKind;
 import org.taskwire.internal.backend.Backend;
 import org.taskwire.internal.backend.BackendContext;
 import org.taskwire.internal.backend.ResultTransport;
@@ -28,7 +27,8 @@ import org.taskwire.internal.backend.batch.BatchBackend;
 import org.taskwire.internal.backend.batch.BatchSystem;
 import org.taskwire.internal.call.CallEnvelope;
 import org.taskwire.internal.call.EnvelopeJson;
-import org.taskwire.internal.call.RemoteError;
+import org.taskwire.internal.backend.Cause;
+import org.taskwire.internal.backend.Failure;
 import org.taskwire.internal.call.ResultEnvelope;
 import org.taskwire.internal.config.TaskwireConfig;
 import org.taskwire.internal.journal.RunDirectory;
@@ -223,7 +223,7 @@ final class SlurmSystem implements BatchSystem {
       if (System.nanoTime() - since > pendingTimeout.toNanos()) {
         pendingSince.remove(id);
         scancel(List.of(id));
-        return new Job(id, callId, Phase.FAILED, attempt, false, account, RemoteError.of(FailureKind.BACKEND,
+        return new Job(id, callId, Phase.FAILED, attempt, false, account, Failure.of(Cause.Seen.REFUSED,
             account + ": pending for more than " + pendingTimeout + " for a reason no wait cures; change the work's "
                 + "options (walltime, memoryMb, cores, queue) or taskwire.slurm.* so that Slurm can run it"), null);
       }
@@ -248,7 +248,7 @@ final class SlurmSystem implements BatchSystem {
   private final Map<String, Long> pendingSince = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** A job's phase, and for a failed one why, from its Slurm state. */
-  record Outcome(Phase phase, RemoteError failure) {}
+  record Outcome(Phase phase, Failure failure) {}
 
   /** What a Slurm job state means for its call. */
   static Outcome outcome(String state, String account, JobOptions options) {
@@ -259,18 +259,18 @@ final class SlurmSystem implements BatchSystem {
         return new Outcome(Phase.RUNNING, null);
       case "CANCELLED":
         return new Outcome(Phase.CANCELLED,
-            RemoteError.of(FailureKind.WORKER_LOST, account + ": cancelled by scancel or an administrator"));
+            Failure.of(Cause.Seen.KILLED, account + ": cancelled by scancel or an administrator"));
       case "TIMEOUT": case "DEADLINE":
-        return new Outcome(Phase.FAILED, RemoteError.of(FailureKind.WORKER_LOST,
+        return new Outcome(Phase.FAILED, Failure.of(Cause.Seen.WALLTIME,
             account + ": killed after it exceeded its walltime of " + options.walltime() + " (--time)"));
       case "OUT_OF_MEMORY":
-        // Another attempt would run out as well: no retry.
-        return new Outcome(Phase.FAILED, RemoteError.of(FailureKind.BACKEND,
+        return new Outcome(Phase.FAILED, Failure.of(Cause.Seen.OUT_OF_MEMORY,
             account + ": killed when it exceeded its memory of " + SlurmJobs.memoryMb(options) + " MB (--mem); raise "
                 + "memoryMb (or -Xmx in taskwire.slurm.jvm-options below it)"));
-      case "FAILED": case "NODE_FAIL": case "BOOT_FAIL": case "PREEMPTED":
-        return new Outcome(Phase.FAILED,
-            RemoteError.of(FailureKind.WORKER_LOST, account + ": its worker ended without a result"));
+      case "FAILED":
+        return new Outcome(Phase.FAILED, Failure.of(Cause.Seen.WORKER_DIED, account + ": its worker ended without a result"));
+      case "NODE_FAIL": case "BOOT_FAIL": case "PREEMPTED":
+        return new Outcome(Phase.FAILED, Failure.of(Cause.Seen.NODE_LOST, account + ": its worker ended without a result"));
       default:
         // PENDING, CONFIGURING, REQUEUED, SUSPENDED and the holds: not started yet, or paused.
         return new Outcome(Phase.WAITING, null);
@@ -349,7 +349,7 @@ final class SlurmSystem implements BatchSystem {
       try {
         records.put(jobId, new JobRecord(EnvelopeJson.fromJson(Files.readAllBytes(file), ResultEnvelope.class), null));
       } catch (IOException e) {
-        records.put(jobId, new JobRecord(null, RemoteError.of(FailureKind.RESULT_LOST, "Slurm job " + jobId
+        records.put(jobId, new JobRecord(null, Failure.of(Cause.Seen.RESULT_LOST, "Slurm job " + jobId
             + " finished, but its result never arrived and its result file " + file + " cannot be read: "
             + e.getMessage())));
       }

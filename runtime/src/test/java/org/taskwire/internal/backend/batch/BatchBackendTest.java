@@ -26,6 +26,8 @@ import org.taskwire.annotations.Codec;
 import org.taskwire.internal.backend.BackendContext;
 import org.taskwire.internal.backend.Backends;
 import org.taskwire.internal.backend.Task;
+import org.taskwire.internal.backend.Cause;
+import org.taskwire.internal.backend.Failure;
 import org.taskwire.internal.backend.batch.BatchSystem.Job;
 import org.taskwire.internal.backend.batch.BatchSystem.JobRecord;
 import org.taskwire.internal.backend.batch.BatchSystem.Phase;
@@ -90,7 +92,7 @@ class BatchBackendTest {
   private static Job job(String id, long callId, Phase phase, int attempt, boolean systemRetries) {
     boolean failed = phase == Phase.FAILED || phase == Phase.CANCELLED;
     return new Job(id, callId, phase, attempt, systemRetries, "job " + id + " (attempt " + attempt + ")",
-        failed ? RemoteError.of(FailureKind.WORKER_LOST, "job " + id + " died") : null, failed ? "log/" + id : null);
+        failed ? Failure.of(Cause.Seen.WORKER_DIED, "job " + id + " died") : null, failed ? "log/" + id : null);
   }
 
   @Test
@@ -128,7 +130,7 @@ class BatchBackendTest {
     PendingCall call = submit(3, 3);
     String task = system.awaitSubmission(0).id;
     Job failed = new Job("j1", 3, Phase.FAILED, 1, true, "job j1 (attempt 1 of 3) failed",
-        RemoteError.of(FailureKind.BAD_PAYLOAD, "unreadable call"), null);
+        Failure.reported(RemoteError.of(FailureKind.BAD_PAYLOAD, "unreadable call")), null);
     system.jobs(task, failed);
     assertThat(call.future().handle((v, e) -> e).get()).isInstanceOfSatisfying(WorkFailedException.class, e -> {
       assertThat(e.kind()).isEqualTo(FailureKind.BAD_PAYLOAD);

@@ -8,6 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.taskwire.FailureKind;
 import org.taskwire.internal.backend.batch.BatchSystem.Phase;
+import org.taskwire.internal.run.FailureTable;
 import org.taskwire.spi.JobOptions;
 
 /** What each Slurm job state means for its call, and Slurm's time format. */
@@ -19,7 +20,7 @@ class SlurmStatesTest {
       "PENDING, WAITING, ", "CONFIGURING, WAITING, ", "REQUEUED, WAITING, ", "SUSPENDED, WAITING, ",
       "RUNNING, RUNNING, ", "COMPLETING, RUNNING, ",
       "COMPLETED, FINISHED, ",
-      "CANCELLED, CANCELLED, WORKER_LOST",
+      "CANCELLED, CANCELLED, BACKEND",
       "TIMEOUT, FAILED, WORKER_LOST", "DEADLINE, FAILED, WORKER_LOST",
       "OUT_OF_MEMORY, FAILED, BACKEND",
       "FAILED, FAILED, WORKER_LOST", "NODE_FAIL, FAILED, WORKER_LOST", "BOOT_FAIL, FAILED, WORKER_LOST",
@@ -30,16 +31,16 @@ class SlurmStatesTest {
     if (kind == null) {
       assertThat(outcome.failure()).isNull();
     } else {
-      assertThat(outcome.failure().kind()).isEqualTo(kind);
-      assertThat(outcome.failure().message()).startsWith("Slurm job 7_1 " + state);
+      assertThat(FailureTable.classify(outcome.failure()).kind()).isEqualTo(kind);
+      assertThat(outcome.failure().error().message()).startsWith("Slurm job 7_1 " + state);
     }
   }
 
   @Test
   void theMessagesSayWhatToChange() {
-    assertThat(SlurmSystem.outcome("OUT_OF_MEMORY", "Slurm job 7_1 OUT_OF_MEMORY", OPTIONS).failure().message())
+    assertThat(SlurmSystem.outcome("OUT_OF_MEMORY", "Slurm job 7_1 OUT_OF_MEMORY", OPTIONS).failure().error().message())
         .contains("exceeded its memory of 512 MB (--mem); raise memoryMb");
-    assertThat(SlurmSystem.outcome("TIMEOUT", "Slurm job 7_1 TIMEOUT", OPTIONS).failure().message())
+    assertThat(SlurmSystem.outcome("TIMEOUT", "Slurm job 7_1 TIMEOUT", OPTIONS).failure().error().message())
         .contains("exceeded its walltime of PT10M (--time)");
     assertThat(FailureKind.BACKEND.retryable()).as("out of memory is not retried blindly").isFalse();
   }
