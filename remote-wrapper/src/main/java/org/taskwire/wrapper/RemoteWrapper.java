@@ -13,6 +13,7 @@ import org.taskwire.internal.call.EnvelopeJson;
 import org.taskwire.internal.call.CallExecutor;
 import org.taskwire.internal.backend.panda.GridCalls;
 import org.taskwire.internal.call.ResultEnvelope;
+import org.taskwire.internal.backend.WrapperArgs;
 import org.taskwire.internal.backend.WrapperExit;
 import org.taskwire.internal.sandbox.SandboxException;
 import org.taskwire.internal.sandbox.SandboxStore;
@@ -52,74 +53,74 @@ import picocli.CommandLine.Option;
 public final class RemoteWrapper implements Callable<Integer> {
   private static final java.time.Duration RECEIPT_TIMEOUT = java.time.Duration.ofSeconds(10);
 
-  @Option(names = "--classpath", paramLabel = "PATH",
+  @Option(names = WrapperArgs.CLASSPATH, paramLabel = "PATH",
       description = "Jars and class directories holding the work classes, separated by '${sys:path.separator}'.")
   String classpath;
 
-  @Option(names = "--sandbox", paramLabel = "FILE_OR_URL",
+  @Option(names = WrapperArgs.SANDBOX, paramLabel = "FILE_OR_URL",
       description = "A sources.<sha256>.tar.gz sandbox (a path or an http(s) URL) holding the class path.")
   String sandbox;
 
-  @Option(names = "--sandbox-cache", paramLabel = "DIR",
+  @Option(names = WrapperArgs.SANDBOX_CACHE, paramLabel = "DIR",
       description = "Where sandboxes are extracted, shared by the jobs of a node (default: ${sys:java.io.tmpdir}/taskwire-sandboxes).")
   Path sandboxCache;
 
-  @Option(names = "--serve", description = "Answer calls on standard input with results on standard output.")
+  @Option(names = WrapperArgs.SERVE, description = "Answer calls on standard input with results on standard output.")
   boolean serve;
 
-  @Option(names = "--client-pid", paramLabel = "PID",
+  @Option(names = WrapperArgs.CLIENT_PID, paramLabel = "PID",
       description = "With --serve: the client's process; when it is gone the worker stops, running call included.")
   Long clientPid;
 
-  @Option(names = "--pilot", paramLabel = "FILE",
+  @Option(names = WrapperArgs.PILOT, paramLabel = "FILE",
       description = "Serve calls as a pilot job: connect to the client the run's transport file FILE names.")
   Path pilotTransport;
 
-  @Option(names = "--deadline", paramLabel = "EPOCH_SECONDS", defaultValue = "0",
+  @Option(names = WrapperArgs.DEADLINE, paramLabel = "EPOCH_SECONDS", defaultValue = "0",
       description = "With --pilot: when the job's walltime ends (the client sends no call that cannot finish by then).")
   long deadlineSeconds;
 
-  @Option(names = "--shape", paramLabel = "KEY", defaultValue = "",
+  @Option(names = WrapperArgs.SHAPE, paramLabel = "KEY", defaultValue = "",
       description = "With --pilot: the key of the resources the pilot's job has, which decide the calls it gets.")
   String shape;
 
-  @Option(names = "--heartbeat", paramLabel = "SECONDS", defaultValue = "10",
+  @Option(names = WrapperArgs.HEARTBEAT, paramLabel = "SECONDS", defaultValue = "10",
       description = "With --pilot: seconds between heartbeats (default: ${DEFAULT-VALUE}).")
   int heartbeatSeconds;
 
-  @Option(names = "--reconnect-for", paramLabel = "SECONDS", defaultValue = "120",
+  @Option(names = WrapperArgs.RECONNECT_FOR, paramLabel = "SECONDS", defaultValue = "120",
       description = "With --pilot: how long to wait for a client that went away (default: ${DEFAULT-VALUE}).")
   int reconnectSeconds;
 
-  @Option(names = "--call", paramLabel = "FILE", description = "Run the one call in FILE (a JSON call envelope).")
+  @Option(names = WrapperArgs.CALL, paramLabel = "FILE", description = "Run the one call in FILE (a JSON call envelope).")
   Path callFile;
 
-  @Option(names = "--result", paramLabel = "FILE", description = "Write the result envelope of --call to FILE.")
+  @Option(names = WrapperArgs.RESULT, paramLabel = "FILE", description = "Write the result envelope of --call to FILE.")
   Path resultFile;
 
-  @Option(names = "--job-call", paramLabel = "NAME",
+  @Option(names = WrapperArgs.JOB_CALL, paramLabel = "NAME",
       description = "Run the call a PanDA pseudo file names: c<callId>[.<base64url arguments>].")
   String jobCall;
 
-  @Option(names = "--run", paramLabel = "ID", description = "With --job-call: the run the call belongs to.")
+  @Option(names = WrapperArgs.RUN, paramLabel = "ID", description = "With --job-call: the run the call belongs to.")
   String runId;
 
-  @Option(names = "--work", paramLabel = "ID", description = "With --job-call: the work to invoke (<class>#<name>).")
+  @Option(names = WrapperArgs.WORK, paramLabel = "ID", description = "With --job-call: the work to invoke (<class>#<name>).")
   String workId;
 
-  @Option(names = "--codec", paramLabel = "NAME", defaultValue = "kryo",
+  @Option(names = WrapperArgs.CODEC, paramLabel = "NAME", defaultValue = "kryo",
       description = "With --job-call: the codec of the arguments (default: ${DEFAULT-VALUE}).")
   String codec;
 
-  @Option(names = "--calls", paramLabel = "NAME",
+  @Option(names = WrapperArgs.CALLS, paramLabel = "NAME",
       description = "With --job-call: the task's calls file in the PanDA cache, for arguments too large to inline.")
   String callsFile;
 
-  @Option(names = "--source-url", paramLabel = "URL",
+  @Option(names = WrapperArgs.SOURCE_URL, paramLabel = "URL",
       description = "With --calls: the PanDA server the cache is on (scheme://host:port).")
   String sourceUrl;
 
-  @Option(names = "--transport-from", paramLabel = "VAR",
+  @Option(names = WrapperArgs.TRANSPORT_FROM, paramLabel = "VAR",
       description = "With --job-call: the environment variable (a PanDA user secret) holding the result transport.")
   String transportFrom;
 

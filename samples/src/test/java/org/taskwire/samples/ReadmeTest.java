@@ -39,7 +39,14 @@ class ReadmeTest {
 
   @BeforeAll
   static void freshProjectFromTheReadme() throws IOException {
-    readme = Files.readString(ROOT.resolve("README.md"));
+    // The README and the pages under docs/ it leads to: every example runs wherever it lives.
+    StringBuilder docs = new StringBuilder(Files.readString(ROOT.resolve("README.md")));
+    try (java.util.stream.Stream<Path> pages = Files.list(ROOT.resolve("docs"))) {
+      for (Path page : pages.filter(p -> p.toString().endsWith(".md")).sorted().toList()) {
+        docs.append('\n').append(Files.readString(page));
+      }
+    }
+    readme = docs.toString();
     project = Files.createDirectories(work.resolve("hpo-demo"));
     Files.writeString(project.resolve("pom.xml"), block("xml", "## Use Taskwire in your own Maven project"));
     for (String java : blocks("java")) {

@@ -175,8 +175,8 @@ public final class ConfigKey<T> {
 
   /**
    * Job options; each also exists per work as {@code taskwire.work.<work name>.<option>}. Their
-   * defaults are the annotations' and then {@link org.taskwire.spi.JobOptions#BUILT_IN}'s: these
-   * keys only override.
+   * defaults are the annotations' and then {@link org.taskwire.spi.JobOptions#BUILT_IN}'s (stated
+   * there once, documented from there here): these keys only override.
    */
   public static final List<JobOptionKey<?>> JOB_OPTIONS = List.of(
       new JobOptionKey<>(text("taskwire.init-env", "", "Shell setup run before the worker."),
@@ -186,13 +186,14 @@ public final class ConfigKey<T> {
       new JobOptionKey<>(text("taskwire.queue", "", "PanDA queue."), (b, v) -> b.queue(v.trim())),
       new JobOptionKey<>(text("taskwire.site", "", "PanDA site."), (b, v) -> b.site(v.trim())),
       new JobOptionKey<>(text("taskwire.cloud", "", "PanDA cloud."), (b, v) -> b.cloud(v.trim())),
-      new JobOptionKey<>(positiveInt("taskwire.cores", 1, "Cores per job."), JobOptions.Builder::cores),
-      new JobOptionKey<>(positiveInt("taskwire.memory-mb", 2000, "Memory per job in MB."),
+      new JobOptionKey<>(positiveInt("taskwire.cores", JobOptions.BUILT_IN.cores(), "Cores per job."), JobOptions.Builder::cores),
+      new JobOptionKey<>(positiveInt("taskwire.memory-mb", JobOptions.BUILT_IN.memoryMb(), "Memory per job in MB."),
           JobOptions.Builder::memoryMb),
-      new JobOptionKey<>(duration("taskwire.walltime", "24h", "Wall time per job."), JobOptions.Builder::walltime),
-      new JobOptionKey<>(positiveInt("taskwire.max-attempts", 3, "Attempts per call."),
+      new JobOptionKey<>(duration("taskwire.walltime", JobOptions.BUILT_IN.walltime().toString(), "Wall time per job."), JobOptions.Builder::walltime),
+      new JobOptionKey<>(positiveInt("taskwire.max-attempts", JobOptions.BUILT_IN.maxAttempts(), "Attempts per call."),
           JobOptions.Builder::maxAttempts),
-      new JobOptionKey<>(choice("taskwire.codec", "kryo", "Wire format.", "kryo", "json"),
+      new JobOptionKey<>(choice("taskwire.codec", JobOptions.BUILT_IN.codec().name().toLowerCase(Locale.ROOT), "Wire format.",
+          "kryo", "json"),
           (b, v) -> b.codec(codec(v))));
 
   /** Every key that belongs to no backend, job options included; backends declare their own. */

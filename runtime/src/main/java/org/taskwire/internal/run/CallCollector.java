@@ -58,16 +58,16 @@ public final class CallCollector implements ResultSink {
   }
 
   @Override
-  public void report(CallEvent event) {
+  public boolean report(CallEvent event) {
     PendingCall call = pending.get(event.callId());
     if (call == null) {
       LOG.debug("dropping {} for call {}, which is no longer outstanding", name(event), event.callId());
-      return;
+      return false;
     }
     synchronized (call) {
       if (call.state == PendingCall.State.DONE || event.attempt() < call.attempt) {
         LOG.debug("dropping a duplicate or stale {} for call {} attempt {}", name(event), event.callId(), event.attempt());
-        return;
+        return call.state != PendingCall.State.DONE;
       }
       if (event.attempt() > call.attempt) {
         // The backend started a later attempt on its own (PanDA's retry job): follow it.
@@ -89,6 +89,7 @@ public final class CallCollector implements ResultSink {
         failOrRetry(call, FailureTable.classify(failed.failure()),
             failed.failure().cause() == org.taskwire.internal.backend.Cause.Seen.REPORTED ? "failed" : "was lost");
       }
+      return call.state != PendingCall.State.DONE && call.attempt > event.attempt();
     }
   }
 
@@ -174,7 +175,7 @@ public final class CallCollector implements ResultSink {
     return true;
   }
 
-  @Override
+  /** Whether this attempt of the call (or a later one) still waits for its outcome; for tests and the run, not backends. */
   public boolean awaiting(long callId, int attempt) {
     PendingCall call = pending.get(callId);
     if (call == null) {

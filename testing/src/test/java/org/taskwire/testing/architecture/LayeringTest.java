@@ -1,5 +1,6 @@
 package org.taskwire.testing.architecture;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -71,6 +72,30 @@ class LayeringTest {
             "org.taskwire.internal.backend.panda..", "org.taskwire.internal.backend.inprocess..",
             "org.taskwire.internal.backend.slurm..", "org.taskwire.internal.backend.batch..",
             "org.taskwire.internal.backend.pilot..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void backendsReportCausesAndOnlyTheRunsFailureTableNamesKinds() {
+    // WrapperExit is the wrapper's own table of what its exit codes mean, which the failure table reads.
+    noClasses().that().resideInAPackage("org.taskwire.internal.backend..")
+        .and().doNotHaveFullyQualifiedName("org.taskwire.internal.backend.WrapperExit")
+        .should().dependOnClassesThat().haveFullyQualifiedName("org.taskwire.FailureKind").check(CLASSES);
+  }
+
+  @Test
+  void onlyTheRunTakesBackendReports() {
+    classes().that().implement("org.taskwire.internal.backend.ResultSink")
+        .should().resideInAPackage("org.taskwire.internal.run..").check(CLASSES);
+  }
+
+  @Test
+  void workersTheClientStartsAnswerOnTheirOwnChannelWithNoBrokerOrRelay() {
+    noClasses().that().resideInAnyPackage("org.taskwire.internal.backend.local..",
+            "org.taskwire.internal.backend.pilot..", "org.taskwire.internal.backend.serve..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.taskwire.internal.transport.stomp..",
+            "org.taskwire.internal.transport.http..")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("org.taskwire.internal.backend.ResultTransport")
         .check(CLASSES);
   }
 

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.taskwire.MapResult;
 import org.taskwire.WorkflowRun;
 import org.taskwire.testing.e2e.ProbeTasks.SquareArgs;
-import org.taskwire.testing.panda.PandaEmulator;
 
 /**
  * Grid jobs (the PanDA emulator's) sending their results through Debian's ActiveMQ service (STOMP on
@@ -25,7 +24,6 @@ import org.taskwire.testing.panda.PandaEmulator;
 @Timeout(180)
 class DebianActiveMqTest {
   private static final String BROKER = "stomp://127.0.0.1:61613";
-  private static final String TOKEN = PandaBackendTest.jwt("alice");
   @TempDir Path logs;
 
   private static boolean reachable() {
@@ -45,15 +43,8 @@ class DebianActiveMqTest {
     } else {
       assumeTrue(reachable(), "no ActiveMQ service on 127.0.0.1:61613 (run .ci/activemq-service)");
     }
-    PandaEmulator emulator = PandaEmulator.start(PandaEmulator.Settings.defaults(logs.resolve("panda"))
-        .withTokens(java.util.Map.of(TOKEN, "Alice Smith")));
-    try (emulator; WorkflowRun run = ProbeTasks.builder().backend("panda")
-        .set("taskwire.panda.url", emulator.url().toString())
-        .set("taskwire.panda.auth", "oidc")
-        .set("taskwire.panda.vo", "wlcg")
-        .set("taskwire.panda.id-token", TOKEN)
-        .set("taskwire.panda.poll-interval", "PT0.3S")
-        .set("taskwire.broker.url", BROKER).start()) {
+    try (EmulatedPanda panda = EmulatedPanda.start(logs);
+        WorkflowRun run = panda.run().set("taskwire.broker.url", BROKER).start()) {
       List<SquareArgs> calls = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
         calls.add(new SquareArgs(i));

@@ -8,7 +8,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +22,6 @@ import org.taskwire.MapResult;
 import org.taskwire.WorkflowRun;
 import org.taskwire.internal.transport.stomp.EmbeddedBroker;
 import org.taskwire.testing.e2e.ProbeTasks.SlowSquareArgs;
-import org.taskwire.testing.panda.PandaEmulator;
 
 /**
  * Grid jobs send their results through brokers (and the client's relay): the jobs of the PanDA
@@ -33,31 +31,21 @@ import org.taskwire.testing.panda.PandaEmulator;
  */
 @Timeout(240)
 class JobResultBrokersTest {
-  private static final String TOKEN = PandaBackendTest.jwt("alice");
   @TempDir static Path root;
-  private static PandaEmulator emulator;
+  private static EmulatedPanda panda;
 
   @BeforeAll
   static void startEmulator() throws Exception {
-    emulator = PandaEmulator.start(PandaEmulator.Settings.defaults(root.resolve("panda"))
-        .withTokens(Map.of(TOKEN, "Alice Smith")));
+    panda = EmulatedPanda.start(root);
   }
 
   @AfterAll
   static void stopEmulator() {
-    emulator.close();
+    panda.close();
   }
 
   static WorkflowRun.Builder panda(String brokers) {
-    return ProbeTasks.builder().backend("panda")
-        .set("taskwire.panda.url", emulator.url().toString())
-        .set("taskwire.panda.auth", "oidc")
-        .set("taskwire.panda.vo", "wlcg")
-        .set("taskwire.panda.id-token", TOKEN)
-        .set("taskwire.panda.poll-interval", "PT0.3S")
-        .set("taskwire.panda.result-grace", "1s")
-        .set("taskwire.broker.url", brokers)
-        .set("taskwire.sandbox.cache-dir", root.resolve("sandboxes").toString());
+    return panda.run().set("taskwire.broker.url", brokers);
   }
 
   private static int deadPort() throws IOException {
@@ -101,7 +89,7 @@ class JobResultBrokersTest {
   }
 
   private static String jobLogs() throws IOException {
-    return jobLogs(root.resolve("panda"));
+    return jobLogs(panda.files());
   }
 
   @Test
@@ -112,10 +100,10 @@ class JobResultBrokersTest {
       CompletableFuture<MapResult<SlowSquareArgs, Integer>> running =
           CompletableFuture.supplyAsync(() -> ProbeTasks.slowSquareMap(calls(0, 16, 200)));
       // The outage starts once jobs run: the first two have ended.
-      int before = jobLogFiles(root.resolve("panda")).size();
+      int before = jobLogFiles(panda.files()).size();
       CompletableFuture<Void> outage = CompletableFuture.runAsync(() -> {
         try {
-          while (jobLogFiles(root.resolve("panda")).size() < before + 2) {
+          while (jobLogFiles(panda.files()).size() < before + 2) {
             Thread.sleep(50);
           }
           broker.stop();

@@ -31,19 +31,20 @@ import org.taskwire.testing.panda.PandaEmulator;
  */
 @Timeout(240)
 class PandaBackendTest {
-  private static final String TOKEN = jwt("alice");
+  private static final String TOKEN = EmulatedPanda.TOKEN;
   @TempDir static Path root;
+  private static EmulatedPanda panda;
   private static PandaEmulator emulator;
 
   @BeforeAll
   static void startEmulator() throws Exception {
-    emulator = PandaEmulator.start(PandaEmulator.Settings.defaults(root.resolve("panda"))
-        .withTokens(Map.of(TOKEN, "Alice Smith")));
+    panda = EmulatedPanda.start(root);
+    emulator = panda.emulator;
   }
 
   @AfterAll
   static void stopEmulator() {
-    emulator.close();
+    panda.close();
   }
 
   /** A JWT-shaped token that expires in a day; the emulator knows it by value. */
@@ -56,14 +57,7 @@ class PandaBackendTest {
   }
 
   private static WorkflowRun.Builder panda() {
-    return ProbeTasks.builder().backend("panda")
-        .set("taskwire.panda.url", emulator.url().toString())
-        .set("taskwire.panda.auth", "oidc")
-        .set("taskwire.panda.vo", "wlcg")
-        .set("taskwire.panda.id-token", TOKEN)
-        .set("taskwire.panda.poll-interval", "PT0.3S")
-        .set("taskwire.panda.result-grace", "1s")
-        .set("taskwire.sandbox.cache-dir", root.resolve("sandboxes").toString());
+    return panda.run();
   }
 
   private static long lastTask() {

@@ -418,7 +418,7 @@ public final class BatchBackend implements Backend {
         long id = call.callId();
         int attempt = attemptOf.getOrDefault(id, call.attempt());
         if (!resolved.contains(id) && !cancelled.contains(id) && !task.waitingForRecord.containsKey(id)
-            && taskOfCall.get(id) == task && context.sink().awaiting(id, attempt)) {
+            && taskOfCall.get(id) == task) {
           fail(id, attempt, Failure.of(Cause.Seen.REFUSED, system.name() + " task " + task.submitted.id()
               + " ended '" + task.status + "' without running call " + id + " to the end"));
         }
@@ -540,8 +540,7 @@ public final class BatchBackend implements Backend {
     if (resolved.contains(callId)) {
       return false;
     }
-    context.sink().report(new CallEvent.Failed(callId, attempt, failure));
-    if (context.sink().awaiting(callId, attempt + 1)) {
+    if (context.sink().report(new CallEvent.Failed(callId, attempt, failure))) {
       return true;
     }
     resolved.add(callId);

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.taskwire.internal.backend.WrapperArgs;
 import org.taskwire.internal.backend.BackendContext;
 import org.taskwire.internal.backend.RunSandbox;
 import org.taskwire.internal.backend.WorkerJvm;
@@ -29,24 +30,23 @@ final class WorkerCommand {
   static List<String> of(BackendContext context) {
     String classpath = WorkflowClassPath.join(WorkflowClassPath.resolve(context));
     List<String> entries;
-    List<String> source;
+    WrapperArgs source;
     if ("true".equals(context.config().get(LocalBackendProvider.SANDBOX))) {
       // As on the grid: the worker runs from the extracted sandbox, not from this JVM's class path.
       Sandbox sandbox = RunSandbox.build(context, classpath);
       Path extracted = RunSandbox.cacheDirectory(context.config()).resolve("extracted");
       SandboxStore.Opened opened = new SandboxStore(extracted).open(sandbox.file().toString());
       entries = opened.classpath().stream().map(Path::toString).toList();
-      source = List.of("--sandbox", sandbox.file().toString(), "--sandbox-cache", extracted.toString());
+      source = WrapperArgs.fromSandbox(sandbox.file().toString(), extracted.toString());
       LOG.info("local workers run from sandbox {} ({} MB)", sandbox.file(), String.format("%.1f", sandbox.bytes() / 1e6));
     } else {
       entries = List.of(classpath);
-      source = List.of("--classpath", classpath);
+      source = WrapperArgs.fromClasspath(classpath);
     }
     WorkerJvm jvm = new WorkerJvm(context.config().get(LocalBackendProvider.JAVA),
         context.config().get(LocalBackendProvider.JVM_OPTIONS), maxMemoryMb(context), entries);
     List<String> cmd = new ArrayList<>(jvm.command(File.pathSeparator));
-    cmd.addAll(List.of("--serve", "--client-pid", Long.toString(ProcessHandle.current().pid())));
-    cmd.addAll(source);
+    cmd.addAll(source.serve(ProcessHandle.current().pid()).toList());
     return List.copyOf(cmd);
   }
 

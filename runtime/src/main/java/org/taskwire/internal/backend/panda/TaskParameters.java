@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.taskwire.internal.backend.WrapperArgs;
 import org.taskwire.internal.backend.WorkerJvm;
 import org.taskwire.internal.backend.WrapperExit;
 import org.taskwire.spi.JobOptions;
@@ -37,26 +38,12 @@ record TaskParameters(
   String command() {
     List<String> java = new WorkerJvm("java", jvmOptions, WorkerJvm.heapForJob(options.memoryMb()), sandboxClasspath)
         .command(":", WorkerJvm::shellQuote);
-    java.add("--sandbox");
-    java.add(sandboxName);
-    java.add("--sandbox-cache");
-    java.add("taskwire-sandbox");
-    java.add("--job-call");
-    java.add("%IN");
-    java.add("--run");
-    java.add(runId);
-    java.add("--work");
-    java.add(WorkerJvm.shellQuote(workId));
-    java.add("--codec");
-    java.add(codec);
+    WrapperArgs args = WrapperArgs.fromSandbox(sandboxName, "taskwire-sandbox")
+        .jobCall("%IN", runId, WorkerJvm.shellQuote(workId), codec, transportSecret);
     if (callsFileName != null) {
-      java.add("--calls");
-      java.add(callsFileName);
-      java.add("--source-url");
-      java.add(sourceUrl);
+      args.callsFrom(callsFileName, sourceUrl);
     }
-    java.add("--transport-from");
-    java.add(transportSecret);
+    java.addAll(args.toList());
 
     StringBuilder cmd = new StringBuilder();
     if (options.initEnv() != null && !options.initEnv().isBlank()) {

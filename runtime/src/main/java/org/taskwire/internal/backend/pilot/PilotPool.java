@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import org.taskwire.ConfigurationException;
 import org.taskwire.internal.backend.Backend;
 import org.taskwire.internal.backend.BackendContext;
+import org.taskwire.internal.backend.PendingWatch;
 import org.taskwire.internal.backend.WorkerLogs;
 import org.taskwire.internal.backend.Task;
 import org.taskwire.internal.backend.serve.Dispatcher;
@@ -62,10 +63,11 @@ public final class PilotPool implements Backend {
    * @param heartbeat the pilots' heartbeat interval; three missed and a pilot is lost
    * @param pollInterval how often the batch system is asked about the pilot jobs
    * @param pendingTimeout how long pilots may pend for a reason no wait cures
+   * @param pendingSetting the key of {@code pendingTimeout}, named when it runs out
    * @param host the address pilots connect to (the pool listens on it)
    */
   public record Settings(int min, int max, Duration walltime, Duration idle, Duration heartbeat, Duration pollInterval,
-      Duration pendingTimeout, String host) {}
+      Duration pendingTimeout, String pendingSetting, String host) {}
 
   private final BackendContext context;
   private final Settings settings;
@@ -82,7 +84,7 @@ public final class PilotPool implements Backend {
   private final Map<String, Submitted> submitted = new ConcurrentHashMap<>();
 
   private record Submitted(String shapeKey, long at) {}
-  private final Map<String, Long> hopelessSince = new ConcurrentHashMap<>();
+  private final PendingWatch pending;
   /** The pilot jobs that connected once; one that ended without it may say why in its log. */
   private final Set<String> connectedEver = ConcurrentHashMap.newKeySet();
   /** The pilot jobs that ended without connecting whose logs were read. */
@@ -129,6 +131,7 @@ public final class PilotPool implements Backend {
   public PilotPool(BackendContext context, Settings settings, int batch, PilotLauncher launcher) {
     this.context = context;
     this.settings = settings;
+    this.pending = new PendingWatch(settings.pendingTimeout(), settings.pendingSetting());
     this.dispatcher = new Dispatcher(context.sink(), batch, task -> keyOf(task.options()));
     try {
       this.server = new ServerSocket();
@@ -319,7 +322,6 @@ public final class PilotPool implements Backend {
     }
     Map<String, Integer> coming = new HashMap<>();
     if (jobs != null) {
-      long now = System.nanoTime();
       for (PilotLauncher.PilotJob job : jobs.values()) {
         if (job.phase() == PilotLauncher.Phase.NODE_LOST && job.node() != null && !job.node().isEmpty()
             && excludedNodes.add(job.node())) {
@@ -337,15 +339,15 @@ public final class PilotPool implements Backend {
           coming.merge(job.shapeKey(), 1, Integer::sum);
         }
         if (job.hopeless()) {
-          long since = hopelessSince.computeIfAbsent(job.id(), k -> now);
-          if (now - since > settings.pendingTimeout().toNanos()) {
-            hopelessSince.remove(job.id());
+          String why = pending.heldNoWaitCures(job.id(),
+              launcher.name() + " pilot job " + job.id() + " " + job.state() + " (" + job.reason() + ")");
+          if (why != null) {
             launcher.cancel(List.of(job.id()));
             coming.merge(job.shapeKey(), -1, Integer::sum);
-            failShape(job.shapeKey(), launcher.name() + " pilot job " + job.id() + " " + job.state() + " (" + job.reason()
-                + "): pending for more than " + settings.pendingTimeout() + " for a reason no wait cures; change the "
-                + "work's options (walltime, memoryMb, cores, queue) or taskwire.slurm.* so that it can run");
+            failShape(job.shapeKey(), why);
           }
+        } else {
+          pending.forget(job.id());
         }
       }
     }

@@ -89,6 +89,11 @@ public final class WireFormat {
     for (Object envelope : envelopes) {
       bodies.add(EnvelopeJson.toJson(envelope));
     }
+    writeBodies(out, tag, bodies);
+  }
+
+  /** Writes frames of one tag with one flush, none interleaved with another thread's. */
+  private static void writeBodies(DataOutputStream out, byte tag, java.util.List<byte[]> bodies) throws IOException {
     synchronized (out) {
       for (byte[] body : bodies) {
         out.writeByte(tag);
@@ -151,14 +156,7 @@ public final class WireFormat {
       System.arraycopy(json, 0, body, SIGNATURE_BYTES, json.length);
       bodies.add(body);
     }
-    synchronized (out) {
-      for (byte[] body : bodies) {
-        out.writeByte(RESULT);
-        out.writeInt(body.length);
-        out.write(body);
-      }
-      out.flush();
-    }
+    writeBodies(out, RESULT, bodies);
   }
 
   /**

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.taskwire.internal.backend.WrapperArgs;
 import org.taskwire.internal.backend.WorkerJvm;
 import org.taskwire.internal.config.TaskwireConfig;
 import org.taskwire.internal.journal.RunDirectory;
@@ -137,15 +138,15 @@ final class SlurmJobs {
   }
 
   /** The wrapper's command up to its mode, each word quoted for the shell. */
-  static List<String> wrapperCommand(TaskwireConfig config, String classpath, JobOptions options) {
+  static List<String> wrapperCommand(TaskwireConfig config, String classpath, JobOptions options,
+      java.util.function.UnaryOperator<WrapperArgs> mode) {
     WorkerJvm jvm = new WorkerJvm(config.get(SlurmBackendProvider.JAVA), config.get(SlurmBackendProvider.JVM_OPTIONS),
         WorkerJvm.heapForJob(memoryMb(options)), List.of(classpath));
     List<String> command = new ArrayList<>();
     for (String part : jvm.command(File.pathSeparator)) {
       command.add(WorkerJvm.shellQuote(part));
     }
-    command.add("--classpath");
-    command.add(WorkerJvm.shellQuote(classpath));
+    command.addAll(mode.apply(WrapperArgs.fromClasspath(WorkerJvm.shellQuote(classpath))).toList());
     return command;
   }
 

@@ -47,7 +47,8 @@ final class SlurmPilots implements PilotLauncher {
     PilotPool.Settings settings = new PilotPool.Settings(config.get(SlurmBackendProvider.PILOTS_MIN),
         config.get(SlurmBackendProvider.PILOTS_MAX), config.get(SlurmBackendProvider.PILOT_WALLTIME),
         config.get(SlurmBackendProvider.PILOT_IDLE), config.get(SlurmBackendProvider.HEARTBEAT),
-        config.get(SlurmBackendProvider.POLL_INTERVAL), config.get(SlurmBackendProvider.PENDING_TIMEOUT), host);
+        config.get(SlurmBackendProvider.POLL_INTERVAL), config.get(SlurmBackendProvider.PENDING_TIMEOUT),
+        SlurmBackendProvider.PENDING_TIMEOUT.name(), host);
     if (settings.min() > settings.max()) {
       throw new ConfigurationException(SlurmBackendProvider.PILOTS_MIN.name() + " (" + settings.min() + ") is above "
           + SlurmBackendProvider.PILOTS_MAX.name() + " (" + settings.max() + ")");
@@ -107,11 +108,9 @@ final class SlurmPilots implements PilotLauncher {
   /** A pilot's script: the wrapper in pilot mode, told when its walltime ends and what it asked for. */
   private void writeScript(Path script, PilotShape shape) throws IOException {
     StringBuilder sh = SlurmJobs.scriptStart(runDirectory, "pilot workers", context.runId(), shape.options());
-    List<String> command = SlurmJobs.wrapperCommand(config, classpath, shape.options());
-    command.addAll(List.of("--pilot", org.taskwire.internal.backend.WorkerJvm.shellQuote(
-        SlurmJobs.transportFile(runDirectory).toString()),
-        "--deadline", "$(( $(date +%s) + $1 ))", "--shape", shape.key(),
-        "--heartbeat", Long.toString(Math.max(1, config.get(SlurmBackendProvider.HEARTBEAT).toSeconds()))));
+    List<String> command = SlurmJobs.wrapperCommand(config, classpath, shape.options(), args -> args.pilot(
+        org.taskwire.internal.backend.WorkerJvm.shellQuote(SlurmJobs.transportFile(runDirectory).toString()),
+        "$(( $(date +%s) + $1 ))", shape.key(), Math.max(1, config.get(SlurmBackendProvider.HEARTBEAT).toSeconds())));
     sh.append("exec ").append(String.join(" ", command)).append('\n');
     Path tmp = script.resolveSibling(script.getFileName() + ".tmp");
     Files.writeString(tmp, sh.toString(), StandardCharsets.UTF_8);

@@ -29,6 +29,7 @@ import org.taskwire.internal.call.CallEnvelope;
 import org.taskwire.internal.call.EnvelopeJson;
 import org.taskwire.internal.backend.Cause;
 import org.taskwire.internal.backend.Failure;
+import org.taskwire.internal.backend.PendingWatch;
 import org.taskwire.internal.call.ResultEnvelope;
 import org.taskwire.internal.config.TaskwireConfig;
 import org.taskwire.internal.journal.RunDirectory;
@@ -65,7 +66,8 @@ final class SlurmSystem implements BatchSystem {
     this.runDirectory = SlurmJobs.runDirectory(config, context.runId(), "");
     this.classpath = WorkflowClassPath.join(WorkflowClassPath.resolve(context));
     this.pollInterval = config.get(SlurmBackendProvider.POLL_INTERVAL);
-    this.pendingTimeout = config.get(SlurmBackendProvider.PENDING_TIMEOUT);
+    this.pending = new PendingWatch(config.get(SlurmBackendProvider.PENDING_TIMEOUT),
+        SlurmBackendProvider.PENDING_TIMEOUT.name());
     this.accounting = SlurmJobs.accounting(config);
     try {
       writeTransport();
@@ -130,9 +132,8 @@ final class SlurmSystem implements BatchSystem {
   private void writeScript(Path script, Path dir, JobOptions options) throws IOException {
     StringBuilder sh = SlurmJobs.scriptStart(runDirectory, "one array task per call", context.runId(), options);
     sh.append("i=$(( ${SLURM_ARRAY_TASK_ID:?not an array task} + $1 ))\n");
-    List<String> command = SlurmJobs.wrapperCommand(config, classpath, options);
-    command.addAll(List.of("--call", WorkerJvm.shellQuote(dir.toString()) + "/call-$i.json",
-        "--result", WorkerJvm.shellQuote(dir.toString()) + "/result-$i.json"));
+    List<String> command = SlurmJobs.wrapperCommand(config, classpath, options, args -> args.callFile(
+        WorkerJvm.shellQuote(dir.toString()) + "/call-$i.json", WorkerJvm.shellQuote(dir.toString()) + "/result-$i.json"));
     sh.append("exec ").append(String.join(" ", command)).append('\n');
     Files.writeString(script, sh.toString(), StandardCharsets.UTF_8);
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
@@ -219,13 +220,10 @@ final class SlurmSystem implements BatchSystem {
         + (squeue[2].isEmpty() || squeue[2].equals("None") ? "" : " (" + squeue[2] + ")");
     Outcome outcome = outcome(state, account, task.task().options());
     if (outcome.phase() == Phase.WAITING && SlurmJobs.NEVER_MET.contains(squeue[2])) {
-      long since = pendingSince.computeIfAbsent(id, k -> System.nanoTime());
-      if (System.nanoTime() - since > pendingTimeout.toNanos()) {
-        pendingSince.remove(id);
+      String why = pending.heldNoWaitCures(id, account);
+      if (why != null) {
         scancel(List.of(id));
-        return new Job(id, callId, Phase.FAILED, attempt, false, account, Failure.of(Cause.Seen.REFUSED,
-            account + ": pending for more than " + pendingTimeout + " for a reason no wait cures; change the work's "
-                + "options (walltime, memoryMb, cores, queue) or taskwire.slurm.* so that Slurm can run it"), null);
+        return new Job(id, callId, Phase.FAILED, attempt, false, account, Failure.of(Cause.Seen.REFUSED, why), null);
       }
     }
     java.util.Optional<String> memory = outcome.phase() == Phase.FAILED || outcome.phase() == Phase.CANCELLED
@@ -244,8 +242,8 @@ final class SlurmSystem implements BatchSystem {
         outcome.phase() == Phase.WAITING ? null : log);
   }
 
-  /** When each job was first seen pending for a reason of {@link #NEVER_MET}. */
-  private final Map<String, Long> pendingSince = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Jobs pending for a reason of {@link SlurmJobs#NEVER_MET}. */
+  private final PendingWatch pending;
 
   /** A job's phase, and for a failed one why, from its Slurm state. */
   record Outcome(Phase phase, Failure failure) {}
@@ -328,7 +326,6 @@ final class SlurmSystem implements BatchSystem {
   private Map<String, String[]> queue;
   private long queueAt;
   private final Duration pollInterval;
-  private final Duration pendingTimeout;
   /** When each task of this client was submitted (System.nanoTime). */
   private final Map<String, Long> submittedAt = new java.util.concurrent.ConcurrentHashMap<>();
 

@@ -30,16 +30,9 @@ import org.taskwire.spi.JobOptions;
 /** The one dispatcher of local workers and pilots, with a scripted worker: order, windows, deaths. */
 class DispatcherTest {
   private final List<CallEvent> events = new CopyOnWriteArrayList<>();
-  private final ResultSink sink = new ResultSink() {
-    @Override
-    public void report(CallEvent event) {
-      events.add(event);
-    }
-
-    @Override
-    public boolean awaiting(long callId, int attempt) {
-      return true;
-    }
+  private final ResultSink sink = event -> {
+    events.add(event);
+    return false;
   };
 
   private static Task task(String group, long... callIds) {
