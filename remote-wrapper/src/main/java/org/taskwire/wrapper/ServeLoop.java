@@ -102,7 +102,7 @@ final class ServeLoop {
         if (frame.tag() != WireFormat.CALL) {
           throw new IOException("expected a call frame, got tag '" + (char) frame.tag() + "'");
         }
-        call = WireFormat.decode(frame, CallEnvelope.class);
+        call = WireFormat.readCall(frame);
       } catch (IOException e) {
         System.err.println("taskwire-wrapper: unreadable call: " + e.getMessage());
         return Ending.BAD_CALL;

@@ -48,8 +48,8 @@ class RemoteWrapperTest {
   void aServingWorkerRunsNoCallOnceItsClientIsGone() throws Exception {
     byte[] args = kryo.encodeArguments(Echo_WorkRegistry.SHOUT, new EchoTasks.ShoutArgs("late"));
     java.io.ByteArrayOutputStream pipe = new java.io.ByteArrayOutputStream();
-    WireFormat.write(new java.io.DataOutputStream(pipe), WireFormat.CALL,
-        new CallEnvelope("run", 1, 1, Echo_WorkRegistry.SHOUT.id(), kryo.name(), args));
+    WireFormat.writeCalls(new java.io.DataOutputStream(pipe),
+        List.of(new CallEnvelope("run", 1, 1, Echo_WorkRegistry.SHOUT.id(), kryo.name(), args)));
     java.io.ByteArrayOutputStream answers = new java.io.ByteArrayOutputStream();
     org.taskwire.internal.call.CallExecutor executor =
         org.taskwire.internal.call.CallExecutor.of(List.of(Echo_WorkRegistry.WORKFLOW));
@@ -131,8 +131,8 @@ class RemoteWrapperTest {
     byte[] good = kryo.encodeArguments(Echo_WorkRegistry.SHOUT, new EchoTasks.ShoutArgs("after"));
     java.io.ByteArrayOutputStream calls = new java.io.ByteArrayOutputStream();
     try (java.io.DataOutputStream out = new java.io.DataOutputStream(calls)) {
-      WireFormat.write(out, WireFormat.CALL, new CallEnvelope("run", 1, 1, Echo_WorkRegistry.SHOUT.id(), "kryo", null));
-      WireFormat.write(out, WireFormat.CALL, new CallEnvelope("run", 2, 1, Echo_WorkRegistry.SHOUT.id(), "kryo", good));
+      WireFormat.writeCalls(out, List.of(new CallEnvelope("run", 1, 1, Echo_WorkRegistry.SHOUT.id(), "kryo", null),
+          new CallEnvelope("run", 2, 1, Echo_WorkRegistry.SHOUT.id(), "kryo", good)));
     }
     Path in = Files.write(dir.resolve("calls.bin"), calls.toByteArray());
     List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,

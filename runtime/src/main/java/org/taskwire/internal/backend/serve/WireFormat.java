@@ -10,15 +10,16 @@ import org.taskwire.internal.call.ResultEnvelope;
 import org.taskwire.internal.transport.message.SigningKey;
 
 /**
- * Envelopes as length-prefixed JSON frames, for pipes, sockets and files. A frame is a one-byte
- * tag, a four-byte length and that many bytes of JSON.
+ * Frames for pipes and sockets: a one-byte tag, a four-byte length and that many bytes. Calls and
+ * results, the frames that count, are binary (their fields in order, the payloads as they are);
+ * the few control frames (ready, challenge, hello, started) are JSON.
  */
 public final class WireFormat {
-  /** Tag of a {@link CallEnvelope} frame. */
+  /** Tag of a call frame, whose body is a {@link CallEnvelope} in binary (see {@link #writeCalls}). */
   public static final byte CALL = 'C';
   /**
-   * Tag of a result frame: the HMAC-SHA256 of the run's key over the body's JSON, then the JSON of
-   * a {@link ResultEnvelope} (see {@link #writeResults}).
+   * Tag of a result frame: the HMAC-SHA256 of the run's key over the rest, then a {@link
+   * ResultEnvelope} in binary (see {@link #writeResults}).
    */
   public static final byte RESULT = 'R';
   /** Tag of the worker's ready frame, whose body is a {@link Ready}. */
@@ -138,6 +139,148 @@ public final class WireFormat {
         org.taskwire.internal.transport.TransportSettings.MAX_BYTES, Integer.toString(maxBytes));
   }
 
+  /** The layout of the binary bodies; a worker and its client run the same code, and say so here. */
+  private static final byte BODY_VERSION = 1;
+
+  /** Writes calls as frames with one flush. */
+  public static void writeCalls(DataOutputStream out, java.util.List<CallEnvelope> calls) throws IOException {
+    java.util.List<byte[]> bodies = new java.util.ArrayList<>(calls.size());
+    for (CallEnvelope call : calls) {
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(
+          64 + (call.arguments() == null ? 0 : call.arguments().length));
+      DataOutputStream body = new DataOutputStream(bytes);
+      body.writeByte(BODY_VERSION);
+      writeString(body, call.runId());
+      body.writeLong(call.callId());
+      body.writeInt(call.attempt());
+      writeString(body, call.workId());
+      writeString(body, call.codec());
+      writeBytes(body, call.arguments());
+      bodies.add(bytes.toByteArray());
+    }
+    writeBodies(out, CALL, bodies);
+  }
+
+  /**
+   * Reads a call frame's envelope.
+   *
+   * @throws IOException if the frame is not a whole call
+   */
+  public static CallEnvelope readCall(Frame frame) throws IOException {
+    DataInputStream in = body(frame, "call");
+    CallEnvelope call = new CallEnvelope(readString(in), in.readLong(), in.readInt(), readString(in), readString(in),
+        readBytes(in));
+    end(in, "call");
+    return call;
+  }
+
+  private static byte[] resultBody(ResultEnvelope result) throws IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(
+        128 + (result.output() == null ? 0 : result.output().length));
+    DataOutputStream body = new DataOutputStream(bytes);
+    body.writeByte(BODY_VERSION);
+    writeString(body, result.runId());
+    body.writeLong(result.callId());
+    body.writeInt(result.attempt());
+    writeBytes(body, result.output());
+    org.taskwire.internal.call.RemoteError error = result.error();
+    body.writeBoolean(error != null);
+    if (error != null) {
+      writeString(body, error.kind() == null ? null : error.kind().name());
+      writeString(body, error.className());
+      writeString(body, error.message());
+      writeString(body, error.stackTrace());
+      writeString(body, error.logLocation());
+      writeString(body, error.backendDetail());
+    }
+    body.writeLong(result.startedAt());
+    body.writeLong(result.finishedAt());
+    return bytes.toByteArray();
+  }
+
+  private static ResultEnvelope readResultBody(byte[] bytes) throws IOException {
+    DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes));
+    version(in, "result");
+    String runId = readString(in);
+    long callId = in.readLong();
+    int attempt = in.readInt();
+    byte[] output = readBytes(in);
+    org.taskwire.internal.call.RemoteError error = null;
+    if (in.readBoolean()) {
+      String kind = readString(in);
+      try {
+        error = new org.taskwire.internal.call.RemoteError(kind == null ? null : org.taskwire.FailureKind.valueOf(kind),
+            readString(in), readString(in), readString(in), readString(in), readString(in));
+      } catch (IllegalArgumentException e) {
+        throw new IOException("a result frame names an unknown failure kind '" + kind + "'");
+      }
+    }
+    ResultEnvelope result = new ResultEnvelope(runId, callId, attempt, output, error, in.readLong(), in.readLong());
+    end(in, "result");
+    return result;
+  }
+
+  private static DataInputStream body(Frame frame, String what) throws IOException {
+    DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(frame.body()));
+    version(in, what);
+    return in;
+  }
+
+  private static void version(DataInputStream in, String what) throws IOException {
+    try {
+      int version = in.readUnsignedByte();
+      if (version != BODY_VERSION) {
+        throw new IOException("a " + what + " frame of layout " + version + ", not " + BODY_VERSION
+            + ": the worker and its client run different versions of Taskwire");
+      }
+    } catch (EOFException e) {
+      throw new IOException("an empty " + what + " frame");
+    }
+  }
+
+  private static void end(DataInputStream in, String what) throws IOException {
+    if (in.available() > 0) {
+      throw new IOException("a " + what + " frame with " + in.available() + " stray bytes at its end");
+    }
+  }
+
+  /** A string as its UTF-8 length (-1 for null) and bytes: a stack trace may exceed writeUTF's 64 KB. */
+  private static void writeString(DataOutputStream out, String s) throws IOException {
+    writeBytes(out, s == null ? null : s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  private static String readString(DataInputStream in) throws IOException {
+    byte[] bytes = readBytes(in);
+    return bytes == null ? null : new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {
+    if (bytes == null) {
+      out.writeInt(-1);
+      return;
+    }
+    out.writeInt(bytes.length);
+    out.write(bytes);
+  }
+
+  private static byte[] readBytes(DataInputStream in) throws IOException {
+    int length;
+    try {
+      length = in.readInt();
+    } catch (EOFException e) {
+      throw new IOException("a frame that ends inside its fields");
+    }
+    if (length == -1) {
+      return null;
+    }
+    if (length < 0 || length > in.available()) {
+      throw new IOException("a field of " + length + " bytes in a frame with " + in.available() + " left");
+    }
+    byte[] bytes = new byte[length];
+    in.readFully(bytes);
+    return bytes;
+  }
+
   /** The length of a result frame's signature. */
   private static final int SIGNATURE_BYTES = 32;
 
@@ -150,10 +293,10 @@ public final class WireFormat {
       throws IOException {
     java.util.List<byte[]> bodies = new java.util.ArrayList<>(results.size());
     for (ResultEnvelope result : results) {
-      byte[] json = EnvelopeJson.toJson(result);
-      byte[] body = new byte[SIGNATURE_BYTES + json.length];
-      System.arraycopy(key.sign(json), 0, body, 0, SIGNATURE_BYTES);
-      System.arraycopy(json, 0, body, SIGNATURE_BYTES, json.length);
+      byte[] fields = resultBody(result);
+      byte[] body = new byte[SIGNATURE_BYTES + fields.length];
+      System.arraycopy(key.sign(fields), 0, body, 0, SIGNATURE_BYTES);
+      System.arraycopy(fields, 0, body, SIGNATURE_BYTES, fields.length);
       bodies.add(body);
     }
     writeBodies(out, RESULT, bodies);
@@ -169,11 +312,11 @@ public final class WireFormat {
     if (body.length <= SIGNATURE_BYTES) {
       throw new IOException("a result frame of " + body.length + " bytes holds no result");
     }
-    byte[] json = java.util.Arrays.copyOfRange(body, SIGNATURE_BYTES, body.length);
-    if (!key.verify(json, java.util.Arrays.copyOf(body, SIGNATURE_BYTES))) {
+    byte[] fields = java.util.Arrays.copyOfRange(body, SIGNATURE_BYTES, body.length);
+    if (!key.verify(fields, java.util.Arrays.copyOf(body, SIGNATURE_BYTES))) {
       throw new IOException("a result frame is not signed with this run's key");
     }
-    return EnvelopeJson.fromJson(json, ResultEnvelope.class);
+    return readResultBody(fields);
   }
 
   public static <T> T decode(Frame frame, Class<T> type) throws IOException {

@@ -78,7 +78,7 @@ public final class WorkerFrames {
   }
 
   public void send(List<CallEnvelope> calls) throws IOException {
-    WireFormat.writeAll(toWorker, WireFormat.CALL, calls);
+    WireFormat.writeCalls(toWorker, calls);
   }
 
   /** Reads the worker's next result, signed with the run's key. */
