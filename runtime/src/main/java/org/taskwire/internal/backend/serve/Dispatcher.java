@@ -186,7 +186,7 @@ public final class Dispatcher {
         }
         arrived.awaitNanos(left);
       }
-      seat.holding = window.size();
+      seat.holding += window.size();
     } finally {
       lock.unlock();
     }
@@ -198,9 +198,8 @@ public final class Dispatcher {
     if (queue == null || queue.isEmpty()) {
       return false;
     }
-    long nanos = seat.callNanos;
     int limit = 1;
-    if (batch > 1 && nanos >= 0 && nanos <= WireFormat.SHORT_CALL_NANOS) {
+    if (quick(seat)) {
       int sharing = Math.max(1, seats.getOrDefault(seat.group, List.of()).size());
       limit = Math.min(batch, 1 + queue.size() / sharing);
     }
@@ -239,41 +238,45 @@ public final class Dispatcher {
   }
 
   /**
-   * Sends a window to a worker and reports what becomes of each call: submitted and started when
-   * sent, then its result, which comes back on the worker's own channel. Each call gets its own
+   * Feeds a worker, starting with {@code window}, and reports what becomes of each call: submitted
+   * and started when sent, then its result, which comes back on the worker's own channel. While the
+   * worker answers quickly, the next window goes down its channel before the current one is
+   * answered, so that it never waits for the client between windows. Each call gets its own
    * walltime from the moment it starts.
    *
-   * @return false when the worker died (its running call reported lost, the others put back)
+   * @return false when the worker died (its running call reported lost, the others put back);
+   *     true once every call sent is answered and no more wait for it
    */
   public boolean feed(Seat seat, ServingWorker worker, List<Queued> window) {
-    int done = 0;
+    java.util.ArrayDeque<Queued> unanswered = new java.util.ArrayDeque<>();
     Watchdog watchdog = new Watchdog(worker::kill);
     try {
-      worker.send(window.stream().map(Queued::call).toList());
-      String where = worker.describe();
-      Map<String, String> handle = worker.handle();
-      for (Queued q : window) {
-        sink.report(new CallEvent.Submitted(q.call().callId(), q.call().attempt(), handle));
-        sink.report(new CallEvent.Started(q.call().callId(), q.call().attempt(), where));
-      }
+      send(worker, window, unanswered);
       long last = System.nanoTime();
-      for (Queued q : window) {
+      while (!unanswered.isEmpty()) {
+        if (unanswered.size() < 2 * batch && quick(seat)) {
+          List<Queued> more = takeNow(seat);
+          if (!more.isEmpty()) {
+            send(worker, more, unanswered);
+          }
+        }
         // The call now running is the first unanswered one, unless the worker, holding results,
         // says it starts a later one: each call gets its own walltime from the moment it starts.
+        Queued q = unanswered.peekFirst();
         watchdog.arm(q.call().callId(), q.task().options().walltime());
         ResultEnvelope result = worker.receive(started -> {
-          for (Queued w : window) {
+          for (Queued w : unanswered) {
             if (w.call().callId() == started) {
               watchdog.arm(started, w.task().options().walltime());
             }
           }
         });
         watchdog.disarm();
+        unanswered.pollFirst();
+        answeredOne(seat);
         long now = System.nanoTime();
-        long took = now - last;
-        seat.answered(took);
+        seat.answered(now - last);
         last = now;
-        done++;
         if (result.succeeded()) {
           sink.report(new CallEvent.Succeeded(result));
         } else {
@@ -286,7 +289,7 @@ public final class Dispatcher {
       return true;
     } catch (IOException e) {
       watchdog.disarm();
-      lost(seat, worker, window, done, watchdog.firedOn());
+      lost(seat, worker, new ArrayList<>(unanswered), watchdog.firedOn());
       seat.reset();
       return false;
     } finally {
@@ -299,11 +302,54 @@ public final class Dispatcher {
     }
   }
 
-  private void lost(Seat seat, ServingWorker worker, List<Queued> window, int answered, long killedOn) {
+  /** Sends calls down a worker's channel and reports them submitted and started. */
+  private void send(ServingWorker worker, List<Queued> calls, java.util.Deque<Queued> unanswered) throws IOException {
+    unanswered.addAll(calls);
+    worker.send(calls.stream().map(Queued::call).toList());
+    String where = worker.describe();
+    Map<String, String> handle = worker.handle();
+    for (Queued q : calls) {
+      sink.report(new CallEvent.Submitted(q.call().callId(), q.call().attempt(), handle));
+      sink.report(new CallEvent.Started(q.call().callId(), q.call().attempt(), where));
+    }
+  }
+
+  /** Whether a seat's worker answers quickly enough to be sent calls ahead. */
+  private boolean quick(Seat seat) {
+    long nanos = seat.callNanos;
+    return batch > 1 && nanos >= 0 && nanos <= WireFormat.SHORT_CALL_NANOS;
+  }
+
+  /** The calls for a seat's worker that are queued now, without waiting. */
+  private List<Queued> takeNow(Seat seat) {
+    List<Queued> window = new ArrayList<>();
+    lock.lock();
+    try {
+      if (!closed) {
+        fill(seat, window);
+        seat.holding += window.size();
+      }
+    } finally {
+      lock.unlock();
+    }
+    return window;
+  }
+
+  private void answeredOne(Seat seat) {
+    lock.lock();
+    try {
+      seat.holding--;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** A worker died holding these calls, in the order sent: the one it ran is lost, the others go back. */
+  private void lost(Seat seat, ServingWorker worker, List<Queued> window, long killedOn) {
     failedAttempts.incrementAndGet();
     // The worker runs its calls in order; while it holds results it says which call it starts.
-    int lost = answered;
-    for (int i = answered; i < window.size(); i++) {
+    int lost = 0;
+    for (int i = 0; i < window.size(); i++) {
       if (window.get(i).call().callId() == worker.lastStarted()) {
         lost = i;
       }
@@ -318,7 +364,7 @@ public final class Dispatcher {
     LOG.warn("{}", message);
     // The others either never started or ran but had their results die with the worker, held
     // to be sent together: back where they were, without using an attempt.
-    for (int i = answered; i < window.size(); i++) {
+    for (int i = 0; i < window.size(); i++) {
       if (i != lost) {
         putBack(seat, window.get(i));
       }

@@ -56,14 +56,18 @@ class DispatcherTest {
   private static final class ScriptedWorker implements ServingWorker {
     final Deque<Object> answers = new ArrayDeque<>();
     final List<Long> sent = new ArrayList<>();
+    /** What the dispatcher did with the worker, in order: "send N" and "receive". */
+    final List<String> journal = new ArrayList<>();
 
     @Override
     public void send(List<CallEnvelope> calls) {
+      journal.add("send " + calls.size());
       calls.forEach(c -> sent.add(c.callId()));
     }
 
     @Override
     public ResultEnvelope receive(LongConsumer onStarted) throws IOException {
+      journal.add("receive");
       Object next = answers.poll();
       if (next instanceof ResultEnvelope r) {
         return r;
@@ -176,6 +180,38 @@ class DispatcherTest {
         .containsExactly(1L, 2L);
     assertThat(d.queued("a")).extracting(q -> q.call().callId()).containsExactly(4L, 5L, 6L);
     assertThat(d.demand("a")).isEqualTo(3);
+  }
+
+  @Test
+  void aQuickWorkerIsSentItsNextWindowBeforeItAnswersTheCurrentOne() throws Exception {
+    Dispatcher d = dispatcher(4);
+    Dispatcher.Seat seat = new Dispatcher.Seat("a", q -> true);
+    d.seat(seat);
+    seat.answered(1_000_000);
+    d.submit(task("a", 1, 2, 3, 4, 5, 6, 7, 8, 9, 10));
+    ScriptedWorker worker = new ScriptedWorker();
+    for (long id = 1; id <= 10; id++) {
+      worker.answers.add(ok(id));
+    }
+    assertThat(d.feed(seat, worker, d.take(seat, 0))).isTrue();
+    assertThat(worker.journal.subList(0, 3)).containsExactly("send 4", "send 4", "receive");
+    assertThat(worker.sent).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+    assertThat(events).filteredOn(e -> e instanceof CallEvent.Succeeded).hasSize(10);
+    assertThat(d.demand("a")).isZero();
+  }
+
+  @Test
+  void aSlowWorkerIsSentOneCallAtATime() throws Exception {
+    Dispatcher d = dispatcher(4);
+    Dispatcher.Seat seat = new Dispatcher.Seat("a", q -> true);
+    d.seat(seat);
+    seat.answered(50_000_000);
+    d.submit(task("a", 1, 2, 3));
+    ScriptedWorker worker = new ScriptedWorker();
+    worker.answers.add(ok(1));
+    assertThat(d.feed(seat, worker, d.take(seat, 0))).isTrue();
+    assertThat(worker.journal).containsExactly("send 1", "receive");
+    assertThat(d.queued("a")).hasSize(2);
   }
 
   @Test
