@@ -109,6 +109,13 @@ class DispatcherTest {
     }
   }
 
+  /** A worker's seat at group {@code group}, taking every call of it. */
+  private static Dispatcher.Seat seatAt(Dispatcher d, String group) {
+    Dispatcher.Seat seat = new Dispatcher.Seat(group, q -> true);
+    d.seat(seat);
+    return seat;
+  }
+
   private static ResultEnvelope ok(long callId) {
     return new ResultEnvelope("run", callId, 1, new byte[] {1}, null, 0, 1);
   }
@@ -116,8 +123,7 @@ class DispatcherTest {
   @Test
   void aRetryGoesFirstAndTheOthersByArrival() throws Exception {
     Dispatcher d = dispatcher(32);
-    Dispatcher.Seat seat = new Dispatcher.Seat("a", q -> true);
-    d.seat(seat);
+    Dispatcher.Seat seat = seatAt(d, "a");
     d.submit(task("a", 1, 2));
     d.submit(task("a", 3));
     d.submit(retry(9));
@@ -159,8 +165,7 @@ class DispatcherTest {
   @Test
   void aDeadWorkersRunningCallIsLostAndTheOthersGoBackWhereTheyWere() throws Exception {
     Dispatcher d = dispatcher(4);
-    Dispatcher.Seat seat = new Dispatcher.Seat("a", q -> true);
-    d.seat(seat);
+    Dispatcher.Seat seat = seatAt(d, "a");
     d.submit(task("a", 1));
     ScriptedWorker worker = new ScriptedWorker();
     worker.answers.add(ok(1));
@@ -185,8 +190,7 @@ class DispatcherTest {
   @Test
   void aQuickWorkerIsSentItsNextWindowBeforeItAnswersTheCurrentOne() throws Exception {
     Dispatcher d = dispatcher(4);
-    Dispatcher.Seat seat = new Dispatcher.Seat("a", q -> true);
-    d.seat(seat);
+    Dispatcher.Seat seat = seatAt(d, "a");
     seat.answered(1_000_000);
     d.submit(task("a", 1, 2, 3, 4, 5, 6, 7, 8, 9, 10));
     ScriptedWorker worker = new ScriptedWorker();
@@ -203,8 +207,7 @@ class DispatcherTest {
   @Test
   void aSlowWorkerIsSentOneCallAtATime() throws Exception {
     Dispatcher d = dispatcher(4);
-    Dispatcher.Seat seat = new Dispatcher.Seat("a", q -> true);
-    d.seat(seat);
+    Dispatcher.Seat seat = seatAt(d, "a");
     seat.answered(50_000_000);
     d.submit(task("a", 1, 2, 3));
     ScriptedWorker worker = new ScriptedWorker();
@@ -234,8 +237,7 @@ class DispatcherTest {
   @Test
   void aCancelledCallIsNotTaken() throws Exception {
     Dispatcher d = dispatcher(32);
-    Dispatcher.Seat seat = new Dispatcher.Seat("a", q -> true);
-    d.seat(seat);
+    Dispatcher.Seat seat = seatAt(d, "a");
     d.submit(task("a", 1, 2));
     d.cancel(1);
     assertThat(ids(d.take(seat, 0))).containsExactly(2L);
