@@ -38,6 +38,22 @@ public record RemoteError(FailureKind kind, String className, String message, St
     return new RemoteError(null, null, message, "", null);
   }
 
+  /** The kind's name, or null when it is unset: what a binary frame carries. */
+  public String kindName() {
+    return kind == null ? null : kind.name();
+  }
+
+  /**
+   * An error read back from a frame, its kind by name.
+   *
+   * @throws IllegalArgumentException if no kind has that name
+   */
+  public static RemoteError named(String kindName, String className, String message, String stackTrace,
+      String logLocation, String backendDetail) {
+    return new RemoteError(kindName == null ? null : FailureKind.valueOf(kindName), className, message, stackTrace,
+        logLocation, backendDetail);
+  }
+
   /** The same error with its kind set. */
   public RemoteError withKind(FailureKind kind) {
     return new RemoteError(kind, className, message, stackTrace, logLocation, backendDetail);

@@ -186,7 +186,7 @@ public final class WireFormat {
     org.taskwire.internal.call.RemoteError error = result.error();
     body.writeBoolean(error != null);
     if (error != null) {
-      writeString(body, error.kind() == null ? null : error.kind().name());
+      writeString(body, error.kindName());
       writeString(body, error.className());
       writeString(body, error.message());
       writeString(body, error.stackTrace());
@@ -209,8 +209,8 @@ public final class WireFormat {
     if (in.readBoolean()) {
       String kind = readString(in);
       try {
-        error = new org.taskwire.internal.call.RemoteError(kind == null ? null : org.taskwire.FailureKind.valueOf(kind),
-            readString(in), readString(in), readString(in), readString(in), readString(in));
+        error = org.taskwire.internal.call.RemoteError.named(kind, readString(in), readString(in), readString(in),
+            readString(in), readString(in));
       } catch (IllegalArgumentException e) {
         throw new IOException("a result frame names an unknown failure kind '" + kind + "'");
       }
