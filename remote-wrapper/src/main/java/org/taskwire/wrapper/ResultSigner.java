@@ -10,8 +10,6 @@ import org.taskwire.internal.transport.message.SigningKey;
  * result, and the largest result the run takes.
  */
 record ResultSigner(SigningKey key, int maxBytes) {
-  private static final int DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
-
   /**
    * Reads the key and the limit the client put in the worker's environment (or a pilot's
    * transport file).
@@ -24,11 +22,11 @@ record ResultSigner(SigningKey key, int maxBytes) {
       throw new IllegalArgumentException(SigningKey.ENVIRONMENT + " is not set: a serving worker signs its results "
           + "with the run's key, which its client gives it");
     }
-    String max = env.get(TransportSettings.MAX_BYTES);
     try {
-      return new ResultSigner(SigningKey.fromBase64(key), max == null ? DEFAULT_MAX_BYTES : Integer.parseInt(max.trim()));
+      return new ResultSigner(SigningKey.fromBase64(key), TransportSettings.maxBytesFrom(env));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(TransportSettings.MAX_BYTES + " is not a number: " + max, e);
+      throw new IllegalArgumentException(TransportSettings.MAX_BYTES + " is not a number: "
+          + env.get(TransportSettings.MAX_BYTES), e);
     }
   }
 

@@ -47,9 +47,4 @@ public final class FailureTable {
     FailureKind kind = kindOf(failure.cause(), failure.error().kind());
     return failure.error().kind() == kind ? failure.error() : failure.error().withKind(kind);
   }
-
-  /** Whether a failure of this cause may end otherwise on another attempt. */
-  public static boolean retried(Cause cause, FailureKind reported) {
-    return kindOf(cause, reported).retryable();
-  }
 }

@@ -21,6 +21,15 @@ public record TransportSettings(BrokerSettings brokers, String relayUrl, Route r
   /** The variable of the largest result a worker may send, in bytes. */
   public static final String MAX_BYTES = "TASKWIRE_RESULT_MAX_BYTES";
 
+  /**
+   * The largest result a worker may send, as its environment says.
+   *
+   * @throws NumberFormatException if the variable is not a number
+   */
+  public static int maxBytesFrom(Map<String, String> env) {
+    return Integer.parseInt(env.getOrDefault(MAX_BYTES, "4194304").trim());
+  }
+
   /** The environment variables that carry these settings to a worker. */
   public Map<String, String> toEnvironment() {
     Map<String, String> env = new HashMap<>();
@@ -100,7 +109,7 @@ public record TransportSettings(BrokerSettings brokers, String relayUrl, Route r
     BrokerSettings brokers = brokerUrl == null ? null : new BrokerSettings(BrokerAddress.parseList(brokerUrl),
         env.get(BROKER_USER), env.get(BROKER_PASSWORD),
         env.getOrDefault(BROKER_DESTINATION, BrokerSettings.DEFAULT_DESTINATION));
-    int max = Integer.parseInt(env.getOrDefault(MAX_BYTES, "4194304"));
+    int max = maxBytesFrom(env);
     return new TransportSettings(brokers, relay, new Route(internalId, 0, 0), SigningKey.fromBase64(key), max);
   }
 }

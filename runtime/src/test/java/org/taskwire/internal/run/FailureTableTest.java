@@ -32,16 +32,16 @@ class FailureTableTest {
       assertThat(expected).as("the table names " + cause).containsKey(cause);
       assertThat(FailureTable.kindOf(cause, null)).as(cause.name()).isEqualTo(expected.get(cause));
     }
-    assertThat(FailureTable.retried(Cause.Seen.WORKER_DIED, null)).isTrue();
-    assertThat(FailureTable.retried(Cause.Seen.OUT_OF_MEMORY, null)).as("the same memory ends the same way").isFalse();
-    assertThat(FailureTable.retried(Cause.Seen.KILLED, null)).as("someone meant it").isFalse();
+    assertThat(FailureTable.kindOf(Cause.Seen.WORKER_DIED, null).retryable()).isTrue();
+    assertThat(FailureTable.kindOf(Cause.Seen.OUT_OF_MEMORY, null).retryable()).as("the same memory ends the same way").isFalse();
+    assertThat(FailureTable.kindOf(Cause.Seen.KILLED, null).retryable()).as("someone meant it").isFalse();
   }
 
   @Test
   void aReportedFailureKeepsTheWorkersKind() {
     for (FailureKind kind : FailureKind.values()) {
       assertThat(FailureTable.kindOf(Cause.Seen.REPORTED, kind)).isEqualTo(kind);
-      assertThat(FailureTable.retried(Cause.Seen.REPORTED, kind)).isEqualTo(kind.retryable());
+      assertThat(FailureTable.kindOf(Cause.Seen.REPORTED, kind).retryable()).isEqualTo(kind.retryable());
     }
   }
 
@@ -50,7 +50,7 @@ class FailureTableTest {
     for (WrapperExit exit : WrapperExit.values()) {
       FailureKind kind = FailureTable.kindOf(new Cause.WrapperExited(exit), null);
       assertThat(kind).as(exit.name()).isEqualTo(exit == WrapperExit.OK ? FailureKind.RESULT_LOST : exit.failure());
-      assertThat(FailureTable.retried(new Cause.WrapperExited(exit), null)).as(exit.name())
+      assertThat(FailureTable.kindOf(new Cause.WrapperExited(exit), null).retryable()).as(exit.name())
           .isEqualTo(exit != WrapperExit.OK && !exit.hopeless() || exit == WrapperExit.OK);
     }
   }

@@ -175,22 +175,22 @@ public final class Dispatcher {
    * {@code waitMillis} for one; empty if none came.
    */
   public List<Queued> take(Seat seat, long waitMillis) throws InterruptedException {
-    List<Queued> window = new ArrayList<>();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
     lock.lock();
     try {
-      while (!closed && !fill(seat, window)) {
+      List<Queued> window = takeNow(seat);
+      while (window.isEmpty() && !closed) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           break;
         }
         arrived.awaitNanos(left);
+        window = takeNow(seat);
       }
-      seat.holding += window.size();
+      return window;
     } finally {
       lock.unlock();
     }
-    return window;
   }
 
   private boolean fill(Seat seat, List<Queued> window) {
@@ -320,7 +320,7 @@ public final class Dispatcher {
     return batch > 1 && nanos >= 0 && nanos <= WireFormat.SHORT_CALL_NANOS;
   }
 
-  /** The calls for a seat's worker that are queued now, without waiting. */
+  /** The calls for a seat's worker that are queued now, without waiting; {@link #take} without the wait. */
   private List<Queued> takeNow(Seat seat) {
     List<Queued> window = new ArrayList<>();
     lock.lock();
@@ -355,7 +355,8 @@ public final class Dispatcher {
       }
     }
     Queued q = window.get(lost);
-    String how = killedOn == q.call().callId()
+    boolean pastWalltime = killedOn == q.call().callId();
+    String how = pastWalltime
         ? "was killed after the call exceeded its walltime of " + q.task().options().walltime()
         : worker.endDescription();
     String tail = worker.logTail();
@@ -375,35 +376,32 @@ public final class Dispatcher {
       failure = Failure.of(Cause.Seen.OUT_OF_MEMORY, message + "\nIt ran out of memory"
           + (memoryMb == null ? "" : " (memoryMb " + memoryMb + ")") + ": raise the work's memoryMb");
     } else {
-      failure = Failure.of(killedOn == q.call().callId() ? Cause.Seen.WALLTIME : Cause.Seen.WORKER_DIED, message);
+      failure = Failure.of(pastWalltime ? Cause.Seen.WALLTIME : Cause.Seen.WORKER_DIED, message);
     }
     sink.report(new CallEvent.Failed(q.call().callId(), q.call().attempt(), failure.withLog(worker.log())));
   }
 
   /** Fails the queued calls of a group that no worker can take, with the reason. */
   public void fail(String group, String why) {
-    failWhere(q -> group.equals(groupOf.apply(q.task())), why);
+    failQueues(g -> g.equals(group), why);
   }
 
   /** Fails every queued call (no worker can start). */
   public void failAll(String why) {
-    failWhere(q -> true, why);
+    failQueues(g -> true, why);
   }
 
-  private void failWhere(Predicate<Queued> which, String why) {
+  private void failQueues(Predicate<String> groups, String why) {
     List<Queued> failed = new ArrayList<>();
     lock.lock();
     try {
-      for (TreeSet<Queued> queue : queues.values()) {
-        for (Iterator<Queued> it = queue.iterator(); it.hasNext(); ) {
-          Queued q = it.next();
-          if (which.test(q)) {
-            it.remove();
-            queuedCalls.remove(q.call().callId());
-            failed.add(q);
-          }
+      queues.forEach((group, queue) -> {
+        if (groups.test(group)) {
+          failed.addAll(queue);
+          queue.forEach(q -> queuedCalls.remove(q.call().callId()));
+          queue.clear();
         }
-      }
+      });
     } finally {
       lock.unlock();
     }
@@ -435,16 +433,6 @@ public final class Dispatcher {
     try {
       TreeSet<Queued> queue = queues.get(group);
       return queue == null ? List.of() : List.copyOf(queue);
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** How many workers sit at a group. */
-  public int seated(String group) {
-    lock.lock();
-    try {
-      return seats.getOrDefault(group, List.of()).size();
     } finally {
       lock.unlock();
     }
