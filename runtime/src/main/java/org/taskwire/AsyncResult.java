@@ -10,6 +10,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
+import org.taskwire.internal.run.PendingCall;
+import org.taskwire.internal.run.RunEngine;
+import org.taskwire.spi.WorkDefinition;
 
 /**
  * The pending result of one work call. A {@link Future} with a {@link CompletionStage} view,
@@ -36,6 +39,14 @@ public final class AsyncResult<T> implements Future<T>, In<T> {
     this.callId = callId;
     this.future = future;
     this.onCancel = onCancel;
+  }
+
+  /** The handle of a call the engine planned. */
+  static <R> AsyncResult<R> of(RunEngine engine, WorkDefinition<?, R> work, PendingCall call) {
+    @SuppressWarnings("unchecked")
+    CompletableFuture<R> typed = (CompletableFuture<R>) (CompletableFuture<?>) call.future();
+    long callId = call.callId();
+    return new AsyncResult<>(engine.runId(), work.name(), () -> callId, typed, () -> engine.cancel(callId));
   }
 
   /** The work method's name. */

@@ -1,45 +1,16 @@
 package org.taskwire;
 
-import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.taskwire.internal.run.Parameters;
+import org.taskwire.internal.run.Parameters.Parameter;
 import org.taskwire.internal.run.WaitingCalls;
 import org.taskwire.spi.WorkDefinition;
 
 /** Turns the {@link In}s of one call into what {@link WaitingCalls} waits on, checking each. */
 final class Inputs {
   private Inputs() {}
-
-  /** One parameter of a work: its name, and whether it is primitive (so it has no null value). */
-  private record Parameter(String name, boolean primitive) {}
-
-  /** The parameters per argument record: asked for per call, so read once per class. */
-  private static final ClassValue<Parameter[]> PARAMETERS = new ClassValue<>() {
-    @Override
-    protected Parameter[] computeValue(Class<?> type) {
-      RecordComponent[] components = type.getRecordComponents();
-      Parameter[] parameters = new Parameter[components.length];
-      for (int i = 0; i < parameters.length; i++) {
-        parameters[i] = new Parameter(components[i].getName(), components[i].getType().isPrimitive());
-      }
-      return parameters;
-    }
-  };
-
-  /**
-   * Why these values cannot build the work's arguments, or null if they can: a null for a
-   * primitive parameter (an {@code In.of(null)}, or an input whose work returned null).
-   */
-  static String unfit(WorkDefinition<?, ?> work, Object[] values) {
-    Parameter[] parameters = PARAMETERS.get(work.argumentsType());
-    for (int i = 0; i < values.length; i++) {
-      if (values[i] == null && parameters[i].primitive()) {
-        return "parameter " + parameters[i].name() + " of " + work.name() + " is primitive, but its input's value is null";
-      }
-    }
-    return null;
-  }
 
   /** Whether every input is a value known now, so the call can be submitted at once. */
   static boolean allValues(List<In<?>> inputs) {
@@ -66,7 +37,7 @@ final class Inputs {
    * @throws IllegalArgumentException naming the parameter and what is wrong
    */
   static void check(String runId, WorkDefinition<?, ?> work, List<In<?>> inputs) {
-    Parameter[] parameters = PARAMETERS.get(work.argumentsType());
+    Parameter[] parameters = Parameters.of(work);
     if (inputs.size() != parameters.length) {
       throw new IllegalArgumentException(work.name() + " takes " + parameters.length + " inputs, not " + inputs.size());
     }
@@ -102,7 +73,7 @@ final class Inputs {
 
   /** What the call waits on, one {@link WaitingCalls.Input} per parameter. */
   static List<WaitingCalls.Input> waitingOn(WorkDefinition<?, ?> work, List<In<?>> inputs) {
-    Parameter[] parameters = PARAMETERS.get(work.argumentsType());
+    Parameter[] parameters = Parameters.of(work);
     List<WaitingCalls.Input> waits = new ArrayList<>(inputs.size());
     for (int i = 0; i < inputs.size(); i++) {
       waits.add(waitOn(parameters[i].name(), inputs.get(i)));

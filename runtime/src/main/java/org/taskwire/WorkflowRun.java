@@ -1,6 +1,5 @@
 package org.taskwire;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -8,107 +7,41 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.taskwire.internal.backend.Backend;
-import org.taskwire.internal.backend.BackendContext;
-import org.taskwire.internal.backend.Backends;
-import org.taskwire.internal.backend.WorkflowClassPath;
-import org.taskwire.internal.run.ArgumentEncoder;
-import org.taskwire.internal.run.CallCollector;
-import org.taskwire.internal.threads.DaemonThreads;
-import org.taskwire.internal.run.CallPlanner;
-import org.taskwire.internal.run.KnownWorkflows;
-import org.taskwire.internal.run.PendingCall;
-import org.taskwire.internal.run.RunHistory;
-import org.taskwire.internal.run.SharedResults;
-import org.taskwire.internal.run.TaskProgress;
-import org.taskwire.internal.codec.Codecs;
-import org.taskwire.internal.codec.PayloadCodec;
 import org.taskwire.internal.config.ConfigKey;
 import org.taskwire.internal.config.TaskwireConfig;
-import org.taskwire.internal.progress.ProgressDisplay;
+import org.taskwire.internal.run.CallPlanner;
+import org.taskwire.internal.run.PendingCall;
+import org.taskwire.internal.run.RunEngine;
+import org.taskwire.internal.run.TaskProgress;
 import org.taskwire.spi.JobOptions;
 import org.taskwire.spi.WorkDefinition;
 import org.taskwire.spi.WorkflowDefinition;
 
 /**
- * A session of one workflow: it owns the backend and the outstanding calls. Open it from
- * {@code main} with the generated {@code XxxTasks.start()} in a try-with-resources block (iDDS's
- * {@code with workflow:}); the generated proxies submit through the run that is open. Closing it
- * fails the calls still outstanding and stops the backend.
+ * A session of one workflow. Open it from {@code main} with the generated
+ * {@code XxxTasks.start()} in a try-with-resources block (iDDS's {@code with workflow:}); the
+ * generated proxies submit through the run that is open. Closing it fails the calls still
+ * outstanding and stops the backend.
  *
- * <p>One run is open at a time per JVM.
+ * <p>One run is open at a time per JVM. This class is the run's public face: it checks what the
+ * caller passes and hands out typed handles; the backend, the journal and the calls in flight
+ * belong to an internal engine it drives.
  */
 public final class WorkflowRun implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WorkflowRun.class);
   private static final AtomicReference<WorkflowRun> CURRENT = new AtomicReference<>();
 
-  private final String runId;
-  private final WorkflowDefinition workflow;
-  private final KnownWorkflows workflows;
-  private final TaskwireConfig config;
-  private final String backendName;
-  private final CallCollector collector;
-  private final RunHistory history;
-  private final SharedResults shared;
-  private final Backend backend;
-  private final CallPlanner planner;
+  private final RunEngine engine;
   private final DependentCalls dependents;
-  private final Map<String, JobOptions> optionsByWork = new HashMap<>();
-  private final long startedAt = System.nanoTime();
-  private volatile boolean closed;
 
-  private WorkflowRun(WorkflowDefinition workflow, TaskwireConfig config) {
-    this.backendName = config.get(ConfigKey.BACKEND);
-    this.history = RunHistory.open(config, workflow, backendName, loaderOf(workflow));
-    this.runId = history.runId();
-    this.workflow = workflow;
-    this.config = config;
-    this.workflows = KnownWorkflows.discover(workflow);
-    for (WorkDefinition<?, ?> work : workflow.works()) {
-      optionsByWork.put(work.id(), config.jobOptions(workflow, work));
-    }
-    this.collector = new CallCollector(runId, history.journal());
-    try {
-      this.shared = SharedResults.open(config, workflows.all());
-    } catch (RuntimeException | Error e) {
-      history.failedToStart(e);
-      throw e;
-    }
-    collector.share(shared);
-    Backend started;
-    try {
-      started = Backends.create(backendName,
-          new BackendContext(runId, config, workflow, workflows.all(), collector, history.identity()));
-    } catch (RuntimeException | Error e) {
-      history.failedToStart(e);
-      throw e;
-    }
-    this.backend = started;
-    collector.attach(backend);
-    this.planner = new CallPlanner(history, collector, shared, backend);
-    this.dependents = new DependentCalls(this, workflows, planner, collector, history.journal());
-    // No thread of the run may die silently: its calls could wait forever for what it would have done.
-    DaemonThreads.onThreadDeath(why -> collector.failAll(FailureKind.BACKEND, why));
-  }
-
-  /**
-   * The loader the workflow's classes come from, which holds the class bytes of its code
-   * version; if none finds it, this thread's (the code version then fails with advice).
-   */
-  private static ClassLoader loaderOf(WorkflowDefinition workflow) {
-    try {
-      return WorkflowClassPath.loaderOf(workflow.workflowClass());
-    } catch (ConfigurationException e) {
-      ClassLoader context = Thread.currentThread().getContextClassLoader();
-      return context != null ? context : WorkflowRun.class.getClassLoader();
-    }
+  private WorkflowRun(RunEngine engine) {
+    this.engine = engine;
+    this.dependents = new DependentCalls(engine);
   }
 
   /** A builder for a run of the given workflow; generated {@code XxxTasks.builder()} calls this. */
@@ -132,27 +65,22 @@ public final class WorkflowRun implements AutoCloseable {
 
   /** This run's id: 128 random bits in hex. */
   public String runId() {
-    return runId;
+    return engine.runId();
   }
 
   /** The backend's name, e.g. {@code local}. */
   public String backendName() {
-    return backendName;
+    return engine.backendName();
   }
 
   /** The workflow this run was opened for. */
   public WorkflowDefinition workflow() {
-    return workflow;
+    return engine.workflow();
   }
 
   /** The options a work runs with in this run, after annotations and configuration. */
   public JobOptions options(WorkDefinition<?, ?> work) {
-    JobOptions options = optionsByWork.get(work.id());
-    if (options == null) {
-      WorkflowDefinition owner = workflows.ownerOf(work);
-      options = config.jobOptions(owner, work);
-    }
-    return options;
+    return engine.options(work);
   }
 
   /**
@@ -162,10 +90,10 @@ public final class WorkflowRun implements AutoCloseable {
    */
   public <A extends Record, R> AsyncResult<R> submit(WorkDefinition<A, R> work, A arguments) {
     Objects.requireNonNull(arguments, "arguments");
-    CallPlanner.Planned prepared = prepare(work, List.of(arguments));
+    CallPlanner.Planned prepared = engine.plan(work, List.of(arguments), new TaskProgress(1));
     PendingCall call = prepared.calls().get(0);
     prepared.send().run();
-    return asyncResult(work, call);
+    return AsyncResult.of(engine, work, call);
   }
 
   /**
@@ -195,10 +123,10 @@ public final class WorkflowRun implements AutoCloseable {
     if (arguments.isEmpty()) {
       return new MapResult<>(Map.of());
     }
-    CallPlanner.Planned prepared = prepare(work, arguments);
+    CallPlanner.Planned prepared = engine.plan(work, arguments, new TaskProgress(arguments.size()));
     prepared.send().run();
     List<CompletableFuture<Object>> futures = prepared.calls().stream().map(PendingCall::future).toList();
-    waitWithProgress(work, prepared.progress(), CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])));
+    engine.awaitWithProgress(work.name(), prepared.progress(), CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])));
     Map<A, Outcome<R>> outcomes = new LinkedHashMap<>();
     for (int i = 0; i < arguments.size(); i++) {
       outcomes.put(arguments.get(i), outcome(futures.get(i)));
@@ -210,55 +138,13 @@ public final class WorkflowRun implements AutoCloseable {
   private static <R> Outcome<R> outcome(CompletableFuture<Object> future) {
     try {
       return new Outcome.Success<>((R) future.join());
-    } catch (java.util.concurrent.CompletionException e) {
+    } catch (CompletionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof WorkFailedException) {
         return new Outcome.Failure<>((WorkFailedException) cause);
       }
       throw e;
     }
-  }
-
-  void waitWithProgress(WorkDefinition<?, ?> work, TaskProgress progress, CompletableFuture<?> all) {
-    try (ProgressDisplay display = ProgressDisplay.open(config.get(ConfigKey.PROGRESS), work.name(), progress.total(),
-        config.get(ConfigKey.PROGRESS_INTERVAL))) {
-      while (true) {
-        display.update(progress.succeeded(), progress.failed(), progress.running(), progress.retried());
-        try {
-          all.get(200, TimeUnit.MILLISECONDS);
-          display.update(progress.succeeded(), progress.failed(), progress.running(), progress.retried());
-          return;
-        } catch (TimeoutException e) {
-          // keep showing progress
-        } catch (ExecutionException e) {
-          return; // failures are read per call
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new TaskwireException("interrupted while waiting for " + work.name(), e);
-        }
-      }
-    }
-  }
-
-  /**
-   * Encodes the calls of one proxy invocation (naming an argument that cannot travel) and plans
-   * how each gets its result: see {@link CallPlanner}.
-   */
-  private <A extends Record> CallPlanner.Planned prepare(WorkDefinition<A, ?> work, List<A> arguments) {
-    return prepare(work, arguments, new TaskProgress(arguments.size()));
-  }
-
-  <A extends Record> CallPlanner.Planned prepare(WorkDefinition<A, ?> work, List<A> arguments,
-      TaskProgress progress) {
-    checkOpen();
-    WorkflowDefinition owner = workflows.ownerOf(work);
-    JobOptions options = options(work);
-    PayloadCodec codec = Codecs.of(owner, options.codec());
-    List<byte[]> encoded = new ArrayList<>(arguments.size());
-    for (A a : arguments) {
-      encoded.add(ArgumentEncoder.encode(codec, work, a));
-    }
-    return planner.plan(owner, work, options, codec, arguments, encoded, null, progress);
   }
 
   /**
@@ -273,7 +159,10 @@ public final class WorkflowRun implements AutoCloseable {
    */
   public <A extends Record, R> AsyncResult<R> submitWhenReady(WorkDefinition<A, R> work, List<In<?>> inputs,
       Function<Object[], A> arguments) {
-    checkOpen();
+    Inputs.check(engine.runId(), work, inputs);
+    if (Inputs.allValues(inputs)) {
+      return submit(work, arguments.apply(Inputs.values(inputs)));
+    }
     return dependents.submitWhenReady(work, inputs, arguments);
   }
 
@@ -291,50 +180,16 @@ public final class WorkflowRun implements AutoCloseable {
    */
   public <K, A extends Record, R> AsyncMapResult<K, R> submitKeyed(WorkDefinition<A, R> work, Collection<K> keys,
       Function<? super K, List<In<?>>> inputs, Function<Object[], A> arguments) {
-    checkOpen();
     return dependents.submitKeyed(work, keys, inputs, arguments);
-  }
-
-  private void checkOpen() {
-    if (closed) {
-      throw new IllegalStateException("this WorkflowRun is closed");
-    }
-  }
-
-  <R> AsyncResult<R> asyncResult(WorkDefinition<?, R> work, PendingCall call) {
-    @SuppressWarnings("unchecked")
-    CompletableFuture<R> typed = (CompletableFuture<R>) (CompletableFuture<?>) call.future();
-    long callId = call.callId();
-    return new AsyncResult<>(runId, work.name(), () -> callId, typed, () -> collector.cancel(callId));
   }
 
   /** Fails the calls still outstanding, stops the backend and lets another run open. */
   @Override
   public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
     try {
-      int waitingForInputs = dependents.waitingForInputs();
-      dependents.close();
-      int outstanding = collector.outstanding();
-      if (outstanding + waitingForInputs > 0) {
-        LOG.warn("closing run {} with {} calls outstanding and {} waiting for their inputs; they fail with RUN_CLOSED",
-            runId, outstanding, waitingForInputs);
-      }
-      collector.failAll(FailureKind.RUN_CLOSED, "the WorkflowRun was closed before the call completed");
-      backend.close();
-      if (shared != null) {
-        shared.close();
-      }
-      history.close(outstanding);
+      engine.close();
     } finally {
       CURRENT.compareAndSet(this, null);
-      // One run is open per JVM: its shared timers and clients stop with it, so a main that closed it ends at once.
-      DaemonThreads.onThreadDeath(null);
-      DaemonThreads.release();
-      LOG.debug("run {} closed after {} ms", runId, (System.nanoTime() - startedAt) / 1_000_000);
     }
   }
 
@@ -377,18 +232,17 @@ public final class WorkflowRun implements AutoCloseable {
      * @throws IllegalStateException if another run is open
      */
     public WorkflowRun start() {
-      TaskwireConfig config = TaskwireConfig.load(sources, workflow, values, Backends.configKeys());
       WorkflowRun open = CURRENT.get();
       if (open != null) {
-        throw new IllegalStateException("another WorkflowRun (" + open.workflow + ", run " + open.runId
+        throw new IllegalStateException("another WorkflowRun (" + open.workflow() + ", run " + open.runId()
             + ") is open; close it before starting a new one");
       }
-      WorkflowRun run = new WorkflowRun(workflow, config);
+      WorkflowRun run = new WorkflowRun(RunEngine.start(workflow, sources, values));
       if (!CURRENT.compareAndSet(null, run)) {
         run.close();
         throw new IllegalStateException("another WorkflowRun was started concurrently");
       }
-      LOG.debug("run {} of {} started on backend {}", run.runId, workflow.name(), run.backendName);
+      LOG.debug("run {} of {} started on backend {}", run.runId(), workflow.name(), run.backendName());
       return run;
     }
   }

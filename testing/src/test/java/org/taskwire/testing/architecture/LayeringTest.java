@@ -100,6 +100,23 @@ class LayeringTest {
   }
 
   @Test
+  void thePublicRunIsAFacadeOverTheEngine() {
+    // The backend, the journal, the codecs and the transports belong to internal.run's engine.
+    noClasses().that().resideInAPackage("org.taskwire")
+        .should().dependOnClassesThat().resideInAnyPackage("org.taskwire.internal.backend..",
+            "org.taskwire.internal.journal..", "org.taskwire.internal.codec..", "org.taskwire.internal.transport..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void theEngineNeverCallsBackIntoThePublicRun() {
+    noClasses().that().resideInAPackage("org.taskwire.internal..")
+        .should().dependOnClassesThat().haveFullyQualifiedName("org.taskwire.WorkflowRun")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("org.taskwire.DependentCalls")
+        .check(CLASSES);
+  }
+
+  @Test
   void optimisersStandOnTheirOwn() {
     noClasses().that().resideInAPackage("org.taskwire.optimize..")
         .should().dependOnClassesThat().resideInAPackage("org.taskwire.internal..")
