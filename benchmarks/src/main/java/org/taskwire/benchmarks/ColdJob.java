@@ -34,6 +34,74 @@ final class ColdJob {
 
   private ColdJob() {}
 
+  /** The options every measured JVM gets, as a PanDA job's does. */
+  private static final List<String> JOB_JVM = List.of("-Xmx384m", "-XX:+UseSerialGC");
+
+  /**
+   * bare_jvm: a fresh JVM with a job's options that prints one line and exits, from process start
+   * to its exit; what {@code cold_job} is measured against.
+   */
+  static Figure bareJvm(Plan plan, Path work, Harness.Log log) throws Exception {
+    Path classes = Files.createDirectories(work.resolve("bare"));
+    String resource = BareMain.class.getName().replace('.', '/') + ".class";
+    Path file = classes.resolve(resource);
+    Files.createDirectories(file.getParent());
+    try (var in = ColdJob.class.getClassLoader().getResourceAsStream(resource)) {
+      Files.write(file, in.readAllBytes());
+    }
+    int warmup = plan.quick() ? 0 : 2;
+    log.say("bare_jvm: %d fresh JVMs printing a line", plan.coldJobs());
+    long[] nanos = new long[plan.coldJobs()];
+    for (int i = -warmup; i < nanos.length; i++) {
+      List<String> command = new ArrayList<>();
+      command.add(java());
+      command.addAll(JOB_JVM);
+      command.addAll(List.of("-cp", classes.toString(), BareMain.class.getName()));
+      long t0 = System.nanoTime();
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String line = new String(p.getInputStream().readAllBytes()).strip();
+      LocalScenarios.check(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0 && line.equals(BareMain.LINE),
+          "the bare JVM said '" + line + "'");
+      if (i >= 0) {
+        nanos[i] = System.nanoTime() - t0;
+      }
+    }
+    return Figure.latencyMs("bare_jvm", nanos, "fresh JVM " + String.join(" ", JOB_JVM)
+        + " whose main prints one line, from start to exit");
+  }
+
+  private static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /**
+   * cold_job_classes: how many classes one cold job loads ({@code -Xlog:class+load}), with the
+   * largest groups by package in the note.
+   */
+  static Figure classes(Path work, Harness.Log log) throws Exception {
+    Path list = Files.createDirectories(work).resolve("classes.log");
+    run(Plan.QUICK, "cold_job_classes", List.of("-Xlog:class+load=info:file=" + list), work, log);
+    java.util.Map<String, Integer> groups = new java.util.TreeMap<>();
+    int total = 0;
+    for (String line : Files.readAllLines(list)) {
+      int end = line.indexOf(" source: ");
+      int start = line.lastIndexOf(' ', end - 1) + 1;
+      if (end < 0) {
+        continue;
+      }
+      total++;
+      String[] parts = line.substring(start, end).split("\\.");
+      String group = parts.length > 2 ? parts[0] + "." + parts[1] + (parts[0].equals("org") || parts[0].equals("com")
+          ? "." + parts[2] : "") : parts[0];
+      groups.merge(group, 1, Integer::sum);
+    }
+    StringBuilder note = new StringBuilder("classes one cold job loads; the largest groups: ");
+    groups.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(8)
+        .forEach(e -> note.append(e.getKey()).append(' ').append(e.getValue()).append(", "));
+    note.setLength(note.length() - 2);
+    return Figure.of("cold_job_classes", total, "classes", 1, note.toString());
+  }
+
   /**
    * @param jvmOptions options for the job's JVM on top of those a PanDA job gets
    */
@@ -58,9 +126,8 @@ final class ColdJob {
           byte[] arguments = codec.encodeArguments(Bench_WorkRegistry.INC, new BenchTasks.IncArgs((int) callId));
           Path dir = Files.createDirectories(work.resolve("job-" + name + "-" + callId));
           List<String> command = new ArrayList<>();
-          command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-          command.add("-Xmx384m");
-          command.add("-XX:+UseSerialGC");
+          command.add(java());
+          command.addAll(JOB_JVM);
           command.addAll(jvmOptions);
           command.add("-XX:+ExitOnOutOfMemoryError");
           command.add("-cp");

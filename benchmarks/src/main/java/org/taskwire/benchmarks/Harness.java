@@ -98,7 +98,9 @@ final class Harness implements Callable<Integer> {
     }
     if (chosen.contains("cold")) {
       Path cold = work.resolve("cold");
+      figures.add(ColdJob.bareJvm(plan, cold, log));
       figures.add(ColdJob.run(plan, "cold_job", List.of(), cold, log));
+      figures.add(ColdJob.classes(cold, log));
       // What the JVM's own start-up options would give: C1 only, and an AppCDS archive of the
       // classes a job loads (made by one job at its exit, then used by the next).
       figures.add(ColdJob.run(plan, "cold_job_c1", List.of("-XX:TieredStopAtLevel=1"), cold, log));

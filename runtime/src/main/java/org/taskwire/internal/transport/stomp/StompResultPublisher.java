@@ -1,19 +1,15 @@
 package org.taskwire.internal.transport.stomp;
 
+import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.messaging.simp.stomp.ReactorNettyTcpStompClient;
-import org.springframework.messaging.simp.stomp.StompHeaders;
-import org.springframework.messaging.simp.stomp.StompSession;
-import org.springframework.messaging.simp.stomp.StompSessionHandlerAdapter;
 import org.taskwire.internal.threads.DaemonThreads;
 import org.taskwire.internal.transport.message.ResultMessage;
 
@@ -27,6 +23,9 @@ import org.taskwire.internal.transport.message.ResultMessage;
  * straight to the relay instead of paying for a failed connection first; it is warned about once
  * per outage, not per result. A connection that drops fails its unconfirmed messages at once
  * rather than after the receipt timeout.
+ *
+ * <p>It speaks STOMP on a plain socket ({@link StompLink}), not through the subscriber's reactive
+ * client: a job that publishes one result then starts in a third of the time.
  */
 public final class StompResultPublisher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StompResultPublisher.class);
@@ -39,14 +38,7 @@ public final class StompResultPublisher implements AutoCloseable {
   private final long[] retryAt;
   private final long[] backoff;
   private int current;
-  /**
-   * One client per broker for the publisher's life: shutting a Reactor client down waits out its
-   * event loops' quiet period (seconds), so a reconnect must reuse it, not replace it.
-   */
-  private final ReactorNettyTcpStompClient[] clients;
-  private StompSession session;
-  /** Receipts the current session still owes; failed at once if its connection drops. */
-  private final java.util.Set<CompletableFuture<Boolean>> owed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private StompLink link;
 
   private final java.util.function.Consumer<String> notices;
 
@@ -65,7 +57,6 @@ public final class StompResultPublisher implements AutoCloseable {
     this.current = ThreadLocalRandom.current().nextInt(settings.addresses().size());
     this.retryAt = new long[settings.addresses().size()];
     this.backoff = new long[settings.addresses().size()];
-    this.clients = new ReactorNettyTcpStompClient[settings.addresses().size()];
   }
 
   /** Sends the message and waits for the broker's receipt; false if no broker confirmed it. */
@@ -86,42 +77,68 @@ public final class StompResultPublisher implements AutoCloseable {
     List<BrokerAddress> addresses = settings.addresses();
     for (int tried = 0; tried < addresses.size(); tried++, current = (current + 1) % addresses.size()) {
       BrokerAddress address = addresses.get(current);
-      if (session == null && System.nanoTime() - retryAt[current] < 0) {
+      if (link == null && System.nanoTime() - retryAt[current] < 0) {
         continue; // known to be down; try it again later
       }
+      boolean reused = link != null;
       try {
-        ensureConnected(address);
-      } catch (Exception e) {
+        try {
+          publish(address, messages, confirmed);
+        } catch (IOException e) {
+          if (!reused) {
+            throw e;
+          }
+          // A connection opened earlier may have been closed while idle: one fresh try before calling the broker down.
+          LOG.debug("reconnecting to {} after {}: {}", address, link == null ? "" : link.age(), e.getMessage());
+          disconnect();
+          publish(address, messages, confirmed);
+        }
+        return confirmed;
+      } catch (IOException | RuntimeException e) {
         markDown(current, address, e.getMessage());
         disconnect();
-        continue;
       }
-      try {
-        List<CompletableFuture<Boolean>> receipts = new ArrayList<>(messages.size());
-        for (int i = 0; i < messages.size(); i++) {
-          receipts.add(confirmed[i] ? CompletableFuture.completedFuture(true) : send(messages.get(i)));
-        }
-        long deadline = System.nanoTime() + timeout.toNanos() + TimeUnit.SECONDS.toNanos(1);
-        boolean all = true;
-        for (int i = 0; i < messages.size(); i++) {
-          long left = Math.max(0, deadline - System.nanoTime());
-          try {
-            confirmed[i] = receipts.get(i).get(left, TimeUnit.NANOSECONDS);
-          } catch (TimeoutException e) {
-            confirmed[i] = false;
-          }
-          all &= confirmed[i];
-        }
-        if (all) {
-          return confirmed;
-        }
-        markDown(current, address, "no receipt for some of " + messages.size() + " result(s)");
-      } catch (Exception e) {
-        markDown(current, address, e.getMessage());
-      }
-      disconnect();
     }
     return confirmed;
+  }
+
+  /**
+   * Sends the messages not yet confirmed back to back on one connection, then reads receipts
+   * until each has its own.
+   *
+   * @throws IOException if the connection fails, the broker answers with an ERROR frame, or a
+   *     receipt does not come in time
+   */
+  private void publish(BrokerAddress address, List<ResultMessage> messages, boolean[] confirmed) throws IOException {
+    if (link == null) {
+      link = StompLink.open(address, settings, timeout);
+      if (backoff[current] != 0) {
+        notices.accept("publishing to " + address + " again");
+      }
+      backoff[current] = 0;
+    }
+    Map<String, Integer> owed = new HashMap<>();
+    String prefix = "pub-" + UUID.randomUUID() + "-";
+    for (int i = 0; i < messages.size(); i++) {
+      if (!confirmed[i]) {
+        String receipt = prefix + i;
+        ResultMessage m = messages.get(i);
+        link.send(settings.destination(), m.headers(), "application/json", m.body(), receipt);
+        owed.put(receipt, i);
+      }
+    }
+    link.flush();
+    long deadline = System.nanoTime() + timeout.toNanos() + TimeUnit.SECONDS.toNanos(1);
+    while (!owed.isEmpty()) {
+      StompLink.Frame frame = link.read(deadline);
+      if (frame.command().equals("ERROR")) {
+        throw new IOException("the broker answered " + frame.describe());
+      }
+      Integer index = frame.command().equals("RECEIPT") ? owed.remove(frame.headers().get("receipt-id")) : null;
+      if (index != null) {
+        confirmed[index] = true;
+      }
+    }
   }
 
   private void markDown(int index, BrokerAddress address, String why) {
@@ -136,92 +153,33 @@ public final class StompResultPublisher implements AutoCloseable {
 
   /**
    * Starts connecting to the first broker now, on another thread, so that a job's first publish
-   * finds the session open: a fresh JVM spends a few hundred milliseconds loading the STOMP
-   * client, which can overlap with running the call. A failure here is only logged; publish
-   * tries again.
+   * finds the connection open while the call runs. A failure here is only logged; publish tries
+   * again.
    */
   public void connectInBackground() {
     DaemonThreads.start("taskwire-stomp-connect", () -> {
       synchronized (this) {
+        if (link != null) {
+          return;
+        }
         try {
-          ensureConnected(settings.addresses().get(current));
-        } catch (Exception e) {
+          link = StompLink.open(settings.addresses().get(current), settings, timeout);
+        } catch (IOException | RuntimeException e) {
           LOG.debug("early connect to {} failed: {}", settings.addresses().get(current), e.getMessage());
-          disconnect();
         }
       }
     });
   }
 
-  private void ensureConnected(BrokerAddress address) throws Exception {
-    if (session == null || !session.isConnected()) {
-      disconnect();
-      if (clients[current] == null) {
-        clients[current] = StompClients.client(address, timeout);
-      }
-      session = StompClients.connect(clients[current], settings, new StompSessionHandlerAdapter() {
-        @Override
-        public void handleTransportError(StompSession s, Throwable exception) {
-          // The receipts will never come: let the caller fall back now, not after the timeout.
-          failOwed();
-        }
-      }, timeout);
-      if (backoff[current] != 0) {
-        notices.accept("publishing to " + address + " again");
-      }
-      backoff[current] = 0;
-    }
-  }
-
-  private void failOwed() {
-    for (CompletableFuture<Boolean> f : owed) {
-      f.complete(false);
-    }
-    owed.clear();
-  }
-
-  private CompletableFuture<Boolean> send(ResultMessage message) {
-    StompHeaders headers = new StompHeaders();
-    message.headers().forEach(headers::set);
-    headers.setDestination(settings.destination());
-    headers.setContentType(org.springframework.util.MimeTypeUtils.APPLICATION_JSON);
-    headers.setReceipt("pub-" + UUID.randomUUID());
-    CompletableFuture<Boolean> receipt = new CompletableFuture<>();
-    owed.add(receipt);
-    receipt.whenComplete((ok, e) -> owed.remove(receipt));
-    StompSession.Receiptable r = session.send(headers, message.body());
-    r.addReceiptTask(() -> receipt.complete(true));
-    r.addReceiptLostTask(() -> receipt.complete(false));
-    return receipt;
-  }
-
   private void disconnect() {
-    failOwed();
-    if (session != null) {
-      try {
-        if (session.isConnected()) {
-          session.disconnect();
-        }
-      } catch (RuntimeException e) {
-        // already gone
-      }
-      session = null;
+    if (link != null) {
+      link.close();
+      link = null;
     }
   }
 
   @Override
-  public void close() {
-    // Closing schedules on Reactor's timers, whose threads would otherwise join the caller's group.
-    DaemonThreads.runInGroup("taskwire-stomp-close", this::closeClients);
-  }
-
-  private synchronized void closeClients() {
+  public synchronized void close() {
     disconnect();
-    for (int i = 0; i < clients.length; i++) {
-      if (clients[i] != null) {
-        clients[i].shutdown();
-        clients[i] = null;
-      }
-    }
   }
 }
