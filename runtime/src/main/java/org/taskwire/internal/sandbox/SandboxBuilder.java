@@ -1,8 +1,5 @@
 package org.taskwire.internal.sandbox;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,8 +37,6 @@ public final class SandboxBuilder {
   /** PanDA's limit for {@code sources.*} files in its cache. */
   public static final long PANDA_LIMIT = 768L << 20;
 
-  private static final ObjectMapper MAPPER =
-      JsonMapper.builder().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
   private static final String CLASSPATH = "classpath/";
   private static final String EXTRA = "extra/";
 
@@ -164,7 +159,7 @@ public final class SandboxBuilder {
     lastComputedHashes = hashes.computed();
     SandboxManifest manifest = new SandboxManifest(1, Runtime.version().feature() + "",
         SandboxManifest.WRAPPER_MAIN, cpEntries, fileHashes);
-    byte[] manifestBytes = MAPPER.writeValueAsBytes(manifest);
+    byte[] manifestBytes = manifest.toJson();
     return new Content(items, manifestBytes, HexFormat.of().formatHex(FileHashes.digest().digest(manifestBytes)));
   }
 

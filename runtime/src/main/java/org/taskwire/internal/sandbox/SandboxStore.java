@@ -1,7 +1,5 @@
 package org.taskwire.internal.sandbox;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -31,7 +29,6 @@ import org.taskwire.internal.sandbox.SandboxException.Reason;
  * are refused.
  */
 public final class SandboxStore {
-  private static final ObjectMapper MAPPER = JsonMapper.builder().build();
   private static final String COMPLETE = ".taskwire-complete";
   /** No sandbox extracts to more than this, whatever its compressed size. */
   static final long MAX_EXTRACTED_BYTES = 4L << 30;
@@ -192,7 +189,7 @@ public final class SandboxStore {
             new java.util.zip.GZIPInputStream(Files.newInputStream(tarball)))) {
       for (var entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
         if (entry.getName().equals(SandboxManifest.NAME)) {
-          return MAPPER.readValue(tar.readAllBytes(), SandboxManifest.class);
+          return SandboxManifest.parse(tar.readAllBytes());
         }
       }
     }
@@ -204,7 +201,7 @@ public final class SandboxStore {
     if (!Files.isRegularFile(file)) {
       throw new SandboxException(Reason.CORRUPT, "the sandbox in " + directory + " has no " + SandboxManifest.NAME, null);
     }
-    SandboxManifest manifest = MAPPER.readValue(file.toFile(), SandboxManifest.class);
+    SandboxManifest manifest = SandboxManifest.parse(Files.readAllBytes(file));
     if (manifest.classpath() == null || manifest.classpath().isEmpty()) {
       throw new SandboxException(Reason.CORRUPT, "the manifest of the sandbox in " + directory
           + " lists no class path", null);

@@ -56,7 +56,15 @@ public record TransportSettings(BrokerSettings brokers, String relayUrl, Route r
    */
   public String toSecret() {
     try {
-      return java.util.Base64.getEncoder().encodeToString(SECRET_MAPPER.writeValueAsBytes(toEnvironment()));
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(512);
+      try (com.fasterxml.jackson.core.JsonGenerator g = SECRET_JSON.createGenerator(out)) {
+        g.writeStartObject();
+        for (Map.Entry<String, String> e : toEnvironment().entrySet()) {
+          g.writeStringField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
+      }
+      return java.util.Base64.getEncoder().encodeToString(out.toByteArray());
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -73,8 +81,7 @@ public record TransportSettings(BrokerSettings brokers, String relayUrl, Route r
           + " was the task submitted with useSecrets?");
     }
     try {
-      Map<String, String> env = SECRET_MAPPER.readValue(java.util.Base64.getDecoder().decode(secret.trim()),
-          new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {});
+      Map<String, String> env = readSecret(java.util.Base64.getDecoder().decode(secret.trim()));
       TransportSettings settings = fromEnvironment(env);
       if (settings == null) {
         throw new IllegalArgumentException(variable + " names no broker and no relay");
@@ -85,8 +92,27 @@ public record TransportSettings(BrokerSettings brokers, String relayUrl, Route r
     }
   }
 
-  private static final com.fasterxml.jackson.databind.ObjectMapper SECRET_MAPPER =
-      new com.fasterxml.jackson.databind.ObjectMapper();
+  /** The secret is a flat JSON object of strings; a job reads it with the streaming API, not databind. */
+  private static final com.fasterxml.jackson.core.JsonFactory SECRET_JSON = new com.fasterxml.jackson.core.JsonFactory();
+
+  private static Map<String, String> readSecret(byte[] json) throws java.io.IOException {
+    Map<String, String> env = new java.util.LinkedHashMap<>();
+    try (com.fasterxml.jackson.core.JsonParser p = SECRET_JSON.createParser(json)) {
+      if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+        throw new java.io.IOException("not a JSON object");
+      }
+      while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        com.fasterxml.jackson.core.JsonToken value = p.nextToken();
+        if (value != com.fasterxml.jackson.core.JsonToken.VALUE_STRING
+            && value != com.fasterxml.jackson.core.JsonToken.VALUE_NULL) {
+          throw new java.io.IOException("the value of " + name + " is not a string");
+        }
+        env.put(name, p.getValueAsString());
+      }
+    }
+    return env;
+  }
 
   /**
    * Reads the settings a client put in a worker's environment.

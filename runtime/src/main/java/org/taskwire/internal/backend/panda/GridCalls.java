@@ -26,7 +26,10 @@ import java.util.zip.GZIPOutputStream;
 public final class GridCalls {
   /** The longest pseudo-file name. */
   public static final int MAX_NAME = 240;
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  /** Databind, for the calls file only; a holder, so that a job whose call is inline in its name never loads it. */
+  private static final class Databind {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
 
   private GridCalls() {}
 
@@ -66,11 +69,11 @@ public final class GridCalls {
 
   /** The calls file of a task: gzip JSON, call id to base64 arguments. */
   public static byte[] callsFile(Map<Long, byte[]> arguments) {
-    ObjectNode root = MAPPER.createObjectNode();
+    ObjectNode root = Databind.MAPPER.createObjectNode();
     arguments.forEach((id, args) -> root.put(Long.toString(id), Base64.getEncoder().encodeToString(args)));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
-      MAPPER.writeValue(gzip, root);
+      Databind.MAPPER.writeValue(gzip, root);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -81,7 +84,7 @@ public final class GridCalls {
   public static byte[] fromCallsFile(byte[] gzipped, long callId) throws IOException {
     JsonNode root;
     try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gzipped))) {
-      root = MAPPER.readTree(in);
+      root = Databind.MAPPER.readTree(in);
     }
     JsonNode args = root == null ? null : root.get(Long.toString(callId));
     if (args == null || !args.isTextual()) {

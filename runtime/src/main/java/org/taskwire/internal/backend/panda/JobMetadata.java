@@ -2,7 +2,6 @@ package org.taskwire.internal.backend.panda;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.Optional;
 import org.taskwire.internal.call.EnvelopeJson;
@@ -20,22 +19,33 @@ public final class JobMetadata {
   public static final String FILE_NAME = "userJobMetadata.json";
   /** runGen's limit. */
   public static final int MAX_BYTES = 1024 * 1024;
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  /** Databind, for the client reading job reports; a holder, so that the job writing the file never loads it. */
+  private static final class Databind {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
 
   private JobMetadata() {}
 
   /** The file's content for a result; a result too large for the file is recorded by size. */
   public static byte[] of(ResultEnvelope result) throws IOException {
     byte[] json = EnvelopeJson.toJson(result);
-    ObjectNode taskwire = MAPPER.createObjectNode().put("version", 1);
-    if (json.length + 64 > MAX_BYTES) {
-      taskwire.put("callId", result.callId()).put("resultBytes", json.length);
-    } else {
-      taskwire.set("result", MAPPER.readTree(json));
+    // Written with the streaming API: the job that writes it need not load databind.
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(json.length + 64);
+    try (com.fasterxml.jackson.core.JsonGenerator g = new com.fasterxml.jackson.core.JsonFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeObjectFieldStart("taskwire");
+      g.writeNumberField("version", 1);
+      if (json.length + 64 > MAX_BYTES) {
+        g.writeNumberField("callId", result.callId());
+        g.writeNumberField("resultBytes", json.length);
+      } else {
+        g.writeFieldName("result");
+        g.writeRawValue(new String(json, java.nio.charset.StandardCharsets.UTF_8));
+      }
+      g.writeEndObject();
+      g.writeEndObject();
     }
-    ObjectNode root = MAPPER.createObjectNode();
-    root.set("taskwire", taskwire);
-    return MAPPER.writeValueAsBytes(root);
+    return out.toByteArray();
   }
 
   /**
@@ -47,7 +57,7 @@ public final class JobMetadata {
     if (!result.isObject()) {
       return Optional.empty();
     }
-    return Optional.of(EnvelopeJson.fromJson(MAPPER.writeValueAsBytes(result), ResultEnvelope.class));
+    return Optional.of(EnvelopeJson.fromJson(Databind.MAPPER.writeValueAsBytes(result), ResultEnvelope.class));
   }
 
   /** The size of a result that was too large for the file, or -1. */

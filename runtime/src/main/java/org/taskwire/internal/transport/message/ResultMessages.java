@@ -1,11 +1,10 @@
 package org.taskwire.internal.transport.message;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -33,8 +32,13 @@ public final class ResultMessages {
   /** Version of the {@code taskwire} part of the body. */
   static final int VERSION = 1;
 
-  private static final ObjectMapper MAPPER = JsonMapper.builder().build();
-  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  /** A job writes its one message with the streaming API: databind costs a fresh JVM hundreds of milliseconds. */
+  private static final JsonFactory FACTORY = new JsonFactory();
+
+  /** The tree model, for reading messages on the client and for JSON-codec outputs; loaded only then. */
+  private static final class Trees {
+    static final ObjectMapper MAPPER = JsonMapper.builder().build();
+  }
   /** Looking a digest up costs more than using it; digest() resets it for the next use. */
   private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
     try {
@@ -58,46 +62,61 @@ public final class ResultMessages {
     Route route = context.route();
     boolean json = "json".equals(context.codec());
     byte[] output = result.output();
-    JsonNode outputNode = NODES.nullNode();
     String payload = null;
     if (output != null) {
       if (json) {
-        outputNode = parse(output, "the JSON output");
-        output = write(outputNode);
+        output = write(parse(output, "the JSON output"));
       } else {
         payload = Base64.getEncoder().encodeToString(output);
       }
     }
     RemoteError error = result.error();
-    ObjectNode errorNode = error == null ? null : errorNode(error);
-
-    ObjectNode taskwire = NODES.objectNode()
-        .put("version", VERSION)
-        .put("run", result.runId())
-        .put("call", result.callId())
-        .put("attempt", result.attempt())
-        .put("codec", context.codec())
-        .put("payload", payload);
-    taskwire.set("error", errorNode);
-    taskwire.put("signature", Base64.getEncoder().encodeToString(
-        key.sign(signedBytes(route.internalId(), result.runId(), result.callId(), result.attempt(), context.codec(),
-            output, errorNode))));
-
-    ArrayNode ret = NODES.arrayNode();
-    ret.add(result.succeeded());
-    ret.add(outputNode);
-    ret.add(error == null ? NODES.nullNode() : NODES.textNode(describe(error)));
-    ret.add(NODES.objectNode().put("start_time", result.startedAt() / 1000.0).put("end_time", result.finishedAt() / 1000.0));
-
-    ObjectNode body = NODES.objectNode();
-    body.set("ret", ret);
-    body.put("name", context.workId());
-    body.put("key", Long.toString(result.callId()));
-    body.put("internal_id", route.internalId());
-    body.put("type", "iwork");
-    body.put("request_id", route.requestId());
-    body.put("transform_id", route.transformId());
-    body.set("taskwire", taskwire);
+    byte[] errorJson = error == null ? null : errorJson(error);
+    String signature = Base64.getEncoder().encodeToString(key.sign(signedBytes(route.internalId(), result.runId(),
+        result.callId(), result.attempt(), context.codec(), output, errorJson)));
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream(512 + (payload == null ? 0 : payload.length()));
+    try (JsonGenerator g = FACTORY.createGenerator(body)) {
+      g.writeStartObject();
+      g.writeArrayFieldStart("ret");
+      g.writeBoolean(result.succeeded());
+      if (output == null) {
+        g.writeNull();
+      } else if (json) {
+        g.writeRawValue(new String(output, StandardCharsets.UTF_8));
+      } else {
+        g.writeNull();
+      }
+      g.writeString(error == null ? null : describe(error));
+      g.writeStartObject();
+      g.writeNumberField("start_time", result.startedAt() / 1000.0);
+      g.writeNumberField("end_time", result.finishedAt() / 1000.0);
+      g.writeEndObject();
+      g.writeEndArray();
+      g.writeStringField("name", context.workId());
+      g.writeStringField("key", Long.toString(result.callId()));
+      g.writeStringField("internal_id", route.internalId());
+      g.writeStringField("type", "iwork");
+      g.writeNumberField("request_id", route.requestId());
+      g.writeNumberField("transform_id", route.transformId());
+      g.writeObjectFieldStart("taskwire");
+      g.writeNumberField("version", VERSION);
+      g.writeStringField("run", result.runId());
+      g.writeNumberField("call", result.callId());
+      g.writeNumberField("attempt", result.attempt());
+      g.writeStringField("codec", context.codec());
+      g.writeStringField("payload", payload);
+      g.writeFieldName("error");
+      if (errorJson == null) {
+        g.writeNull();
+      } else {
+        g.writeRawValue(new String(errorJson, StandardCharsets.UTF_8));
+      }
+      g.writeStringField("signature", signature);
+      g.writeEndObject();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
 
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("persistent", "true");
@@ -106,7 +125,7 @@ public final class ResultMessages {
     headers.put("internal_id", route.internalId());
     headers.put("request_id", Long.toString(route.requestId()));
     headers.put("transform_id", Long.toString(route.transformId()));
-    return new ResultMessage(headers, write(body));
+    return new ResultMessage(headers, body.toByteArray());
   }
 
   /**
@@ -175,7 +194,7 @@ public final class ResultMessages {
 
   private static JsonNode readTree(byte[] body) throws RejectedMessageException {
     try {
-      return MAPPER.readTree(body);
+      return Trees.MAPPER.readTree(body);
     } catch (IOException e) {
       throw new RejectedMessageException("malformed JSON: " + firstLine(e.getMessage()), e);
     }
@@ -240,26 +259,35 @@ public final class ResultMessages {
     } catch (IllegalArgumentException e) {
       throw new RejectedMessageException("malformed signature", e);
     }
-    if (!key.verify(signedBytes(internalId, runId, call, attempt, codec, output, errorNode), signature)) {
+    if (!key.verify(signedBytes(internalId, runId, call, attempt, codec, output,
+        errorNode == null ? null : write(errorNode)), signature)) {
       throw new RejectedMessageException("bad signature on the result of call " + call + " attempt " + attempt);
     }
     if (ok == (errorNode != null) || (ok && output == null)) {
       throw new RejectedMessageException("inconsistent status in the result of call " + call);
     }
-    JsonNode metrics = ret.size() > 3 ? ret.get(3) : NODES.nullNode();
+    JsonNode metrics = ret.size() > 3 ? ret.get(3) : com.fasterxml.jackson.databind.node.NullNode.getInstance();
     long started = (long) (metrics.path("start_time").asDouble(0) * 1000);
     long finished = (long) (metrics.path("end_time").asDouble(0) * 1000);
     RemoteError error = errorNode == null ? null : remoteError(errorNode);
     return new ResultEnvelope(runId, call, attempt, ok ? output : null, error, started, finished);
   }
 
-  private static ObjectNode errorNode(RemoteError e) {
-    return NODES.objectNode()
-        .put("kind", e.kind().name())
-        .put("class", e.className())
-        .put("message", e.message())
-        .put("stack", e.stackTrace())
-        .put("log", e.logLocation());
+  /** The error as the body carries it, and as its signature covers it: compact, in this field order. */
+  private static byte[] errorJson(RemoteError e) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(256);
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("kind", e.kind().name());
+      g.writeStringField("class", e.className());
+      g.writeStringField("message", e.message());
+      g.writeStringField("stack", e.stackTrace());
+      g.writeStringField("log", e.logLocation());
+      g.writeEndObject();
+    } catch (IOException ex) {
+      throw new java.io.UncheckedIOException(ex);
+    }
+    return out.toByteArray();
   }
 
   private static RemoteError remoteError(JsonNode n) throws RejectedMessageException {
@@ -284,10 +312,10 @@ public final class ResultMessages {
 
   /** What the signature covers: every field that decides which call completes and how. */
   private static byte[] signedBytes(String internalId, String runId, long call, int attempt, String codec,
-      byte[] output, JsonNode error) {
+      byte[] output, byte[] error) {
     String text = "taskwire-result-v" + VERSION + "\n" + internalId + "\n" + runId + "\n" + call + "\n" + attempt + "\n"
         + codec + "\n" + (output == null ? "-" : sha256(output)) + "\n"
-        + (error == null ? "-" : sha256(write(error)));
+        + (error == null ? "-" : sha256(error));
     return text.getBytes(StandardCharsets.UTF_8);
   }
 
@@ -297,7 +325,7 @@ public final class ResultMessages {
 
   private static JsonNode parse(byte[] bytes, String what) {
     try {
-      return MAPPER.readTree(bytes);
+      return Trees.MAPPER.readTree(bytes);
     } catch (IOException e) {
       throw new IllegalArgumentException(what + " is not valid JSON: " + firstLine(e.getMessage()), e);
     }
@@ -305,7 +333,7 @@ public final class ResultMessages {
 
   private static byte[] write(JsonNode node) {
     try {
-      return MAPPER.writeValueAsBytes(node);
+      return Trees.MAPPER.writeValueAsBytes(node);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }

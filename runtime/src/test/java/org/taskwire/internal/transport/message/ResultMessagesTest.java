@@ -21,6 +21,52 @@ class ResultMessagesTest {
   private final ResultMessages.Context kryo = new ResultMessages.Context(route, "demo.Flow#f", "kryo");
   private final ResultMessages.Context json = new ResultMessages.Context(route, "demo.Flow#f", "json");
 
+  /**
+   * The body as the tree model wrote it before the streaming writer (the format iDDS's readers and
+   * earlier clients know), signature aside; the signature is checked by decoding.
+   */
+  private ObjectNode treeBody(ResultEnvelope r, ResultMessages.Context context, String payload, JsonNode output) {
+    ObjectNode error = null;
+    if (r.error() != null) {
+      error = JSON.createObjectNode().put("kind", r.error().kind().name()).put("class", r.error().className())
+          .put("message", r.error().message()).put("stack", r.error().stackTrace()).put("log", r.error().logLocation());
+    }
+    ObjectNode body = JSON.createObjectNode();
+    com.fasterxml.jackson.databind.node.ArrayNode ret = body.putArray("ret");
+    ret.add(r.succeeded());
+    ret.add(output == null ? JSON.nullNode() : output);
+    ret.add(r.error() == null ? null : r.error().className() + ": " + r.error().message());
+    ret.addObject().put("start_time", r.startedAt() / 1000.0).put("end_time", r.finishedAt() / 1000.0);
+    body.put("name", context.workId()).put("key", Long.toString(r.callId())).put("internal_id", route.internalId())
+        .put("type", "iwork").put("request_id", route.requestId()).put("transform_id", route.transformId());
+    ObjectNode tw = body.putObject("taskwire").put("version", 1).put("run", r.runId()).put("call", r.callId())
+        .put("attempt", r.attempt()).put("codec", context.codec()).put("payload", payload);
+    tw.set("error", error);
+    return body;
+  }
+
+  @Test
+  void theStreamingWriterWritesTheBodyTheTreeModelWrote() throws Exception {
+    ResultEnvelope ok = ResultEnvelope.success(call, new byte[] {1, 2, 3}, 1234, 5678);
+    ResultEnvelope failed = ResultEnvelope.failure(call, new RemoteError(FailureKind.WORK_THREW,
+        "java.lang.IllegalStateException", "bad \"x\" <b>é", "at x\n", "/logs/1"), 10, 20);
+    ResultEnvelope jsonOk = ResultEnvelope.success(call, " [1.5, {\"a\" : 2}] ".getBytes(StandardCharsets.UTF_8), 1, 2);
+    for (Object[] c : new Object[][] {{ok, kryo, "AQID", null}, {failed, kryo, null, null},
+        {jsonOk, json, null, JSON.readTree("[1.5,{\"a\":2}]")}}) {
+      ResultEnvelope r = (ResultEnvelope) c[0];
+      ResultMessages.Context context = (ResultMessages.Context) c[1];
+      ResultMessage m = ResultMessages.encode(r, context, key);
+      ObjectNode body = (ObjectNode) JSON.readTree(m.body());
+      String signature = ((ObjectNode) body.get("taskwire")).remove("signature").asText();
+      assertThat(signature).isNotEmpty();
+      assertThat(JSON.writeValueAsString(body))
+          .isEqualTo(JSON.writeValueAsString(treeBody(r, context, (String) c[2], (JsonNode) c[3])));
+      ResultEnvelope back = ResultMessages.decode(m.body(), route, "run-1", key);
+      assertThat(back.callId()).isEqualTo(r.callId());
+      assertThat(back.succeeded()).isEqualTo(r.succeeded());
+    }
+  }
+
   @Test
   void kryoSuccessRoundTrips() throws Exception {
     ResultEnvelope sent = ResultEnvelope.success(call, new byte[] {1, 2, 3, 0, -1}, 1000, 2500);
