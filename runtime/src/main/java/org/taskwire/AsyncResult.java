@@ -45,8 +45,21 @@ public final class AsyncResult<T> implements Future<T>, In<T> {
   static <R> AsyncResult<R> of(RunEngine engine, WorkDefinition<?, R> work, PendingCall call) {
     @SuppressWarnings("unchecked")
     CompletableFuture<R> typed = (CompletableFuture<R>) (CompletableFuture<?>) call.future();
-    long callId = call.callId();
-    return new AsyncResult<>(engine.runId(), work.name(), () -> callId, typed, () -> engine.cancel(callId));
+    Planned planned = new Planned(engine, call.callId());
+    return new AsyncResult<>(engine.runId(), work.name(), planned, typed, planned);
+  }
+
+  /** A planned call's id and its cancellation in one object: a run may hold a million of them. */
+  private record Planned(RunEngine engine, long callId) implements LongSupplier, Runnable {
+    @Override
+    public long getAsLong() {
+      return callId;
+    }
+
+    @Override
+    public void run() {
+      engine.cancel(callId);
+    }
   }
 
   /** The work method's name. */

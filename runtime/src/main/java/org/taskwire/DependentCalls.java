@@ -30,7 +30,7 @@ final class DependentCalls {
   /** See {@link WorkflowRun#submitWhenReady}; the inputs are not all values. */
   <A extends Record, R> AsyncResult<R> submitWhenReady(WorkDefinition<A, R> work, List<In<?>> inputs,
       Function<Object[], A> arguments) {
-    return waitFor(work, new Object(), new TaskProgress(1), inputs, arguments);
+    return waitFor(work, new Object(), TaskProgress.singleCall(), inputs, arguments);
   }
 
   /** See {@link WorkflowRun#submitKeyed}. */

@@ -90,7 +90,7 @@ public final class WorkflowRun implements AutoCloseable {
    */
   public <A extends Record, R> AsyncResult<R> submit(WorkDefinition<A, R> work, A arguments) {
     Objects.requireNonNull(arguments, "arguments");
-    CallPlanner.Planned prepared = engine.plan(work, List.of(arguments), new TaskProgress(1));
+    CallPlanner.Planned prepared = engine.plan(work, List.of(arguments), TaskProgress.singleCall());
     PendingCall call = prepared.calls().get(0);
     prepared.send().run();
     return AsyncResult.of(engine, work, call);

@@ -87,7 +87,8 @@ final class Harness implements Callable<Integer> {
       }
     }
     if (chosen.contains("memory")) {
-      figures.add(LocalScenarios.clientMemory(plan, log));
+      figures.add(LocalScenarios.clientMemory("client_memory", plan.outstandingCalls(), log));
+      figures.add(LocalScenarios.clientMemory("client_memory_1m", plan.quick() ? plan.outstandingCalls() : 1_000_000, log));
     }
     if (chosen.contains("fanin")) {
       figures.add(TransportScenarios.resultFanIn(plan, 4, 32, "result_fanin", log));

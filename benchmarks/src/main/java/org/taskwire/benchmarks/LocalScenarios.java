@@ -87,22 +87,25 @@ final class LocalScenarios {
   }
 
   /** client_memory: the heap the client holds for each outstanding call, behind one busy worker. */
-  static Figure clientMemory(Plan plan, Harness.Log log) {
+  /**
+   * @param calls how many calls are outstanding when the heap is measured
+   */
+  static Figure clientMemory(String name, int calls, Harness.Log log) {
     try (WorkflowRun run = localRun(1).start()) {
-      List<AsyncResult<Integer>> outstanding = new ArrayList<>(plan.outstandingCalls());
+      List<AsyncResult<Integer>> outstanding = new ArrayList<>(calls);
       outstanding.add(BenchTasks.holdAsync(-1));
       long before = usedHeapAfterGc();
-      log.say("client_memory: %,d outstanding calls", plan.outstandingCalls());
-      for (int i = 0; i < plan.outstandingCalls(); i++) {
+      log.say("%s: %,d outstanding calls", name, calls);
+      for (int i = 0; i < calls; i++) {
         outstanding.add(BenchTasks.holdAsync(i));
       }
       long after = usedHeapAfterGc();
       long done = outstanding.stream().filter(AsyncResult::isDone).count();
       check(done == 0, done + " calls completed while they should be outstanding");
       double mb = (after - before) / 1e6;
-      return Figure.of("client_memory", mb, "MB", plan.outstandingCalls(), String.format(
+      return Figure.of(name, mb, "MB", calls, String.format(
           "heap after GC grows by %.0f bytes per outstanding call (%.1f MB in use in all)",
-          (after - before) / (double) plan.outstandingCalls(), after / 1e6));
+          (after - before) / (double) calls, after / 1e6));
     }
   }
 

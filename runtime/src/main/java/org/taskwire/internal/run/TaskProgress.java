@@ -4,6 +4,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** Live counts of one task's calls, for progress display. */
 public final class TaskProgress {
+  /**
+   * The counts of single calls, which no display shows: one shared instance, so that a million
+   * outstanding {@code xxxAsync} calls do not each carry four counters.
+   */
+  private static final TaskProgress SINGLE_CALLS = new TaskProgress(1);
+
   final int total;
   final AtomicInteger succeeded = new AtomicInteger();
   final AtomicInteger failed = new AtomicInteger();
@@ -12,6 +18,11 @@ public final class TaskProgress {
 
   public TaskProgress(int total) {
     this.total = total;
+  }
+
+  /** The counts single calls share (see {@link #SINGLE_CALLS}). */
+  public static TaskProgress singleCall() {
+    return SINGLE_CALLS;
   }
 
   public int total() {

@@ -117,6 +117,15 @@ class LayeringTest {
   }
 
   @Test
+  void whatAWorkerRunsReachesNoReactiveClient() {
+    // The wrapper jar leaves Spring, Reactor and Netty out; a job publishes on a plain socket (StompLink).
+    noClasses().that().resideInAPackage("org.taskwire.wrapper..")
+        .should().transitivelyDependOnClassesThat().resideInAnyPackage("org.springframework..", "reactor..",
+            "io.netty..")
+        .check(CLASSES);
+  }
+
+  @Test
   void optimisersStandOnTheirOwn() {
     noClasses().that().resideInAPackage("org.taskwire.optimize..")
         .should().dependOnClassesThat().resideInAPackage("org.taskwire.internal..")
