@@ -9,7 +9,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.LongSupplier;
 import org.taskwire.internal.run.PendingCall;
 import org.taskwire.internal.run.RunEngine;
 import org.taskwire.spi.WorkDefinition;
@@ -26,40 +25,33 @@ import org.taskwire.spi.WorkDefinition;
  * @param <T> the work method's result type ({@link Void} for {@code void} methods)
  */
 public final class AsyncResult<T> implements Future<T>, In<T> {
-  private final String runId;
+  private final RunEngine engine;
   private final String workName;
-  private final LongSupplier callId;
   private final CompletableFuture<T> future;
-  private final Runnable onCancel;
+  /**
+   * The call's id; 0 while it waits for its inputs. A field, not a callback: a run may hold a
+   * million of these.
+   */
+  private volatile long callId;
 
   /** Created by {@link WorkflowRun}; users get instances from generated proxies. */
-  AsyncResult(String runId, String workName, LongSupplier callId, CompletableFuture<T> future, Runnable onCancel) {
-    this.runId = runId;
+  AsyncResult(RunEngine engine, String workName, long callId, CompletableFuture<T> future) {
+    this.engine = engine;
     this.workName = workName;
     this.callId = callId;
     this.future = future;
-    this.onCancel = onCancel;
   }
 
   /** The handle of a call the engine planned. */
   static <R> AsyncResult<R> of(RunEngine engine, WorkDefinition<?, R> work, PendingCall call) {
     @SuppressWarnings("unchecked")
     CompletableFuture<R> typed = (CompletableFuture<R>) (CompletableFuture<?>) call.future();
-    Planned planned = new Planned(engine, call.callId());
-    return new AsyncResult<>(engine.runId(), work.name(), planned, typed, planned);
+    return new AsyncResult<>(engine, work.name(), call.callId(), typed);
   }
 
-  /** A planned call's id and its cancellation in one object: a run may hold a million of them. */
-  private record Planned(RunEngine engine, long callId) implements LongSupplier, Runnable {
-    @Override
-    public long getAsLong() {
-      return callId;
-    }
-
-    @Override
-    public void run() {
-      engine.cancel(callId);
-    }
+  /** A call that waited for its inputs was submitted under this id. */
+  void submitted(long id) {
+    callId = id;
   }
 
   /** The work method's name. */
@@ -72,7 +64,7 @@ public final class AsyncResult<T> implements Future<T>, In<T> {
    * when it is submitted).
    */
   public long callId() {
-    return callId.getAsLong();
+    return callId;
   }
 
   /**
@@ -135,8 +127,9 @@ public final class AsyncResult<T> implements Future<T>, In<T> {
   @Override
   public boolean cancel(boolean mayInterruptIfRunning) {
     boolean cancelled = future.cancel(mayInterruptIfRunning);
-    if (cancelled) {
-      onCancel.run();
+    long id = callId;
+    if (cancelled && id != 0) {
+      engine.cancel(id);
     }
     return cancelled;
   }
@@ -170,7 +163,7 @@ public final class AsyncResult<T> implements Future<T>, In<T> {
   }
 
   String runId() {
-    return runId;
+    return engine.runId();
   }
 
   /** The call's own future; package code reads it, users get {@link #toCompletableFuture()}. */

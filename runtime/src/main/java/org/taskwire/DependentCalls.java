@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.taskwire.internal.run.CallPlanner;
 import org.taskwire.internal.run.RunEngine;
@@ -93,17 +92,11 @@ final class DependentCalls {
   private <A extends Record, R> AsyncResult<R> waitFor(WorkDefinition<A, R> work, Object fanOut,
       TaskProgress progress, List<In<?>> inputs, Function<Object[], A> arguments) {
     CompletableFuture<Object> future = new CompletableFuture<>();
-    AtomicLong callId = new AtomicLong();
     @SuppressWarnings("unchecked")
     CompletableFuture<R> typed = (CompletableFuture<R>) (CompletableFuture<?>) future;
-    AsyncResult<R> result = new AsyncResult<>(engine.runId(), work.name(), callId::get, typed, () -> {
-      long id = callId.get();
-      if (id != 0) {
-        engine.cancel(id);
-      }
-    });
+    AsyncResult<R> result = new AsyncResult<>(engine, work.name(), 0, typed);
     engine.submitWhenReady(work, fanOut, progress, Inputs.waitingOn(work, inputs), arguments, future,
-        () -> result.cancel(false), callId::set);
+        () -> result.cancel(false), result::submitted);
     return result;
   }
 }

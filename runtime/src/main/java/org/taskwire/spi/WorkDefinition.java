@@ -21,6 +21,8 @@ public final class WorkDefinition<A extends Record, R> {
   private final JobOptions options;
   private final Invoker<A, R> invoker;
   private final String version;
+  /** Made once: every call's envelope names it, and a million outstanding calls should share one string. */
+  private final String id;
 
   private WorkDefinition(
       String workflowClass,
@@ -41,6 +43,7 @@ public final class WorkDefinition<A extends Record, R> {
     this.options = Objects.requireNonNull(options, "options");
     this.invoker = Objects.requireNonNull(invoker, "invoker");
     this.version = Objects.requireNonNull(version, "version");
+    this.id = workflowClass + "#" + name;
   }
 
   /**
@@ -79,7 +82,7 @@ public final class WorkDefinition<A extends Record, R> {
 
   /** Globally unique id: {@code <workflow class>#<work name>}. */
   public String id() {
-    return workflowClass + "#" + name;
+    return id;
   }
 
   public String workflowClass() { return workflowClass; }

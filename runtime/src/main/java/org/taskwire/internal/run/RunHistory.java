@@ -1,5 +1,6 @@
 package org.taskwire.internal.run;
 
+import com.carrotsearch.hppc.LongIntHashMap;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -43,11 +44,11 @@ public final class RunHistory implements AutoCloseable {
   /** Under policy none, a resumed run keys its calls with the versions its works were recorded with. */
   private final Map<String, String> recordedVersions = new ConcurrentHashMap<>();
   /**
-   * How often each key was used in this run, by its first 64 bits: kept for the whole run, so a
-   * boxed long per distinct call rather than its 64-character key. Two keys sharing 64 bits only
+   * How often each key was used in this run, by its first 64 bits: kept for the whole run, so
+   * about 16 bytes per distinct call in a primitive map rather than its 40-character key. Two keys sharing 64 bits only
    * share a count, and the same calls in the same order number the same way on a resume.
    */
-  private final Map<Long, Integer> occurrences = new HashMap<>();
+  private final LongIntHashMap occurrences = new LongIntHashMap();
   private ResultIdentity identity = ResultIdentity.random();
 
   private RunHistory(String runId, RunDirectory directory, RunJournal journal, RecordedRun recorded, String policy,
@@ -238,7 +239,7 @@ public final class RunHistory implements AutoCloseable {
   /** The key of a call made now, counting identical calls made before in this run. */
   public synchronized String key(WorkflowDefinition owner, WorkDefinition<?, ?> work, String codec, Record arguments) {
     String key = CallKeys.key(owner.workflowClass(), work.id(), codeVersion(owner, work), codec, arguments);
-    int n = occurrences.merge(Long.parseUnsignedLong(key, 0, 16, 16), 1, Integer::sum) - 1;
+    int n = occurrences.addTo(Long.parseUnsignedLong(key, 0, 16, 16), 1) - 1;
     return CallKeys.withOccurrence(key, n);
   }
 
