@@ -14,7 +14,7 @@ record ResultSigner(SigningKey key, int maxBytes) {
    * Reads the key and the limit the client put in the worker's environment (or a pilot's
    * transport file).
    *
-   * @throws IllegalArgumentException if the key is missing or malformed
+   * @throws IllegalArgumentException if the key or the result limit is missing or malformed
    */
   static ResultSigner fromEnvironment(Map<String, String> env) {
     String key = env.get(SigningKey.ENVIRONMENT);
@@ -22,12 +22,7 @@ record ResultSigner(SigningKey key, int maxBytes) {
       throw new IllegalArgumentException(SigningKey.ENVIRONMENT + " is not set: a serving worker signs its results "
           + "with the run's key, which its client gives it");
     }
-    try {
-      return new ResultSigner(SigningKey.fromBase64(key), TransportSettings.maxBytesFrom(env));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(TransportSettings.MAX_BYTES + " is not a number: "
-          + env.get(TransportSettings.MAX_BYTES), e);
-    }
+    return new ResultSigner(SigningKey.fromBase64(key), TransportSettings.maxBytesFrom(env));
   }
 
   /** The result, or its failure for being too large to send. */

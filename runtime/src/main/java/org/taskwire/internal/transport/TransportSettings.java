@@ -22,12 +22,23 @@ public record TransportSettings(BrokerSettings brokers, String relayUrl, Route r
   public static final String MAX_BYTES = "TASKWIRE_RESULT_MAX_BYTES";
 
   /**
-   * The largest result a worker may send, as its environment says.
+   * The largest result a worker may send, as its environment says. Every client that starts a
+   * worker sets it, with the run's key, from {@code taskwire.result.max-bytes}: the default is
+   * written once, there.
    *
-   * @throws NumberFormatException if the variable is not a number
+   * @throws IllegalArgumentException if the variable is missing or not a number
    */
   public static int maxBytesFrom(Map<String, String> env) {
-    return Integer.parseInt(env.getOrDefault(MAX_BYTES, "4194304").trim());
+    String value = env.get(MAX_BYTES);
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(MAX_BYTES + " is not set: the client that starts a worker gives it the "
+          + "largest result it may send (taskwire.result.max-bytes)");
+    }
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(MAX_BYTES + " is not a number: " + value, e);
+    }
   }
 
   /** The environment variables that carry these settings to a worker. */

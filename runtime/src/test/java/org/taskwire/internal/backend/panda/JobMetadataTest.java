@@ -56,5 +56,10 @@ class JobMetadataTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> TransportSettings.fromSecret(
         java.util.Base64.getEncoder().encodeToString("{\"TASKWIRE_BROKER_URL\":1}".getBytes()), "TASKWIRE_X"))
         .hasMessageContaining("malformed transport secret in TASKWIRE_X");
+    java.util.Map<String, String> withoutLimit = new java.util.HashMap<>(settings.toEnvironment());
+    withoutLimit.remove(TransportSettings.MAX_BYTES);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> TransportSettings.fromEnvironment(withoutLimit))
+        .hasMessageContaining("TASKWIRE_RESULT_MAX_BYTES is not set")
+        .hasMessageContaining("taskwire.result.max-bytes");
   }
 }
