@@ -11,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.taskwire.FailureKind;
 
 /**
@@ -24,6 +25,12 @@ import org.taskwire.FailureKind;
  */
 public final class EnvelopeJson {
   private static final JsonFactory FACTORY = new JsonFactory();
+  /** The fields each envelope may have: its record's components. */
+  private static final Set<String> CALL_FIELDS = Set.of("runId", "callId", "attempt", "workId", "codec", "arguments");
+  private static final Set<String> RESULT_FIELDS =
+      Set.of("runId", "callId", "attempt", "output", "error", "startedAt", "finishedAt");
+  private static final Set<String> ERROR_FIELDS =
+      Set.of("kind", "className", "message", "stackTrace", "logLocation", "backendDetail");
 
   /** Databind, for the records that are not envelopes; a holder, so that a job never loads it. */
   private static final class Databind {
@@ -130,21 +137,19 @@ public final class EnvelopeJson {
   }
 
   private static CallEnvelope readCall(JsonParser p) throws IOException {
-    Map<String, Object> f = fields(p, "call", "runId", "callId", "attempt", "workId", "codec", "arguments");
+    Map<String, Object> f = fields(p, "call", CALL_FIELDS);
     return new CallEnvelope(string(f, "runId"), number(f, "callId"), (int) number(f, "attempt"),
         string(f, "workId"), string(f, "codec"), (byte[]) f.get("arguments"));
   }
 
   private static ResultEnvelope readResult(JsonParser p) throws IOException {
-    Map<String, Object> f = fields(p, "result", "runId", "callId", "attempt", "output", "error", "startedAt",
-        "finishedAt");
+    Map<String, Object> f = fields(p, "result", RESULT_FIELDS);
     return new ResultEnvelope(string(f, "runId"), number(f, "callId"), (int) number(f, "attempt"),
         (byte[]) f.get("output"), (RemoteError) f.get("error"), number(f, "startedAt"), number(f, "finishedAt"));
   }
 
   private static RemoteError readError(JsonParser p) throws IOException {
-    Map<String, Object> f = fields(p, "error", "kind", "className", "message", "stackTrace", "logLocation",
-        "backendDetail");
+    Map<String, Object> f = fields(p, "error", ERROR_FIELDS);
     String kind = string(f, "kind");
     try {
       return new RemoteError(kind == null ? null : FailureKind.valueOf(kind), string(f, "className"),
@@ -158,14 +163,14 @@ public final class EnvelopeJson {
    * The fields of the object the parser is in, by name: strings, numbers, base64 binaries (the
    * byte[] fields), a nested error, or null. Only the named fields are allowed.
    */
-  private static Map<String, Object> fields(JsonParser p, String what, String... allowed) throws IOException {
+  private static Map<String, Object> fields(JsonParser p, String what, Set<String> allowed) throws IOException {
     Map<String, Object> fields = new LinkedHashMap<>();
     for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
       if (t != JsonToken.FIELD_NAME) {
         throw new IOException("malformed " + what + " envelope at " + p.currentLocation());
       }
       String name = p.currentName();
-      if (!java.util.List.of(allowed).contains(name)) {
+      if (!allowed.contains(name)) {
         throw new IOException("unknown field '" + name + "' in a " + what + " envelope");
       }
       JsonToken value = p.nextToken();

@@ -2,7 +2,6 @@ package org.taskwire.internal.run;
 
 import com.carrotsearch.hppc.LongIntHashMap;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;

@@ -19,6 +19,9 @@ public final class JobMetadata {
   public static final String FILE_NAME = "userJobMetadata.json";
   /** runGen's limit. */
   public static final int MAX_BYTES = 1024 * 1024;
+  /** Made once: a factory is meant to be shared, and a job writes this file with it. */
+  private static final com.fasterxml.jackson.core.JsonFactory JSON = new com.fasterxml.jackson.core.JsonFactory();
+
   /** Databind, for the client reading job reports; a holder, so that the job writing the file never loads it. */
   private static final class Databind {
     static final ObjectMapper MAPPER = new ObjectMapper();
@@ -31,7 +34,7 @@ public final class JobMetadata {
     byte[] json = EnvelopeJson.toJson(result);
     // Written with the streaming API: the job that writes it need not load databind.
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(json.length + 64);
-    try (com.fasterxml.jackson.core.JsonGenerator g = new com.fasterxml.jackson.core.JsonFactory().createGenerator(out)) {
+    try (com.fasterxml.jackson.core.JsonGenerator g = JSON.createGenerator(out)) {
       g.writeStartObject();
       g.writeObjectFieldStart("taskwire");
       g.writeNumberField("version", 1);
