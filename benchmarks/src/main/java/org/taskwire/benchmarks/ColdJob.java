@@ -7,10 +7,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.taskwire.internal.backend.ClassDataArchive;
+import org.taskwire.internal.backend.WorkerJvm;
 import org.taskwire.internal.backend.panda.GridCalls;
 import org.taskwire.internal.codec.Codecs;
 import org.taskwire.internal.codec.PayloadCodec;
@@ -106,6 +109,20 @@ final class ColdJob {
    * @param jvmOptions options for the job's JVM on top of those a PanDA job gets
    */
   static Figure run(Plan plan, String name, List<String> jvmOptions, Path work, Harness.Log log) throws Exception {
+    return run(plan, name, jvmOptions, false, work, log);
+  }
+
+  /**
+   * cold_job_appcds: the same job started by the lines a Slurm job's script has around its JVM
+   * ({@link ClassDataArchive}), so that the first job (a warm-up one) writes the class-data archive
+   * of its class path at its exit and every measured job maps it.
+   */
+  static Figure withSharedArchive(Plan plan, String name, Path work, Harness.Log log) throws Exception {
+    return run(plan, name, List.of(), true, work, log);
+  }
+
+  private static Figure run(Plan plan, String name, List<String> jvmOptions, boolean sharedArchive, Path work,
+      Harness.Log log) throws Exception {
     Path cache = Files.createDirectories(work.resolve("sandboxes"));
     Sandbox sandbox = SandboxBuilder.forClasspath(System.getProperty("java.class.path")).cacheDirectory(cache).build();
     Path extracted = work.resolve("extracted");
@@ -118,8 +135,13 @@ final class ColdJob {
       try (ResultReceiver receiver = ResultReceiver.open(settings, runId,
           r -> TransportScenarios.arrival(arrived, r.callId()).complete(System.nanoTime()),
           Duration.ofSeconds(10))) {
-        int warmup = plan.quick() ? 0 : 2;
-        log.say("%s: %d fresh wrapper JVMs %s", name, plan.coldJobs(), jvmOptions);
+        // With a shared archive, the first warm-up job is the one that writes it.
+        int warmup = plan.quick() ? (sharedArchive ? 1 : 0) : 2;
+        Optional<ClassDataArchive> archive = sharedArchive
+            ? ClassDataArchive.forJobs(work.resolve("class-data-" + runId), java(), opened.classpath())
+            : Optional.empty();
+        LocalScenarios.check(archive.isPresent() == sharedArchive, "the sandbox's class path cannot be archived");
+        log.say("%s: %d fresh wrapper JVMs %s", name, plan.coldJobs(), sharedArchive ? "with the jobs' class-data archive" : jvmOptions);
         long[] nanos = new long[plan.coldJobs()];
         for (int i = -warmup; i < nanos.length; i++) {
           long callId = i + warmup + 1;
@@ -136,6 +158,10 @@ final class ColdJob {
           command.addAll(List.of("--sandbox", sandbox.file().toString(), "--sandbox-cache", extracted.toString(),
               "--job-call", GridCalls.name(callId, arguments), "--run", runId, "--work", Bench_WorkRegistry.INC.id(),
               "--codec", codec.name(), "--transport-from", SECRET));
+          if (sharedArchive) {
+            command = List.of("sh", "-c", ClassDataArchive.script(archive,
+                command.stream().map(WorkerJvm::shellQuote).toList()));
+          }
           ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
               .redirectErrorStream(true).redirectOutput(dir.resolve("job.log").toFile());
           pb.environment().put(SECRET, settings.toSecret());
@@ -149,7 +175,9 @@ final class ColdJob {
           }
         }
         LocalScenarios.check(receiver.rejected() == 0, receiver.rejected() + " results were rejected");
-        return Figure.latencyMs(name, nanos, "fresh JVM " + String.join(" ", jvmOptions)
+        return Figure.latencyMs(name, nanos, "fresh JVM " + (sharedArchive
+            ? "started by a Slurm job's lines around it, mapping the class-data archive the first job wrote"
+            : String.join(" ", jvmOptions))
             + " from start to the collector accepting its STOMP result; sandbox of "
             + opened.classpath().size() + " class path entries already extracted");
       }

@@ -102,12 +102,10 @@ final class Harness implements Callable<Integer> {
       figures.add(ColdJob.bareJvm(plan, cold, log));
       figures.add(ColdJob.run(plan, "cold_job", List.of(), cold, log));
       figures.add(ColdJob.classes(cold, log));
-      // What the JVM's own start-up options would give: C1 only, and an AppCDS archive of the
-      // classes a job loads (made by one job at its exit, then used by the next).
+      // What the JVM's own start-up options would give: C1 only; and the class-data archive that
+      // Slurm jobs and pilots share (taskwire.slurm.class-data), made by the first job at its exit.
       figures.add(ColdJob.run(plan, "cold_job_c1", List.of("-XX:TieredStopAtLevel=1"), cold, log));
-      Path archive = cold.resolve("job.jsa");
-      ColdJob.run(Plan.QUICK, "cold_job_training", List.of("-XX:ArchiveClassesAtExit=" + archive), cold, log);
-      figures.add(ColdJob.run(plan, "cold_job_appcds", List.of("-XX:SharedArchiveFile=" + archive), cold, log));
+      figures.add(ColdJob.withSharedArchive(plan, "cold_job_appcds", cold, log));
     }
     if (chosen.contains("sandbox")) {
       figures.addAll(SandboxScenarios.run(plan, Files.readString(samplesClasspath).strip(), work, log));

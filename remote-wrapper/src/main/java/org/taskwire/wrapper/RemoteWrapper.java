@@ -4,9 +4,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.Callable;
+import java.io.File;
+import java.io.PrintWriter;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.HelpFormatter;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
 import org.taskwire.FailureKind;
 import org.taskwire.internal.call.CallEnvelope;
 import org.taskwire.internal.call.EnvelopeJson;
@@ -20,9 +25,6 @@ import org.taskwire.internal.sandbox.SandboxStore;
 import org.taskwire.internal.transport.Delivery;
 import org.taskwire.internal.transport.ResultSender;
 import org.taskwire.internal.transport.TransportSettings;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * The worker's main: what a PanDA pilot (through runGen) or a local worker runs. It opens the
@@ -45,84 +47,135 @@ import picocli.CommandLine.Option;
  * is lost. Exit codes are those of {@link WrapperExit}; a failed call exits non-zero so that PanDA
  * retries the job.
  */
-@Command(
-    name = "taskwire-wrapper",
-    mixinStandardHelpOptions = true,
-    description = "Runs Taskwire work calls with the given class path.",
-    exitCodeListHeading = "%nExit codes:%n")
-public final class RemoteWrapper implements Callable<Integer> {
+public final class RemoteWrapper {
   private static final java.time.Duration RECEIPT_TIMEOUT = java.time.Duration.ofSeconds(10);
+  private static final String NAME = "taskwire-wrapper";
+  private static final String HELP = "--help";
+  private static final Options OPTIONS = options();
 
-  @Option(names = WrapperArgs.CLASSPATH, paramLabel = "PATH",
-      description = "Jars and class directories holding the work classes, separated by '${sys:path.separator}'.")
-  String classpath;
+  final String classpath;
+  final String sandbox;
+  final Path sandboxCache;
+  final boolean serve;
+  final Long clientPid;
+  final Path pilotTransport;
+  final long deadlineSeconds;
+  final String shape;
+  final int heartbeatSeconds;
+  final int reconnectSeconds;
+  final Path callFile;
+  final Path resultFile;
+  final String jobCall;
+  final String runId;
+  final String workId;
+  final String codec;
+  final String callsFile;
+  final String sourceUrl;
+  final String transportFrom;
 
-  @Option(names = WrapperArgs.SANDBOX, paramLabel = "FILE_OR_URL",
-      description = "A sources.<sha256>.tar.gz sandbox (a path or an http(s) URL) holding the class path.")
-  String sandbox;
+  private RemoteWrapper(CommandLine line) throws ParseException {
+    classpath = text(line, WrapperArgs.CLASSPATH, null);
+    sandbox = text(line, WrapperArgs.SANDBOX, null);
+    sandboxCache = path(line, WrapperArgs.SANDBOX_CACHE);
+    serve = line.hasOption(name(WrapperArgs.SERVE));
+    clientPid = line.hasOption(name(WrapperArgs.CLIENT_PID)) ? number(line, WrapperArgs.CLIENT_PID, 0) : null;
+    pilotTransport = path(line, WrapperArgs.PILOT);
+    deadlineSeconds = number(line, WrapperArgs.DEADLINE, 0);
+    shape = text(line, WrapperArgs.SHAPE, "");
+    heartbeatSeconds = Math.toIntExact(number(line, WrapperArgs.HEARTBEAT, 10));
+    reconnectSeconds = Math.toIntExact(number(line, WrapperArgs.RECONNECT_FOR, 120));
+    callFile = path(line, WrapperArgs.CALL);
+    resultFile = path(line, WrapperArgs.RESULT);
+    jobCall = text(line, WrapperArgs.JOB_CALL, null);
+    runId = text(line, WrapperArgs.RUN, null);
+    workId = text(line, WrapperArgs.WORK, null);
+    codec = text(line, WrapperArgs.CODEC, "kryo");
+    callsFile = text(line, WrapperArgs.CALLS, null);
+    sourceUrl = text(line, WrapperArgs.SOURCE_URL, null);
+    transportFrom = text(line, WrapperArgs.TRANSPORT_FROM, null);
+  }
 
-  @Option(names = WrapperArgs.SANDBOX_CACHE, paramLabel = "DIR",
-      description = "Where sandboxes are extracted, shared by the jobs of a node (default: ${sys:java.io.tmpdir}/taskwire-sandboxes).")
-  Path sandboxCache;
+  /**
+   * The options, named by {@link WrapperArgs}. Commons CLI builds them without reflection: every
+   * grid job parses this command line in a fresh JVM, where an annotation-driven parser cost
+   * 150-200 ms of its start.
+   */
+  private static Options options() {
+    Options o = new Options();
+    valued(o, WrapperArgs.CLASSPATH, "PATH",
+        "Jars and class directories holding the work classes, separated by '" + File.pathSeparator + "'.");
+    valued(o, WrapperArgs.SANDBOX, "FILE_OR_URL",
+        "A sources.<sha256>.tar.gz sandbox (a path or an http(s) URL) holding the class path.");
+    valued(o, WrapperArgs.SANDBOX_CACHE, "DIR",
+        "Where sandboxes are extracted, shared by the jobs of a node (default: <java.io.tmpdir>/taskwire-sandboxes).");
+    flag(o, WrapperArgs.SERVE, "Answer calls on standard input with results on standard output.");
+    valued(o, WrapperArgs.CLIENT_PID, "PID",
+        "With --serve: the client's process; when it is gone the worker stops, running call included.");
+    valued(o, WrapperArgs.PILOT, "FILE",
+        "Serve calls as a pilot job: connect to the client the run's transport file FILE names.");
+    valued(o, WrapperArgs.DEADLINE, "EPOCH_SECONDS",
+        "With --pilot: when the job's walltime ends (the client sends no call that cannot finish by then).");
+    valued(o, WrapperArgs.SHAPE, "KEY",
+        "With --pilot: the key of the resources the pilot's job has, which decide the calls it gets.");
+    valued(o, WrapperArgs.HEARTBEAT, "SECONDS", "With --pilot: seconds between heartbeats (default: 10).");
+    valued(o, WrapperArgs.RECONNECT_FOR, "SECONDS",
+        "With --pilot: how long to wait for a client that went away (default: 120).");
+    valued(o, WrapperArgs.CALL, "FILE", "Run the one call in FILE (a JSON call envelope).");
+    valued(o, WrapperArgs.RESULT, "FILE", "Write the result envelope of --call to FILE.");
+    valued(o, WrapperArgs.JOB_CALL, "NAME",
+        "Run the call a PanDA pseudo file names: c<callId>[.<base64url arguments>].");
+    valued(o, WrapperArgs.RUN, "ID", "With --job-call: the run the call belongs to.");
+    valued(o, WrapperArgs.WORK, "ID", "With --job-call: the work to invoke (<class>#<name>).");
+    valued(o, WrapperArgs.CODEC, "NAME", "With --job-call: the codec of the arguments (default: kryo).");
+    valued(o, WrapperArgs.CALLS, "NAME",
+        "With --job-call: the task's calls file in the PanDA cache, for arguments too large to inline.");
+    valued(o, WrapperArgs.SOURCE_URL, "URL", "With --calls: the PanDA server the cache is on (scheme://host:port).");
+    valued(o, WrapperArgs.TRANSPORT_FROM, "VAR",
+        "With --job-call: the environment variable (a PanDA user secret) holding the result transport.");
+    flag(o, HELP, "Show this help message and exit.");
+    return o;
+  }
 
-  @Option(names = WrapperArgs.SERVE, description = "Answer calls on standard input with results on standard output.")
-  boolean serve;
+  private static void valued(Options o, String flag, String label, String description) {
+    o.addOption(Option.builder().longOpt(name(flag)).hasArg().argName(label).desc(description).build());
+  }
 
-  @Option(names = WrapperArgs.CLIENT_PID, paramLabel = "PID",
-      description = "With --serve: the client's process; when it is gone the worker stops, running call included.")
-  Long clientPid;
+  private static void flag(Options o, String flag, String description) {
+    o.addOption(Option.builder().longOpt(name(flag)).desc(description).build());
+  }
 
-  @Option(names = WrapperArgs.PILOT, paramLabel = "FILE",
-      description = "Serve calls as a pilot job: connect to the client the run's transport file FILE names.")
-  Path pilotTransport;
+  private static String name(String flag) {
+    return flag.substring(2);
+  }
 
-  @Option(names = WrapperArgs.DEADLINE, paramLabel = "EPOCH_SECONDS", defaultValue = "0",
-      description = "With --pilot: when the job's walltime ends (the client sends no call that cannot finish by then).")
-  long deadlineSeconds;
+  private static String text(CommandLine line, String flag, String otherwise) {
+    return line.getOptionValue(name(flag), otherwise);
+  }
 
-  @Option(names = WrapperArgs.SHAPE, paramLabel = "KEY", defaultValue = "",
-      description = "With --pilot: the key of the resources the pilot's job has, which decide the calls it gets.")
-  String shape;
+  private static Path path(CommandLine line, String flag) throws ParseException {
+    String value = line.getOptionValue(name(flag));
+    try {
+      return value == null ? null : Path.of(value);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new ParseException("invalid value for option '" + flag + "': " + e.getMessage());
+    }
+  }
 
-  @Option(names = WrapperArgs.HEARTBEAT, paramLabel = "SECONDS", defaultValue = "10",
-      description = "With --pilot: seconds between heartbeats (default: ${DEFAULT-VALUE}).")
-  int heartbeatSeconds;
-
-  @Option(names = WrapperArgs.RECONNECT_FOR, paramLabel = "SECONDS", defaultValue = "120",
-      description = "With --pilot: how long to wait for a client that went away (default: ${DEFAULT-VALUE}).")
-  int reconnectSeconds;
-
-  @Option(names = WrapperArgs.CALL, paramLabel = "FILE", description = "Run the one call in FILE (a JSON call envelope).")
-  Path callFile;
-
-  @Option(names = WrapperArgs.RESULT, paramLabel = "FILE", description = "Write the result envelope of --call to FILE.")
-  Path resultFile;
-
-  @Option(names = WrapperArgs.JOB_CALL, paramLabel = "NAME",
-      description = "Run the call a PanDA pseudo file names: c<callId>[.<base64url arguments>].")
-  String jobCall;
-
-  @Option(names = WrapperArgs.RUN, paramLabel = "ID", description = "With --job-call: the run the call belongs to.")
-  String runId;
-
-  @Option(names = WrapperArgs.WORK, paramLabel = "ID", description = "With --job-call: the work to invoke (<class>#<name>).")
-  String workId;
-
-  @Option(names = WrapperArgs.CODEC, paramLabel = "NAME", defaultValue = "kryo",
-      description = "With --job-call: the codec of the arguments (default: ${DEFAULT-VALUE}).")
-  String codec;
-
-  @Option(names = WrapperArgs.CALLS, paramLabel = "NAME",
-      description = "With --job-call: the task's calls file in the PanDA cache, for arguments too large to inline.")
-  String callsFile;
-
-  @Option(names = WrapperArgs.SOURCE_URL, paramLabel = "URL",
-      description = "With --calls: the PanDA server the cache is on (scheme://host:port).")
-  String sourceUrl;
-
-  @Option(names = WrapperArgs.TRANSPORT_FROM, paramLabel = "VAR",
-      description = "With --job-call: the environment variable (a PanDA user secret) holding the result transport.")
-  String transportFrom;
+  private static long number(CommandLine line, String flag, long otherwise) throws ParseException {
+    String value = line.getOptionValue(name(flag));
+    if (value == null) {
+      return otherwise;
+    }
+    try {
+      long n = Long.parseLong(value.trim());
+      if (!flag.equals(WrapperArgs.CLIENT_PID) && !flag.equals(WrapperArgs.DEADLINE) && (int) n != n) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new ParseException("invalid value for option '" + flag + "': '" + value + "' is not a whole number");
+    }
+  }
 
   public static void main(String[] args) {
     System.exit(run(args));
@@ -130,25 +183,51 @@ public final class RemoteWrapper implements Callable<Integer> {
 
   /** Runs the wrapper and returns its exit code, without exiting; for tests and embedding. */
   public static int run(String... args) {
-    CommandLine cli = new CommandLine(new RemoteWrapper());
-    // The exit codes are listed once, in WrapperExit; the help shows that list.
-    Map<String, String> codes = new LinkedHashMap<>();
-    for (WrapperExit exit : WrapperExit.values()) {
-      // Padded by hand: String.format would load the Formatter and the locale data, 20 ms of every job's start.
-      codes.put((exit.code() < 10 ? " " : "") + exit.code(), exit.meaning());
-    }
-    cli.getCommandSpec().usageMessage().exitCodeList(codes);
-    cli.setExitCodeExceptionMapper(e -> WrapperExit.USAGE.code());
-    cli.setParameterExceptionHandler((e, a) -> {
-      e.getCommandLine().getErr().println("taskwire-wrapper: " + e.getMessage());
-      e.getCommandLine().usage(e.getCommandLine().getErr());
+    RemoteWrapper wrapper;
+    try {
+      CommandLine line = DefaultParser.builder().setAllowPartialMatching(false).build().parse(OPTIONS, args);
+      if (line.hasOption(name(HELP))) {
+        PrintWriter out = new PrintWriter(System.out, true);
+        usage(out);
+        out.flush();
+        return WrapperExit.OK.code();
+      }
+      if (!line.getArgList().isEmpty()) {
+        throw new ParseException("unmatched argument" + (line.getArgList().size() > 1 ? "s" : "") + ": "
+            + String.join(" ", line.getArgList()));
+      }
+      java.util.Set<String> seen = new java.util.HashSet<>();
+      for (Option given : line.getOptions()) {
+        if (!seen.add(given.getLongOpt())) {
+          throw new ParseException("option '--" + given.getLongOpt() + "' should be given only once");
+        }
+      }
+      wrapper = new RemoteWrapper(line);
+    } catch (ParseException e) {
+      PrintWriter err = new PrintWriter(System.err, true);
+      err.println(NAME + ": " + e.getMessage());
+      usage(err);
+      err.flush();
       return WrapperExit.USAGE.code();
-    });
-    return cli.execute(args);
+    }
+    return wrapper.call();
   }
 
-  @Override
-  public Integer call() {
+  /** The options, then the exit codes: listed once, in {@link WrapperExit}. */
+  private static void usage(PrintWriter out) {
+    HelpFormatter help = HelpFormatter.builder().setShowDeprecated(false).get();
+    help.setOptionComparator(null);
+    help.printHelp(out, 110, NAME + " [OPTIONS]", "Runs Taskwire work calls with the given class path.", OPTIONS,
+        2, 3, null, false);
+    out.println();
+    out.println("Exit codes:");
+    for (WrapperExit exit : WrapperExit.values()) {
+      // Padded by hand: String.format would load the Formatter and the locale data, 20 ms of every job's start.
+      out.println("  " + (exit.code() < 10 ? " " : "") + exit.code() + "   " + exit.meaning());
+    }
+  }
+
+  private int call() {
     int modes = (serve ? 1 : 0) + (callFile != null ? 1 : 0) + (jobCall != null ? 1 : 0) + (pilotTransport != null ? 1 : 0);
     if (modes != 1) {
       System.err.println("taskwire-wrapper: give one of --serve, --pilot FILE, --call FILE --result FILE, or --job-call NAME");

@@ -218,6 +218,24 @@ class RemoteWrapperTest {
   void badCommandLineExitsTwo() {
     assertThat(RemoteWrapper.run()).isEqualTo(WrapperExit.USAGE.code());
     assertThat(RemoteWrapper.run("--classpath", classpath)).isEqualTo(WrapperExit.USAGE.code());
+    // Each of these is refused before any class path is opened, with the option named.
+    for (String[] bad : List.of(new String[] {"--serve", "--serve", "--classpath", classpath},
+        new String[] {"--pilot", "t.env", "--heartbeat", "ten", "--classpath", classpath},
+        new String[] {"--pilot", "t.env", "--heartbeat", "99999999999", "--classpath", classpath},
+        new String[] {"--ser", "--classpath", classpath},
+        new String[] {"--serve", "--classpath", classpath, "stray"},
+        new String[] {"--serve", "--classpath"})) {
+      java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+      java.io.PrintStream old = System.err;
+      System.setErr(new java.io.PrintStream(err, true));
+      try {
+        assertThat(RemoteWrapper.run(bad)).as(String.join(" ", bad)).isEqualTo(WrapperExit.USAGE.code());
+      } finally {
+        System.setErr(old);
+      }
+      assertThat(err.toString()).as(String.join(" ", bad)).startsWith("taskwire-wrapper: ").contains("usage:")
+          .containsAnyOf("--serve", "--heartbeat", "--ser", "stray", "classpath");
+    }
   }
 
   @Test

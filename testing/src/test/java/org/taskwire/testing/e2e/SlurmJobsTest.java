@@ -55,6 +55,55 @@ class SlurmJobsTest {
     }
   }
 
+  /**
+   * With a class path of jars, the first job writes the class-data archive at its exit and the
+   * jobs after it map their classes from it (the JVM's class loading log says where each class
+   * came from).
+   */
+  @Test
+  void jobsAfterTheFirstStartFromTheClassDataArchiveItWrote(@TempDir Path dir) throws Exception {
+    Path shared = dir.resolve("shared");
+    try (WorkflowRun run = slurm().set("taskwire.slurm.shared-dir", shared.toString())
+        .set("taskwire.local.classpath", Jarred.classpath(dir.resolve("jars")))
+        .set("taskwire.slurm.jvm-options", "-XX:+UseSerialGC -Xlog:class+load=info").start()) {
+      assertThat(ProbeTasks.square(2)).isEqualTo(4);
+      Path data = shared.resolve("class-data");
+      // The first job writes the archive as its JVM exits, after its result was sent.
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (!hasArchive(data)) {
+        assertThat(System.nanoTime()).as("the first job writes an archive in " + data).isLessThan(deadline);
+        Thread.sleep(100);
+      }
+      List<ProbeTasks.SquareArgs> calls = IntStream.range(10, 13).mapToObj(ProbeTasks.SquareArgs::new).toList();
+      MapResult<ProbeTasks.SquareArgs, Integer> squares = ProbeTasks.squareMap(calls);
+      assertThat(squares.failures()).isEmpty();
+      List<String> logs;
+      try (var files = java.nio.file.Files.walk(shared.resolve(run.runId()))) {
+        logs = files.filter(f -> f.getFileName().toString().startsWith("log-")).sorted().map(f -> {
+          try {
+            return java.nio.file.Files.readString(f);
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }).toList();
+      }
+      assertThat(logs).hasSize(4);
+      assertThat(logs.stream().filter(l -> l.contains("writes the class-data archive"))).hasSize(1);
+      String probe = " " + ProbeTasks.SquareArgs.class.getName() + " source: ";
+      assertThat(logs.stream().filter(l -> l.contains(probe + "shared objects file (top)")))
+          .as("the three later jobs load the work's classes from the archive").hasSize(3);
+    }
+  }
+
+  private static boolean hasArchive(Path data) throws java.io.IOException {
+    if (!java.nio.file.Files.isDirectory(data)) {
+      return false;
+    }
+    try (var files = java.nio.file.Files.list(data)) {
+      return files.anyMatch(f -> f.toString().endsWith(".jsa"));
+    }
+  }
+
   @Test
   void aWorkThatThrowsFailsWithTheRemoteErrorAndClosingTheRunCancelsItsJobs() throws Exception {
     try (WorkflowRun run = slurm().start()) {

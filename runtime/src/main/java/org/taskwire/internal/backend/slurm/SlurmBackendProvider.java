@@ -63,10 +63,16 @@ public final class SlurmBackendProvider extends BackendProvider.Named {
   public static final ConfigKey<String> JVM_OPTIONS = ConfigKey.text("taskwire.slurm.jvm-options", "-XX:+UseSerialGC",
       "Options of the jobs' JVMs; -Xmx is derived from memoryMb unless given.");
 
+  public static final ConfigKey<String> CLASS_DATA = ConfigKey.choice("taskwire.slurm.class-data", "auto",
+      "Whether jobs and pilots share a class-data archive (AppCDS) of their JDK and class path, written by the first "
+          + "job to end into shared-dir/class-data and mapped by every later JVM, which then starts faster: auto "
+          + "(when the class path is all jars; JDK 17 archives no class directory) or off.", "auto", "off");
+
   public SlurmBackendProvider() {
     super("slurm", SlurmBackendProvider::backend, List.of(MODE, PILOTS_MIN, PILOTS_MAX, PILOT_WALLTIME, PILOT_IDLE,
         HEARTBEAT, CLIENT_HOST, ACCOUNTING, SHARED_DIR, ACCOUNT, QOS, CONSTRAINT, GRES, EXTRA_ARGS,
-        MAX_ARRAY_SIZE, ARRAY_THROTTLE, POLL_INTERVAL, RESULT_GRACE, PENDING_TIMEOUT, BATCH, JAVA, JVM_OPTIONS));
+        MAX_ARRAY_SIZE, ARRAY_THROTTLE, POLL_INTERVAL, RESULT_GRACE, PENDING_TIMEOUT, BATCH, JAVA, JVM_OPTIONS,
+        CLASS_DATA));
   }
 
   private static Backend backend(BackendContext context) {

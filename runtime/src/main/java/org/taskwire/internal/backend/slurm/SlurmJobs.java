@@ -9,10 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.taskwire.internal.backend.ClassDataArchive;
 import org.taskwire.internal.backend.WrapperArgs;
 import org.taskwire.internal.backend.WorkerJvm;
 import org.taskwire.internal.config.TaskwireConfig;
@@ -137,17 +139,38 @@ final class SlurmJobs {
     return sh;
   }
 
-  /** The wrapper's command up to its mode, each word quoted for the shell. */
-  static List<String> wrapperCommand(TaskwireConfig config, String classpath, JobOptions options,
-      java.util.function.UnaryOperator<WrapperArgs> mode) {
+  /**
+   * The class-data archive the run's jobs and pilots share, or empty when
+   * {@code taskwire.slurm.class-data} is off or the class path holds a directory.
+   */
+  static Optional<ClassDataArchive> classData(TaskwireConfig config, List<Path> classpath) {
+    if (config.get(SlurmBackendProvider.CLASS_DATA).equals("off")) {
+      return Optional.empty();
+    }
+    Optional<ClassDataArchive> archive = ClassDataArchive.forJobs(
+        config.path(SlurmBackendProvider.SHARED_DIR).resolve("class-data"), config.get(SlurmBackendProvider.JAVA),
+        classpath);
+    if (archive.isEmpty()) {
+      LOG.debug("no class-data archive for the jobs: their class path holds a directory, and JDK 17 archives only jars");
+    }
+    return archive;
+  }
+
+  /**
+   * A job script's last lines: the wrapper's JVM in the given mode, each word quoted for the
+   * shell, started with the run's class-data archive when there is one.
+   */
+  static String wrapperScript(TaskwireConfig config, List<Path> classpath, Optional<ClassDataArchive> classData,
+      JobOptions options, java.util.function.UnaryOperator<WrapperArgs> mode) {
+    String joined = org.taskwire.internal.backend.WorkflowClassPath.join(classpath);
     WorkerJvm jvm = new WorkerJvm(config.get(SlurmBackendProvider.JAVA), config.get(SlurmBackendProvider.JVM_OPTIONS),
-        WorkerJvm.heapForJob(memoryMb(options)), List.of(classpath));
+        WorkerJvm.heapForJob(memoryMb(options)), List.of(joined));
     List<String> command = new ArrayList<>();
     for (String part : jvm.command(File.pathSeparator)) {
       command.add(WorkerJvm.shellQuote(part));
     }
-    command.addAll(mode.apply(WrapperArgs.fromClasspath(WorkerJvm.shellQuote(classpath))).toList());
-    return command;
+    command.addAll(mode.apply(WrapperArgs.fromClasspath(WorkerJvm.shellQuote(joined))).toList());
+    return ClassDataArchive.script(classData, command);
   }
 
   /**

@@ -11,12 +11,14 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.taskwire.ConfigurationException;
 import org.taskwire.internal.backend.Backend;
 import org.taskwire.internal.backend.BackendContext;
+import org.taskwire.internal.backend.ClassDataArchive;
 import org.taskwire.internal.backend.WorkflowClassPath;
 import org.taskwire.internal.backend.pilot.PilotLauncher;
 import org.taskwire.internal.backend.pilot.PilotPool;
@@ -39,7 +41,8 @@ final class SlurmPilots implements PilotLauncher {
   private final TaskwireConfig config;
   private final Path runDirectory;
   private final Path logs;
-  private final String classpath;
+  private final List<Path> classpath;
+  private final Optional<ClassDataArchive> classData;
 
   static Backend backend(BackendContext context) {
     TaskwireConfig config = context.config();
@@ -62,7 +65,8 @@ final class SlurmPilots implements PilotLauncher {
     this.config = context.config();
     this.runDirectory = SlurmJobs.runDirectory(config, context.runId(), "pilots");
     this.logs = runDirectory.resolve("pilots");
-    this.classpath = WorkflowClassPath.join(WorkflowClassPath.resolve(context));
+    this.classpath = WorkflowClassPath.resolve(context);
+    this.classData = SlurmJobs.classData(config, classpath);
   }
 
   @Override
@@ -108,10 +112,10 @@ final class SlurmPilots implements PilotLauncher {
   /** A pilot's script: the wrapper in pilot mode, told when its walltime ends and what it asked for. */
   private void writeScript(Path script, PilotShape shape) throws IOException {
     StringBuilder sh = SlurmJobs.scriptStart(runDirectory, "pilot workers", context.runId(), shape.options());
-    List<String> command = SlurmJobs.wrapperCommand(config, classpath, shape.options(), args -> args.pilot(
+    String command = SlurmJobs.wrapperScript(config, classpath, classData, shape.options(), args -> args.pilot(
         org.taskwire.internal.backend.WorkerJvm.shellQuote(SlurmJobs.transportFile(runDirectory).toString()),
         "$(( $(date +%s) + $1 ))", shape.key(), Math.max(1, config.get(SlurmBackendProvider.HEARTBEAT).toSeconds())));
-    sh.append("exec ").append(String.join(" ", command)).append('\n');
+    sh.append(command);
     Path tmp = script.resolveSibling(script.getFileName() + ".tmp");
     Files.writeString(tmp, sh.toString(), StandardCharsets.UTF_8);
     Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwx------"));

@@ -20,6 +20,7 @@ import org.taskwire.internal.backend.Backend;
 import org.taskwire.internal.backend.BackendContext;
 import org.taskwire.internal.backend.ResultTransport;
 import org.taskwire.internal.backend.Task;
+import org.taskwire.internal.backend.ClassDataArchive;
 import org.taskwire.internal.backend.WorkerJvm;
 import org.taskwire.internal.backend.WorkerLogs;
 import org.taskwire.internal.backend.WorkflowClassPath;
@@ -49,7 +50,8 @@ final class SlurmSystem implements BatchSystem {
   private final TaskwireConfig config;
   private final ResultTransport transport;
   private final Path runDirectory;
-  private final String classpath;
+  private final List<Path> classpath;
+  private final Optional<ClassDataArchive> classData;
 
   static Backend backend(BackendContext context) {
     TaskwireConfig config = context.config();
@@ -64,7 +66,8 @@ final class SlurmSystem implements BatchSystem {
     this.transport = transport;
     SlurmJobs.checkCommands();
     this.runDirectory = SlurmJobs.runDirectory(config, context.runId(), "");
-    this.classpath = WorkflowClassPath.join(WorkflowClassPath.resolve(context));
+    this.classpath = WorkflowClassPath.resolve(context);
+    this.classData = SlurmJobs.classData(config, classpath);
     this.pollInterval = config.get(SlurmBackendProvider.POLL_INTERVAL);
     this.pending = new PendingWatch(config.get(SlurmBackendProvider.PENDING_TIMEOUT),
         SlurmBackendProvider.PENDING_TIMEOUT.name());
@@ -132,9 +135,9 @@ final class SlurmSystem implements BatchSystem {
   private void writeScript(Path script, Path dir, JobOptions options) throws IOException {
     StringBuilder sh = SlurmJobs.scriptStart(runDirectory, "one array task per call", context.runId(), options);
     sh.append("i=$(( ${SLURM_ARRAY_TASK_ID:?not an array task} + $1 ))\n");
-    List<String> command = SlurmJobs.wrapperCommand(config, classpath, options, args -> args.callFile(
+    String command = SlurmJobs.wrapperScript(config, classpath, classData, options, args -> args.callFile(
         WorkerJvm.shellQuote(dir.toString()) + "/call-$i.json", WorkerJvm.shellQuote(dir.toString()) + "/result-$i.json"));
-    sh.append("exec ").append(String.join(" ", command)).append('\n');
+    sh.append(command);
     Files.writeString(script, sh.toString(), StandardCharsets.UTF_8);
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
   }
