@@ -117,11 +117,12 @@ class LayeringTest {
   }
 
   @Test
-  void whatAWorkerRunsReachesNoReactiveClient() {
-    // The wrapper jar leaves Spring, Reactor and Netty out; a job publishes on a plain socket (StompLink).
+  void whatAWorkerRunsReachesNoReactiveClientAndNoReflectiveCommandLine() {
+    // The wrapper jar leaves Spring, Reactor and Netty out; a job publishes on a plain socket (StompLink)
+    // and parses its command line without reflection (Commons CLI, not picocli).
     noClasses().that().resideInAPackage("org.taskwire.wrapper..")
         .should().transitivelyDependOnClassesThat().resideInAnyPackage("org.springframework..", "reactor..",
-            "io.netty..")
+            "io.netty..", "picocli..")
         .check(CLASSES);
   }
 
