@@ -58,7 +58,8 @@ final class TravelCheck {
     forbid("java.io.Reader", resources);
     forbid("java.io.Writer", resources);
     forbid("java.io.RandomAccessFile", resources);
-    forbid("java.nio.file.Path", "paths belong to a file system of this JVM. Pass the path as a String.");
+    forbid("java.nio.file.Path", "paths belong to a file system of this JVM. For a file one step writes and "
+        + "another reads, return and take an org.taskwire.DataFile; otherwise pass the path as a String.");
     forbid("java.util.stream.BaseStream", "streams are single-use pipelines. Pass a List or an array.");
     forbid("java.util.Iterator", "iterators are single-use views. Pass a List.");
     forbid("java.net.Socket", "sockets are connections of this JVM.");

@@ -20,6 +20,7 @@ import org.taskwire.internal.backend.panda.GridCalls;
 import org.taskwire.internal.call.ResultEnvelope;
 import org.taskwire.internal.backend.WrapperArgs;
 import org.taskwire.internal.backend.WrapperExit;
+import org.taskwire.internal.data.DataStore;
 import org.taskwire.internal.sandbox.SandboxException;
 import org.taskwire.internal.sandbox.SandboxStore;
 import org.taskwire.internal.transport.Delivery;
@@ -259,7 +260,7 @@ public final class RemoteWrapper {
       } else {
         shipped = ShippedClassPath.open(classpath);
       }
-      executor = shipped.executor();
+      executor = shipped.executor().withData(DataStore.fromEnvironment(System.getenv()));
     } catch (SandboxException e) {
       WrapperExit exit = switch (e.reason()) {
         case CORRUPT -> WrapperExit.SANDBOX_CORRUPT;
@@ -269,6 +270,9 @@ public final class RemoteWrapper {
       return cannotStart(exit, e.getMessage());
     } catch (ShippedClassPath.Problem e) {
       return cannotStart(WrapperExit.CLASSPATH, e.getMessage());
+    } catch (IllegalArgumentException e) {
+      System.err.println(NAME + ": bad " + DataStore.ENVIRONMENT + " in the environment: " + e.getMessage());
+      return WrapperExit.USAGE.code();
     }
     if (pilotTransport != null) {
       if (heartbeatSeconds < 1 || reconnectSeconds < 0) {

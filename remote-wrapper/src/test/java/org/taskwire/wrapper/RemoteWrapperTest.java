@@ -140,7 +140,8 @@ class RemoteWrapperTest {
     org.taskwire.internal.transport.message.SigningKey key = org.taskwire.internal.transport.message.SigningKey.generate();
     ProcessBuilder builder = new ProcessBuilder(command).redirectInput(in.toFile())
         .redirectError(dir.resolve("err.txt").toFile());
-    builder.environment().putAll(WireFormat.workerEnvironment(key, 1 << 20));
+    builder.environment().put(org.taskwire.internal.transport.message.SigningKey.ENVIRONMENT, key.toBase64());
+    builder.environment().put(org.taskwire.internal.transport.TransportSettings.MAX_BYTES, Integer.toString(1 << 20));
     Process p = builder.start();
     List<ResultEnvelope> answers = new ArrayList<>();
     try (java.io.DataInputStream frames = new java.io.DataInputStream(p.getInputStream())) {

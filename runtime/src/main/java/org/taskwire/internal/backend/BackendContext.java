@@ -1,7 +1,9 @@
 package org.taskwire.internal.backend;
 
 import java.util.List;
+import org.taskwire.internal.config.ConfigKey;
 import org.taskwire.internal.config.TaskwireConfig;
+import org.taskwire.internal.data.DataStore;
 import org.taskwire.internal.transport.message.ResultIdentity;
 import org.taskwire.spi.WorkflowDefinition;
 
@@ -12,6 +14,20 @@ import org.taskwire.spi.WorkflowDefinition;
  */
 public record BackendContext(String runId, TaskwireConfig config, WorkflowDefinition workflow,
     List<WorkflowDefinition> workflows, ResultSink sink, ResultIdentity identity) {
+
+  /**
+   * Where the run's files are kept ({@code taskwire.data.url}).
+   *
+   * @throws org.taskwire.ConfigurationException when the value names no directory Taskwire can use
+   */
+  public DataStore dataStore() {
+    String url = config.get(ConfigKey.DATA_URL).strip();
+    try {
+      return url.startsWith("~/") ? new DataStore(config.path(ConfigKey.DATA_URL)) : DataStore.at(url);
+    } catch (IllegalArgumentException e) {
+      throw new org.taskwire.ConfigurationException(e.getMessage(), e);
+    }
+  }
 
   /** The same context, reporting to another sink. */
   public BackendContext withSink(ResultSink other) {

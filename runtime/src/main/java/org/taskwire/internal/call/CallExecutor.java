@@ -1,13 +1,19 @@
 package org.taskwire.internal.call;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.Set;
+import org.taskwire.DataFile;
 import org.taskwire.FailureKind;
 import org.taskwire.internal.codec.CodecException;
 import org.taskwire.internal.codec.Codecs;
 import org.taskwire.internal.codec.PayloadCodec;
+import org.taskwire.internal.data.CallFiles;
+import org.taskwire.internal.data.DataFileException;
+import org.taskwire.internal.data.DataStore;
 import org.taskwire.spi.Invoker;
 import org.taskwire.spi.WorkDefinition;
 import org.taskwire.spi.WorkRegistry;
@@ -21,19 +27,31 @@ import org.taskwire.spi.WorkflowDefinition;
 public final class CallExecutor {
   private final Map<String, WorkDefinition<?, ?>> works = new LinkedHashMap<>();
   private final Map<String, WorkflowDefinition> workflows = new LinkedHashMap<>();
+  /** The works whose arguments or result may hold a {@link DataFile}: only their calls are walked for files. */
+  private final Set<String> withFiles = new HashSet<>();
+  private final DataStore data;
 
-  private CallExecutor(List<WorkflowDefinition> definitions) {
+  private CallExecutor(List<WorkflowDefinition> definitions, DataStore data) {
+    this.data = data;
     for (WorkflowDefinition workflow : definitions) {
       workflows.put(workflow.workflowClass(), workflow);
       for (WorkDefinition<?, ?> work : workflow.works()) {
         works.put(work.id(), work);
+        if (work.travellingTypes().contains(DataFile.class)) {
+          withFiles.add(work.id());
+        }
       }
     }
   }
 
+  /** The same executor, keeping the files calls create in {@code store} (null: none can). */
+  public CallExecutor withData(DataStore store) {
+    return new CallExecutor(List.copyOf(workflows.values()), store);
+  }
+
   /** An executor for the given workflows. */
   public static CallExecutor of(List<WorkflowDefinition> workflows) {
-    return new CallExecutor(workflows);
+    return new CallExecutor(workflows, null);
   }
 
   /**
@@ -45,7 +63,7 @@ public final class CallExecutor {
     List<WorkflowDefinition> found = ServiceLoader.load(WorkRegistry.class, loader).stream()
         .map(p -> p.get().workflow())
         .toList();
-    return new CallExecutor(found);
+    return new CallExecutor(found, null);
   }
 
   /** The workflows this executor can run, by class name. */
@@ -84,10 +102,28 @@ public final class CallExecutor {
       return ResultEnvelope.failure(call, RemoteError.of(FailureKind.BAD_PAYLOAD,
           "cannot decode the arguments of " + work.name() + ": " + e), started, now());
     }
+    CallFiles files = withFiles.contains(work.id())
+        ? CallFiles.of(data, call.runId(), work.name(), call.callId(), call.attempt()) : null;
+    if (files != null) {
+      try {
+        files.checkInputs(arguments);
+      } catch (DataFileException e) {
+        return ResultEnvelope.failure(call, RemoteError.of(FailureKind.BAD_PAYLOAD, e.getMessage()), started, now());
+      }
+    }
     Object result;
     try {
-      result = invoke(work, arguments);
+      result = files == null ? invoke(work, arguments) : files.run(() -> invoke(work, arguments));
+      if (files != null) {
+        result = files.record(result);
+      }
+    } catch (DataFileException e) {
+      files.discard();
+      return ResultEnvelope.failure(call, RemoteError.of(FailureKind.WORK_THREW, e.getMessage()), started, now());
     } catch (Throwable t) {
+      if (files != null) {
+        files.discard();
+      }
       return ResultEnvelope.failure(call, RemoteError.of(FailureKind.WORK_THREW, t), started, now());
     }
     try {

@@ -172,6 +172,9 @@ public final class ConfigKey<T> {
       "HTTP relay for results when no broker can be reached.");
   public static final ConfigKey<Integer> RESULT_MAX_BYTES = positiveInt("taskwire.result.max-bytes", 4194304,
       "The largest result message; larger results fail with advice.");
+  public static final ConfigKey<String> DATA_URL = text("taskwire.data.url", "~/.taskwire/data",
+      "Where the files calls create (DataFile) are kept, one directory per run: a directory every worker sees, as a "
+          + "path or a file: URL (the shared file system for Slurm).");
 
   /**
    * Job options; each also exists per work as {@code taskwire.work.<work name>.<option>}. Their
@@ -203,7 +206,7 @@ public final class ConfigKey<T> {
     List<ConfigKey<?>> all = new java.util.ArrayList<>(List.of(BACKEND, LOCAL_CLASSPATH, RUNS_DIR, JOURNAL, RESUME,
         CODE_VERSION, CACHE, CACHE_DIR, CACHE_MAX_MB, SANDBOX_CACHE_DIR,
         SANDBOX_EXCLUDES, PROGRESS, PROGRESS_INTERVAL, BROKER_URL, BROKER_USER, BROKER_PASSWORD, BROKER_DESTINATION,
-        RELAY_URL, RESULT_MAX_BYTES));
+        RELAY_URL, RESULT_MAX_BYTES, DATA_URL));
     JOB_OPTIONS.forEach(o -> all.add(o.key()));
     ALL = List.copyOf(all);
   }

@@ -33,6 +33,14 @@ class MultiStepPandaTest extends MultiStepContract {
           .withTokens(Map.of(TOKEN, "Alice Smith")));
     }
 
+    String url() {
+      return emulator.url().toString();
+    }
+
+    String sandboxes() {
+      return root.resolve("sandboxes").toString();
+    }
+
     @Override
     public void afterAll(ExtensionContext context) throws IOException {
       emulator.close();

@@ -26,7 +26,7 @@ public final class InProcessBackend implements Backend {
 
   public InProcessBackend(BackendContext context) {
     this.context = context;
-    this.executor = CallExecutor.of(context.workflows());
+    this.executor = CallExecutor.of(context.workflows()).withData(context.dataStore());
     int threads = context.config().get(InProcessBackendProvider.THREADS);
     this.pool = Executors.newFixedThreadPool(threads, DaemonThreads.factory("taskwire-inprocess"));
   }

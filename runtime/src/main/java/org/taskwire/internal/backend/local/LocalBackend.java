@@ -17,7 +17,6 @@ import org.taskwire.internal.backend.Task;
 import org.taskwire.internal.backend.WrapperExit;
 import org.taskwire.internal.backend.serve.Dispatcher;
 import org.taskwire.internal.backend.serve.WireFormat;
-import org.taskwire.internal.config.ConfigKey;
 import org.taskwire.internal.threads.DaemonThreads;
 
 /**
@@ -56,8 +55,7 @@ public final class LocalBackend implements Backend {
   public LocalBackend(BackendContext context) {
     this.context = context;
     this.command = WorkerCommand.of(context);
-    this.environment = WireFormat.workerEnvironment(context.identity().key(),
-        context.config().get(ConfigKey.RESULT_MAX_BYTES));
+    this.environment = WireFormat.workerEnvironment(context);
     this.dispatcher = new Dispatcher(context.sink(), context.config().get(LocalBackendProvider.BATCH), task -> ALL);
     try {
       String dir = context.config().get(LocalBackendProvider.LOG_DIR);

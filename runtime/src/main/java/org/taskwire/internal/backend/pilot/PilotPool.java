@@ -29,7 +29,6 @@ import org.taskwire.internal.backend.PendingWatch;
 import org.taskwire.internal.backend.WorkerLogs;
 import org.taskwire.internal.backend.Task;
 import org.taskwire.internal.backend.serve.Dispatcher;
-import org.taskwire.internal.config.ConfigKey;
 import org.taskwire.internal.backend.serve.WireFormat;
 import org.taskwire.internal.backend.serve.WorkerFrames;
 import org.taskwire.internal.threads.DaemonThreads;
@@ -154,8 +153,7 @@ public final class PilotPool implements Backend {
   }
 
   private void openLauncher() throws IOException {
-    Map<String, String> env = new HashMap<>(WireFormat.workerEnvironment(context.identity().key(),
-        context.config().get(ConfigKey.RESULT_MAX_BYTES)));
+    Map<String, String> env = new HashMap<>(WireFormat.workerEnvironment(context));
     env.put("TASKWIRE_PILOT_ADDRESS", address);
     launcher.open(env);
   }

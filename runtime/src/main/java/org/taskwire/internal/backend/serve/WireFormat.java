@@ -131,12 +131,16 @@ public final class WireFormat {
   }
 
   /**
-   * What a serving worker's environment holds: the run's key, which signs its results, and the
-   * largest result it may send ({@code taskwire.result.max-bytes}).
+   * What a serving worker's environment holds: the run's key, which signs its results, the
+   * largest result it may send ({@code taskwire.result.max-bytes}), and where the run keeps its
+   * files ({@code taskwire.data.url}).
    */
-  public static java.util.Map<String, String> workerEnvironment(SigningKey key, int maxBytes) {
-    return java.util.Map.of(SigningKey.ENVIRONMENT, key.toBase64(),
-        org.taskwire.internal.transport.TransportSettings.MAX_BYTES, Integer.toString(maxBytes));
+  public static java.util.Map<String, String> workerEnvironment(org.taskwire.internal.backend.BackendContext context) {
+    java.util.Map<String, String> env = new java.util.HashMap<>(context.dataStore().environment());
+    env.put(SigningKey.ENVIRONMENT, context.identity().key().toBase64());
+    env.put(org.taskwire.internal.transport.TransportSettings.MAX_BYTES,
+        Integer.toString(context.config().get(org.taskwire.internal.config.ConfigKey.RESULT_MAX_BYTES)));
+    return java.util.Map.copyOf(env);
   }
 
   /** The layout of the binary bodies; a worker and its client run the same code, and say so here. */

@@ -147,7 +147,9 @@ final class SlurmSystem implements BatchSystem {
   }
 
   private void writeTransport() throws IOException {
-    SlurmJobs.writeTransport(runDirectory, transport.workerEnvironment());
+    Map<String, String> env = new HashMap<>(transport.workerEnvironment());
+    env.putAll(context.dataStore().environment());
+    SlurmJobs.writeTransport(runDirectory, env);
   }
 
   /** Jobs of a resumed run that start from now on reach this client. */

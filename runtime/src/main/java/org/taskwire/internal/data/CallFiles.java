@@ -1,0 +1,199 @@
+package org.taskwire.internal.data;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.taskwire.DataFile;
+
+/**
+ * The files of one call while a worker runs it: the inputs it takes, checked before it runs, and
+ * the files it creates ({@link DataFile#create}) in its own directory, recorded with their size and
+ * adler32 when it returns. The running call's instance is found through its thread, since a work
+ * method is a plain static method.
+ */
+public final class CallFiles {
+  private static final ThreadLocal<CallFiles> CURRENT = new ThreadLocal<>();
+
+  private final DataStore store;
+  private final Path directory;
+  private final Map<String, Path> created = new LinkedHashMap<>();
+
+  /**
+   * @param store where the run's files are kept, or null when the worker was told of none
+   * @param directory this attempt's own directory in it
+   */
+  private CallFiles(DataStore store, Path directory) {
+    this.store = store;
+    this.directory = directory;
+  }
+
+  /** The files of one attempt of one call. */
+  public static CallFiles of(DataStore store, String runId, String workName, long callId, int attempt) {
+    return new CallFiles(store, store == null ? null : store.callDirectory(runId, workName, callId, attempt));
+  }
+
+  /** What a work method's {@link DataFile#create} does. */
+  public static DataFile create(String name) {
+    CallFiles call = CURRENT.get();
+    if (call == null) {
+      throw new IllegalStateException("DataFile.create(\"" + name + "\") is for a work method while it runs, on its own "
+          + "thread: there it makes a file of the call's own; elsewhere, write where you like and pass the path as a String");
+    }
+    return call.make(name);
+  }
+
+  private DataFile make(String name) {
+    DataFileNames.check(name);
+    if (store == null) {
+      throw new IllegalStateException("DataFile.create(\"" + name + "\"): this worker was started without a data "
+          + "directory (" + DataStore.ENVIRONMENT + "); its backend does not keep files yet");
+    }
+    if (created.containsKey(name)) {
+      throw new IllegalArgumentException("this call already created a data file named '" + name + "'");
+    }
+    try {
+      Files.createDirectories(directory);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot create the call's data directory " + directory + ": " + e, e);
+    }
+    Path path = directory.resolve(name);
+    created.put(name, path);
+    return new DataFile(name, -1, "", path.toUri().toString());
+  }
+
+  /** Where this process reads or writes a data file. */
+  public static Path localPath(DataFile file) {
+    URI uri = URI.create(file.uri());
+    if (!"file".equals(uri.getScheme())) {
+      throw new IllegalStateException("data file " + file.name() + " is kept at " + file.uri()
+          + ", which this process cannot open as a local file");
+    }
+    return Path.of(uri);
+  }
+
+  /** A work method's invocation, which may throw anything. */
+  public interface Invocation {
+    Object invoke() throws Throwable;
+  }
+
+  /** Runs the work with this call's files at hand for {@link DataFile#create}. */
+  public Object run(Invocation work) throws Throwable {
+    CallFiles outer = CURRENT.get();
+    CURRENT.set(this);
+    try {
+      return work.invoke();
+    } finally {
+      if (outer == null) {
+        CURRENT.remove();
+      } else {
+        CURRENT.set(outer);
+      }
+    }
+  }
+
+  /**
+   * Checks every data file in the arguments before the work runs: it exists where it is kept, as a
+   * file, with the size and adler32 its call recorded.
+   *
+   * @throws DataFileException naming the file, where it was looked for and what differs
+   */
+  public void checkInputs(Record arguments) {
+    DataFileWalker.replace(arguments, file -> {
+      checkInput(file);
+      return file;
+    });
+  }
+
+  private static void checkInput(DataFile file) {
+    if (!file.recorded()) {
+      throw new DataFileException("input data file " + file.name() + " was never recorded: pass a DataFile that a "
+          + "call returned, not one being written");
+    }
+    Path path = localPath(file);
+    try {
+      if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+        throw new DataFileException("input data file " + file.name() + " is not at " + path
+            + (Files.exists(path) ? " as a plain file" : ": it was removed after its call wrote it"));
+      }
+      long size = Files.size(path);
+      String adler32 = size == file.size() ? Adler32s.of(path) : "";
+      if (size != file.size() || !adler32.equals(file.adler32())) {
+        throw new DataFileException("input data file " + file.name() + " at " + path + " changed since its call wrote it: "
+            + "recorded " + file.size() + " bytes, adler32 " + file.adler32() + "; found " + size + " bytes"
+            + (adler32.isEmpty() ? "" : ", adler32 " + adler32));
+      }
+    } catch (IOException e) {
+      throw new DataFileException("cannot read input data file " + file.name() + " at " + path + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * The result with each file this call created recorded (size and adler32); a file it created but
+   * did not return is deleted.
+   *
+   * @throws DataFileException for a returned file the work did not write, or wrote as a link or a directory
+   */
+  public Object record(Object result) {
+    Map<String, Path> unreturned = new LinkedHashMap<>(created);
+    Object recorded = DataFileWalker.replace(result, file -> {
+      if (file.recorded()) {
+        return file;
+      }
+      Path path = created.get(file.name());
+      if (path == null || !path.toUri().toString().equals(file.uri())) {
+        throw new DataFileException("the work returned data file " + file.name() + " (" + file.uri()
+            + "), which this call did not create with DataFile.create");
+      }
+      unreturned.remove(file.name());
+      if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+        throw new DataFileException("the work returned data file " + file.name() + " but "
+            + (Files.isSymbolicLink(path) ? "made it a link; write the file itself at " + path
+            : Files.exists(path) ? "made it a directory at " + path : "did not write it at " + path));
+      }
+      try {
+        return new DataFile(file.name(), Files.size(path), Adler32s.of(path), file.uri());
+      } catch (IOException e) {
+        throw new DataFileException("cannot read data file " + file.name() + " at " + path + ": " + e.getMessage());
+      }
+    });
+    for (Path path : unreturned.values()) {
+      try {
+        Files.deleteIfExists(path);
+      } catch (IOException e) {
+        // Left behind, and harmless: no value names it.
+      }
+    }
+    return recorded;
+  }
+
+  /** Removes what a failed attempt wrote: no value names it, and a retry writes its own. */
+  public void discard() {
+    if (directory == null || !Files.isDirectory(directory)) {
+      return;
+    }
+    try {
+      Files.walkFileTree(directory, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          Files.delete(file);
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+          Files.delete(dir);
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException e) {
+      // Left behind, and harmless: no value names it.
+    }
+  }
+}
