@@ -23,7 +23,7 @@ public record BackendContext(String runId, TaskwireConfig config, WorkflowDefini
   public DataStore dataStore() {
     String url = config.get(ConfigKey.DATA_URL).strip();
     try {
-      return url.startsWith("~/") ? new DataStore(config.path(ConfigKey.DATA_URL)) : DataStore.at(url);
+      return url.startsWith("~/") ? new DataStore.Directory(config.path(ConfigKey.DATA_URL)) : DataStore.at(url);
     } catch (IllegalArgumentException e) {
       throw new org.taskwire.ConfigurationException(e.getMessage(), e);
     }

@@ -104,6 +104,17 @@ public final class CallExecutor {
     }
     CallFiles files = withFiles.contains(work.id())
         ? CallFiles.of(data, call.runId(), work.name(), call.callId(), call.attempt()) : null;
+    try {
+      return execute(call, work, codec, arguments, files, started);
+    } finally {
+      if (files != null) {
+        files.close();
+      }
+    }
+  }
+
+  private ResultEnvelope execute(CallEnvelope call, WorkDefinition<?, ?> work, PayloadCodec codec, Record arguments,
+      CallFiles files, long started) {
     if (files != null) {
       try {
         files.checkInputs(arguments);

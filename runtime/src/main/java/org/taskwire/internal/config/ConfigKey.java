@@ -174,7 +174,7 @@ public final class ConfigKey<T> {
       "The largest result message; larger results fail with advice.");
   public static final ConfigKey<String> DATA_URL = text("taskwire.data.url", "~/.taskwire/data",
       "Where the files calls create (DataFile) are kept, one directory per run: a directory every worker sees, as a "
-          + "path or a file: URL (the shared file system for Slurm).");
+          + "path or a file: URL (the shared file system for Slurm), or a storage element's http(s):// WebDAV door.");
 
   /**
    * Job options; each also exists per work as {@code taskwire.work.<work name>.<option>}. Their

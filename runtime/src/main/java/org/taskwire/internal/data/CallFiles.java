@@ -22,21 +22,32 @@ public final class CallFiles {
   private static final ThreadLocal<CallFiles> CURRENT = new ThreadLocal<>();
 
   private final DataStore store;
+  private final String runId;
+  private final String workName;
+  private final long callId;
+  private final int attempt;
+  /** Where the work writes its files: where they are kept, or a scratch directory they are uploaded from. */
   private final Path directory;
   private final Map<String, Path> created = new LinkedHashMap<>();
+  /** Input files fetched from a storage element for this call, by URI, and where they were put. */
+  private final Map<String, Path> staged = new LinkedHashMap<>();
 
-  /**
-   * @param store where the run's files are kept, or null when the worker was told of none
-   * @param directory this attempt's own directory in it
-   */
-  private CallFiles(DataStore store, Path directory) {
+  private CallFiles(DataStore store, String runId, String workName, long callId, int attempt) {
     this.store = store;
-    this.directory = directory;
+    this.runId = runId;
+    this.workName = workName;
+    this.callId = callId;
+    this.attempt = attempt;
+    this.directory = store == null ? null : store.workingDirectory(runId, workName, callId, attempt);
   }
 
-  /** The files of one attempt of one call. */
+  /**
+   * The files of one attempt of one call.
+   *
+   * @param store where the run's files are kept, or null when the worker was told of none
+   */
   public static CallFiles of(DataStore store, String runId, String workName, long callId, int attempt) {
-    return new CallFiles(store, store == null ? null : store.callDirectory(runId, workName, callId, attempt));
+    return new CallFiles(store, runId, workName, callId, attempt);
   }
 
   /** What a work method's {@link DataFile#create} does. */
@@ -68,14 +79,19 @@ public final class CallFiles {
     return new DataFile(name, -1, "", path.toUri().toString());
   }
 
-  /** Where this process reads or writes a data file. */
+  /** Where this process reads or writes a data file: where it is kept, or the running call's copy of it. */
   public static Path localPath(DataFile file) {
     URI uri = URI.create(file.uri());
-    if (!"file".equals(uri.getScheme())) {
-      throw new IllegalStateException("data file " + file.name() + " is kept at " + file.uri()
-          + ", which this process cannot open as a local file");
+    if ("file".equals(uri.getScheme())) {
+      return Path.of(uri);
     }
-    return Path.of(uri);
+    CallFiles call = CURRENT.get();
+    Path copy = call == null ? null : call.staged.get(file.uri());
+    if (copy == null) {
+      throw new IllegalStateException("data file " + file.name() + " is kept at " + file.uri() + ": a work that takes "
+          + "it as a parameter finds it at path(); elsewhere, fetch it from there");
+    }
+    return copy;
   }
 
   /** A work method's invocation, which may throw anything. */
@@ -99,23 +115,35 @@ public final class CallFiles {
   }
 
   /**
-   * Checks every data file in the arguments before the work runs: it exists where it is kept, as a
-   * file, with the size and adler32 its call recorded.
+   * Makes every data file in the arguments readable before the work runs: one kept in a directory
+   * is checked where it is; one kept on a storage element is fetched into a directory of this
+   * call's own. Either way its size and adler32 must be those its call recorded.
    *
    * @throws DataFileException naming the file, where it was looked for and what differs
    */
   public void checkInputs(Record arguments) {
     DataFileWalker.replace(arguments, file -> {
-      checkInput(file);
+      if (!file.recorded()) {
+        throw new DataFileException("input data file " + file.name() + " was never recorded: pass a DataFile that a "
+            + "call returned, not one being written");
+      }
+      if ("file".equals(URI.create(file.uri()).getScheme())) {
+        checkInPlace(file);
+      } else if (!staged.containsKey(file.uri())) {
+        Path target = inputsDirectory().resolve(Integer.toString(staged.size())).resolve(file.name());
+        WebDavFiles.download(file, target);
+        staged.put(file.uri(), target);
+      }
       return file;
     });
   }
 
-  private static void checkInput(DataFile file) {
-    if (!file.recorded()) {
-      throw new DataFileException("input data file " + file.name() + " was never recorded: pass a DataFile that a "
-          + "call returned, not one being written");
-    }
+  private Path inputsDirectory() {
+    return Path.of(System.getProperty("java.io.tmpdir"), "taskwire-data", "inputs",
+        DataStore.relative(runId, workName, callId, attempt));
+  }
+
+  private static void checkInPlace(DataFile file) {
     Path path = localPath(file);
     try {
       if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
@@ -157,11 +185,7 @@ public final class CallFiles {
             + (Files.isSymbolicLink(path) ? "made it a link; write the file itself at " + path
             : Files.exists(path) ? "made it a directory at " + path : "did not write it at " + path));
       }
-      try {
-        return new DataFile(file.name(), Files.size(path), Adler32s.of(path), file.uri());
-      } catch (IOException e) {
-        throw new DataFileException("cannot read data file " + file.name() + " at " + path + ": " + e.getMessage());
-      }
+      return store.keep(runId, workName, callId, attempt, file.name(), path);
     });
     for (Path path : unreturned.values()) {
       try {
@@ -175,11 +199,41 @@ public final class CallFiles {
 
   /** Removes what a failed attempt wrote: no value names it, and a retry writes its own. */
   public void discard() {
-    if (directory == null || !Files.isDirectory(directory)) {
+    if (directory != null) {
+      delete(directory);
+    }
+  }
+
+  /**
+   * Removes this call's copies of its inputs, and its scratch directory where its files were
+   * uploaded from; what is kept stays.
+   */
+  public void close() {
+    deleteWithEmptyParents(inputsDirectory(), 4);
+    if (store instanceof DataStore.WebDav && directory != null) {
+      deleteWithEmptyParents(directory, 3);
+    }
+  }
+
+  /** Deletes a call's directory, then those above it (work, run) that it leaves empty. */
+  private static void deleteWithEmptyParents(Path tree, int levels) {
+    delete(tree);
+    Path parent = tree.getParent();
+    for (int i = 1; i < levels && parent != null; i++, parent = parent.getParent()) {
+      try {
+        Files.deleteIfExists(parent);
+      } catch (IOException e) {
+        return; // not empty: another call's files are there
+      }
+    }
+  }
+
+  private static void delete(Path tree) {
+    if (!Files.isDirectory(tree)) {
       return;
     }
     try {
-      Files.walkFileTree(directory, new SimpleFileVisitor<>() {
+      Files.walkFileTree(tree, new SimpleFileVisitor<>() {
         @Override
         public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
           Files.delete(file);

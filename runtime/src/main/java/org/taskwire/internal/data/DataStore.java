@@ -1,59 +1,133 @@
 package org.taskwire.internal.data;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Where a run's files are kept: a directory every worker sees (the client's machine for local
- * workers, the shared file system for Slurm), one directory per run inside it, one per call inside
- * that ({@code <root>/<run>/<work>/<call id>.<attempt>/}), so that no retry or other call
- * can overwrite a file.
- *
- * @param root the directory, absolute
+ * Where a run's files are kept, one directory per run, per work, per call and attempt
+ * ({@code <root>/<run>/<work>/<call id>.<attempt>/<name>}), so that no retry or other call can
+ * overwrite a file: a directory every worker sees ({@link Directory}), or a storage element
+ * reached over HTTP, WebDAV as XRootD's XrdHttp serves it ({@link WebDav}).
  */
-public record DataStore(Path root) {
+public sealed interface DataStore permits DataStore.Directory, DataStore.WebDav {
   /** The variable that tells a worker where the run's files are kept. */
-  public static final String ENVIRONMENT = "TASKWIRE_DATA_URL";
-
-  public DataStore {
-    root = root.toAbsolutePath().normalize();
-  }
+  String ENVIRONMENT = "TASKWIRE_DATA_URL";
 
   /**
-   * The store a {@code taskwire.data.url} value names: a path, or a {@code file:} URL.
+   * The store a {@code taskwire.data.url} value names: a path or a {@code file:} URL, or an
+   * {@code http(s)://} URL of a storage element's WebDAV door.
    *
-   * @throws IllegalArgumentException for another scheme, naming what is supported
+   * @throws IllegalArgumentException for anything else, naming what is supported
    */
-  public static DataStore at(String url) {
+  static DataStore at(String url) {
     String value = url.strip();
     if (value.isEmpty()) {
-      throw new IllegalArgumentException("taskwire.data.url is empty: give a directory every worker sees");
+      throw new IllegalArgumentException("taskwire.data.url is empty: give a directory every worker sees, or a "
+          + "storage element's https:// (WebDAV) URL");
     }
     if (value.startsWith("file:")) {
-      return new DataStore(Path.of(URI.create(value)));
+      return new Directory(Path.of(URI.create(value)));
+    }
+    if (value.startsWith("http://") || value.startsWith("https://")) {
+      return new WebDav(WebDavFiles.base(value));
     }
     int colon = value.indexOf("://");
     if (colon > 0) {
-      throw new IllegalArgumentException("taskwire.data.url = '" + value + "': " + value.substring(0, colon)
-          + ":// storage is not supported yet; give a directory every worker sees (a path or a file: URL)");
+      String scheme = value.substring(0, colon);
+      throw new IllegalArgumentException("taskwire.data.url = '" + value + "': " + scheme + ":// is not supported"
+          + (scheme.equals("root") || scheme.equals("davs")
+          ? "; give the storage element's HTTP door instead (XRootD's XrdHttp, https:// or http://)"
+          : "; give a directory every worker sees, or a storage element's https:// (WebDAV) URL"));
     }
-    return new DataStore(Path.of(value));
+    return new Directory(Path.of(value));
   }
 
   /** The store a worker's environment names, or null when it names none. */
-  public static DataStore fromEnvironment(Map<String, String> environment) {
+  static DataStore fromEnvironment(Map<String, String> environment) {
     String url = environment.get(ENVIRONMENT);
     return url == null || url.isBlank() ? null : at(url);
   }
 
+  /** The store's address, as {@code taskwire.data.url} would give it. */
+  String url();
+
   /** What a worker's environment holds to reach this store. */
-  public Map<String, String> environment() {
-    return Map.of(ENVIRONMENT, root.toUri().toString());
+  default Map<String, String> environment() {
+    return Map.of(ENVIRONMENT, url());
   }
 
-  /** The directory of one attempt of one call. */
-  public Path callDirectory(String runId, String workName, long callId, int attempt) {
-    return root.resolve(runId).resolve(workName).resolve(callId + "." + attempt);
+  /** Where one attempt of one call writes its files before they are kept. */
+  Path workingDirectory(String runId, String workName, long callId, int attempt);
+
+  /**
+   * Keeps a file a call wrote in its working directory, and says what was kept.
+   *
+   * @param local the file as the work wrote it
+   * @throws DataFileException when the store does not take it whole
+   */
+  org.taskwire.DataFile keep(String runId, String workName, long callId, int attempt, String name, Path local);
+
+  /** The files of one attempt, under the run's directory. */
+  static String relative(String runId, String workName, long callId, int attempt) {
+    return runId + "/" + workName + "/" + callId + "." + attempt;
+  }
+
+  /**
+   * A directory every worker sees: a call writes its files where they are kept, so keeping one
+   * costs its checksum, not a copy.
+   *
+   * @param root the directory, absolute
+   */
+  record Directory(Path root) implements DataStore {
+    public Directory {
+      root = root.toAbsolutePath().normalize();
+    }
+
+    @Override
+    public String url() {
+      return root.toUri().toString();
+    }
+
+    @Override
+    public Path workingDirectory(String runId, String workName, long callId, int attempt) {
+      return root.resolve(relative(runId, workName, callId, attempt));
+    }
+
+    @Override
+    public org.taskwire.DataFile keep(String runId, String workName, long callId, int attempt, String name, Path local) {
+      try {
+        return new org.taskwire.DataFile(name, Files.size(local), Adler32s.of(local), local.toUri().toString());
+      } catch (IOException e) {
+        throw new DataFileException("cannot read data file " + name + " at " + local + ": " + e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * A storage element's WebDAV door (XRootD's XrdHttp, or any server that takes {@code PUT} and
+   * answers {@code Want-Digest: adler32}): a call writes in a scratch directory of its worker, and
+   * each file it returns is uploaded, checked against the element's own adler32, and removed there.
+   *
+   * @param base the door's URL, ending in {@code /}
+   */
+  record WebDav(String base) implements DataStore {
+    @Override
+    public String url() {
+      return base;
+    }
+
+    @Override
+    public Path workingDirectory(String runId, String workName, long callId, int attempt) {
+      return Path.of(System.getProperty("java.io.tmpdir"), "taskwire-data", relative(runId, workName, callId, attempt));
+    }
+
+    @Override
+    public org.taskwire.DataFile keep(String runId, String workName, long callId, int attempt, String name, Path local) {
+      String url = base + relative(runId, workName, callId, attempt) + "/" + WebDavFiles.encode(name);
+      return WebDavFiles.upload(local, name, url);
+    }
   }
 }

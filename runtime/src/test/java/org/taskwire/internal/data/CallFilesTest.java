@@ -53,13 +53,19 @@ class CallFilesTest {
   }
 
   @Test
-  void aStoreIsADirectoryForNowAndSaysSoOfOtherSchemes() {
-    assertThat(DataStore.at(dir.toString()).root()).isEqualTo(dir);
-    assertThat(DataStore.at(dir.toUri().toString()).root()).isEqualTo(dir);
-    assertThatThrownBy(() -> DataStore.at("root://se.example.org//data")).hasMessageContaining("root:// storage is not supported yet");
+  void aStoreIsADirectoryOrAnHttpDoorAndSaysWhatElseToGive() {
+    DataStore directory = DataStore.at(dir.toString());
+    assertThat(directory).isEqualTo(new DataStore.Directory(dir));
+    assertThat(DataStore.at(dir.toUri().toString())).isEqualTo(directory);
+    assertThat(directory.workingDirectory("run1", "simreco", 7, 2)).isEqualTo(dir.resolve("run1/simreco/7.2"));
+    assertThat(DataStore.at("http://127.0.0.1:18080/taskwire")).isEqualTo(new DataStore.WebDav("http://127.0.0.1:18080/taskwire/"));
+    assertThatThrownBy(() -> DataStore.at("root://se.example.org//data"))
+        .hasMessageContaining("root:// is not supported; give the storage element's HTTP door instead");
+    assertThatThrownBy(() -> DataStore.at("s3://bucket/x")).hasMessageContaining("s3:// is not supported");
+    assertThatThrownBy(() -> DataStore.at("https://")).isInstanceOf(IllegalArgumentException.class);
     assertThat(DataStore.fromEnvironment(Map.of())).isNull();
-    assertThat(DataStore.fromEnvironment(DataStore.at(dir.toString()).environment()).root()).isEqualTo(dir);
-    assertThat(DataStore.at(dir.toString()).callDirectory("run1", "simreco", 7, 2)).isEqualTo(dir.resolve("run1/simreco/7.2"));
+    assertThat(DataStore.fromEnvironment(directory.environment())).isEqualTo(directory);
+    assertThat(WebDavFiles.encode("a b#c.txt")).isEqualTo("a%20b%23c.txt");
   }
 
   @Test

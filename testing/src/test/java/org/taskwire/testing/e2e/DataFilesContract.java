@@ -26,11 +26,33 @@ abstract class DataFilesContract {
 
   private static final List<Point> GRID = Grid.product(Point::new, List.of("pi+", "kaon+"), List.of(0.1, 0.2));
 
-  private static String adler32(Path file) throws java.io.IOException {
+  private static String adler32(byte[] bytes) {
     Adler32 a = new Adler32();
-    a.update(Files.readAllBytes(file));
+    a.update(bytes);
     return String.format("%08x", a.getValue());
   }
+
+  /** Where this backend's runs keep their files, as the start of each file's URI. */
+  protected String keptUnder() {
+    return DATA.toUri().toString();
+  }
+
+  /** A kept file's bytes, read from where it is kept; null when it is not there. */
+  protected byte[] bytesOf(String uri) throws Exception {
+    Path path = Path.of(java.net.URI.create(uri));
+    return Files.exists(path) ? Files.readAllBytes(path) : null;
+  }
+
+  /** Replaces a kept file's bytes behind Taskwire's back. */
+  protected void overwrite(String uri, String content) throws Exception {
+    Files.writeString(Path.of(java.net.URI.create(uri)), content);
+  }
+
+  /** Removes a kept file behind Taskwire's back. */
+  protected void remove(String uri) throws Exception {
+    Files.delete(Path.of(java.net.URI.create(uri)));
+  }
+
 
   @Test
   void filesPassOneToOneAndAllToOneAndOnlyTheirRecordTravels() throws Exception {
@@ -44,16 +66,18 @@ abstract class DataFilesContract {
 
     for (Point p : GRID) {
       DataFile file = sims.await().value(p).events();
-      Path path = file.path();
-      assertThat(path).isAbsolute().startsWith(DATA).hasFileName("my_test.txt");
+      assertThat(file.uri()).startsWith(keptUnder()).endsWith("/my_test.txt");
       assertThat(file.recorded()).isTrue();
-      assertThat(file.size()).isEqualTo(Files.size(path));
-      assertThat(file.adler32()).isEqualTo(adler32(path));
-      assertThat(path.resolveSibling("scratch.tmp")).as("a created file not returned is removed").doesNotExist();
+      byte[] bytes = bytesOf(file.uri());
+      assertThat(bytes).isNotNull();
+      assertThat(file.size()).isEqualTo(bytes.length);
+      assertThat(file.adler32()).isEqualTo(adler32(bytes));
+      String scratch = file.uri().substring(0, file.uri().lastIndexOf('/') + 1) + "scratch.tmp";
+      assertThat(bytesOf(scratch)).as("a created file not returned is not kept").isNull();
     }
-    assertThat(GRID.stream().map(p -> sims.await().value(p).events().path()).distinct()).as("one file per call").hasSize(4);
+    assertThat(GRID.stream().map(p -> sims.await().value(p).events().uri()).distinct()).as("one file per call").hasSize(4);
     DataFile sum = merged.await();
-    assertThat(Files.readString(sum.path()).strip()).isEqualTo("sum=" + (1.0 + 2.0 + 1.0 + 2.0));
+    assertThat(new String(bytesOf(sum.uri())).strip()).isEqualTo("sum=" + (1.0 + 2.0 + 1.0 + 2.0));
   }
 
   @Test
@@ -78,18 +102,17 @@ abstract class DataFilesContract {
   void anInputChangedAfterItsCallWroteItFailsTheNextStepWithBothChecksums() throws Exception {
     Point point = new Point("pi+", 0.3);
     Simulated sim = FileStepsTasks.simreco(point);
-    Path path = sim.events().path();
+    String uri = sim.events().uri();
     String before = sim.events().adler32();
-    Files.writeString(path, "xyz=9.9\n");  // same size, other bytes
-    String after = adler32(path);
+    overwrite(uri, "xyz=9.9\n");  // same size, other bytes
+    String after = adler32(bytesOf(uri));
 
     assertThatThrownBy(() -> FileStepsTasks.ana(sim))
         .isInstanceOfSatisfying(WorkFailedException.class, e -> {
           assertThat(e.kind()).isEqualTo(FailureKind.BAD_PAYLOAD);
-          assertThat(e.remoteMessage()).contains("input data file my_test.txt at " + path,
-              "adler32 " + before, "adler32 " + after);
+          assertThat(e.remoteMessage()).contains("input data file my_test.txt", "adler32 " + before, "adler32 " + after);
         });
-    Files.delete(path);
+    remove(uri);
     assertThatThrownBy(() -> FileStepsTasks.anaAsync(In.of(sim)).await())
         .isInstanceOfSatisfying(WorkFailedException.class, e ->
             assertThat(e.remoteMessage()).contains("it was removed after its call wrote it"));

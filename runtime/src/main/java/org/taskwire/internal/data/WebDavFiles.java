@@ -1,0 +1,160 @@
+package org.taskwire.internal.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.zip.Adler32;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.taskwire.DataFile;
+import org.taskwire.internal.net.Http;
+
+/**
+ * Files to and from a storage element's HTTP door (WebDAV, as XRootD's XrdHttp serves it), on
+ * Taskwire's one HTTP client: {@code PUT} to keep a file, {@code HEAD} with
+ * {@code Want-Digest: adler32} to check what the element holds, {@code GET} to stage a file in.
+ */
+final class WebDavFiles {
+  private static final MediaType OCTETS = MediaType.get("application/octet-stream");
+  /** A large file streams for minutes; what must not last is a stall. */
+  private static final Duration STALL = Duration.ofMinutes(5);
+  private static OkHttpClient client;
+
+  private WebDavFiles() {}
+
+  private static synchronized OkHttpClient client() {
+    if (client == null) {
+      client = Http.shared().newBuilder().readTimeout(STALL).writeTimeout(STALL).build();
+    }
+    return client;
+  }
+
+  /** A door's URL, checked, ending in {@code /}. */
+  static String base(String url) {
+    HttpUrl parsed = HttpUrl.parse(url);
+    if (parsed == null) {
+      throw new IllegalArgumentException("taskwire.data.url = '" + url + "' is not a valid http(s) URL");
+    }
+    String s = parsed.toString();
+    return s.endsWith("/") ? s : s + "/";
+  }
+
+  /** A file name as one path segment of a URL. */
+  static String encode(String name) {
+    return HttpUrl.get("http://x/").newBuilder().addPathSegment(name).build().encodedPath().substring(1);
+  }
+
+  private static DataFileException unreachable(String what, String url, IOException e) {
+    return new DataFileException("cannot reach the storage element to " + what + " (" + url + "): " + e.getMessage()
+        + "; check that it runs and that taskwire.data.url names its HTTP door");
+  }
+
+  /** Uploads a file the call wrote, checks the element's checksum of it, and removes the local copy. */
+  static DataFile upload(Path local, String name, String url) {
+    long size;
+    String adler32;
+    try {
+      size = Files.size(local);
+      adler32 = Adler32s.of(local);
+    } catch (IOException e) {
+      throw new DataFileException("cannot read data file " + name + " at " + local + ": " + e.getMessage());
+    }
+    Request put = new Request.Builder().url(url).put(RequestBody.create(local.toFile(), OCTETS)).build();
+    try (Response response = client().newCall(put).execute()) {
+      if (!response.isSuccessful()) {
+        throw new DataFileException("the storage element did not take data file " + name + ": PUT " + url
+            + " answered HTTP " + response.code());
+      }
+    } catch (IOException e) {
+      throw unreachable("keep data file " + name, url, e);
+    }
+    String held = adler32At(url, name);
+    if (held != null && !held.equals(adler32)) {
+      throw new DataFileException("the storage element holds data file " + name + " at " + url + " with adler32 "
+          + held + ", but the call wrote adler32 " + adler32);
+    }
+    try {
+      Files.deleteIfExists(local);
+    } catch (IOException e) {
+      // The scratch copy stays until the call's directory is removed.
+    }
+    return new DataFile(name, size, adler32, url);
+  }
+
+  /** The element's adler32 of a file ({@code Digest: adler32=...}), or null when it gives none. */
+  private static String adler32At(String url, String name) {
+    Request head = new Request.Builder().url(url).head().header("Want-Digest", "adler32").build();
+    try (Response response = client().newCall(head).execute()) {
+      if (!response.isSuccessful()) {
+        throw new DataFileException("the storage element does not show data file " + name + " it just took: HEAD "
+            + url + " answered HTTP " + response.code());
+      }
+      for (String digest : response.headers("Digest")) {
+        for (String part : digest.split(",")) {
+          String p = part.strip();
+          if (p.regionMatches(true, 0, "adler32=", 0, 8)) {
+            String hex = p.substring(8).toLowerCase(java.util.Locale.ROOT);
+            return "0".repeat(Math.max(0, 8 - hex.length())) + hex;
+          }
+        }
+      }
+      return null;
+    } catch (IOException e) {
+      throw unreachable("check data file " + name, url, e);
+    }
+  }
+
+  /**
+   * Downloads an input file to {@code target}, checking size and adler32 as it comes; a replica
+   * that differs is fetched once more, then the call fails naming the file, the replica and both
+   * checksums.
+   */
+  static void download(DataFile file, Path target) {
+    String found = null;
+    for (int attempt = 1; attempt <= 2; attempt++) {
+      found = fetch(file, target);
+      if (found == null) {
+        return;
+      }
+    }
+    throw new DataFileException("input data file " + file.name() + ": the replica at " + file.uri() + " has " + found
+        + "; its call recorded " + file.size() + " bytes, adler32 " + file.adler32() + " (fetched twice)");
+  }
+
+  /** Fetches once; null when size and checksum agree, else what was found. */
+  private static String fetch(DataFile file, Path target) {
+    Request get = new Request.Builder().url(file.uri()).get().build();
+    try (Response response = client().newCall(get).execute()) {
+      if (response.code() == 404) {
+        throw new DataFileException("input data file " + file.name() + " is not at " + file.uri()
+            + ": it was removed after its call wrote it");
+      }
+      if (!response.isSuccessful()) {
+        throw new DataFileException("input data file " + file.name() + ": GET " + file.uri() + " answered HTTP "
+            + response.code());
+      }
+      Files.createDirectories(target.getParent());
+      Adler32 adler = new Adler32();
+      long size = 0;
+      byte[] buffer = new byte[1 << 16];
+      try (InputStream in = response.body().byteStream(); OutputStream out = Files.newOutputStream(target)) {
+        for (int n; (n = in.read(buffer)) > 0; ) {
+          adler.update(buffer, 0, n);
+          out.write(buffer, 0, n);
+          size += n;
+        }
+      }
+      String adler32 = Adler32s.hex(adler.getValue());
+      return size == file.size() && adler32.equals(file.adler32()) ? null : size + " bytes, adler32 " + adler32;
+    } catch (IOException e) {
+      throw unreachable("fetch input data file " + file.name(), file.uri(), e);
+    }
+  }
+}
