@@ -44,7 +44,12 @@ final class Report {
       Map.entry("sandbox_recheck", new Target("p50 ≤ 100 ms", v -> v <= 100)),
       Map.entry("panda_submit", new Target("≤ 1,000 ms", v -> v <= 1_000)),
       Map.entry("client_memory", new Target("≤ 256 MB", v -> v <= 256)),
-      Map.entry("client_memory_1m", new Target("≤ 512 MB", v -> v <= 512)));
+      Map.entry("client_memory_1m", new Target("≤ 512 MB", v -> v <= 512)),
+      Map.entry("staging_per_file", new Target("≤ 5 ms", v -> v <= 5)),
+      Map.entry("ratio_staging_se_out_1x1g_vs_xrdcp", new Target("≥ 0.8× xrdcp", v -> v >= 0.8)),
+      Map.entry("ratio_staging_se_in_1x1g_vs_xrdcp", new Target("≥ 0.8× xrdcp", v -> v >= 0.8)),
+      Map.entry("ratio_staging_se_out_1000x1m_vs_xrdcp", new Target("≥ 0.8× xrdcp", v -> v >= 0.8)),
+      Map.entry("ratio_staging_se_in_1000x1m_vs_xrdcp", new Target("≥ 0.8× xrdcp", v -> v >= 0.8)));
 
   private final boolean quick;
   private final Map<String, Figure> figures = new LinkedHashMap<>();
@@ -58,6 +63,13 @@ final class Report {
         "a cold job's p50 over a bare JVM's printing a line, same options, same run (lower is better)");
     ratio("ratio_cold_job_appcds_vs_bare_jvm", "cold_job_appcds", "bare_jvm",
         "the same with a class-data archive of the job's classes (lower is better)");
+    for (String shape : List.of("1x1g", "1000x1m", "1x8m", "20x1m")) {
+      for (String way : List.of("out", "in")) {
+        ratio("ratio_staging_se_" + way + "_" + shape + "_vs_xrdcp", "staging_se_" + way + "_" + shape,
+            "xrdcp_" + way + "_" + shape, "Taskwire's staging over the element's WebDAV door over xrdcp's over root:// "
+                + "(higher is better)");
+      }
+    }
     versions.put("taskwire", mavenVersion("org.taskwire", "taskwire-runtime"));
     versions.put("activemq", mavenVersion("org.apache.activemq", "activemq-broker"));
     versions.put("kryo", mavenVersion("com.esotericsoftware", "kryo"));

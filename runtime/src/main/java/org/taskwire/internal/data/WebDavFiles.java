@@ -56,17 +56,42 @@ final class WebDavFiles {
         + "; check that it runs and that taskwire.data.url names its HTTP door");
   }
 
-  /** Uploads a file the call wrote, checks the element's checksum of it, and removes the local copy. */
+  /**
+   * Uploads a file the call wrote, its adler32 computed as it streams (one read of the file),
+   * checks the element's checksum of it, and removes the local copy.
+   */
   static DataFile upload(Path local, String name, String url) {
     long size;
-    String adler32;
     try {
       size = Files.size(local);
-      adler32 = Adler32s.of(local);
     } catch (IOException e) {
       throw new DataFileException("cannot read data file " + name + " at " + local + ": " + e.getMessage());
     }
-    Request put = new Request.Builder().url(url).put(RequestBody.create(local.toFile(), OCTETS)).build();
+    Adler32 adler = new Adler32();
+    RequestBody body = new RequestBody() {
+      @Override
+      public MediaType contentType() {
+        return OCTETS;
+      }
+
+      @Override
+      public long contentLength() {
+        return size;
+      }
+
+      @Override
+      public void writeTo(okio.BufferedSink sink) throws IOException {
+        adler.reset();
+        byte[] buffer = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(local)) {
+          for (int n; (n = in.read(buffer)) > 0; ) {
+            adler.update(buffer, 0, n);
+            sink.write(buffer, 0, n);
+          }
+        }
+      }
+    };
+    Request put = new Request.Builder().url(url).put(body).build();
     try (Response response = client().newCall(put).execute()) {
       if (!response.isSuccessful()) {
         throw new DataFileException("the storage element did not take data file " + name + ": PUT " + url
@@ -75,6 +100,7 @@ final class WebDavFiles {
     } catch (IOException e) {
       throw unreachable("keep data file " + name, url, e);
     }
+    String adler32 = Adler32s.hex(adler.getValue());
     String held = adler32At(url, name);
     if (held != null && !held.equals(adler32)) {
       throw new DataFileException("the storage element holds data file " + name + " at " + url + " with adler32 "
