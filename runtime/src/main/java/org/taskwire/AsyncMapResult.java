@@ -88,6 +88,25 @@ public final class AsyncMapResult<K, R> {
   }
 
   /**
+   * The fan-out split into groups of keys, each a fan-out of its own: the datasets of a step whose
+   * keys hold more than the next step's (a grid point and an event range, say). Pass a group's
+   * {@link #values()} to the call of the next step that reads that dataset, one-to-one, and it
+   * runs as soon as that group's calls have ended, while the other groups' still run. Groups come
+   * in the order of their first key.
+   *
+   * @param group the group of a key, e.g. {@code Job::point}
+   */
+  public <G> Map<G, AsyncMapResult<K, R>> groupBy(Function<? super K, ? extends G> group) {
+    Map<G, Map<K, AsyncResult<R>>> members = new LinkedHashMap<>();
+    for (Map.Entry<K, AsyncResult<R>> e : results.entrySet()) {
+      members.computeIfAbsent(group.apply(e.getKey()), g -> new LinkedHashMap<>()).put(e.getKey(), e.getValue());
+    }
+    Map<G, AsyncMapResult<K, R>> groups = new LinkedHashMap<>();
+    members.forEach((g, calls) -> groups.put(g, new AsyncMapResult<>(runId, workName, calls, awaiter)));
+    return Collections.unmodifiableMap(groups);
+  }
+
+  /**
    * The whole fan-out as the input of an all-to-one step that takes a {@code Map<K, R>}: every
    * call's value in key order, once all have ended. If one failed, the step fails with
    * {@link FailureKind#DEPENDENCY_FAILED} without running.

@@ -117,12 +117,14 @@ public final class Samples implements Runnable {
   @Command(name = "aid2e", mixinStandardHelpOptions = true,
       description = "The AID2E tutorial's detector study: an optimisation over (x, y) whose every design point is "
           + "evaluated by one of the tutorial's examples: simple (one work), two-step (simrecoana -> final, "
-          + "one-to-one) or global (a simulation per particle x eta grid point, merged all-to-one).")
+          + "one-to-one), global (a simulation per particle x eta grid point, merged all-to-one) or datasets "
+          + "(simulations of 200 events in jobs of 100 writing files, a dataset per grid point analysed one-to-one, "
+          + "merged all-to-one).")
   static final class Aid2eCommand implements Callable<Integer> {
     @Mixin Backend backend;
 
     @Option(names = "--example", defaultValue = "global", paramLabel = "NAME",
-        description = "simple, two-step or global (default ${DEFAULT-VALUE}).")
+        description = "simple, two-step, global or datasets (default ${DEFAULT-VALUE}).")
     String example;
 
     @Mixin Budget budget;

@@ -32,7 +32,7 @@ class SamplesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"simple", "two-step", "global"})
+  @ValueSource(strings = {"simple", "two-step", "global", "datasets"})
   void aid2eExamplesReachTheTutorialsOptimumOnLocalWorkers(String example) throws Exception {
     SampleRun r = run("aid2e", "--example", example, "--json", "--workers", "2");
     assertThat(r.exitCode()).as(r.err()).isZero();
@@ -66,7 +66,7 @@ class SamplesTest {
   void aid2eRefusesAnUnknownExample() {
     SampleRun r = run("aid2e", "--example", "triple");
     assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err()).contains("unknown example triple; choose simple, two-step or global");
+    assertThat(r.err()).contains("unknown example triple; choose simple, two-step, global or datasets");
   }
 
   @Test

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.taskwire.AsyncMapResult;
 import org.taskwire.AsyncResult;
+import org.taskwire.DataFile;
 import org.taskwire.In;
 import org.taskwire.optimize.Measurement;
 import org.taskwire.optimize.Objective;
@@ -15,6 +16,7 @@ import org.taskwire.optimize.SearchSpace;
 import org.taskwire.optimize.Study;
 import org.taskwire.samples.BestPoint;
 import org.taskwire.samples.aid2e.DetectorStudy.GridPoint;
+import org.taskwire.samples.aid2e.DetectorStudy.Job;
 import org.taskwire.samples.aid2e.DetectorStudyTasks.SimrecoArgs;
 
 /**
@@ -37,16 +39,18 @@ public final class DesignStudy {
     /** {@code simrecoana → final}, one-to-one. */
     TWO_STEP,
     /** Simulation per (particle, η) grid point, merged all-to-one. */
-    GLOBAL;
+    GLOBAL,
+    /** Simulations writing files into a dataset per grid point, analysed one-to-one, merged all-to-one. */
+    DATASETS;
 
-    /** The example named as on the command line: simple, two-step or global. */
+    /** The example named as on the command line: simple, two-step, global or datasets. */
     public static Example of(String name) {
       for (Example e : values()) {
         if (e.cliName().equals(name)) {
           return e;
         }
       }
-      throw new IllegalArgumentException("unknown example " + name + "; choose simple, two-step or global");
+      throw new IllegalArgumentException("unknown example " + name + "; choose simple, two-step, global or datasets");
     }
 
     public String cliName() {
@@ -67,10 +71,19 @@ public final class DesignStudy {
         AsyncResult<Double> xyz = DetectorStudyTasks.simrecoanaAsync(x, y);
         return DetectorStudyTasks.anaAsync(In.of(x), In.of(y), xyz);
       }
-      default: {
+      case GLOBAL: {
         AsyncMapResult<GridPoint, Double> sims = DetectorStudyTasks.simrecoMapAsync(DetectorStudy.GRID,
             p -> new SimrecoArgs(x, y, p.particle(), p.eta(), failAbove));
         return DetectorStudyTasks.mergeAsync(In.of(x), In.of(y), sims.values());
+      }
+      default: {
+        // Two jobs per grid point, each writing a file; a grid point's files are its dataset.
+        AsyncMapResult<Job, DataFile> sims = DetectorStudyTasks.simrecoEventsMapAsync(DetectorStudy.JOBS,
+            j -> new DetectorStudyTasks.SimrecoEventsArgs(x, y, j.point(), j.events()));
+        Map<GridPoint, AsyncMapResult<Job, DataFile>> datasets = sims.groupBy(Job::point);
+        AsyncMapResult<GridPoint, Double> anas = DetectorStudyTasks.anaDatasetMapAsync(DetectorStudy.GRID,
+            p -> new DetectorStudyTasks.AnaDatasetIn(datasets.get(p).values()));
+        return DetectorStudyTasks.mergeAsync(In.of(x), In.of(y), anas.values());
       }
     }
   }

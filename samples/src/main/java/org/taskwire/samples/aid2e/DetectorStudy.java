@@ -1,7 +1,13 @@
 package org.taskwire.samples.aid2e;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.taskwire.DataFile;
+import org.taskwire.EventRange;
 import org.taskwire.Grid;
 import org.taskwire.annotations.Work;
 import org.taskwire.annotations.Workflow;
@@ -15,7 +21,11 @@ import org.taskwire.annotations.Workflow;
  *   <li>two-step: {@link #simrecoana} then {@link #ana}, one-to-one: {@code objective_function_step}
  *       and {@code objective_function_ana}, {@code xyz} passed on;
  *   <li>global: {@link #simreco} per (particle, η) grid point, merged all-to-one by {@link #merge},
- *       which sums them as the tutorial's {@code objective_function_ana} does.
+ *       which sums them as the tutorial's {@code objective_function_ana} does;
+ *   <li>datasets, the tutorial's "Multiple Step with Rucio": {@link #simrecoEvents} per grid point
+ *       and slice of its 200 events (jobs of 100), each writing {@code my_test.txt} instead of
+ *       returning a value; {@link #anaDataset} per grid point reading its dataset's files,
+ *       one-to-one; {@link #merge} all-to-one.
  * </ul>
  */
 @Workflow(name = "aid2e", maxAttempts = 1)
@@ -74,6 +84,46 @@ public final class DetectorStudy {
       default:
         return 0.1;
     }
+  }
+
+  /** One job of a grid point's simulation: the point and its slice of the events. */
+  public record Job(GridPoint point, EventRange events) {}
+
+  /** The datasets example's jobs: each grid point's {@code num_events = 200} in jobs of {@code num_events_per_job = 100}. */
+  public static final List<Job> JOBS = Grid.product(Job::new, GRID, EventRange.split(200, 100));
+
+  /**
+   * The datasets example's simulation, {@code objective_function_step_simreco}: one job's slice of a
+   * grid point's events, written to {@code my_test.txt} as the tutorial's JSON instead of returned
+   * (a real one writes ROOT files too big for a message). Each slice holds its share of the point's
+   * {@code xyz}, so that its dataset sums to the global example's value.
+   */
+  @Work(memoryMb = 512, walltime = "1h")
+  static DataFile simrecoEvents(double x, double y, GridPoint point, EventRange events) throws IOException {
+    double xyz = simreco(x, y, point.particle(), point.eta(), 1) * events.fraction();
+    DataFile out = DataFile.create("my_test.txt");
+    Files.writeString(out.path(), "{\"xyz\": " + xyz + "}");
+    return out;
+  }
+
+  private static final Pattern XYZ = Pattern.compile("\"xyz\":\\s*(\\S+?)}");
+
+  /**
+   * The datasets example's analysis, {@code objective_function_step_ana(..., input_file_names)}: the
+   * sum of {@code xyz} over the files of its grid point's dataset.
+   */
+  @Work(memoryMb = 512, walltime = "10m")
+  static double anaDataset(Map<Job, DataFile> dataset) throws IOException {
+    double sum = 0;
+    for (DataFile file : dataset.values()) {
+      String json = Files.readString(file.path());
+      Matcher m = XYZ.matcher(json);
+      if (!m.find()) {
+        throw new IllegalArgumentException("no xyz in " + file.name() + " of " + file.uri() + ": " + json);
+      }
+      sum += Double.parseDouble(m.group(1));
+    }
+    return sum;
   }
 
   /**

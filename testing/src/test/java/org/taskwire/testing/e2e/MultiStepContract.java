@@ -73,6 +73,26 @@ abstract class MultiStepContract {
   }
 
   @Test
+  void aGroupOfAFanOutFeedsItsStepWhileAnotherGroupStillRuns() throws Exception {
+    Point held = new Point("hold", 0.5);
+    List<Point> grid = List.of(new Point("pi+", 0.1), held, new Point("pi+", 0.2));
+    AsyncMapResult<Point, Double> parents = parents(grid);
+    java.util.Map<String, AsyncMapResult<Point, Double>> groups = parents.groupBy(Point::particle);
+    assertThat(groups.keySet()).containsExactly("pi+", "hold");
+    assertThat(groups.get("pi+").keys()).containsExactly(new Point("pi+", 0.1), new Point("pi+", 0.2));
+    AsyncResult<String> pions = StepsTasks.mergeAsync(groups.get("pi+").values());
+    AsyncResult<String> holds = StepsTasks.mergeAsync(groups.get("hold").values());
+
+    // The held parent returns only once the release file exists, written below: the pi+ merge can
+    // only end first if it waited for its own group alone.
+    assertThat(pions.await(Duration.ofMinutes(3))).isEqualTo("pi+@0.1=1.0;pi+@0.2=2.0;");
+    assertThat(parents.at(held).isDone()).isFalse();
+    assertThat(holds.isDone()).isFalse();
+    Files.writeString(gate.resolve("release"), "go");
+    assertThat(holds.await(Duration.ofMinutes(3))).isEqualTo("hold@0.5=5.0;");
+  }
+
+  @Test
   void aFailedInputFailsItsDependentsWithoutRunningThem() {
     List<Point> grid = List.of(new Point("pi+", 0.1), new Point("fail", 0.2));
     AsyncMapResult<Point, Double> parents = parents(grid);
