@@ -73,6 +73,7 @@ public final class RemoteWrapper {
   final String callsFile;
   final String sourceUrl;
   final String transportFrom;
+  final String dataUrl;
 
   private RemoteWrapper(CommandLine line) throws ParseException {
     classpath = text(line, WrapperArgs.CLASSPATH, null);
@@ -94,6 +95,7 @@ public final class RemoteWrapper {
     callsFile = text(line, WrapperArgs.CALLS, null);
     sourceUrl = text(line, WrapperArgs.SOURCE_URL, null);
     transportFrom = text(line, WrapperArgs.TRANSPORT_FROM, null);
+    dataUrl = text(line, WrapperArgs.DATA_URL, null);
   }
 
   /**
@@ -133,6 +135,8 @@ public final class RemoteWrapper {
     valued(o, WrapperArgs.SOURCE_URL, "URL", "With --calls: the PanDA server the cache is on (scheme://host:port).");
     valued(o, WrapperArgs.TRANSPORT_FROM, "VAR",
         "With --job-call: the environment variable (a PanDA user secret) holding the result transport.");
+    valued(o, WrapperArgs.DATA_URL, "URL",
+        "Where the files calls create are kept (taskwire.data.url); else the variable " + DataStore.ENVIRONMENT + ".");
     flag(o, HELP, "Show this help message and exit.");
     return o;
   }
@@ -260,7 +264,8 @@ public final class RemoteWrapper {
       } else {
         shipped = ShippedClassPath.open(classpath);
       }
-      executor = shipped.executor().withData(DataStore.fromEnvironment(System.getenv()));
+      executor = shipped.executor().withData(dataUrl != null ? DataStore.at(dataUrl)
+          : DataStore.fromEnvironment(System.getenv()));
     } catch (SandboxException e) {
       WrapperExit exit = switch (e.reason()) {
         case CORRUPT -> WrapperExit.SANDBOX_CORRUPT;
@@ -271,7 +276,8 @@ public final class RemoteWrapper {
     } catch (ShippedClassPath.Problem e) {
       return cannotStart(WrapperExit.CLASSPATH, e.getMessage());
     } catch (IllegalArgumentException e) {
-      System.err.println(NAME + ": bad " + DataStore.ENVIRONMENT + " in the environment: " + e.getMessage());
+      System.err.println(NAME + ": bad place to keep files (" + WrapperArgs.DATA_URL + " or " + DataStore.ENVIRONMENT
+          + "): " + e.getMessage());
       return WrapperExit.USAGE.code();
     }
     if (pilotTransport != null) {

@@ -29,7 +29,7 @@ class SlurmSamplesTest {
 
   /** Rounds of four points the GP needs below 1e-3 with seed 42 (as on the PanDA emulator). */
   @ParameterizedTest
-  @CsvSource({"pilots, hpo, , 5", "pilots, aid2e, simple, 5", "pilots, aid2e, two-step, 5", "pilots, aid2e, global, 5", "pilots, aid2e, datasets, 5",
+  @CsvSource({"pilots, hpo, , 5", "pilots, aid2e, simple, 5", "pilots, aid2e, two-step, 5", "pilots, aid2e, global, 5",
       "jobs, hpo, , 5", "jobs, aid2e, global, 5"})
   void theSamplesReachTheirOptimumOnSlurm(String mode, String sample, String example, int iterations) throws Exception {
     List<String> args = new ArrayList<>(List.of(sample, "--json", "--trials", String.valueOf(iterations * 4),

@@ -28,6 +28,7 @@ public final class WrapperArgs {
   public static final String CALLS = "--calls";
   public static final String SOURCE_URL = "--source-url";
   public static final String TRANSPORT_FROM = "--transport-from";
+  public static final String DATA_URL = "--data-url";
 
   private final List<String> args = new ArrayList<>();
 
@@ -64,6 +65,11 @@ public final class WrapperArgs {
   public WrapperArgs jobCall(String pseudoFile, String runId, String workId, String codec, String transportSecret) {
     return add(JOB_CALL, pseudoFile).add(RUN, runId).add(WORK, workId).add(CODEC, codec)
         .add(TRANSPORT_FROM, transportSecret);
+  }
+
+  /** Where the files calls create are kept, for jobs whose environment Taskwire does not set (PanDA's). */
+  public WrapperArgs dataUrl(String url) {
+    return add(DATA_URL, url);
   }
 
   /** Where a PanDA job's calls are kept when they did not fit in its name. */

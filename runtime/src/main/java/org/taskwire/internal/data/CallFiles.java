@@ -64,7 +64,8 @@ public final class CallFiles {
     DataFileNames.check(name);
     if (store == null) {
       throw new IllegalStateException("DataFile.create(\"" + name + "\"): this worker was started without a data "
-          + "directory (" + DataStore.ENVIRONMENT + "); its backend does not keep files yet");
+          + "directory (taskwire.data.url, which reaches workers as " + DataStore.ENVIRONMENT + " or --data-url): "
+          + "PanDA jobs keep files only on a storage element, so set it to the element's http(s):// door");
     }
     if (created.containsKey(name)) {
       throw new IllegalArgumentException("this call already created a data file named '" + name + "'");

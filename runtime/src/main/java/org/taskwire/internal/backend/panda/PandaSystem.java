@@ -57,6 +57,8 @@ final class PandaSystem implements BatchSystem {
   private final String secretName;
   /** Resolved at start, so a class path that cannot be told fails the run at once. */
   private final String classpath;
+  /** Where jobs keep the files calls create: a storage element's door, or none (a directory is the client's alone). */
+  private final String dataUrl;
   private volatile Published published;
   private volatile boolean secretSet;
 
@@ -70,6 +72,7 @@ final class PandaSystem implements BatchSystem {
     this.transport = transport;
     this.secretName = secretName(context.runId());
     this.classpath = WorkflowClassPath.join(WorkflowClassPath.resolve(context));
+    this.dataUrl = context.dataStore() instanceof org.taskwire.internal.data.DataStore.WebDav door ? door.url() : null;
   }
 
   /** The PanDA backend of a run: the batch skeleton over this system. */
@@ -155,7 +158,7 @@ final class PandaSystem implements BatchSystem {
     TaskParameters parameters = new TaskParameters(name, settings.vo() == null ? "wlcg" : settings.vo(),
         settings.cache().toString(), sandbox.fileName(), sandbox.classpath(), names, callsFile, context.runId(),
         task.work().id(), task.calls().get(0).codec(), secretName, options, config.get(PandaBackendProvider.JVM_OPTIONS),
-        config.get(PandaBackendProvider.TRANS_PATH), config.get(PandaBackendProvider.ARCHITECTURE));
+        config.get(PandaBackendProvider.TRANS_PATH), config.get(PandaBackendProvider.ARCHITECTURE), dataUrl);
     try {
       return Long.toString(api.submitTask(parameters.toMap()));
     } catch (PandaException e) {

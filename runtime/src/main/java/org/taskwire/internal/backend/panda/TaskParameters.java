@@ -32,7 +32,8 @@ record TaskParameters(
     JobOptions options,
     String jvmOptions,
     String transPath,
-    String architecture) {
+    String architecture,
+    String dataUrl) {
 
   /** The shell command a job runs, before URL quoting; {@code %IN} is the call's pseudo file. */
   String command() {
@@ -42,6 +43,9 @@ record TaskParameters(
         .jobCall("%IN", runId, WorkerJvm.shellQuote(workId), codec, transportSecret);
     if (callsFileName != null) {
       args.callsFrom(callsFileName, sourceUrl);
+    }
+    if (dataUrl != null) {
+      args.dataUrl(WorkerJvm.shellQuote(dataUrl));
     }
     java.addAll(args.toList());
 
