@@ -74,6 +74,7 @@ public final class RemoteWrapper {
   final String sourceUrl;
   final String transportFrom;
   final String dataUrl;
+  final long dataMaxFileBytes;
 
   private RemoteWrapper(CommandLine line) throws ParseException {
     classpath = text(line, WrapperArgs.CLASSPATH, null);
@@ -96,6 +97,8 @@ public final class RemoteWrapper {
     sourceUrl = text(line, WrapperArgs.SOURCE_URL, null);
     transportFrom = text(line, WrapperArgs.TRANSPORT_FROM, null);
     dataUrl = text(line, WrapperArgs.DATA_URL, null);
+    dataMaxFileBytes = line.hasOption(name(WrapperArgs.DATA_MAX_FILE_SIZE))
+        ? number(line, WrapperArgs.DATA_MAX_FILE_SIZE, 0) : -1;
   }
 
   /**
@@ -137,6 +140,8 @@ public final class RemoteWrapper {
         "With --job-call: the environment variable (a PanDA user secret) holding the result transport.");
     valued(o, WrapperArgs.DATA_URL, "URL",
         "Where the files calls create are kept (taskwire.data.url); else the variable " + DataStore.ENVIRONMENT + ".");
+    valued(o, WrapperArgs.DATA_MAX_FILE_SIZE, "BYTES",
+        "With --data-url: the largest file a call may keep; else the variable " + DataStore.MAX_FILE_SIZE_ENVIRONMENT + ".");
     flag(o, HELP, "Show this help message and exit.");
     return o;
   }
@@ -173,7 +178,7 @@ public final class RemoteWrapper {
     }
     try {
       long n = Long.parseLong(value.trim());
-      if (!flag.equals(WrapperArgs.CLIENT_PID) && !flag.equals(WrapperArgs.DEADLINE) && (int) n != n) {
+      if ((flag.equals(WrapperArgs.HEARTBEAT) || flag.equals(WrapperArgs.RECONNECT_FOR)) && (int) n != n) {
         throw new NumberFormatException();
       }
       return n;
@@ -265,7 +270,8 @@ public final class RemoteWrapper {
         shipped = ShippedClassPath.open(classpath);
       }
       executor = shipped.executor().withData(dataUrl != null ? DataStore.at(dataUrl)
-          : DataStore.fromEnvironment(System.getenv()));
+          : DataStore.fromEnvironment(System.getenv()),
+          dataMaxFileBytes > 0 ? dataMaxFileBytes : DataStore.maxFileBytes(System.getenv()));
     } catch (SandboxException e) {
       WrapperExit exit = switch (e.reason()) {
         case CORRUPT -> WrapperExit.SANDBOX_CORRUPT;

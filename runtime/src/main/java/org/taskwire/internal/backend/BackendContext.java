@@ -29,6 +29,16 @@ public record BackendContext(String runId, TaskwireConfig config, WorkflowDefini
     }
   }
 
+  /** What a worker's environment holds to keep its calls' files: where, and the largest file it may keep. */
+  public java.util.Map<String, String> dataEnvironment() {
+    java.util.Map<String, String> env = new java.util.HashMap<>(dataStore().environment());
+    long max = config.get(ConfigKey.DATA_MAX_FILE_SIZE);
+    if (max < Long.MAX_VALUE) {
+      env.put(DataStore.MAX_FILE_SIZE_ENVIRONMENT, Long.toString(max));
+    }
+    return java.util.Map.copyOf(env);
+  }
+
   /** The same context, reporting to another sink. */
   public BackendContext withSink(ResultSink other) {
     return new BackendContext(runId, config, workflow, workflows, other, identity);

@@ -29,6 +29,7 @@ public final class WrapperArgs {
   public static final String SOURCE_URL = "--source-url";
   public static final String TRANSPORT_FROM = "--transport-from";
   public static final String DATA_URL = "--data-url";
+  public static final String DATA_MAX_FILE_SIZE = "--data-max-file-size";
 
   private final List<String> args = new ArrayList<>();
 
@@ -68,8 +69,9 @@ public final class WrapperArgs {
   }
 
   /** Where the files calls create are kept, for jobs whose environment Taskwire does not set (PanDA's). */
-  public WrapperArgs dataUrl(String url) {
-    return add(DATA_URL, url);
+  public WrapperArgs dataUrl(String url, long maxFileBytes) {
+    add(DATA_URL, url);
+    return maxFileBytes == Long.MAX_VALUE ? this : add(DATA_MAX_FILE_SIZE, Long.toString(maxFileBytes));
   }
 
   /** Where a PanDA job's calls are kept when they did not fit in its name. */

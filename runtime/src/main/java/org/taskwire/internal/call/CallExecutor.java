@@ -30,9 +30,11 @@ public final class CallExecutor {
   /** The works whose arguments or result may hold a {@link DataFile}: only their calls are walked for files. */
   private final Set<String> withFiles = new HashSet<>();
   private final DataStore data;
+  private final long maxFileBytes;
 
-  private CallExecutor(List<WorkflowDefinition> definitions, DataStore data) {
+  private CallExecutor(List<WorkflowDefinition> definitions, DataStore data, long maxFileBytes) {
     this.data = data;
+    this.maxFileBytes = maxFileBytes;
     for (WorkflowDefinition workflow : definitions) {
       workflows.put(workflow.workflowClass(), workflow);
       for (WorkDefinition<?, ?> work : workflow.works()) {
@@ -44,14 +46,17 @@ public final class CallExecutor {
     }
   }
 
-  /** The same executor, keeping the files calls create in {@code store} (null: none can). */
-  public CallExecutor withData(DataStore store) {
-    return new CallExecutor(List.copyOf(workflows.values()), store);
+  /**
+   * The same executor, keeping the files calls create in {@code store} (null: none can), none
+   * larger than {@code maxFileBytes}.
+   */
+  public CallExecutor withData(DataStore store, long maxFileBytes) {
+    return new CallExecutor(List.copyOf(workflows.values()), store, maxFileBytes);
   }
 
   /** An executor for the given workflows. */
   public static CallExecutor of(List<WorkflowDefinition> workflows) {
-    return new CallExecutor(workflows, null);
+    return new CallExecutor(workflows, null, Long.MAX_VALUE);
   }
 
   /**
@@ -63,7 +68,7 @@ public final class CallExecutor {
     List<WorkflowDefinition> found = ServiceLoader.load(WorkRegistry.class, loader).stream()
         .map(p -> p.get().workflow())
         .toList();
-    return new CallExecutor(found, null);
+    return new CallExecutor(found, null, Long.MAX_VALUE);
   }
 
   /** The workflows this executor can run, by class name. */
@@ -103,7 +108,7 @@ public final class CallExecutor {
           "cannot decode the arguments of " + work.name() + ": " + e), started, now());
     }
     CallFiles files = withFiles.contains(work.id())
-        ? CallFiles.of(data, call.runId(), work.name(), call.callId(), call.attempt()) : null;
+        ? CallFiles.of(data, call.runId(), work.name(), call.callId(), call.attempt()).limitedTo(maxFileBytes) : null;
     try {
       return execute(call, work, codec, arguments, files, started);
     } finally {

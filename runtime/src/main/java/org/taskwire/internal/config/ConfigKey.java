@@ -20,7 +20,7 @@ import org.taskwire.spi.JobOptions;
 public final class ConfigKey<T> {
 
   /** How a value is checked. */
-  public enum Type { STRING, POSITIVE_INT, NON_NEGATIVE_INT, DURATION, CHOICE }
+  public enum Type { STRING, POSITIVE_INT, NON_NEGATIVE_INT, DURATION, CHOICE, SIZE }
 
   private final String name;
   private final Type type;
@@ -69,6 +69,30 @@ public final class ConfigKey<T> {
   public static ConfigKey<Duration> duration(String name, String defaultValue, String description) {
     Duration parsed = Walltime.parse(defaultValue);
     return new ConfigKey<>(name, Type.DURATION, defaultValue, description, List.of(), Walltime::parse, () -> parsed);
+  }
+
+  /**
+   * A size in bytes, written as a number with an optional unit ({@code 512M}, {@code 2G},
+   * {@code 1048576}; K, M, G, T are powers of 1024); unset, {@code fallback}.
+   */
+  public static ConfigKey<Long> size(String name, String documented, long fallback, String description) {
+    return new ConfigKey<>(name, Type.SIZE, documented, description, List.of(), ConfigKey::bytes, () -> fallback);
+  }
+
+  private static final java.util.regex.Pattern SIZE = java.util.regex.Pattern.compile("(?i)\\s*(\\d+)\\s*([KMGT]?)B?\\s*");
+
+  static long bytes(String value) {
+    java.util.regex.Matcher m = SIZE.matcher(value);
+    if (!m.matches()) {
+      throw new IllegalArgumentException("not a size: " + value);
+    }
+    String unit = m.group(2).toUpperCase(Locale.ROOT);
+    int shift = unit.isEmpty() ? 0 : "KMGT".indexOf(unit) + 1;
+    long n = Long.parseLong(m.group(1));
+    if (n == 0 || n > (Long.MAX_VALUE >> (10 * shift))) {
+      throw new IllegalArgumentException("not a positive size: " + value);
+    }
+    return n << (10 * shift);
   }
 
   /** A choice, read in lower case, defaulting to {@code defaultValue}. */
@@ -172,6 +196,9 @@ public final class ConfigKey<T> {
       "HTTP relay for results when no broker can be reached.");
   public static final ConfigKey<Integer> RESULT_MAX_BYTES = positiveInt("taskwire.result.max-bytes", 4194304,
       "The largest result message; larger results fail with advice.");
+  public static final ConfigKey<Long> DATA_MAX_FILE_SIZE = size("taskwire.data.max-file-size", "no limit", Long.MAX_VALUE,
+      "The largest file a call may keep (DataFile), e.g. 10G: a larger one fails its call, naming the file, before it "
+          + "is kept or uploaded.");
   public static final ConfigKey<String> DATA_URL = text("taskwire.data.url", "~/.taskwire/data",
       "Where the files calls create (DataFile) are kept, one directory per run: a directory every worker sees, as a "
           + "path or a file: URL (the shared file system for Slurm), or a storage element's http(s):// WebDAV door.");
@@ -206,7 +233,7 @@ public final class ConfigKey<T> {
     List<ConfigKey<?>> all = new java.util.ArrayList<>(List.of(BACKEND, LOCAL_CLASSPATH, RUNS_DIR, JOURNAL, RESUME,
         CODE_VERSION, CACHE, CACHE_DIR, CACHE_MAX_MB, SANDBOX_CACHE_DIR,
         SANDBOX_EXCLUDES, PROGRESS, PROGRESS_INTERVAL, BROKER_URL, BROKER_USER, BROKER_PASSWORD, BROKER_DESTINATION,
-        RELAY_URL, RESULT_MAX_BYTES, DATA_URL));
+        RELAY_URL, RESULT_MAX_BYTES, DATA_URL, DATA_MAX_FILE_SIZE));
     JOB_OPTIONS.forEach(o -> all.add(o.key()));
     ALL = List.copyOf(all);
   }
@@ -261,6 +288,13 @@ public final class ConfigKey<T> {
         }
       case CHOICE:
         return choices.contains(value.trim().toLowerCase(Locale.ROOT)) ? null : "expected one of " + choices;
+      case SIZE:
+        try {
+          bytes(value);
+          return null;
+        } catch (IllegalArgumentException | ArithmeticException e) {
+          return "expected a positive size in bytes, such as 1048576, 512M or 2G";
+        }
       default:
         return null;
     }

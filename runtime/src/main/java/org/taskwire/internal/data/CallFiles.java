@@ -29,6 +29,7 @@ public final class CallFiles {
   /** Where the work writes its files: where they are kept, or a scratch directory they are uploaded from. */
   private final Path directory;
   private final Map<String, Path> created = new LinkedHashMap<>();
+  private long maxFileBytes = Long.MAX_VALUE;
   /** Input files fetched from a storage element for this call, by URI, and where they were put. */
   private final Map<String, Path> staged = new LinkedHashMap<>();
 
@@ -48,6 +49,12 @@ public final class CallFiles {
    */
   public static CallFiles of(DataStore store, String runId, String workName, long callId, int attempt) {
     return new CallFiles(store, runId, workName, callId, attempt);
+  }
+
+  /** Files larger than {@code bytes} fail the call rather than being kept ({@code taskwire.data.max-file-size}). */
+  public CallFiles limitedTo(long bytes) {
+    this.maxFileBytes = bytes;
+    return this;
   }
 
   /** What a work method's {@link DataFile#create} does. */
@@ -185,6 +192,15 @@ public final class CallFiles {
         throw new DataFileException("the work returned data file " + file.name() + " but "
             + (Files.isSymbolicLink(path) ? "made it a link; write the file itself at " + path
             : Files.exists(path) ? "made it a directory at " + path : "did not write it at " + path));
+      }
+      try {
+        long size = Files.size(path);
+        if (size > maxFileBytes) {
+          throw new DataFileException("data file " + file.name() + " is " + size + " bytes, more than "
+              + "taskwire.data.max-file-size allows (" + maxFileBytes + " bytes); it was not kept");
+        }
+      } catch (IOException e) {
+        throw new DataFileException("cannot read data file " + file.name() + " at " + path + ": " + e.getMessage());
       }
       return store.keep(runId, workName, callId, attempt, file.name(), path);
     });

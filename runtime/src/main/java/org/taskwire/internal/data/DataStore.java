@@ -15,6 +15,18 @@ import java.util.Map;
 public sealed interface DataStore permits DataStore.Directory, DataStore.WebDav {
   /** The variable that tells a worker where the run's files are kept. */
   String ENVIRONMENT = "TASKWIRE_DATA_URL";
+  /** The variable that tells a worker the largest file a call may keep, in bytes. */
+  String MAX_FILE_SIZE_ENVIRONMENT = "TASKWIRE_DATA_MAX_FILE_SIZE";
+
+  /** The largest file a worker's environment lets a call keep; no limit when it says none. */
+  static long maxFileBytes(Map<String, String> environment) {
+    String value = environment.get(MAX_FILE_SIZE_ENVIRONMENT);
+    try {
+      return value == null || value.isBlank() ? Long.MAX_VALUE : Long.parseLong(value.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(MAX_FILE_SIZE_ENVIRONMENT + " = '" + value + "' is not a number of bytes");
+    }
+  }
 
   /**
    * The store a {@code taskwire.data.url} value names: a path or a {@code file:} URL, or an

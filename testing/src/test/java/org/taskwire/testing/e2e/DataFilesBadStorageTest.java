@@ -28,6 +28,22 @@ class DataFilesBadStorageTest {
   }
 
   @Test
+  void aFileLargerThanTheLimitFailsItsCallBeforeItIsKept(@org.junit.jupiter.api.io.TempDir java.nio.file.Path data) {
+    try (WorkflowRun run = FileStepsTasks.builder().backend("local").set("taskwire.local.workers", "1")
+        .set("taskwire.data.url", data.toString()).set("taskwire.data.max-file-size", "4").start()) {
+      assertThatThrownBy(() -> FileStepsTasks.simreco(new Point("pi+", 0.1)))
+          .isInstanceOfSatisfying(WorkFailedException.class, e -> {
+            assertThat(e.kind()).isEqualTo(FailureKind.WORK_THREW);
+            assertThat(e.remoteMessage()).contains("data file my_test.txt is 8 bytes, more than "
+                + "taskwire.data.max-file-size allows (4 bytes); it was not kept");
+          });
+    }
+    assertThatThrownBy(() -> FileStepsTasks.builder().backend("inprocess").set("taskwire.data.max-file-size", "lots").start())
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("expected a positive size in bytes, such as 1048576, 512M or 2G");
+  }
+
+  @Test
   void aStorageUrlTaskwireCannotUseStopsTheStartNamingWhatToGive() {
     assertThatThrownBy(() -> FileStepsTasks.builder().backend("inprocess")
         .set("taskwire.data.url", "root://127.0.0.1:11094//taskwire/").start())

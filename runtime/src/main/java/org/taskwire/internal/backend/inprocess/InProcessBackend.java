@@ -26,7 +26,8 @@ public final class InProcessBackend implements Backend {
 
   public InProcessBackend(BackendContext context) {
     this.context = context;
-    this.executor = CallExecutor.of(context.workflows()).withData(context.dataStore());
+    this.executor = CallExecutor.of(context.workflows()).withData(context.dataStore(),
+        context.config().get(org.taskwire.internal.config.ConfigKey.DATA_MAX_FILE_SIZE));
     int threads = context.config().get(InProcessBackendProvider.THREADS);
     this.pool = Executors.newFixedThreadPool(threads, DaemonThreads.factory("taskwire-inprocess"));
   }

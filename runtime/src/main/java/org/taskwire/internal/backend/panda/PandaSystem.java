@@ -158,7 +158,8 @@ final class PandaSystem implements BatchSystem {
     TaskParameters parameters = new TaskParameters(name, settings.vo() == null ? "wlcg" : settings.vo(),
         settings.cache().toString(), sandbox.fileName(), sandbox.classpath(), names, callsFile, context.runId(),
         task.work().id(), task.calls().get(0).codec(), secretName, options, config.get(PandaBackendProvider.JVM_OPTIONS),
-        config.get(PandaBackendProvider.TRANS_PATH), config.get(PandaBackendProvider.ARCHITECTURE), dataUrl);
+        config.get(PandaBackendProvider.TRANS_PATH), config.get(PandaBackendProvider.ARCHITECTURE), dataUrl,
+        config.get(org.taskwire.internal.config.ConfigKey.DATA_MAX_FILE_SIZE));
     try {
       return Long.toString(api.submitTask(parameters.toMap()));
     } catch (PandaException e) {

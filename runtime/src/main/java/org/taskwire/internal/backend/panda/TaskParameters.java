@@ -33,7 +33,8 @@ record TaskParameters(
     String jvmOptions,
     String transPath,
     String architecture,
-    String dataUrl) {
+    String dataUrl,
+    long maxFileBytes) {
 
   /** The shell command a job runs, before URL quoting; {@code %IN} is the call's pseudo file. */
   String command() {
@@ -45,7 +46,7 @@ record TaskParameters(
       args.callsFrom(callsFileName, sourceUrl);
     }
     if (dataUrl != null) {
-      args.dataUrl(WorkerJvm.shellQuote(dataUrl));
+      args.dataUrl(WorkerJvm.shellQuote(dataUrl), maxFileBytes);
     }
     java.addAll(args.toList());
 

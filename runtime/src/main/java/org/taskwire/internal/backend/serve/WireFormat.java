@@ -136,7 +136,7 @@ public final class WireFormat {
    * files ({@code taskwire.data.url}).
    */
   public static java.util.Map<String, String> workerEnvironment(org.taskwire.internal.backend.BackendContext context) {
-    java.util.Map<String, String> env = new java.util.HashMap<>(context.dataStore().environment());
+    java.util.Map<String, String> env = new java.util.HashMap<>(context.dataEnvironment());
     env.put(SigningKey.ENVIRONMENT, context.identity().key().toBase64());
     env.put(org.taskwire.internal.transport.TransportSettings.MAX_BYTES,
         Integer.toString(context.config().get(org.taskwire.internal.config.ConfigKey.RESULT_MAX_BYTES)));

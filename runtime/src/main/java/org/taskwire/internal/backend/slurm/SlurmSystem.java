@@ -148,7 +148,7 @@ final class SlurmSystem implements BatchSystem {
 
   private void writeTransport() throws IOException {
     Map<String, String> env = new HashMap<>(transport.workerEnvironment());
-    env.putAll(context.dataStore().environment());
+    env.putAll(context.dataEnvironment());
     SlurmJobs.writeTransport(runDirectory, env);
   }
 

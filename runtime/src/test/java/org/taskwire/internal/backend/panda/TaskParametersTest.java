@@ -18,7 +18,7 @@ class TaskParametersTest {
     return new TaskParameters("taskwire.wf.w.abc.1", "wlcg", "https://cache:25443", "sources.h.tar.gz",
         List.of("classpath/0-a.jar", "classpath/1-b b.jar"), List.of("c1.AAA", "c2"), "sources.taskwire-calls.x.json.gz",
         "run-1", "org.x.Wf#w", "kryo", "TASKWIRE_RUN_X", options, "-XX:+UseSerialGC", "", "@el9",
-        "http://se:18080/taskwire/");
+        "http://se:18080/taskwire/", 1L << 30);
   }
 
   @Test
@@ -36,7 +36,7 @@ class TaskParametersTest {
     assertThat(command).startsWith("source /cvmfs/setup.sh; command -v java")
         .contains("-Xmx6000m", "--job-call %IN", "--calls sources.taskwire-calls.x.json.gz",
             "--transport-from TASKWIRE_RUN_X", "'classpath/0-a.jar:classpath/1-b b.jar'", "exit 19",
-            "--data-url 'http://se:18080/taskwire/'");
+            "--data-url 'http://se:18080/taskwire/' --data-max-file-size 1073741824");
   }
 
   @Test
