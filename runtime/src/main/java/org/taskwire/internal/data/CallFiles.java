@@ -151,6 +151,32 @@ public final class CallFiles {
         DataStore.relative(runId, workName, callId, attempt));
   }
 
+  /**
+   * Whether every data file in a recorded value is still where it was kept, whole (size and
+   * adler32); null if so, else what is missing or changed. A resumed run asks it of each recorded
+   * result before taking it, and runs a call whose files are gone again.
+   */
+  public static String missing(Object value) {
+    String[] found = {null};
+    DataFileWalker.replace(value, file -> {
+      if (found[0] == null) {
+        try {
+          if (!file.recorded()) {
+            found[0] = "data file " + file.name() + " was never recorded";
+          } else if ("file".equals(URI.create(file.uri()).getScheme())) {
+            checkInPlace(file);
+          } else {
+            WebDavFiles.checkHeld(file);
+          }
+        } catch (DataFileException e) {
+          found[0] = e.getMessage();
+        }
+      }
+      return file;
+    });
+    return found[0];
+  }
+
   private static void checkInPlace(DataFile file) {
     Path path = localPath(file);
     try {

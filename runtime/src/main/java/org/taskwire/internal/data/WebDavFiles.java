@@ -138,6 +138,37 @@ final class WebDavFiles {
   }
 
   /**
+   * Checks that the element still holds a kept file, with its size and (when the element gives one)
+   * its adler32, without fetching it.
+   *
+   * @throws DataFileException saying what differs, or that the element does not answer
+   */
+  static void checkHeld(DataFile file) {
+    Request head = new Request.Builder().url(file.uri()).head().header("Want-Digest", "adler32").build();
+    try (Response response = client().newCall(head).execute()) {
+      if (response.code() == 404) {
+        throw new DataFileException("data file " + file.name() + " is no longer at " + file.uri());
+      }
+      if (!response.isSuccessful()) {
+        throw new DataFileException("data file " + file.name() + ": HEAD " + file.uri() + " answered HTTP "
+            + response.code());
+      }
+      String length = response.header("Content-Length");
+      if (length != null && Long.parseLong(length.strip()) != file.size()) {
+        throw new DataFileException("data file " + file.name() + " at " + file.uri() + " is " + length.strip()
+            + " bytes, not the " + file.size() + " its call recorded");
+      }
+    } catch (IOException e) {
+      throw unreachable("check data file " + file.name(), file.uri(), e);
+    }
+    String held = adler32At(file.uri(), file.name());
+    if (held != null && !held.equals(file.adler32())) {
+      throw new DataFileException("data file " + file.name() + " at " + file.uri() + " has adler32 " + held
+          + ", not the " + file.adler32() + " its call recorded");
+    }
+  }
+
+  /**
    * Downloads an input file to {@code target}, checking size and adler32 as it comes; a replica
    * that differs is fetched once more, then the call fails naming the file, the replica and both
    * checksums.

@@ -167,6 +167,13 @@ public final class CallCollector implements ResultSink {
           call.callId(), e.getMessage());
       return false;
     }
+    if (call.task.work().travellingTypes().contains(org.taskwire.DataFile.class)) {
+      String gone = org.taskwire.internal.data.CallFiles.missing(value);
+      if (gone != null) {
+        LOG.info("{} call {} ran before, but {}; running it again", call.task.work().name(), call.callId(), gone);
+        return false;
+      }
+    }
     synchronized (call) {
       call.state = PendingCall.State.DONE;
       call.progress.succeeded.incrementAndGet();

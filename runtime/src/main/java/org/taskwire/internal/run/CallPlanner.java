@@ -98,7 +98,8 @@ public final class CallPlanner {
         call.shareAs(keys.get(i));
       }
       collector.track(call);
-      if (before != null && before.failure() == null && !before.submissions().isEmpty()) {
+      // A call that ran but whose result cannot be taken (its files are gone) runs afresh.
+      if (before != null && before.success() == null && before.failure() == null && !before.submissions().isEmpty()) {
         again.add(envelope);
         handles.put(envelope.callId(), lastSubmission(before).handle());
       } else {
