@@ -37,20 +37,11 @@ final class DataFileWalker {
       Object inner = replace(optional.get(), replace);
       return inner == optional.get() ? value : Optional.of(inner);
     }
-    if (value instanceof List<?> list) {
-      List<Object> out = new ArrayList<>(list.size());
+    if (value instanceof List<?> || value instanceof Set<?>) {
+      Collection<?> items = (Collection<?>) value;
+      Collection<Object> out = value instanceof List<?> ? new ArrayList<>(items.size()) : new LinkedHashSet<>();
       boolean changed = false;
-      for (Object e : list) {
-        Object r = replace(e, replace);
-        changed |= r != e;
-        out.add(r);
-      }
-      return changed ? out : value;
-    }
-    if (value instanceof Set<?> set) {
-      Set<Object> out = new LinkedHashSet<>();
-      boolean changed = false;
-      for (Object e : set) {
+      for (Object e : items) {
         Object r = replace(e, replace);
         changed |= r != e;
         out.add(r);

@@ -17,9 +17,10 @@ public final class SlurmCluster {
   /** Why Slurm tests are skipped here. */
   public static final String NOT_HERE = "no Slurm cluster answers here, and none could be started: that needs "
       + "Debian's slurm-wlm and munge installed (apt-get install slurm-wlm munge) and the tests run as root";
-  private static final String SCRIPT = "start-single-node-slurm.sh";
-  /** Whether a start was tried in this JVM, and what came of it: tried once, not once per test class. */
-  private static Boolean started;
+  private static final org.taskwire.testing.internal.BundledService SERVICE = new org.taskwire.testing.internal.BundledService(
+      "a single-node Slurm", SlurmCluster.class, "start-single-node-slurm.sh",
+      java.util.stream.Stream.of("/usr/sbin/slurmctld", "/usr/sbin/slurmd", "/usr/sbin/munged")
+          .map(java.nio.file.Path::of).toList(), 120, SlurmCluster::answers);
 
   private SlurmCluster() {}
 
@@ -28,14 +29,8 @@ public final class SlurmCluster {
    * its packages installed ({@code slurmctld}, {@code slurmd}, {@code munged}) and this process root.
    * The start's output goes to standard error.
    */
-  public static synchronized boolean answersOrStarts() {
-    if (answers()) {
-      return true;
-    }
-    if (started == null) {
-      started = canStart() && start() && answers();
-    }
-    return started;
+  public static boolean answersOrStarts() {
+    return SERVICE.answersOrStarts();
   }
 
   /** Whether the cluster keeps accounting (slurmdbd), so that {@code sacct} answers. */
@@ -46,36 +41,6 @@ public final class SlurmCluster {
       return p.waitFor(10, TimeUnit.SECONDS) && out.lines()
           .anyMatch(l -> l.startsWith("AccountingStorageType") && l.contains("accounting_storage/slurmdbd"));
     } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  private static boolean canStart() {
-    return "root".equals(System.getProperty("user.name"))
-        && java.util.stream.Stream.of("/usr/sbin/slurmctld", "/usr/sbin/slurmd", "/usr/sbin/munged")
-            .allMatch(f -> java.nio.file.Files.isExecutable(java.nio.file.Path.of(f)));
-  }
-
-  private static boolean start() {
-    try {
-      java.nio.file.Path script = java.nio.file.Files.createTempFile("taskwire-slurm", ".sh");
-      try (java.io.InputStream in = SlurmCluster.class.getResourceAsStream(SCRIPT)) {
-        java.nio.file.Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      }
-      Process p = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
-      boolean ended = p.waitFor(120, TimeUnit.SECONDS);
-      java.nio.file.Files.deleteIfExists(script);
-      if (!ended) {
-        p.destroyForcibly();
-        return false;
-      }
-      return p.exitValue() == 0;
-    } catch (IOException e) {
-      System.err.println("taskwire: cannot start a single-node Slurm: " + e.getMessage());
       return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

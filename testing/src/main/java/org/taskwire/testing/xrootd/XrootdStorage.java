@@ -1,14 +1,11 @@
 package org.taskwire.testing.xrootd;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
 
 /**
  * An XRootD storage element on this machine, for tests of files kept on one: enable them with
@@ -28,20 +25,15 @@ public final class XrootdStorage {
   public static final String NOT_HERE = "no XRootD storage element answers at " + HTTP_DOOR + ", and none could be "
       + "started: that needs Debian's xrootd-server and xrootd-server-plugins (apt-get install xrootd-server "
       + "xrootd-server-plugins) and the tests run as root";
-  private static final String SCRIPT = "start-xrootd.sh";
-  private static Boolean started;
+  private static final org.taskwire.testing.internal.BundledService SERVICE = new org.taskwire.testing.internal.BundledService(
+      "an XRootD storage element", XrootdStorage.class, "start-xrootd.sh", List.of(Path.of("/usr/bin/xrootd")), 60,
+      XrootdStorage::answers);
 
   private XrootdStorage() {}
 
   /** Whether the element answers, after starting one if none does and this machine can. */
-  public static synchronized boolean answersOrStarts() {
-    if (answers()) {
-      return true;
-    }
-    if (started == null) {
-      started = canStart() && start() && answers();
-    }
-    return started;
+  public static boolean answersOrStarts() {
+    return SERVICE.answersOrStarts();
   }
 
   /** Whether the HTTP door answers within 5 s. */
@@ -60,31 +52,4 @@ public final class XrootdStorage {
     }
   }
 
-  private static boolean canStart() {
-    return "root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/bin/xrootd"));
-  }
-
-  private static boolean start() {
-    try {
-      Path script = Files.createTempFile("taskwire-xrootd", ".sh");
-      try (InputStream in = XrootdStorage.class.getResourceAsStream(SCRIPT)) {
-        Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
-      }
-      Process p = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
-      boolean ended = p.waitFor(60, TimeUnit.SECONDS);
-      Files.deleteIfExists(script);
-      if (!ended) {
-        p.destroyForcibly();
-        return false;
-      }
-      return p.exitValue() == 0;
-    } catch (IOException e) {
-      System.err.println("taskwire: cannot start an XRootD storage element: " + e.getMessage());
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
 }

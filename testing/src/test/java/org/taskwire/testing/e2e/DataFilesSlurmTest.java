@@ -1,6 +1,5 @@
 package org.taskwire.testing.e2e;
 
-import java.nio.file.Path;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -12,12 +11,7 @@ import org.taskwire.testing.slurm.SlurmCluster;
 class DataFilesSlurmTest {
 
   private static TaskwireExtension slurm(String mode) {
-    return TaskwireExtension.of(FileStepsTasks::builder).backend("slurm")
-        .set("taskwire.slurm.mode", mode)
-        .set("taskwire.slurm.poll-interval", "PT0.5S")
-        .set("taskwire.slurm.result-grace", "2s")
-        .set("taskwire.slurm.shared-dir", Path.of("target", "slurm").toAbsolutePath().toString())
-        .set("taskwire.data.url", DataFilesContract.DATA.toString());
+    return SlurmHere.extension(FileStepsTasks::builder, mode).set("taskwire.data.url", DataFilesContract.DATA.toString());
   }
 
   @Nested

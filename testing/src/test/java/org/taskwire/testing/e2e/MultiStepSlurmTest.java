@@ -1,6 +1,5 @@
 package org.taskwire.testing.e2e;
 
-import java.nio.file.Path;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -12,11 +11,7 @@ import org.taskwire.testing.slurm.SlurmCluster;
 class MultiStepSlurmTest {
 
   private static TaskwireExtension slurm(String mode) {
-    return TaskwireExtension.of(StepsTasks::builder).backend("slurm")
-        .set("taskwire.slurm.mode", mode)
-        .set("taskwire.slurm.poll-interval", "PT0.5S")
-        .set("taskwire.slurm.result-grace", "2s")
-        .set("taskwire.slurm.shared-dir", Path.of("target", "slurm").toAbsolutePath().toString());
+    return SlurmHere.extension(StepsTasks::builder, mode);
   }
 
   /** Pilots: every call goes to a pilot JVM that connected back to the client. */
