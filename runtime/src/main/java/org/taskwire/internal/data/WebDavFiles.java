@@ -25,13 +25,19 @@ final class WebDavFiles {
   private static final MediaType OCTETS = MediaType.get("application/octet-stream");
   /** A large file streams for minutes; what must not last is a stall. */
   private static final Duration STALL = Duration.ofMinutes(5);
+  /**
+   * How long an answer may take once a request is sent: XRootD 5.5's XrdHttp was seen here to leave
+   * a PUT unanswered after some thousands of uploads in one server's life; such a call fails in a
+   * minute, naming the element, instead of waiting for the stall limit.
+   */
+  private static final Duration ANSWER = Duration.ofSeconds(60);
   private static OkHttpClient client;
 
   private WebDavFiles() {}
 
   private static synchronized OkHttpClient client() {
     if (client == null) {
-      client = Http.shared().newBuilder().readTimeout(STALL).writeTimeout(STALL).build();
+      client = Http.shared().newBuilder().readTimeout(ANSWER).writeTimeout(STALL).build();
     }
     return client;
   }
