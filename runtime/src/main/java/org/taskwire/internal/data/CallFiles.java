@@ -252,22 +252,11 @@ public final class CallFiles {
    * uploaded from; what is kept stays.
    */
   public void close() {
-    deleteWithEmptyParents(inputsDirectory(), 4);
+    // Only the call's own directories: the run's and the work's above them are shared with calls
+    // that other workers are running, which create theirs at the same moment.
+    delete(inputsDirectory());
     if (store instanceof DataStore.WebDav && directory != null) {
-      deleteWithEmptyParents(directory, 3);
-    }
-  }
-
-  /** Deletes a call's directory, then those above it (work, run) that it leaves empty. */
-  private static void deleteWithEmptyParents(Path tree, int levels) {
-    delete(tree);
-    Path parent = tree.getParent();
-    for (int i = 1; i < levels && parent != null; i++, parent = parent.getParent()) {
-      try {
-        Files.deleteIfExists(parent);
-      } catch (IOException e) {
-        return; // not empty: another call's files are there
-      }
+      delete(directory);
     }
   }
 

@@ -193,6 +193,12 @@ final class WebDavFiles {
 
   /** Fetches once; null when size and checksum agree, else what was found. */
   private static String fetch(DataFile file, Path target) {
+    try {
+      Files.createDirectories(target.getParent());
+    } catch (IOException e) {
+      throw new DataFileException("cannot make the directory input data file " + file.name() + " is fetched into ("
+          + target.getParent() + "): " + e);
+    }
     Request get = new Request.Builder().url(file.uri()).get().build();
     try (Response response = client().newCall(get).execute()) {
       if (response.code() == 404) {
@@ -203,7 +209,6 @@ final class WebDavFiles {
         throw new DataFileException("input data file " + file.name() + ": GET " + file.uri() + " answered HTTP "
             + response.code());
       }
-      Files.createDirectories(target.getParent());
       Adler32 adler = new Adler32();
       long size = 0;
       byte[] buffer = new byte[1 << 16];
