@@ -107,10 +107,14 @@ final class WebDavFiles {
       throw unreachable("keep data file " + name, url, e);
     }
     String adler32 = Adler32s.hex(adler.getValue());
-    String held = adler32At(url, name);
-    if (held != null && !held.equals(adler32)) {
+    Held held = head(url, "check data file " + name);
+    if (!held.found()) {
+      throw new DataFileException("the storage element does not show data file " + name + " it just took: HEAD "
+          + url + " answered HTTP " + held.code());
+    }
+    if (held.adler32() != null && !held.adler32().equals(adler32)) {
       throw new DataFileException("the storage element holds data file " + name + " at " + url + " with adler32 "
-          + held + ", but the call wrote adler32 " + adler32);
+          + held.adler32() + ", but the call wrote adler32 " + adler32);
     }
     try {
       Files.deleteIfExists(local);
@@ -120,26 +124,32 @@ final class WebDavFiles {
     return new DataFile(name, size, adler32, url);
   }
 
-  /** The element's adler32 of a file ({@code Digest: adler32=...}), or null when it gives none. */
-  private static String adler32At(String url, String name) {
+  /**
+   * What the element says of a file, in one {@code HEAD} with {@code Want-Digest: adler32}: its
+   * answer's code, its {@code Content-Length} and its adler32 (null when it gives none).
+   */
+  private record Held(int code, String length, String adler32) {
+    boolean found() {
+      return code >= 200 && code < 300;
+    }
+  }
+
+  private static Held head(String url, String what) {
     Request head = new Request.Builder().url(url).head().header("Want-Digest", "adler32").build();
     try (Response response = client().newCall(head).execute()) {
-      if (!response.isSuccessful()) {
-        throw new DataFileException("the storage element does not show data file " + name + " it just took: HEAD "
-            + url + " answered HTTP " + response.code());
-      }
+      String adler32 = null;
       for (String digest : response.headers("Digest")) {
         for (String part : digest.split(",")) {
           String p = part.strip();
-          if (p.regionMatches(true, 0, "adler32=", 0, 8)) {
+          if (adler32 == null && p.regionMatches(true, 0, "adler32=", 0, 8)) {
             String hex = p.substring(8).toLowerCase(java.util.Locale.ROOT);
-            return "0".repeat(Math.max(0, 8 - hex.length())) + hex;
+            adler32 = "0".repeat(Math.max(0, 8 - hex.length())) + hex;
           }
         }
       }
-      return null;
+      return new Held(response.code(), response.header("Content-Length"), adler32);
     } catch (IOException e) {
-      throw unreachable("check data file " + name, url, e);
+      throw unreachable(what, url, e);
     }
   }
 
@@ -150,26 +160,19 @@ final class WebDavFiles {
    * @throws DataFileException saying what differs, or that the element does not answer
    */
   static void checkHeld(DataFile file) {
-    Request head = new Request.Builder().url(file.uri()).head().header("Want-Digest", "adler32").build();
-    try (Response response = client().newCall(head).execute()) {
-      if (response.code() == 404) {
-        throw new DataFileException("data file " + file.name() + " is no longer at " + file.uri());
-      }
-      if (!response.isSuccessful()) {
-        throw new DataFileException("data file " + file.name() + ": HEAD " + file.uri() + " answered HTTP "
-            + response.code());
-      }
-      String length = response.header("Content-Length");
-      if (length != null && Long.parseLong(length.strip()) != file.size()) {
-        throw new DataFileException("data file " + file.name() + " at " + file.uri() + " is " + length.strip()
-            + " bytes, not the " + file.size() + " its call recorded");
-      }
-    } catch (IOException e) {
-      throw unreachable("check data file " + file.name(), file.uri(), e);
+    Held held = head(file.uri(), "check data file " + file.name());
+    if (held.code() == 404) {
+      throw new DataFileException("data file " + file.name() + " is no longer at " + file.uri());
     }
-    String held = adler32At(file.uri(), file.name());
-    if (held != null && !held.equals(file.adler32())) {
-      throw new DataFileException("data file " + file.name() + " at " + file.uri() + " has adler32 " + held
+    if (!held.found()) {
+      throw new DataFileException("data file " + file.name() + ": HEAD " + file.uri() + " answered HTTP " + held.code());
+    }
+    if (held.length() != null && Long.parseLong(held.length().strip()) != file.size()) {
+      throw new DataFileException("data file " + file.name() + " at " + file.uri() + " is " + held.length().strip()
+          + " bytes, not the " + file.size() + " its call recorded");
+    }
+    if (held.adler32() != null && !held.adler32().equals(file.adler32())) {
+      throw new DataFileException("data file " + file.name() + " at " + file.uri() + " has adler32 " + held.adler32()
           + ", not the " + file.adler32() + " its call recorded");
     }
   }
