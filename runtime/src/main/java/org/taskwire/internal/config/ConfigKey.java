@@ -203,6 +203,27 @@ public final class ConfigKey<T> {
       "Where the files calls create (DataFile) are kept, one directory per run: a directory every worker sees, as a "
           + "path or a file: URL (the shared file system for Slurm), or a storage element's http(s):// WebDAV door.");
 
+  public static final ConfigKey<String> RUCIO_URL = text("taskwire.rucio.url", "",
+      "A Rucio server to register the run's files in (its datasets and replicas); with it, files are kept on "
+          + "taskwire.rucio.rse and taskwire.data.url is not used.");
+  public static final ConfigKey<String> RUCIO_ACCOUNT = text("taskwire.rucio.account", "the user name",
+      () -> System.getProperty("user.name"), "The Rucio account files are registered by.");
+  public static final ConfigKey<String> RUCIO_USERNAME = text("taskwire.rucio.username", "the account", () -> "",
+      "User name for Rucio's userpass authentication.");
+  public static final ConfigKey<String> RUCIO_PASSWORD = text("taskwire.rucio.password", "",
+      "Password for Rucio's userpass authentication.");
+  public static final ConfigKey<String> RUCIO_TOKEN_FILE = text("taskwire.rucio.token-file", "",
+      "A file holding a token Rucio takes (an OIDC access token), read at each use; instead of a password.");
+  public static final ConfigKey<String> RUCIO_RSE = text("taskwire.rucio.rse", "",
+      "The storage element (RSE) the run's files are kept on and registered at; Taskwire writes through its "
+          + "WebDAV door, at the paths Rucio's deterministic names give.");
+  public static final ConfigKey<String> RUCIO_SCOPE = text("taskwire.rucio.scope", "user.<account>", () -> "",
+      "The scope of the run's files and datasets.");
+  public static final ConfigKey<String> RUCIO_DATASET = text("taskwire.rucio.dataset",
+      org.taskwire.internal.data.RucioNames.DEFAULT_DATASET,
+      "The name of the dataset each work's files go to, with {run} and {work} replaced; closed when the run "
+          + "ends with none of that work's calls failed or outstanding.");
+
   /**
    * Job options; each also exists per work as {@code taskwire.work.<work name>.<option>}. Their
    * defaults are the annotations' and then {@link org.taskwire.spi.JobOptions#BUILT_IN}'s (stated
@@ -233,7 +254,8 @@ public final class ConfigKey<T> {
     List<ConfigKey<?>> all = new java.util.ArrayList<>(List.of(BACKEND, LOCAL_CLASSPATH, RUNS_DIR, JOURNAL, RESUME,
         CODE_VERSION, CACHE, CACHE_DIR, CACHE_MAX_MB, SANDBOX_CACHE_DIR,
         SANDBOX_EXCLUDES, PROGRESS, PROGRESS_INTERVAL, BROKER_URL, BROKER_USER, BROKER_PASSWORD, BROKER_DESTINATION,
-        RELAY_URL, RESULT_MAX_BYTES, DATA_URL, DATA_MAX_FILE_SIZE));
+        RELAY_URL, RESULT_MAX_BYTES, DATA_URL, DATA_MAX_FILE_SIZE, RUCIO_URL, RUCIO_ACCOUNT, RUCIO_USERNAME,
+        RUCIO_PASSWORD, RUCIO_TOKEN_FILE, RUCIO_RSE, RUCIO_SCOPE, RUCIO_DATASET));
     JOB_OPTIONS.forEach(o -> all.add(o.key()));
     ALL = List.copyOf(all);
   }

@@ -204,6 +204,13 @@ public final class TaskwireConfig {
     return shown;
   }
 
+  /** This configuration with one more value on top, set by Taskwire itself ({@code source} says why). */
+  public TaskwireConfig with(String key, String value, String source) {
+    Map<String, Value> copy = new LinkedHashMap<>(values);
+    copy.put(key, new Value(value, source));
+    return new TaskwireConfig(copy);
+  }
+
   /** The value of a key and where it came from, if set in any layer. */
   public Optional<Value> value(String key) {
     return Optional.ofNullable(values.get(key));

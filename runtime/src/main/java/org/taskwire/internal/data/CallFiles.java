@@ -151,6 +151,11 @@ public final class CallFiles {
         DataStore.relative(runId, workName, callId, attempt));
   }
 
+  /** The data files in a result or argument, at any depth, in the order they are found. */
+  public static java.util.List<DataFile> filesIn(Object value) {
+    return DataFileWalker.all(value);
+  }
+
   /**
    * Whether every data file in a recorded value is still where it was kept, whole (size and
    * adler32); null if so, else what is missing or changed. A resumed run asks it of each recorded

@@ -22,6 +22,16 @@ import org.taskwire.DataFile;
 final class DataFileWalker {
   private DataFileWalker() {}
 
+  /** The data files in a value, in the order they are found. */
+  static List<DataFile> all(Object value) {
+    List<DataFile> out = new ArrayList<>();
+    replace(value, f -> {
+      out.add(f);
+      return f;
+    });
+    return out;
+  }
+
   /** {@code value} with every data file in it replaced by {@code replace}'s answer. */
   static Object replace(Object value, UnaryOperator<DataFile> replace) {
     if (value == null) {

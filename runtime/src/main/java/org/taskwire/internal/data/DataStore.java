@@ -15,6 +15,8 @@ import java.util.Map;
 public sealed interface DataStore permits DataStore.Directory, DataStore.WebDav {
   /** The variable that tells a worker where the run's files are kept. */
   String ENVIRONMENT = "TASKWIRE_DATA_URL";
+  /** The fragment of a storage element's URL that asks for Rucio's deterministic names in a scope. */
+  String RUCIO_SCOPE = "rucio-scope=";
   /** The variable that tells a worker the largest file a call may keep, in bytes. */
   String MAX_FILE_SIZE_ENVIRONMENT = "TASKWIRE_DATA_MAX_FILE_SIZE";
 
@@ -44,7 +46,19 @@ public sealed interface DataStore permits DataStore.Directory, DataStore.WebDav 
       return new Directory(Path.of(URI.create(value)));
     }
     if (value.startsWith("http://") || value.startsWith("https://")) {
-      return new WebDav(WebDavFiles.base(value));
+      int hash = value.indexOf('#');
+      String scope = null;
+      if (hash >= 0) {
+        String fragment = value.substring(hash + 1);
+        if (!fragment.startsWith(RUCIO_SCOPE)) {
+          throw new IllegalArgumentException("taskwire.data.url = '" + value + "': the only fragment it takes is #"
+              + RUCIO_SCOPE + "<scope>, Rucio's deterministic names for a storage element Rucio knows");
+        }
+        scope = fragment.substring(RUCIO_SCOPE.length());
+        RucioNames.checkScope(scope);
+        value = value.substring(0, hash);
+      }
+      return new WebDav(WebDavFiles.base(value), scope);
     }
     int colon = value.indexOf("://");
     if (colon > 0) {
@@ -122,13 +136,20 @@ public sealed interface DataStore permits DataStore.Directory, DataStore.WebDav 
    * A storage element's WebDAV door (XRootD's XrdHttp, or any server that takes {@code PUT} and
    * answers {@code Want-Digest: adler32}): a call writes in a scratch directory of its worker, and
    * each file it returns is uploaded, checked against the element's own adler32, and removed there.
+   * With a Rucio scope, files go where a deterministic Rucio storage element keeps them
+   * ({@link RucioNames#hashPath}), under the names Taskwire registers them with ({@link RucioNames#lfn}).
    *
    * @param base the door's URL, ending in {@code /}
+   * @param rucioScope the scope of Rucio's names, or null for one directory per call and attempt
    */
-  record WebDav(String base) implements DataStore {
+  record WebDav(String base, String rucioScope) implements DataStore {
+    public WebDav(String base) {
+      this(base, null);
+    }
+
     @Override
     public String url() {
-      return base;
+      return rucioScope == null ? base : base + "#" + RUCIO_SCOPE + rucioScope;
     }
 
     @Override
@@ -138,7 +159,9 @@ public sealed interface DataStore permits DataStore.Directory, DataStore.WebDav 
 
     @Override
     public org.taskwire.DataFile keep(String runId, String workName, long callId, int attempt, String name, Path local) {
-      String url = base + relative(runId, workName, callId, attempt) + "/" + WebDavFiles.encode(name);
+      String url = rucioScope == null
+          ? base + relative(runId, workName, callId, attempt) + "/" + WebDavFiles.encode(name)
+          : base + RucioNames.hashPath(rucioScope, RucioNames.lfn(runId, workName, callId, attempt, name));
       return WebDavFiles.upload(local, name, url);
     }
   }

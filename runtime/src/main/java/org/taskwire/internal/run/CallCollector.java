@@ -29,6 +29,8 @@ public final class CallCollector implements ResultSink {
   private volatile SharedResults shared;
   private final Map<Long, PendingCall> pending = new ConcurrentHashMap<>();
   private volatile Backend backend;
+  /** Null unless the run's files are registered in Rucio. */
+  private volatile org.taskwire.internal.data.rucio.DatasetRegistrar registrar;
 
   public CallCollector(String runId) {
     this(runId, RunJournal.OFF);
@@ -43,6 +45,11 @@ public final class CallCollector implements ResultSink {
   /** Shares the results of calls that ask for it ({@link PendingCall#shareAs}). */
   public void share(SharedResults results) {
     this.shared = results;
+  }
+
+  /** Registers the files of each call's result before the result is handed on. */
+  public void registerFiles(org.taskwire.internal.data.rucio.DatasetRegistrar registrar) {
+    this.registrar = registrar;
   }
 
   public void attach(Backend backend) {
@@ -119,8 +126,28 @@ public final class CallCollector implements ResultSink {
     if (results != null && call.sharedKey != null) {
       results.put(call.sharedKey, call.codec.name(), result.output());
     }
-    call.progress.succeeded.incrementAndGet();
-    call.future.complete(value);
+    handOn(call, value);
+  }
+
+  /**
+   * Completes the call's future with its value, once the files in it are registered where the run
+   * registers them; a call whose files Rucio did not take fails with Rucio's answer (its result
+   * stays in the journal, and a resumed run registers them again).
+   */
+  private void handOn(PendingCall call, Object value) {
+    var r = registrar;
+    if (r == null || !call.task.work().travellingTypes().contains(org.taskwire.DataFile.class)) {
+      call.progress.succeeded.incrementAndGet();
+      call.future.complete(value);
+      return;
+    }
+    r.register(call.task.work().name(), value, () -> {
+      call.progress.succeeded.incrementAndGet();
+      call.future.complete(value);
+    }, why -> {
+      call.progress.failed.incrementAndGet();
+      call.future.completeExceptionally(toException(call, RemoteError.of(FailureKind.BACKEND, why)));
+    });
   }
 
   /**
@@ -176,9 +203,8 @@ public final class CallCollector implements ResultSink {
     }
     synchronized (call) {
       call.state = PendingCall.State.DONE;
-      call.progress.succeeded.incrementAndGet();
     }
-    call.future.complete(value);
+    handOn(call, value);
     return true;
   }
 
@@ -214,6 +240,10 @@ public final class CallCollector implements ResultSink {
       journal.failed(call.callId(), call.attempt, error);
     }
     call.progress.failed.incrementAndGet();
+    var r = registrar;
+    if (r != null) {
+      r.workIncomplete(call.task.work().name());
+    }
     call.future.completeExceptionally(toException(call, error));
   }
 

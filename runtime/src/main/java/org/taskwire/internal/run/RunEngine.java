@@ -44,7 +44,9 @@ public final class RunEngine implements AutoCloseable {
   private final String runId;
   private final WorkflowDefinition workflow;
   private final KnownWorkflows workflows;
-  private final TaskwireConfig config;
+  private TaskwireConfig config;
+  /** Null unless the run's files are registered in Rucio. */
+  private org.taskwire.internal.data.rucio.DatasetRegistrar registrar;
   private final String backendName;
   private final RunHistory history;
   private final CallCollector collector;
@@ -71,9 +73,18 @@ public final class RunEngine implements AutoCloseable {
     try {
       this.shared = SharedResults.open(config, workflows.all());
       collector.share(shared);
+      this.registrar = org.taskwire.internal.data.rucio.DatasetRegistrar.open(config, runId);
+      if (registrar != null) {
+        // Workers keep files where Rucio will look for them: the storage element's door, in Rucio's names.
+        this.config = config.with(ConfigKey.DATA_URL.name(), registrar.storeUrl(), "taskwire.rucio.rse");
+        collector.registerFiles(registrar);
+      }
       this.backend = Backends.create(backendName,
-          new BackendContext(runId, config, workflow, workflows.all(), collector, history.identity()));
+          new BackendContext(runId, this.config, workflow, workflows.all(), collector, history.identity()));
     } catch (RuntimeException | Error e) {
+      if (registrar != null) {
+        registrar.close();
+      }
       history.failedToStart(e);
       throw e;
     }
@@ -277,6 +288,10 @@ public final class RunEngine implements AutoCloseable {
       if (outstanding + waitingForInputs > 0) {
         LOG.warn("closing run {} with {} calls outstanding and {} waiting for their inputs; they fail with RUN_CLOSED",
             runId, outstanding, waitingForInputs);
+      }
+      if (registrar != null) {
+        // Hands on the results whose files wait to be registered, and closes the complete datasets.
+        registrar.close(outstanding + waitingForInputs == 0);
       }
       collector.failAll(FailureKind.RUN_CLOSED, "the WorkflowRun was closed before the call completed");
       backend.close();
