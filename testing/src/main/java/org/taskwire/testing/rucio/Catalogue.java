@@ -188,6 +188,15 @@ final class Catalogue {
       if (pfn == null && !element.deterministic()) {
         throw new RucioError(400, "InvalidPath", "Missing PFN for non-deterministic RSE " + rse);
       }
+      if (pfn != null && element.deterministic()) {
+        // The server checks a given PFN against the deterministic ones and keeps none of its own.
+        List<String> expected = element.doors().stream().map(door -> pfn(door, d, new Replica("A", null))).toList();
+        if (!expected.contains(pfn)) {
+          throw new RucioError(400, "InvalidPath", "One of the PFNs provided " + pfn + " for " + d.key()
+              + " does not match the Rucio expected PFNs: " + expected);
+        }
+        pfn = null;
+      }
       d.replicas.put(rse, new Replica(f.get("state") != null ? String.valueOf(f.get("state")) : "A", pfn));
     }
   }

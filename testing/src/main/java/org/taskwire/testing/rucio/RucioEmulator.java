@@ -110,6 +110,7 @@ public final class RucioEmulator implements AutoCloseable {
   private final Map<String, Token> tokens = new ConcurrentHashMap<>();
   private final Map<String, Integer> calls = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile java.util.function.Consumer<String> log;
 
   private RucioEmulator(Settings settings) {
     this.settings = settings;
@@ -172,6 +173,11 @@ public final class RucioEmulator implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + app.port());
   }
 
+  /** Shows each request (method, path, query, {@code Accept}, body) to {@code log}; null stops. */
+  public void logRequests(java.util.function.Consumer<String> log) {
+    this.log = log;
+  }
+
   /** How often a route was requested, as {@code METHOD /first/segment}, e.g. {@code POST /replicas}. */
   public int calls(String methodAndRoute) {
     return calls.getOrDefault(methodAndRoute, 0);
@@ -210,6 +216,12 @@ public final class RucioEmulator implements AutoCloseable {
 
   private void authenticate(Context ctx) {
     String path = ctx.path();
+    if (log != null) {
+      String body = ctx.body();
+      log.accept(ctx.method().name() + " " + path + (ctx.queryString() == null ? "" : "?" + ctx.queryString())
+          + (ctx.header("Accept") == null ? "" : "  [Accept: " + ctx.header("Accept") + "]")
+          + (body.isEmpty() ? "" : "\n    " + body));
+    }
     String first = path.split("/").length > 1 ? path.split("/")[1] : "";
     calls.merge(ctx.method().name() + " /" + first + (first.equals("replicas") && path.endsWith("/list") ? "/list" : ""),
         1, Integer::sum);

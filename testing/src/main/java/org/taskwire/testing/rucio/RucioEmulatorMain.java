@@ -31,6 +31,9 @@ public final class RucioEmulatorMain implements Callable<Integer> {
       description = "A fixed token (an OIDC access token) and its account; repeatable.")
   List<String> tokens = new ArrayList<>();
 
+  @Option(names = "--log-requests", description = "Print each request: method, path, query, Accept and body.")
+  boolean logRequests;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new RucioEmulatorMain()).execute(args));
   }
@@ -69,6 +72,9 @@ public final class RucioEmulatorMain implements Callable<Integer> {
         emulator.close();
         stop.countDown();
       }, "rucio-emulator-stop"));
+      if (logRequests) {
+        emulator.logRequests(System.out::println);
+      }
       String account = passwords.keySet().iterator().next();
       System.out.println("Rucio emulator on " + emulator.url());
       System.out.println("  rucio.cfg: [client] rucio_host = " + emulator.url() + ", auth_host = " + emulator.url()
