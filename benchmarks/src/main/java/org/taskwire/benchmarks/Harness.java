@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
     description = "Runs Taskwire's end-to-end benchmark scenarios and writes the report.")
 final class Harness implements Callable<Integer> {
   static final List<String> SCENARIOS = List.of("latency", "memory", "fanin", "relay", "cold", "sandbox", "panda",
-      "journal", "steps", "staging", "slurm", "optimizers");
+      "journal", "steps", "staging", "rucio", "slurm", "optimizers");
 
   @Option(names = "--quick", description = "Run each scenario once, briefly (CI); figures are not meaningful.")
   boolean quick;
@@ -122,6 +122,9 @@ final class Harness implements Callable<Integer> {
     }
     if (chosen.contains("staging")) {
       figures.addAll(StagingScenarios.run(plan, work, log));
+    }
+    if (chosen.contains("rucio")) {
+      figures.addAll(RucioScenarios.run(plan, work, log));
     }
     if (chosen.contains("slurm")) {
       figures.addAll(SlurmScenarios.jobsBesideLocal(plan, work, log));
