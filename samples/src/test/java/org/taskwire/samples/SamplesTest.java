@@ -47,6 +47,32 @@ class SamplesTest {
   }
 
   @Test
+  @org.junit.jupiter.api.condition.EnabledIf(value = "org.taskwire.testing.xrootd.XrootdStorage#answersOrStarts",
+      disabledReason = org.taskwire.testing.xrootd.XrootdStorage.NOT_HERE)
+  void aid2eDatasetsRegistersEachStepsFilesInRucio() throws Exception {
+    var rse = org.taskwire.testing.rucio.RucioEmulator.StorageElement.at("XRD1",
+        java.net.URI.create(org.taskwire.testing.xrootd.XrootdStorage.ROOT_DOOR + "rucio-samples/"),
+        java.net.URI.create(org.taskwire.testing.xrootd.XrootdStorage.HTTP_DOOR + "rucio-samples/"));
+    try (var rucio = org.taskwire.testing.rucio.RucioEmulator.start(
+        org.taskwire.testing.rucio.RucioEmulator.Settings.defaults(rse))) {
+      SampleRun r = run("aid2e", "--example", "datasets", "--json", "--workers", "2", "--trials", "12",
+          "--set", "taskwire.rucio.url=" + rucio.url(), "--set", "taskwire.rucio.account=taskwire",
+          "--set", "taskwire.rucio.password=secret", "--set", "taskwire.rucio.rse=XRD1");
+      assertThat(r.exitCode()).as(r.err()).isZero();
+      List<String> lines = r.out().lines().toList();
+      JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+      assertThat(json.get("evaluations").asInt()).isEqualTo(12);
+      assertThat(json.get("failures").asInt()).isZero();
+      List<String> datasets = rucio.collections("user.taskwire");
+      assertThat(datasets).singleElement().satisfies(d -> assertThat(d).endsWith(".simrecoEvents"));
+      // 12 design points, 4 grid points each, 200 events in jobs of 100: 96 files, each once.
+      assertThat(rucio.files("user.taskwire", datasets.get(0))).hasSize(96).doesNotHaveDuplicates()
+          .allMatch(n -> n.matches("[0-9a-f]{32}\\.simrecoEvents\\._\\d{6}\\.1\\.my_test\\.txt"));
+      assertThat(rucio.isOpen("user.taskwire", datasets.get(0))).as("closed: the run ended complete").isFalse();
+    }
+  }
+
+  @Test
   void aid2eReportsADesignPointWhoseSimulationFailedForOneGridPointAndGoesOn() throws Exception {
     SampleRun r = run("aid2e", "--example", "global", "--json", "--workers", "2", "--fail-above", "0.8");
     assertThat(r.exitCode()).as(r.err()).isZero();
