@@ -24,7 +24,14 @@ import org.taskwire.internal.journal.RunDirectory;
  */
 record RunView(String runId, String workflow, String workflowClass, String backend, String state, Long pid,
     String started, String error, int calls, int succeeded, int failed, int notRun, int waiting, int pending,
-    List<StepView> steps, List<TaskView> tasks, List<FailureView> failures) {
+    List<StepView> steps, List<TaskView> tasks, List<FailureView> failures, List<FilesView> files,
+    List<DatasetView> datasets) {
+
+  /** The files the succeeded calls of one work kept: how many (each once), their bytes, and where. */
+  record FilesView(String work, int files, long bytes, List<String> where) {}
+
+  /** A dataset the run registered a work's files in (Rucio), with what the journal says of it. */
+  record DatasetView(String work, String did, String rse, String rucio, String state, int files, long bytes) {}
 
   /**
    * The calls of one work (a step), by state.
@@ -72,6 +79,8 @@ record RunView(String runId, String workflow, String workflowClass, String backe
     Map<Long, Set<String>> handles = new LinkedHashMap<>();
     Map<String, int[]> steps = new LinkedHashMap<>();
     List<FailureView> failures = new ArrayList<>();
+    Map<String, Map<String, Long>> filesByWork = new LinkedHashMap<>();
+    Map<String, Set<String>> whereByWork = new LinkedHashMap<>();
     for (RecordedRun.Call call : run.calls()) {
       long task = call.declared().task();
       String work = shortWork(call.declared().work());
@@ -87,6 +96,12 @@ record RunView(String runId, String workflow, String workflowClass, String backe
       if (call.success() != null) {
         c[0]++;
         s[Step.SUCCEEDED]++;
+        if (call.success().files() != null) {
+          for (JournalRecord.KeptFile f : call.success().files()) {
+            filesByWork.computeIfAbsent(work, k -> new LinkedHashMap<>()).put(f.uri(), f.size());
+            whereByWork.computeIfAbsent(work, k -> new LinkedHashSet<>()).add(where(f.uri(), start.runId()));
+          }
+        }
       } else if (call.failure() != null) {
         c[1]++;
         s[Step.FAILED]++;
@@ -118,11 +133,39 @@ record RunView(String runId, String workflow, String workflowClass, String backe
     for (int n : all) {
       total += n;
     }
+    List<FilesView> files = new ArrayList<>();
+    filesByWork.forEach((work, f) -> files.add(new FilesView(work, f.size(),
+        f.values().stream().mapToLong(Long::longValue).sum(), List.copyOf(whereByWork.get(work)))));
+    List<DatasetView> datasets = new ArrayList<>();
+    for (JournalRecord.DatasetOpened d : run.datasets()) {
+      String did = d.scope() + ":" + d.name();
+      Map<String, Long> f = filesByWork.getOrDefault(shortWork(d.work()), Map.of());
+      datasets.add(new DatasetView(shortWork(d.work()), did, d.rse(), d.rucio(), run.datasetClosed(did) ? "closed" : "open",
+          f.size(), f.values().stream().mapToLong(Long::longValue).sum()));
+    }
     return new RunView(start.runId(), start.workflowName(), start.workflowClass(), start.backend(), state,
         owner.isPresent() ? owner.getAsLong() : null, Instant.ofEpochMilli(start.at()).toString(),
         closed == null ? null : closed.error(), total, all[Step.SUCCEEDED], all[Step.FAILED], all[Step.NOT_RUN],
         all[Step.WAITING], all[Step.WAITING] + all[Step.QUEUED] + all[Step.RUNNING], List.copyOf(stepViews),
-        List.copyOf(tasks), List.copyOf(failures));
+        List.copyOf(tasks), List.copyOf(failures), List.copyOf(files), List.copyOf(datasets));
+  }
+
+  /**
+   * Where a kept file is, for people: a directory up to the run's own ({@code <data>/<run>/}), or
+   * a storage element's door ({@code scheme://host:port/}).
+   */
+  static String where(String uri, String runId) {
+    try {
+      java.net.URI u = java.net.URI.create(uri);
+      if ("file".equals(u.getScheme())) {
+        String path = Path.of(u).toString();
+        int at = path.indexOf("/" + runId + "/");
+        return at >= 0 ? path.substring(0, at + runId.length() + 2) : Path.of(path).getParent() + "/";
+      }
+      return u.getScheme() + "://" + u.getAuthority() + "/";
+    } catch (IllegalArgumentException e) {
+      return uri;
+    }
   }
 
   /** Indexes of a step's counts. */

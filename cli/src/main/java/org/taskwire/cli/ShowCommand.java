@@ -10,7 +10,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code taskwire show RUN}: a run's tasks and its failures. */
 @Command(name = "show", mixinStandardHelpOptions = true, description = "Shows a run: its calls by step (waiting for inputs, queued, running, succeeded, failed, never run), "
-    + "and each failed call with its error, attempt and log.")
+    + "the files each step kept and where, the datasets they were registered in, and each failed call with its error, "
+    + "attempt and log.")
 final class ShowCommand implements Callable<Integer> {
   @Mixin Runs runs;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -53,6 +54,21 @@ final class ShowCommand implements Callable<Integer> {
             counts(s.succeeded(), s.failed(), s.notRun(), s.waiting(), s.queued(), s.running()));
       }
     }
+    if (!v.files().isEmpty()) {
+      out.println("files:");
+      int width = v.files().stream().mapToInt(f -> f.work().length()).max().orElse(4);
+      for (RunView.FilesView f : v.files()) {
+        out.printf("  %-" + width + "s %6d files, %s, in %s%n", f.work(), f.files(), bytes(f.bytes()),
+            String.join(", ", f.where()));
+      }
+    }
+    if (!v.datasets().isEmpty()) {
+      out.println("datasets:");
+      for (RunView.DatasetView d : v.datasets()) {
+        out.printf("  %s (%s) on %s at %s, %s: %d files, %s%n", d.did(), d.work(), d.rse(), d.rucio(), d.state(),
+            d.files(), bytes(d.bytes()));
+      }
+    }
     if (withTasks) {
       out.println("tasks:");
       for (RunView.TaskView t : v.tasks()) {
@@ -72,6 +88,18 @@ final class ShowCommand implements Callable<Integer> {
         }
       }
     }
+  }
+
+  /** A size for people, in powers of 1024 as {@code taskwire.data.max-file-size} takes them. */
+  static String bytes(long n) {
+    String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
+    double v = n;
+    int u = 0;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return u == 0 ? n + " B" : String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
   }
 
   /**

@@ -20,6 +20,8 @@ import java.util.Map;
     @JsonSubTypes.Type(value = JournalRecord.CallFailed.class, name = "call-failed"),
     @JsonSubTypes.Type(value = JournalRecord.CallsWaiting.class, name = "calls-waiting"),
     @JsonSubTypes.Type(value = JournalRecord.CallNotRun.class, name = "call-not-run"),
+    @JsonSubTypes.Type(value = JournalRecord.DatasetOpened.class, name = "dataset-opened"),
+    @JsonSubTypes.Type(value = JournalRecord.DatasetClosed.class, name = "dataset-closed"),
     @JsonSubTypes.Type(value = JournalRecord.RunClosed.class, name = "run-closed")})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface JournalRecord {
@@ -56,8 +58,27 @@ public sealed interface JournalRecord {
    */
   record CallSubmitted(long callId, int attempt, Map<String, String> handle) implements JournalRecord {}
 
-  /** A call succeeded; {@code result} is the encoded value, in the call's codec. */
-  record CallSucceeded(long callId, int attempt, String codec, byte[] result) implements JournalRecord {}
+  /**
+   * A call succeeded; {@code result} is the encoded value, in the call's codec.
+   *
+   * @param files the files in the result ({@code DataFile}s), or null for a work that returns none
+   */
+  record CallSucceeded(long callId, int attempt, String codec, byte[] result, List<KeptFile> files)
+      implements JournalRecord {
+    public CallSucceeded(long callId, int attempt, String codec, byte[] result) {
+      this(callId, attempt, codec, result, null);
+    }
+  }
+
+  /** A file a call kept, as its {@code DataFile} says: readable without the workflow's classes. */
+  record KeptFile(String name, long size, String adler32, String uri) {}
+
+  /** A dataset the run registers its files in: a work's, in Rucio. */
+  record DatasetOpened(long at, String work, String rucio, String scope, String name, String rse)
+      implements JournalRecord {}
+
+  /** A dataset the run closed: it takes no more files. */
+  record DatasetClosed(long at, String scope, String name) implements JournalRecord {}
 
   /** A call failed for good. */
   record CallFailed(long callId, int attempt, String kind, String className, String message, String stackTrace,

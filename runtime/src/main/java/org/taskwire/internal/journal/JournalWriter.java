@@ -183,6 +183,18 @@ public final class JournalWriter implements AutoCloseable {
           g.writeFieldName("result");
           g.writeBinary(s.result());
         }
+        if (s.files() != null) {
+          g.writeArrayFieldStart("files");
+          for (JournalRecord.KeptFile f : s.files()) {
+            g.writeStartObject();
+            g.writeStringField("name", f.name());
+            g.writeNumberField("size", f.size());
+            g.writeStringField("adler32", f.adler32());
+            g.writeStringField("uri", f.uri());
+            g.writeEndObject();
+          }
+          g.writeEndArray();
+        }
       }
       g.writeEndObject();
     }

@@ -26,6 +26,8 @@ public final class RecordedRun {
   private RunClosed closed;
   private Map<String, Integer> waiting = Map.of();
   private final List<CallNotRun> notRun = new ArrayList<>();
+  private final Map<String, JournalRecord.DatasetOpened> datasets = new LinkedHashMap<>();
+  private final java.util.Set<String> closedDatasets = new java.util.HashSet<>();
 
   /** One call: declared, perhaps submitted, perhaps ended. */
   public static final class Call {
@@ -99,6 +101,10 @@ public final class RecordedRun {
       call(s.callId(), file, line).success = s;
     } else if (record instanceof CallFailed f) {
       call(f.callId(), file, line).failure = f;
+    } else if (record instanceof JournalRecord.DatasetOpened d) {
+      datasets.putIfAbsent(d.scope() + ":" + d.name(), d);
+    } else if (record instanceof JournalRecord.DatasetClosed d) {
+      closedDatasets.add(d.scope() + ":" + d.name());
     } else if (record instanceof RunClosed c) {
       closed = c;
     }
@@ -111,6 +117,16 @@ public final class RecordedRun {
           + ", which the journal never declared; the journal is damaged");
     }
     return call;
+  }
+
+  /** The datasets the run registered files in, in the order it opened them. */
+  public java.util.Collection<JournalRecord.DatasetOpened> datasets() {
+    return datasets.values();
+  }
+
+  /** Whether the run closed a dataset ({@code scope:name}). */
+  public boolean datasetClosed(String scopeAndName) {
+    return closedDatasets.contains(scopeAndName);
   }
 
   public RunStarted start() {

@@ -37,7 +37,20 @@ public final class RunJournal implements AutoCloseable {
   }
 
   public void succeeded(long callId, int attempt, String codec, byte[] result) {
-    append(new JournalRecord.CallSucceeded(callId, attempt, codec, result));
+    succeeded(callId, attempt, codec, result, null);
+  }
+
+  /** A call succeeded with files in its result (null for a work that returns none). */
+  public void succeeded(long callId, int attempt, String codec, byte[] result, List<JournalRecord.KeptFile> files) {
+    append(new JournalRecord.CallSucceeded(callId, attempt, codec, result, files));
+  }
+
+  public void datasetOpened(String work, String rucio, String scope, String name, String rse) {
+    append(new JournalRecord.DatasetOpened(System.currentTimeMillis(), work, rucio, scope, name, rse));
+  }
+
+  public void datasetClosed(String scope, String name) {
+    append(new JournalRecord.DatasetClosed(System.currentTimeMillis(), scope, name));
   }
 
   public void failed(long callId, int attempt, RemoteError e) {

@@ -121,12 +121,19 @@ public final class CallCollector implements ResultSink {
     }
     call.state = PendingCall.State.DONE;
     pending.remove(call.callId());
-    journal.succeeded(call.callId(), call.attempt, call.codec.name(), result.output());
+    journal.succeeded(call.callId(), call.attempt, call.codec.name(), result.output(),
+        work.travellingTypes().contains(org.taskwire.DataFile.class) ? keptFiles(value) : null);
     SharedResults results = shared;
     if (results != null && call.sharedKey != null) {
       results.put(call.sharedKey, call.codec.name(), result.output());
     }
     handOn(call, value);
+  }
+
+  private static java.util.List<org.taskwire.internal.journal.JournalRecord.KeptFile> keptFiles(Object value) {
+    return org.taskwire.internal.data.CallFiles.filesIn(value).stream()
+        .map(f -> new org.taskwire.internal.journal.JournalRecord.KeptFile(f.name(), f.size(), f.adler32(), f.uri()))
+        .toList();
   }
 
   /**

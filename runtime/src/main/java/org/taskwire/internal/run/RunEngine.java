@@ -73,7 +73,7 @@ public final class RunEngine implements AutoCloseable {
     try {
       this.shared = SharedResults.open(config, workflows.all());
       collector.share(shared);
-      this.registrar = org.taskwire.internal.data.rucio.DatasetRegistrar.open(config, runId);
+      this.registrar = org.taskwire.internal.data.rucio.DatasetRegistrar.open(config, runId, history.journal());
       if (registrar != null) {
         // Workers keep files where Rucio will look for them: the storage element's door, in Rucio's names.
         this.config = config.with(ConfigKey.DATA_URL.name(), registrar.storeUrl(), "taskwire.rucio.rse");

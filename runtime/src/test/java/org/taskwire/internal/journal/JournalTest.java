@@ -41,15 +41,25 @@ class JournalTest {
         new JournalRecord.CallSucceeded(1, 1, "kryo", new byte[] {1, 2, 3}),
         new JournalRecord.CallDeclared(2, "k2/0", "demo.Flow#f", 1, List.of()),
         new JournalRecord.CallFailed(2, 3, "WORK_THREW", "java.lang.X", "boom", "at x", "/log", "detail"),
+        new JournalRecord.CallDeclared(3, "k3/0", "demo.Flow#sim", 1, List.of()),
+        new JournalRecord.CallSucceeded(3, 1, "kryo", new byte[] {4}, List.of(new JournalRecord.KeptFile("out.root", 12,
+            "0badc0de", "file:/data/r/sim/3.1/out.root"))),
+        new JournalRecord.DatasetOpened(8, "sim", "https://rucio", "user.x", "r.sim", "XRD1"),
+        new JournalRecord.DatasetClosed(9, "user.x", "r.sim"),
         new JournalRecord.RunClosed(9, 0));
-    assertThat(JournalReader.read(file)).hasSize(7);
+    assertThat(JournalReader.read(file)).hasSize(11);
     RecordedRun run = RecordedRun.read(file);
     assertThat(run.start()).isEqualTo(start());
     assertThat(run.byKey("k/0").success().result()).containsExactly(1, 2, 3);
     assertThat(run.byKey("k/0").submissions().get(0).handle()).containsEntry("task", "42");
     assertThat(run.byKey("k2/0").failure().message()).isEqualTo("boom");
+    assertThat(run.byKey("k/0").success().files()).as("a work that returns no file").isNull();
+    assertThat(run.byKey("k3/0").success().files()).containsExactly(new JournalRecord.KeptFile("out.root", 12, "0badc0de",
+        "file:/data/r/sim/3.1/out.root"));
+    assertThat(run.datasets()).singleElement().satisfies(d -> assertThat(d.rse()).isEqualTo("XRD1"));
+    assertThat(run.datasetClosed("user.x:r.sim")).isTrue();
     assertThat(run.closed()).isNotNull();
-    assertThat(run.maxCallId()).isEqualTo(2);
+    assertThat(run.maxCallId()).isEqualTo(3);
     assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
     assertThat(Files.getPosixFilePermissions(file.getParent())).isEqualTo(PosixFilePermissions.fromString("rwx------"));
   }

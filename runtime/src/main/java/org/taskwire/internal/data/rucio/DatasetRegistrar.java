@@ -42,6 +42,7 @@ public final class DatasetRegistrar implements AutoCloseable {
   private record Pending(String work, List<DataFile> files, Runnable then, Consumer<String> failed) {}
 
   private final String runId;
+  private final org.taskwire.internal.journal.RunJournal journal;
   private final Settings settings;
   private final RucioClient client;
   private final String door;
@@ -52,8 +53,9 @@ public final class DatasetRegistrar implements AutoCloseable {
   private final Thread thread;
   private volatile boolean closed;
 
-  private DatasetRegistrar(String runId, Settings settings) {
+  private DatasetRegistrar(String runId, Settings settings, org.taskwire.internal.journal.RunJournal journal) {
     this.runId = runId;
+    this.journal = journal;
     this.settings = settings;
     this.client = new RucioClient(settings.url(), settings.account(), settings.auth());
     try {
@@ -68,9 +70,9 @@ public final class DatasetRegistrar implements AutoCloseable {
   }
 
   /** The registrar {@code taskwire.rucio.*} asks for, after checking that Rucio answers and takes the credentials; null without {@code taskwire.rucio.url}. */
-  public static DatasetRegistrar open(TaskwireConfig config, String runId) {
+  public static DatasetRegistrar open(TaskwireConfig config, String runId, org.taskwire.internal.journal.RunJournal journal) {
     Settings settings = settings(config);
-    return settings == null ? null : new DatasetRegistrar(runId, settings);
+    return settings == null ? null : new DatasetRegistrar(runId, settings, journal);
   }
 
   /** The settings {@code taskwire.rucio.*} give, checked; null when no Rucio is named. */
@@ -172,8 +174,11 @@ public final class DatasetRegistrar implements AutoCloseable {
       Map<String, List<RucioClient.NewFile>> byDataset = new LinkedHashMap<>();
       for (Pending p : batch) {
         String dataset = dataset(p.work());
-        if (created.add(dataset) && client.addDataset(settings.scope(), dataset, settings.rse())) {
-          LOG.info("created dataset {}:{} on {}", settings.scope(), dataset, settings.rse());
+        if (created.add(dataset)) {
+          if (client.addDataset(settings.scope(), dataset, settings.rse())) {
+            LOG.info("created dataset {}:{} on {}", settings.scope(), dataset, settings.rse());
+          }
+          journal.datasetOpened(p.work(), settings.url().toString(), settings.scope(), dataset, settings.rse());
         }
         for (DataFile f : p.files()) {
           byDataset.computeIfAbsent(dataset, d -> new ArrayList<>()).add(new RucioClient.NewFile(lfn(f), f.size(), f.adler32()));
@@ -221,6 +226,7 @@ public final class DatasetRegistrar implements AutoCloseable {
       String dataset = dataset(e.getKey());
       try {
         client.close(settings.scope(), dataset);
+        journal.datasetClosed(settings.scope(), dataset);
         LOG.info("closed dataset {}:{}", settings.scope(), dataset);
       } catch (RucioException ex) {
         if (!"DataIdentifierNotFound".equals(ex.exceptionClass())) {
