@@ -19,7 +19,7 @@ import org.taskwire.testing.panda.PandaEmulator;
  * child task is submitted as soon as its inputs' results arrive.
  */
 class MultiStepPandaTest extends MultiStepContract {
-  private static final String TOKEN = PandaBackendTest.jwt("alice");
+  static final String TOKEN = PandaBackendTest.jwt("alice");
 
   /** The emulator, opened before the run and closed after it. */
   static final class Emulator implements BeforeAllCallback, AfterAllCallback {
