@@ -34,6 +34,8 @@ final class Jedi {
   private final AtomicLong nextTaskId = new AtomicLong(FIRST_TASK_ID - 1);
   private final AtomicLong nextJobId = new AtomicLong(7_000_000);
   private final Duration refinerDelay;
+  /** Where datasets live; null when the emulator was started without a Rucio. */
+  final Ddm ddm;
   final Map<Long, TaskRecord> tasks = new LinkedHashMap<>();
   final Map<Long, JobRecord> jobs = new LinkedHashMap<>();
   /** Jobs waiting for a pilot. */
@@ -41,8 +43,9 @@ final class Jedi {
   final Map<String, Map<String, String>> secrets = new ConcurrentHashMap<>();
   volatile java.util.function.UnaryOperator<Map<String, String>> secretFilter = m -> m;
 
-  Jedi(Duration refinerDelay) {
+  Jedi(Duration refinerDelay, Ddm ddm) {
     this.refinerDelay = refinerDelay;
+    this.ddm = ddm;
   }
 
   static final class TaskRecord {
@@ -54,6 +57,13 @@ final class Jedi {
     String errorDialog = "";
     final List<FileRecord> files = new ArrayList<>();
     Instant modified = Instant.now();
+    /** The task this one waits for ({@code parent_tid}), or null. */
+    Long parentTid;
+    /** The last serial number given to a job's outputs ({@code ${SN}}). */
+    int serial;
+    /** The input dataset ({@code dsForIN}), or null. */
+    String inputDataset;
+    final List<String> outputDatasets = new ArrayList<>();
 
     TaskRecord(long id, String owner, Map<String, Object> params) {
       this.id = id;
@@ -74,6 +84,11 @@ final class Jedi {
     int attemptNr;
     String status = "ready";
     final List<Long> jobs = new ArrayList<>();
+    /** The input files this job reads (LFNs of the task's input dataset); empty for pseudo input. */
+    List<String> inputs = List.of();
+    /** The events of a pseudo file split by nEventsPerJob: JEDI's startEvent and endEvent, or -1. */
+    long startEvent = -1;
+    long endEvent = -1;
 
     FileRecord(int index, String lfn, String pfn, int maxAttempt) {
       this.index = index;
@@ -89,6 +104,8 @@ final class Jedi {
     final FileRecord file;
     final int attemptNr;
     final String jobParameters;
+    /** The job's output LFNs, each with the dataset it is registered in. */
+    final Map<String, String> outputs;
     String status = "defined";
     final Instant created = Instant.now();
     Instant modified = Instant.now();
@@ -106,12 +123,14 @@ final class Jedi {
     volatile boolean killRequested;
     volatile Process process;
 
-    JobRecord(long pandaId, TaskRecord task, FileRecord file, int attemptNr, String jobParameters) {
+    JobRecord(long pandaId, TaskRecord task, FileRecord file, int attemptNr, String jobParameters,
+        Map<String, String> outputs) {
       this.pandaId = pandaId;
       this.task = task;
       this.file = file;
       this.attemptNr = attemptNr;
       this.jobParameters = jobParameters;
+      this.outputs = outputs;
     }
 
     void set(String next) {
@@ -121,8 +140,9 @@ final class Jedi {
   }
 
   /** Stores a submitted task as DEFT does: not yet visible to JEDI's clients. */
-  synchronized TaskRecord submit(String owner, Map<String, Object> params) {
+  synchronized TaskRecord submit(String owner, Map<String, Object> params, Long parentTid) {
     TaskRecord t = new TaskRecord(nextTaskId.incrementAndGet(), owner, params);
+    t.parentTid = parentTid;
     tasks.put(t.id, t);
     return t;
   }
@@ -188,6 +208,65 @@ final class Jedi {
         return;
       }
     }
+    if (t.parentTid != null) {
+      // TaskRefiner.checkParentTask_JEDI: done or finished releases the child, a corrupted parent fails it.
+      TaskRecord parent = tasks.get(t.parentTid);
+      String ps = parent == null ? "unknown" : parent.status;
+      if (parent == null || Set.of("broken", "aborted", "failed").contains(ps)) {
+        t.errorDialog = "parent task " + t.parentTid + " failed to complete";
+        setStatus(t, "broken");
+        return;
+      }
+      if (!Set.of("done", "finished").contains(ps) && !Boolean.TRUE.equals(t.params.get("noWaitParent"))) {
+        t.errorDialog = "pending until parent task " + t.parentTid + " is done";
+        return;
+      }
+      t.errorDialog = "";
+    }
+    Map<?, ?> input = template(t, "input").stream().findFirst().orElse(null);
+    List<Map<?, ?>> outputs = template(t, "output");
+    if ((input != null || !outputs.isEmpty()) && ddm == null) {
+      t.errorDialog = "this emulator has no Rucio for the task's datasets: start it with Settings.withRucio";
+      setStatus(t, "broken");
+      return;
+    }
+    int maxAttempts = t.params.get("maxAttempt") instanceof Number num ? num.intValue() : 3;
+    if (input != null) {
+      String dataset = Ddm.plain(String.valueOf(input.get("dataset")));
+      List<String> lfns;
+      try {
+        lfns = ddm.files(dataset);
+      } catch (org.taskwire.internal.data.rucio.RucioException e) {
+        t.errorDialog = "DataIdentifierNotFound".equals(e.exceptionClass())
+            ? "UnknownDatasetError: " + dataset + " is not found in DDM" : "DDM: " + e.getMessage();
+        if ("DataIdentifierNotFound".equals(e.exceptionClass())) {
+          setStatus(t, "broken");
+        }
+        return;
+      }
+      if (input.get("exclude") instanceof String exclude && !exclude.isEmpty()) {
+        java.util.regex.Pattern x = java.util.regex.Pattern.compile(exclude);
+        lfns = lfns.stream().filter(l -> !x.matcher(l).find()).toList();
+      }
+      // Files in the order of their names, as the ContentsFeeder inserts them; jobs take them in that order.
+      lfns = lfns.stream().sorted().toList();
+      if (lfns.isEmpty()) {
+        t.errorDialog = "the input dataset " + dataset + " has no files";
+        setStatus(t, "broken");
+        return;
+      }
+      // InputChunk.getSubChunk: without nFilesPerJob, up to 200 files per job.
+      int per = t.params.get("nFilesPerJob") instanceof Number n ? n.intValue() : 200;
+      t.inputDataset = dataset;
+      for (int from = 0, i = 0; from < lfns.size(); from += per, i++) {
+        FileRecord f = new FileRecord(i, lfns.get(from), Ddm.scope(dataset) + ":" + lfns.get(from), maxAttempts);
+        f.inputs = List.copyOf(lfns.subList(from, Math.min(lfns.size(), from + per)));
+        t.files.add(f);
+      }
+      createOutputs(t, outputs);
+      setStatus(t, "defined");
+      return;
+    }
     Object pfns = t.params.get("pfnList");
     if (Boolean.TRUE.equals(t.params.get("noInput")) && pfns instanceof List<?> list) {
       int n = t.params.get("nFiles") instanceof Number num ? num.intValue() : 1;
@@ -219,14 +298,46 @@ final class Jedi {
       }
       int maxAttempt = t.params.get("maxAttempt") instanceof Number num ? num.intValue() : 3;
       for (int i = 0; i < n; i++) {
-        t.files.add(new FileRecord(i, String.format("%06d:pseudo_file", i), "pseudo_file", maxAttempt));
+        FileRecord f = new FileRecord(i, String.format("%06d:pseudo_file", i), "pseudo_file", maxAttempt);
+        if (t.params.get("nEventsPerJob") instanceof Number) {
+          f.startEvent = i * perJob;
+          f.endEvent = Math.min(events, (i + 1) * perJob) - 1;
+        }
+        t.files.add(f);
       }
     } else {
-      t.errorDialog = "the emulator runs only noInput tasks (with a pfnList, or nEvents/nEventsPerJob)";
+      t.errorDialog = "the emulator runs noInput tasks (with a pfnList, or nEvents/nEventsPerJob) and tasks whose "
+          + "input is a dataset (an input template with a dataset, and dsForIN)";
       setStatus(t, "broken");
       return;
     }
+    createOutputs(t, outputs);
     setStatus(t, "defined");
+  }
+
+  /** The jobParameters items of a template kind ({@code input}, {@code output}, {@code log}) that name a dataset. */
+  static List<Map<?, ?>> template(TaskRecord t, String paramType) {
+    List<Map<?, ?>> out = new ArrayList<>();
+    if (t.params.get("jobParameters") instanceof List<?> items) {
+      for (Object o : items) {
+        if (o instanceof Map<?, ?> m && "template".equals(m.get("type")) && paramType.equals(m.get("param_type"))
+            && m.get("dataset") != null) {
+          out.add(m);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The server registers a task's output datasets when it defines the task. */
+  private void createOutputs(TaskRecord t, List<Map<?, ?>> outputs) {
+    for (Map<?, ?> o : outputs) {
+      String dataset = Ddm.plain(String.valueOf(o.get("dataset")));
+      if (!t.outputDatasets.contains(dataset)) {
+        ddm.createOutput(dataset);
+        t.outputDatasets.add(dataset);
+      }
+    }
   }
 
   private void generate(TaskRecord t) {
@@ -239,7 +350,15 @@ final class Jedi {
   private void newJob(TaskRecord t, FileRecord f) {
     f.attemptNr++;
     f.status = "running";
-    JobRecord j = new JobRecord(nextJobId.incrementAndGet(), t, f, f.attemptNr, JobParameters.render(t, f, f.attemptNr));
+    // Each job, retries too, takes the next serial number, so no two jobs' outputs share a name.
+    int serial = ++t.serial;
+    Map<String, String> outputs = new LinkedHashMap<>();
+    for (Map<?, ?> o : template(t, "output")) {
+      outputs.put(JobParameters.resolve(t, f, f.attemptNr, serial, String.valueOf(o.get("value"))),
+          Ddm.plain(String.valueOf(o.get("dataset"))));
+    }
+    JobRecord j = new JobRecord(nextJobId.incrementAndGet(), t, f, f.attemptNr,
+        JobParameters.render(t, f, f.attemptNr, serial), Map.copyOf(outputs));
     f.jobs.add(j.pandaId);
     jobs.put(j.pandaId, j);
   }
@@ -288,9 +407,19 @@ final class Jedi {
     return true;
   }
 
-  private static void setStatus(TaskRecord t, String status) {
+  private void setStatus(TaskRecord t, String status) {
     t.status = status;
     t.modified = Instant.now();
+    if (FINAL_TASK.contains(status) && ddm != null) {
+      // GenPostProcessor.doPostProcess: the task's output datasets are frozen when it ends.
+      for (String dataset : t.outputDatasets) {
+        try {
+          ddm.close(dataset);
+        } catch (RuntimeException e) {
+          t.errorDialog = "could not close " + dataset + ": " + e.getMessage();
+        }
+      }
+    }
   }
 
   /**

@@ -49,9 +49,16 @@ public final class PandaEmulator implements AutoCloseable {
    * @param pilots how many jobs run at once
    * @param refinerDelay how long a submitted task stays invisible ({@code Task not found})
    * @param tick how often JEDI moves tasks and jobs on
+   * @param rucio where datasets live, or null
    */
   public record Settings(int port, Path directory, Map<String, String> tokens, String vo, int pilots,
-      Duration refinerDelay, Duration tick) {
+      Duration refinerDelay, Duration tick, RucioSettings rucio) {
+
+    /** Settings without a Rucio: tasks with input or output datasets go broken, saying so. */
+    public Settings(int port, Path directory, Map<String, String> tokens, String vo, int pilots, Duration refinerDelay,
+        Duration tick) {
+      this(port, directory, tokens, vo, pilots, refinerDelay, tick, null);
+    }
 
     /** An open emulator on a free port with 2 pilots and a 300 ms refiner delay. */
     public static Settings defaults(Path directory) {
@@ -59,23 +66,34 @@ public final class PandaEmulator implements AutoCloseable {
     }
 
     public Settings withTokens(Map<String, String> tokens) {
-      return new Settings(port, directory, Map.copyOf(tokens), vo, pilots, refinerDelay, tick);
+      return new Settings(port, directory, Map.copyOf(tokens), vo, pilots, refinerDelay, tick, rucio);
     }
 
     public Settings withPort(int port) {
-      return new Settings(port, directory, tokens, vo, pilots, refinerDelay, tick);
+      return new Settings(port, directory, tokens, vo, pilots, refinerDelay, tick, rucio);
     }
 
     public Settings withPilots(int pilots) {
-      return new Settings(port, directory, tokens, vo, pilots, refinerDelay, tick);
+      return new Settings(port, directory, tokens, vo, pilots, refinerDelay, tick, rucio);
+    }
+
+    /** The Rucio that input and output datasets live in, and the storage element pilots stage out to. */
+    public Settings withRucio(RucioSettings rucio) {
+      return new Settings(port, directory, tokens, vo, pilots, refinerDelay, tick, rucio);
     }
   }
+
+  /**
+   * The Rucio the server and JEDI use: its URL, the server's own account and password there, and the
+   * RSE its pilots stage outputs out to (through the RSE's WebDAV door).
+   */
+  public record RucioSettings(URI url, String account, String password, String rse) {}
 
   private PandaEmulator(Settings settings) throws IOException {
     this.settings = settings;
     this.cache = new FileCache(Files.createDirectories(settings.directory().resolve("cache")));
     Path jobsDir = Files.createDirectories(settings.directory().resolve("jobs"));
-    this.jedi = new Jedi(settings.refinerDelay());
+    this.jedi = new Jedi(settings.refinerDelay(), settings.rucio() == null ? null : new Ddm(settings.rucio()));
     this.app = Javalin.create(config -> {
       config.showJavalinBanner = false;
       config.jetty.multipartConfig.maxFileSize(FileCache.SANDBOX_LIMIT + (1 << 20), io.javalin.config.SizeUnit.BYTES);
@@ -126,6 +144,21 @@ public final class PandaEmulator implements AutoCloseable {
     synchronized (jedi) {
       Jedi.TaskRecord t = jedi.tasks.get(taskId);
       return t == null ? null : t.status;
+    }
+  }
+
+  /** Why JEDI holds or broke a task (its {@code errorDialog}), or null for an unknown task. */
+  public String taskErrorDialog(long taskId) {
+    synchronized (jedi) {
+      Jedi.TaskRecord t = jedi.tasks.get(taskId);
+      return t == null ? null : t.errorDialog;
+    }
+  }
+
+  /** A task's jobs, oldest first; for tests in this package. */
+  List<Jedi.JobRecord> jobs(long taskId) {
+    synchronized (jedi) {
+      return jedi.jobs.values().stream().filter(j -> j.task.id == taskId).toList();
     }
   }
 

@@ -127,6 +127,21 @@ final class Pilot implements Runnable {
         return;
       }
     }
+    // pilot stage-in: a dataset job's input files into its directory, under their LFNs, checked.
+    if (!job.file.inputs.isEmpty()) {
+      for (String lfn : job.file.inputs) {
+        try {
+          jedi.ddm.download(job.task.inputDataset, lfn, dir.resolve(lfn));
+          log.append("stage-in: ").append(lfn).append('\n');
+        } catch (IOException | RuntimeException e) {
+          finish(job, 0, 1099, "Failed to stage-in file: " + lfn + ": " + e.getMessage(), 0, "");
+          return;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
     // pilot: panda_secrets.json; runGen: ___file___ keys become files, the rest environment variables.
     Map<String, String> env = new HashMap<>();
     try {
@@ -167,8 +182,36 @@ final class Pilot implements Runnable {
       finish(job, 18, 1305, "PAYLOADEXECUTIONFAILURE: payload execution failed", 5318,
           "payload execution failed with " + code);
     } else {
+      // runGen renames the outputs to their LFNs; the pilot stages them out; the server registers them.
+      for (var e : o.outputs().entrySet()) {
+        Path produced = dir.resolve(e.getKey());
+        if (Files.exists(produced) && !e.getKey().equals(e.getValue())) {
+          try {
+            Files.move(produced, dir.resolve(e.getValue()));
+          } catch (IOException ex) {
+            runGenFailed(job, dir, log, 1, "cannot rename " + e.getKey() + " to " + e.getValue() + ": " + ex.getMessage());
+            return;
+          }
+        }
+      }
       step(job, "holding");
       step(job, "transferring");
+      for (var e : job.outputs.entrySet()) {
+        Path file = dir.resolve(e.getKey());
+        if (!Files.isRegularFile(file)) {
+          finish(job, 0, 1165, "Expected output file " + e.getKey() + " does not exist", 0, "");
+          return;
+        }
+        try {
+          jedi.ddm.upload(e.getValue(), e.getKey(), file);
+        } catch (IOException | RuntimeException ex) {
+          finish(job, 0, 1137, "Put error: failed to transfer " + e.getKey() + ": " + ex.getMessage(), 0, "");
+          return;
+        } catch (InterruptedException ex) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
       finish(job, 0, 0, "", 0, "");
     }
   }
@@ -301,13 +344,14 @@ final class Pilot implements Runnable {
   }
 
   /** runGen's options, from the rendered job parameters. */
-  record Options(String sourceUrl, String archive, List<String> inputs, String exec) {
+  record Options(String sourceUrl, String archive, List<String> inputs, String exec, Map<String, String> outputs) {
     static Options parse(String jobParameters) {
       List<String> args = ShellWords.split(jobParameters);
       String source = null;
       String archive = null;
       String exec = null;
       List<String> inputs = List.of();
+      Map<String, String> outputs = Map.of();
       for (int i = 0; i < args.size(); i++) {
         String a = args.get(i);
         String next = i + 1 < args.size() ? args.get(i + 1) : null;
@@ -316,11 +360,22 @@ final class Pilot implements Runnable {
           case "-a" -> { archive = next; i++; }
           case "-p" -> { exec = next; i++; }
           case "-i" -> { inputs = pythonList(next); i++; }
-          case "-j", "-r", "-o", "-l", "--inMap" -> i++;
+          case "-o" -> { outputs = pythonDict(next); i++; }
+          case "-j", "-r", "-l", "--inMap" -> i++;
           default -> { }
         }
       }
-      return new Options(source, archive, inputs, exec);
+      return new Options(source, archive, inputs, exec, outputs);
+    }
+
+    /** {@code {'a': 'lfn'}}, the output map runGen renames outputs by after the payload. */
+    private static Map<String, String> pythonDict(String text) {
+      List<String> items = pythonList(text);
+      Map<String, String> out = new LinkedHashMap<>();
+      for (int i = 0; i + 1 < items.size(); i += 2) {
+        out.put(items.get(i), items.get(i + 1));
+      }
+      return out;
     }
 
     /** {@code ['a', 'b']} as runGen's {@code ast.literal_eval} reads it. */

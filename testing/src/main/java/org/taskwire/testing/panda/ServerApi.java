@@ -246,7 +246,8 @@ final class ServerApi {
 
   @SuppressWarnings("unchecked")
   private Map<String, Object> taskSubmit(Map<String, Object> a, String user) throws IOException {
-    return submit((Map<String, Object>) a.get("task_parameters"), user);
+    return submit((Map<String, Object>) a.get("task_parameters"), user,
+        a.get("parent_tid") instanceof Number n ? n.longValue() : null);
   }
 
   private Map<String, Object> credsSetUserSecrets(Map<String, Object> a, String user) throws IOException {
@@ -441,7 +442,7 @@ final class ServerApi {
     return t == null || !t.owner.equals(user) ? null : t;
   }
 
-  private Map<String, Object> submit(Map<String, Object> params, String user) {
+  private Map<String, Object> submit(Map<String, Object> params, String user, Long parentTid) {
     Map<String, Object> p = new LinkedHashMap<>(params);
     // Non-production callers: the server decides who they are and what kind of task this is.
     p.put("userName", user);
@@ -457,7 +458,7 @@ final class ServerApi {
             + "running/finished/failed/done. ", 2);
       }
     }
-    Jedi.TaskRecord t = jedi.submit(user, p);
+    Jedi.TaskRecord t = jedi.submit(user, p, parentTid);
     return envelope(true, "succeeded. new jediTaskID=" + t.id, t.id);
   }
 
