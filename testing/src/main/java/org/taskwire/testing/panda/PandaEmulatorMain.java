@@ -32,6 +32,17 @@ public final class PandaEmulatorMain implements Callable<Integer> {
   @Option(names = "--vo", defaultValue = "wlcg", description = "The VO tokens must name in Origin (default: ${DEFAULT-VALUE}).")
   String vo;
 
+  @Option(names = "--rucio", paramLabel = "URL",
+      description = "A Rucio for tasks with input and output datasets (e.g. the Rucio emulator's URL).")
+  java.net.URI rucio;
+
+  @Option(names = "--rucio-account", defaultValue = "taskwire=secret", paramLabel = "ACCOUNT=PASSWORD",
+      description = "The server's account and password in that Rucio (default: taskwire=secret, the Rucio emulator's).")
+  String rucioAccount;
+
+  @Option(names = "--rse", description = "The storage element pilots stage outputs out to, as Rucio names it.")
+  String rse;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new PandaEmulatorMain()).execute(args));
   }
@@ -50,6 +61,16 @@ public final class PandaEmulatorMain implements Callable<Integer> {
     Path root = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("panda-emulator");
     PandaEmulator.Settings settings = new PandaEmulator.Settings(port, root, users, vo, pilots, Duration.ofMillis(500),
         Duration.ofMillis(200));
+    if (rucio != null) {
+      String account = rucioAccount.contains("=") ? rucioAccount : rucioAccount + "=secret";
+      if (rse == null || account.indexOf('=') <= 0) {
+        System.err.println("--rucio needs --rse, the storage element pilots stage outputs out to, and --rucio-account "
+            + "ACCOUNT=PASSWORD");
+        return 2;
+      }
+      settings = settings.withRucio(new PandaEmulator.RucioSettings(rucio, account.substring(0, account.indexOf('=')),
+          account.substring(account.indexOf('=') + 1), rse));
+    }
     CountDownLatch stop = new CountDownLatch(1);
     try (PandaEmulator emulator = PandaEmulator.start(settings)) {
       // SIGTERM and Ctrl-C run the hooks and then halt: the jobs' processes must be killed inside
