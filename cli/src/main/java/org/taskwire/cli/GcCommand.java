@@ -195,7 +195,7 @@ final class GcCommand implements Callable<Integer> {
 
   private List<Removed> deleteFromStorageElements(List<JournalRecord.KeptFile> files) throws IOException {
     List<Removed> out = new ArrayList<>();
-    java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+    java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
         .connectTimeout(java.time.Duration.ofSeconds(10)).build();
     for (JournalRecord.KeptFile f : files) {
       if (!dryRun) {

@@ -135,7 +135,7 @@ public sealed interface DataStore permits DataStore.Directory, DataStore.WebDav 
   /**
    * A storage element's WebDAV door (XRootD's XrdHttp, or any server that takes {@code PUT} and
    * answers {@code Want-Digest: adler32}): a call writes in a scratch directory of its worker, and
-   * each file it returns is uploaded, checked against the element's own adler32, and removed there.
+   * each file it returns is uploaded, checked by the size the element holds, and removed there.
    * With a Rucio scope, files go where a deterministic Rucio storage element keeps them
    * ({@link RucioNames#hashPath}), under the names Taskwire registers them with ({@link RucioNames#lfn}).
    *

@@ -27,7 +27,7 @@ final class Ddm {
   private final RucioClient rucio;
   private final String rse;
   private final String door;
-  private final HttpClient http = HttpClient.newHttpClient();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   Ddm(PandaEmulator.RucioSettings settings) {
     this.rucio = new RucioClient(settings.url(), settings.account(),
