@@ -95,6 +95,14 @@ class PandaDatasetsTest {
     return task;
   }
 
+  /** One job over pseudo input, never retried. */
+  private static Map<String, Object> oneShot(Map<String, Object> task) {
+    task.put("noInput", true);
+    task.put("nEvents", 1);
+    task.put("maxAttempt", 1);
+    return task;
+  }
+
   private static long submit(Map<String, Object> task, Long parent) throws Exception {
     Map<String, Object> body = new HashMap<>();
     body.put("task_parameters", task);
@@ -169,11 +177,7 @@ class PandaDatasetsTest {
 
   @Test
   void aChildOfAFailedParentBreaksAndAnUnknownInputDatasetBreaksItsTask() throws Exception {
-    Map<String, Object> bad = task("user.alice.bad", "exit 3", "out.txt");
-    bad.put("noInput", true);
-    bad.put("nEvents", 1);
-    bad.put("maxAttempt", 1);
-    long parent = submit(bad, null);
+    long parent = submit(oneShot(task("user.alice.bad", "exit 3", "out.txt")), null);
     long child = submit(withInput(task("user.alice.after", "cat %IN", "x.txt"), "user.alice.bad"), parent);
     assertThat(awaitFinal(parent)).isEqualTo("failed");
     assertThat(awaitFinal(child)).isEqualTo("broken");
@@ -186,11 +190,7 @@ class PandaDatasetsTest {
 
   @Test
   void aJobThatDoesNotWriteItsDeclaredOutputFailsNamingIt() throws Exception {
-    Map<String, Object> lazy = task("user.alice.lazy", "echo nothing", "promised.txt");
-    lazy.put("noInput", true);
-    lazy.put("nEvents", 1);
-    lazy.put("maxAttempt", 1);
-    long task = submit(lazy, null);
+    long task = submit(oneShot(task("user.alice.lazy", "echo nothing", "promised.txt")), null);
     assertThat(awaitFinal(task)).isEqualTo("failed");
     Jedi.JobRecord job;
     synchronized (panda) {
