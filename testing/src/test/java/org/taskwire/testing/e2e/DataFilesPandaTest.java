@@ -20,7 +20,8 @@ import org.taskwire.testing.xrootd.XrootdStorage;
  * reach, a job that creates a file fails saying what to set.
  */
 class DataFilesPandaTest {
-  private static final String TOKEN = PandaBackendTest.jwt("alice");
+  // The emulator's own token: a jwt made in another second would carry another expiry.
+  private static final String TOKEN = MultiStepPandaTest.TOKEN;
 
   private static TaskwireExtension panda(MultiStepPandaTest.Emulator emulator, String dataUrl) {
     return TaskwireExtension.of(() -> FileStepsTasks.builder().backend("panda")
