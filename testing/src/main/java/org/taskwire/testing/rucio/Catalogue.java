@@ -1,12 +1,8 @@
 package org.taskwire.testing.rucio;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -381,16 +377,9 @@ final class Catalogue {
     };
   }
 
-  /** Rucio's default deterministic path: {@code <scope>/<md5[0:2]>/<md5[2:4]>/<name>}, user and group scopes split at dots. */
+  /** Rucio's default deterministic path, as Taskwire's workers compute it. */
   static String hashPath(String scope, String name) {
-    String h;
-    try {
-      h = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest((scope + ":" + name).getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-    String s = scope.startsWith("user") || scope.startsWith("group") ? scope.replace('.', '/') : scope;
-    return s + "/" + h.substring(0, 2) + "/" + h.substring(2, 4) + "/" + name;
+    return org.taskwire.internal.data.RucioNames.hashPath(scope, name);
   }
 
   static String str(Map<String, Object> m, String key) {
