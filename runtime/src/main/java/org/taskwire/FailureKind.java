@@ -9,7 +9,8 @@ public enum FailureKind {
   /**
    * The call's arguments could not travel: the worker could not decode them (different code on
    * both sides, or a corrupt payload), or a call that waited for its inputs could not build or
-   * encode its arguments from their values (then it did not run).
+   * encode its arguments from their values, or its arguments name the same Rucio dataset as
+   * another call's that differ ({@code @Work(dataset)}); then it did not run.
    */
   BAD_PAYLOAD(false),
   /** The worker could not encode the result, e.g. it holds a type the method does not declare. */

@@ -65,4 +65,15 @@ public @interface Work {
 
   /** Wire format of this method's arguments and result; {@link Codec#DEFAULT} inherits. */
   Codec codec() default Codec.DEFAULT;
+
+  /**
+   * The Rucio dataset this work's files go to, when the run registers its files in Rucio
+   * ({@code taskwire.rucio.url}): {@code {run}}, {@code {work}} and {@code {<parameter>}} are
+   * replaced, the last by the value the call was given, so that {@code "{run}.{work}.{point}"} makes
+   * one dataset per grid point, as the AID2E tutorial's {@code #global_parameter_key}. Records are
+   * written as their components ({@code particle-piplus_eta-0.1}), {@code +} as {@code plus}, and
+   * other characters Rucio refuses as {@code _}; two values that would share a name fail the later
+   * call. Empty (the default): {@code taskwire.rucio.dataset}. Only for works that return files.
+   */
+  String dataset() default "";
 }

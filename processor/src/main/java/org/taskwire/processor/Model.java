@@ -26,7 +26,8 @@ final class Model {
       boolean varargs,
       Options options,
       Set<TypeMirror> closure,
-      String version) {
+      String version,
+      String dataset) {
 
     boolean returnsVoid() {
       return returnType.getKind() == javax.lang.model.type.TypeKind.VOID;

@@ -91,6 +91,7 @@ final class RegistryWriter {
             .add("$L,\n", options(work.options()))
             .add("$L)", invoker)
             .add(work.version().isEmpty() ? CodeBlock.of("") : CodeBlock.of("\n.withVersion($S)", work.version()))
+            .add(work.dataset().isEmpty() ? CodeBlock.of("") : CodeBlock.of("\n.withDataset($S)", work.dataset()))
             .unindent().unindent()
             .build())
         .build();

@@ -145,10 +145,13 @@ final class WorkflowReader {
         ok &= checkTravel(p, "Parameter " + pname, signature, p.asType(), pkg, closure);
         parameters.add(new Model.Parameter(pname, p.asType()));
       }
-      ok &= checkTravel(method, "The return type", signature, method.getReturnType(), pkg, closure);
+      Set<TypeMirror> returned = new LinkedHashSet<>();
+      ok &= checkTravel(method, "The return type", signature, method.getReturnType(), pkg, returned);
+      closure.addAll(returned);
+      ok &= checkDataset(method, workMirror, work.dataset(), parameters, returned);
       if (ok) {
         works.add(new Model.Work(method, workName, methodName, signature, List.copyOf(parameters),
-            method.getReturnType(), method.isVarArgs(), workOptions, closure, work.version()));
+            method.getReturnType(), method.isVarArgs(), workOptions, closure, work.version(), work.dataset()));
       }
     }
     checkGeneratedClashes(works);
@@ -239,6 +242,52 @@ final class WorkflowReader {
     closure.addAll(result.closure());
     return result.problems().isEmpty();
   }
+
+  /**
+   * {@code @Work(dataset)}: Rucio's name characters around placeholders that name {@code run},
+   * {@code work} or a parameter, on a work whose result holds files.
+   */
+  private boolean checkDataset(ExecutableElement method, AnnotationMirror mirror, String template,
+      List<Model.Parameter> parameters, Set<TypeMirror> returned) {
+    if (template.isEmpty()) {
+      return true;
+    }
+    String problem = null;
+    List<String> names = new ArrayList<>(List.of("run", "work"));
+    parameters.forEach(p -> names.add(p.name()));
+    if (returned.stream().noneMatch(t -> types.erasure(t).toString().equals("org.taskwire.DataFile"))) {
+      problem = "only a work that returns files (org.taskwire.DataFile, alone or inside its result) has a dataset; "
+          + "remove dataset, or return the files the work writes";
+    } else {
+      java.util.regex.Matcher m = DATASET_PART.matcher(template);
+      int at = 0;
+      while (problem == null && m.find()) {
+        if (m.start() != at) {
+          problem = "'" + template.substring(at, m.start()) + "' is neither a placeholder nor what Rucio takes in a name";
+        } else if (m.group(1) != null && !names.contains(m.group(1))) {
+          problem = "{" + m.group(1) + "} names no parameter; placeholders are " + names.stream().map(n -> "{" + n + "}")
+              .toList();
+        }
+        at = m.end();
+      }
+      if (problem == null && at != template.length()) {
+        problem = "'" + template.substring(at) + "' is neither a placeholder nor what Rucio takes in a name "
+            + "(letters, digits, '.', '-' and '_')";
+      }
+      if (problem == null && !Character.isLetterOrDigit(template.charAt(0)) && template.charAt(0) != '{') {
+        problem = "a Rucio name starts with a letter or digit";
+      }
+    }
+    if (problem != null) {
+      reporter.error(method, mirror, "dataset", Message.INVALID_OPTION, "dataset", quote(template), method.getSimpleName(),
+          problem);
+      return false;
+    }
+    return true;
+  }
+
+  /** A placeholder, or a run of the characters Rucio takes in a name. */
+  private static final Pattern DATASET_PART = Pattern.compile("\\{([A-Za-z_$][A-Za-z0-9_$]*)\\}|[A-Za-z0-9.\\-_]+");
 
   private void checkName(Element on, AnnotationMirror mirror, String name) {
     if (!name.isEmpty() && !NAME.matcher(name).matches()) {

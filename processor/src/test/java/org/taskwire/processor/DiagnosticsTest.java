@@ -288,6 +288,32 @@ class DiagnosticsTest {
   }
 
   @Test
+  void aDatasetTemplateNamesOnlyParametersAndReachesTheRegistry() throws Exception {
+    JavaFileObject unknown = source("Flow",
+        "@Workflow class Flow {",
+        "  @Work(dataset = \"{run}.{work}.{grid}\") static org.taskwire.DataFile sim(String point) { return null; }",
+        "}");
+    assertError(unknown, "[Taskwire/InvalidOption]", "{grid}", "{grid} names no parameter", "[{run}, {work}, {point}]");
+    JavaFileObject slash = source("Flow",
+        "@Workflow class Flow {",
+        "  @Work(dataset = \"{run}/{point}\") static org.taskwire.DataFile sim(String point) { return null; }",
+        "}");
+    assertError(slash, "[Taskwire/InvalidOption]", "{run}/{point}", "'/' is neither a placeholder nor");
+    JavaFileObject noFiles = source("Flow",
+        "@Workflow class Flow {",
+        "  @Work(dataset = \"{run}.{point}\") static double sim(String point) { return 1; }",
+        "}");
+    assertError(noFiles, "[Taskwire/InvalidOption]", "{run}.{point}", "only a work that returns files");
+    JavaFileObject fine = source("Flow",
+        "@Workflow class Flow {",
+        "  record Out(String tag, java.util.List<org.taskwire.DataFile> files) {}",
+        "  @Work(dataset = \"{run}.{work}.{point}_{slice}\") static Out sim(String point, int slice) { return null; }",
+        "}");
+    org.assertj.core.api.Assertions.assertThat(registryOf(compile(fine)))
+        .containsOnlyOnce(".withDataset(\"{run}.{work}.{point}_{slice}\")");
+  }
+
+  @Test
   void invalidName() {
     JavaFileObject s = source("Flow",
         "@Workflow(name = \"my flow!\") class Flow {",

@@ -21,6 +21,7 @@ public final class WorkDefinition<A extends Record, R> {
   private final JobOptions options;
   private final Invoker<A, R> invoker;
   private final String version;
+  private final String dataset;
   /** Made once: every call's envelope names it, and a million outstanding calls should share one string. */
   private final String id;
 
@@ -33,7 +34,8 @@ public final class WorkDefinition<A extends Record, R> {
       List<Class<?>> travellingTypes,
       JobOptions options,
       Invoker<A, R> invoker,
-      String version) {
+      String version,
+      String dataset) {
     this.workflowClass = Objects.requireNonNull(workflowClass, "workflowClass");
     this.name = Objects.requireNonNull(name, "name");
     this.methodSignature = Objects.requireNonNull(methodSignature, "methodSignature");
@@ -43,6 +45,7 @@ public final class WorkDefinition<A extends Record, R> {
     this.options = Objects.requireNonNull(options, "options");
     this.invoker = Objects.requireNonNull(invoker, "invoker");
     this.version = Objects.requireNonNull(version, "version");
+    this.dataset = Objects.requireNonNull(dataset, "dataset");
     this.id = workflowClass + "#" + name;
   }
 
@@ -68,7 +71,7 @@ public final class WorkDefinition<A extends Record, R> {
       JobOptions options,
       Invoker<A, R> invoker) {
     return new WorkDefinition<>(
-        workflowClass, name, methodSignature, argumentsType, resultType, travellingTypes, options, invoker, "");
+        workflowClass, name, methodSignature, argumentsType, resultType, travellingTypes, options, invoker, "", "");
   }
 
   /**
@@ -77,7 +80,17 @@ public final class WorkDefinition<A extends Record, R> {
    */
   public WorkDefinition<A, R> withVersion(String pinned) {
     return new WorkDefinition<>(
-        workflowClass, name, methodSignature, argumentsType, resultType, travellingTypes, options, invoker, pinned);
+        workflowClass, name, methodSignature, argumentsType, resultType, travellingTypes, options, invoker, pinned, dataset);
+  }
+
+  /**
+   * This definition with the template of the Rucio dataset its files go to, as
+   * {@code @Work(dataset = "...")} writes it; generated registries call this for works that set one.
+   */
+  public WorkDefinition<A, R> withDataset(String template) {
+    return new WorkDefinition<>(
+        workflowClass, name, methodSignature, argumentsType, resultType, travellingTypes, options, invoker, version,
+        template);
   }
 
   /** Globally unique id: {@code <workflow class>#<work name>}. */
@@ -96,6 +109,9 @@ public final class WorkDefinition<A extends Record, R> {
 
   /** The code version pinned by {@code @Work(version)}, or empty: then its class's bytes tell it. */
   public String version() { return version; }
+
+  /** The dataset template written on {@code @Work(dataset)}, or empty: then {@code taskwire.rucio.dataset} names it. */
+  public String dataset() { return dataset; }
 
   @Override
   public String toString() {

@@ -63,12 +63,20 @@ class SamplesTest {
       JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
       assertThat(json.get("evaluations").asInt()).isEqualTo(12);
       assertThat(json.get("failures").asInt()).isZero();
+      // A dataset per design point and grid point, as the tutorial's #global_parameter_key.#job_id:
+      // 12 design points × 4 grid points, each with its 200 events in 2 jobs of 100.
       List<String> datasets = rucio.collections("user.taskwire");
-      assertThat(datasets).singleElement().satisfies(d -> assertThat(d).endsWith(".simrecoEvents"));
-      // 12 design points, 4 grid points each, 200 events in jobs of 100: 96 files, each once.
-      assertThat(rucio.files("user.taskwire", datasets.get(0))).hasSize(96).doesNotHaveDuplicates()
-          .allMatch(n -> n.matches("[0-9a-f]{32}\\.simrecoEvents\\._\\d{6}\\.1\\.my_test\\.txt"));
-      assertThat(rucio.isOpen("user.taskwire", datasets.get(0))).as("closed: the run ended complete").isFalse();
+      assertThat(datasets).hasSize(48).allMatch(d -> d.matches(
+          "[0-9a-f]{32}\\.simrecoEvents\\.particle-(piplus|kaonplus)_eta-0\\.[12]\\.x[0-9.E-]+_y[0-9.E-]+"));
+      java.util.Set<String> files = new java.util.HashSet<>();
+      for (String dataset : datasets) {
+        List<String> names = rucio.files("user.taskwire", dataset);
+        assertThat(names).as(dataset).hasSize(2)
+            .allMatch(n -> n.matches("[0-9a-f]{32}\\.simrecoEvents\\._\\d{6}\\.1\\.my_test\\.txt"));
+        files.addAll(names);
+        assertThat(rucio.isOpen("user.taskwire", dataset)).as("closed: the run ended complete").isFalse();
+      }
+      assertThat(files).as("each file once").hasSize(96);
     }
   }
 

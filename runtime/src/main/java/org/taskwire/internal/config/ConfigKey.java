@@ -221,8 +221,8 @@ public final class ConfigKey<T> {
       "The scope of the run's files and datasets.");
   public static final ConfigKey<String> RUCIO_DATASET = text("taskwire.rucio.dataset",
       org.taskwire.internal.data.RucioNames.DEFAULT_DATASET,
-      "The name of the dataset each work's files go to, with {run} and {work} replaced; closed when the run "
-          + "ends with none of that work's calls failed or outstanding.");
+      "The name of the dataset each work's files go to, with {run} and {work} replaced (a work's own "
+          + "@Work(dataset) comes first); closed when the run ends with none of that work's calls failed or outstanding.");
 
   /**
    * Job options; each also exists per work as {@code taskwire.work.<work name>.<option>}. Their

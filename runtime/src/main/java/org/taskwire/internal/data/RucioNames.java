@@ -44,6 +44,98 @@ public final class RucioNames {
     return name;
   }
 
+  /**
+   * A dataset's name from a work's own template ({@code @Work(dataset)}): {@code {run}},
+   * {@code {work}} and each {@code {<parameter>}} replaced, the last by the call's argument as
+   * {@link #nameOf} writes it.
+   *
+   * @throws IllegalArgumentException when the result is no valid Rucio name
+   */
+  public static String dataset(String template, String runId, String workName, Record arguments) {
+    StringBuilder name = new StringBuilder();
+    java.util.regex.Matcher m = PLACEHOLDER.matcher(template);
+    while (m.find()) {
+      String key = m.group(1);
+      String value;
+      if (key.equals("run")) {
+        value = runId;
+      } else if (key.equals("work")) {
+        value = workName;
+      } else {
+        value = nameOf(component(arguments, key));
+      }
+      m.appendReplacement(name, java.util.regex.Matcher.quoteReplacement(value));
+    }
+    m.appendTail(name);
+    checkName("the dataset of " + workName, name.toString());
+    return name.toString();
+  }
+
+  /** The arguments a template's {@code {<parameter>}} placeholders name, in the template's order. */
+  public static java.util.List<Object> parameterValues(String template, Record arguments) {
+    java.util.List<Object> values = new java.util.ArrayList<>();
+    java.util.regex.Matcher m = PLACEHOLDER.matcher(template);
+    while (m.find()) {
+      if (!m.group(1).equals("run") && !m.group(1).equals("work")) {
+        values.add(component(arguments, m.group(1)));
+      }
+    }
+    return values;
+  }
+
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z_$][A-Za-z0-9_$]*)\\}");
+
+  private static Object component(Record arguments, String name) {
+    for (java.lang.reflect.RecordComponent c : arguments.getClass().getRecordComponents()) {
+      if (c.getName().equals(name)) {
+        try {
+          java.lang.reflect.Method accessor = c.getAccessor();
+          accessor.setAccessible(true);
+          return accessor.invoke(arguments);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+          throw new IllegalStateException("cannot read parameter " + name + " of " + arguments.getClass().getName(), e);
+        }
+      }
+    }
+    throw new IllegalArgumentException("the dataset template names {" + name + "}, which is no parameter of "
+        + arguments.getClass().getSimpleName() + "; was the workflow compiled by another Taskwire?");
+  }
+
+  /**
+   * A value as part of a Rucio name: a record as {@code <component>-<value>} joined by {@code _},
+   * an enum by its name, anything else by {@code toString()}; {@code +} becomes {@code plus} (the
+   * AID2E scheduler's spelling) and any other character Rucio refuses {@code _}.
+   */
+  static String nameOf(Object value) {
+    String text;
+    if (value instanceof Record r) {
+      StringBuilder b = new StringBuilder();
+      for (java.lang.reflect.RecordComponent c : r.getClass().getRecordComponents()) {
+        if (b.length() > 0) {
+          b.append('_');
+        }
+        b.append(c.getName()).append('-').append(nameOf(component(r, c.getName())));
+      }
+      return b.toString();
+    } else if (value instanceof Enum<?> e) {
+      text = e.name();
+    } else {
+      text = String.valueOf(value);
+    }
+    StringBuilder b = new StringBuilder(text.length());
+    for (char c : text.toCharArray()) {
+      if (c == '+') {
+        b.append("plus");
+      } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-'
+          || c == '_') {
+        b.append(c);
+      } else {
+        b.append('_');
+      }
+    }
+    return b.toString();
+  }
+
   /** @throws IllegalArgumentException when the name is no valid Rucio name */
   public static void checkName(String what, String name) {
     if (!NAME.matcher(name).matches()) {

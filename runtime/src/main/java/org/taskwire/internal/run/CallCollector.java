@@ -121,19 +121,47 @@ public final class CallCollector implements ResultSink {
     }
     call.state = PendingCall.State.DONE;
     pending.remove(call.callId());
+    java.util.List<org.taskwire.DataFile> files = work.travellingTypes().contains(org.taskwire.DataFile.class)
+        ? org.taskwire.internal.data.CallFiles.filesIn(value) : java.util.List.of();
     journal.succeeded(call.callId(), call.attempt, call.codec.name(), result.output(),
-        work.travellingTypes().contains(org.taskwire.DataFile.class) ? keptFiles(value) : null);
+        files.isEmpty() ? null : keptFiles(files));
     SharedResults results = shared;
     if (results != null && call.sharedKey != null) {
       results.put(call.sharedKey, call.codec.name(), result.output());
     }
-    handOn(call, value);
+    handOn(call, value, files);
   }
 
-  private static java.util.List<org.taskwire.internal.journal.JournalRecord.KeptFile> keptFiles(Object value) {
-    return org.taskwire.internal.data.CallFiles.filesIn(value).stream()
+  private static java.util.List<org.taskwire.internal.journal.JournalRecord.KeptFile> keptFiles(
+      java.util.List<org.taskwire.DataFile> files) {
+    return files.stream()
         .map(f -> new org.taskwire.internal.journal.JournalRecord.KeptFile(f.name(), f.size(), f.adler32(), f.uri()))
         .toList();
+  }
+
+  /**
+   * Names the dataset the call's files go to, when the run registers files in Rucio.
+   *
+   * @return null, or why the call's arguments name no dataset of their own (then it must not run)
+   */
+  public String nameDataset(PendingCall call, Record arguments) {
+    var r = registrar;
+    if (r == null || !call.task.work().travellingTypes().contains(org.taskwire.DataFile.class)) {
+      return null;
+    }
+    try {
+      call.dataset = r.dataset(call.task.work(), arguments);
+      return null;
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+  }
+
+  /** Fails a call before it runs. */
+  public void reject(PendingCall call, FailureKind kind, String why) {
+    synchronized (call) {
+      finish(call, RemoteError.of(kind, why));
+    }
   }
 
   /**
@@ -141,14 +169,14 @@ public final class CallCollector implements ResultSink {
    * registers them; a call whose files Rucio did not take fails with Rucio's answer (its result
    * stays in the journal, and a resumed run registers them again).
    */
-  private void handOn(PendingCall call, Object value) {
+  private void handOn(PendingCall call, Object value, java.util.List<org.taskwire.DataFile> files) {
     var r = registrar;
     if (r == null || !call.task.work().travellingTypes().contains(org.taskwire.DataFile.class)) {
       call.progress.succeeded.incrementAndGet();
       call.future.complete(value);
       return;
     }
-    r.register(call.task.work().name(), value, () -> {
+    r.register(call.task.work().name(), call.dataset, files, () -> {
       call.progress.succeeded.incrementAndGet();
       call.future.complete(value);
     }, why -> {
@@ -211,7 +239,7 @@ public final class CallCollector implements ResultSink {
     synchronized (call) {
       call.state = PendingCall.State.DONE;
     }
-    handOn(call, value);
+    handOn(call, value, org.taskwire.internal.data.CallFiles.filesIn(value));
     return true;
   }
 

@@ -86,6 +86,11 @@ public final class CallPlanner {
       PendingCall call = waited == null ? new PendingCall(task, envelope, codec, options.maxAttempts(), progress)
           : new PendingCall(task, envelope, codec, options.maxAttempts(), progress, waited.get(i).future());
       calls.add(call);
+      String unnamed = collector.nameDataset(call, arguments.get(i));
+      if (unnamed != null) {
+        collector.reject(call, org.taskwire.FailureKind.BAD_PAYLOAD, unnamed);
+        continue;
+      }
       if (before != null && before.success() != null && collector.completeFromJournal(call, before.success().result())) {
         continue;
       }

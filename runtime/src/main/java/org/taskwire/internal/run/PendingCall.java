@@ -19,6 +19,8 @@ public final class PendingCall {
   State state = State.QUEUED;
   /** The call's key when its result is to be shared across runs, else null. */
   String sharedKey;
+  /** The Rucio dataset the call's files go to, when the run registers files; else null. */
+  String dataset;
   /** What runs the current attempt, once it started: for log lines. */
   String where;
 

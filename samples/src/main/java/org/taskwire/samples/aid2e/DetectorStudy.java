@@ -96,9 +96,11 @@ public final class DetectorStudy {
    * The datasets example's simulation, {@code objective_function_step_simreco}: one job's slice of a
    * grid point's events, written to {@code my_test.txt} as the tutorial's JSON instead of returned
    * (a real one writes ROOT files too big for a message). Each slice holds its share of the point's
-   * {@code xyz}, so that its dataset sums to the global example's value.
+   * {@code xyz}, so that its dataset sums to the global example's value. With Rucio, a grid point's
+   * files of one design point form a dataset, the tutorial's
+   * {@code {prefix}.simreco.#global_parameter_key.#job_id}.
    */
-  @Work(memoryMb = 512, walltime = "1h")
+  @Work(memoryMb = 512, walltime = "1h", dataset = "{run}.{work}.{point}.x{x}_y{y}")
   static DataFile simrecoEvents(double x, double y, GridPoint point, EventRange events) throws IOException {
     double xyz = simreco(x, y, point.particle(), point.eta(), 1) * events.fraction();
     DataFile out = DataFile.create("my_test.txt");

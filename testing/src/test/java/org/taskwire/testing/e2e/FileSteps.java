@@ -34,6 +34,14 @@ public final class FileSteps {
     return new Simulated(point, out);
   }
 
+  /** One slice of a point's events; its file goes to the point's own dataset, as the tutorial's {@code #global_parameter_key}. */
+  @Work(dataset = "{run}.{work}.{point}")
+  static DataFile slice(Point point, int slice) throws IOException {
+    DataFile out = DataFile.create("slice.txt");
+    Files.writeString(out.path(), point + " slice " + slice + "\n");
+    return out;
+  }
+
   /** Reads its point's file: the one-to-one step. */
   @Work
   static double ana(Simulated simulated) throws IOException {

@@ -106,6 +106,32 @@ abstract class RucioDatasetsContract {
   }
 
   @Test
+  void aWorksOwnTemplateMakesADatasetPerGridPoint() throws Exception {
+    List<Point> grid = List.of(new Point("pi+", 0.1), new Point("kaon+", 0.2));
+    List<FileStepsTasks.SliceArgs> slices = new ArrayList<>();
+    grid.forEach(p -> List.of(0, 1).forEach(i -> slices.add(new FileStepsTasks.SliceArgs(p, i))));
+    String runId;
+    try (WorkflowRun run = run().start()) {
+      runId = run.runId();
+      assertThat(FileStepsTasks.sliceMap(slices).failures()).isEmpty();
+    }
+    for (String point : List.of("particle-piplus_eta-0.1", "particle-kaonplus_eta-0.2")) {
+      String dataset = runId + ".slice." + point;
+      List<String> names = rucio.files(SCOPE, dataset);
+      assertThat(names).as(dataset).hasSize(2).allMatch(n -> n.endsWith(".1.slice.txt"));
+      assertThat(rucio.isOpen(SCOPE, dataset)).as("closed when the run ended complete").isFalse();
+      for (JsonNode f : listReplicas(dataset)) {
+        List<String> pfns = new ArrayList<>();
+        f.path("pfns").fieldNames().forEachRemaining(pfns::add);
+        String pfn = pfns.stream().filter(u -> u.startsWith("http")).findFirst().orElseThrow();
+        assertThat(new String(get(pfn))).as("%s holds only its point's slices", dataset)
+            .startsWith(grid.get(point.startsWith("particle-pi") ? 0 : 1).toString());
+      }
+    }
+    assertThat(rucio.collections(SCOPE)).noneMatch(d -> d.equals(runId + ".slice"));
+  }
+
+  @Test
   void aDatasetWithAFailedCallStaysOpenAndTheResumedRunCompletesItWithoutRegisteringTwice() throws Exception {
     String runId;
     try (WorkflowRun run = run().start()) {

@@ -1,8 +1,14 @@
 package org.taskwire.testing.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.taskwire.FailureKind;
+import org.taskwire.MapResult;
+import org.taskwire.DataFile;
+import org.taskwire.testing.e2e.FileSteps.Point;
 import org.taskwire.ConfigurationException;
 import org.taskwire.WorkflowRun;
 
@@ -31,5 +37,29 @@ class RucioDatasetsTest extends RucioDatasetsContract {
         .isInstanceOf(ConfigurationException.class).hasMessageContaining("taskwire.rucio.token-file");
     assertThatThrownBy(() -> run().set("taskwire.rucio.dataset", "{run}/{work}").start())
         .isInstanceOf(ConfigurationException.class).hasMessageContaining("no Rucio name");
+  }
+
+  @Test
+  void aCallWhoseValuesNameAnotherCallsDatasetFailsBeforeItRunsAndTheOthersFilesAreKept() throws Exception {
+    // "pi+" is written "piplus" in a Rucio name: the two points would share one dataset.
+    FileStepsTasks.SliceArgs first = new FileStepsTasks.SliceArgs(new Point("pi+", 0.1), 0);
+    FileStepsTasks.SliceArgs clash = new FileStepsTasks.SliceArgs(new Point("piplus", 0.1), 0);
+    String runId;
+    MapResult<FileStepsTasks.SliceArgs, DataFile> slices;
+    try (WorkflowRun run = run().start()) {
+      runId = run.runId();
+      slices = FileStepsTasks.sliceMap(List.of(first, clash));
+    }
+    assertThat(slices.value(first)).isNotNull();
+    assertThat(slices.failures()).containsOnlyKeys(clash);
+    assertThat(slices.failures().get(clash).kind()).isEqualTo(FailureKind.BAD_PAYLOAD);
+    assertThat(slices.failures().get(clash).getMessage())
+        .contains("dataset " + runId + ".slice.particle-piplus_eta-0.1")
+        .contains("Point[particle=piplus, eta=0.1]").contains("Point[particle=pi+, eta=0.1]")
+        .contains("add a parameter that tells them apart");
+    var journal = org.taskwire.internal.journal.RecordedRun.read(dir.resolve("runs").resolve(runId).resolve("journal.jsonl"));
+    assertThat(journal.calls()).filteredOn(c -> c.failure() != null).singleElement()
+        .satisfies(c -> assertThat(c.submissions()).as("it never went to a worker").isEmpty());
+    assertThat(rucio.files(SCOPE, runId + ".slice.particle-piplus_eta-0.1")).hasSize(1);
   }
 }

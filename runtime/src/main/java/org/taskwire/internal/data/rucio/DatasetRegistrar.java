@@ -19,7 +19,6 @@ import org.taskwire.ConfigurationException;
 import org.taskwire.DataFile;
 import org.taskwire.internal.config.ConfigKey;
 import org.taskwire.internal.config.TaskwireConfig;
-import org.taskwire.internal.data.CallFiles;
 import org.taskwire.internal.data.DataStore;
 import org.taskwire.internal.data.RucioNames;
 import org.taskwire.internal.threads.DaemonThreads;
@@ -39,7 +38,7 @@ public final class DatasetRegistrar implements AutoCloseable {
   /** What a run registers with, from {@code taskwire.rucio.*}. */
   public record Settings(URI url, String account, RucioClient.Auth auth, String rse, String scope, String datasetTemplate) {}
 
-  private record Pending(String work, List<DataFile> files, Runnable then, Consumer<String> failed) {}
+  private record Pending(String work, String dataset, List<DataFile> files, Runnable then, Consumer<String> failed) {}
 
   private final String runId;
   private final org.taskwire.internal.journal.RunJournal journal;
@@ -48,8 +47,12 @@ public final class DatasetRegistrar implements AutoCloseable {
   private final String door;
   private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final Set<String> created = new HashSet<>();
-  /** Work name to whether any of its registrations failed. */
+  /** Work name to whether any of its calls or registrations failed. */
   private final Map<String, Boolean> works = new ConcurrentHashMap<>();
+  /** Each dataset opened, to its work. */
+  private final Map<String, String> datasets = new ConcurrentHashMap<>();
+  /** Each dataset named by a work's own template, to the values it was named after: two sets of values must not share one. */
+  private final Map<String, List<Object>> namedAfter = new ConcurrentHashMap<>();
   private final Thread thread;
   private volatile boolean closed;
 
@@ -119,9 +122,31 @@ public final class DatasetRegistrar implements AutoCloseable {
     return door + "#" + DataStore.RUCIO_SCOPE + settings.scope();
   }
 
-  /** The dataset a work's files go to. */
+  /** The dataset a work's files go to, by {@code taskwire.rucio.dataset}. */
   public String dataset(String work) {
     return RucioNames.dataset(settings.datasetTemplate(), runId, work);
+  }
+
+  /**
+   * The dataset a call's files go to: by its work's own template ({@code @Work(dataset)}) with the
+   * call's arguments, else by {@code taskwire.rucio.dataset}.
+   *
+   * @throws IllegalArgumentException when the name is no Rucio name, or names another call's
+   *     dataset made from other values (the template writes two values alike)
+   */
+  public String dataset(org.taskwire.spi.WorkDefinition<?, ?> work, Record arguments) {
+    if (work.dataset().isEmpty()) {
+      return dataset(work.name());
+    }
+    String name = RucioNames.dataset(work.dataset(), runId, work.name(), arguments);
+    List<Object> values = RucioNames.parameterValues(work.dataset(), arguments);
+    List<Object> before = namedAfter.putIfAbsent(name, values);
+    if (before != null && !before.equals(values)) {
+      throw new IllegalArgumentException("dataset " + name + " of " + work.name() + " would hold the files of " + values
+          + " and of " + before + ", which @Work(dataset = \"" + work.dataset() + "\") writes alike; add a parameter "
+          + "that tells them apart to the template");
+    }
+    return name;
   }
 
   public Settings settings() {
@@ -129,11 +154,11 @@ public final class DatasetRegistrar implements AutoCloseable {
   }
 
   /**
-   * Registers the files in a call's result (those on this run's storage element), then runs
+   * Registers the files of a call's result (those on this run's storage element), then runs
    * {@code then}; or, when Rucio refuses or cannot be reached, {@code failed} with why.
    */
-  public void register(String work, Object result, Runnable then, Consumer<String> failed) {
-    List<DataFile> files = CallFiles.filesIn(result).stream().filter(f -> f.uri().startsWith(door)).toList();
+  public void register(String work, String dataset, List<DataFile> result, Runnable then, Consumer<String> failed) {
+    List<DataFile> files = result.stream().filter(f -> f.uri().startsWith(door)).toList();
     works.putIfAbsent(work, false);
     if (files.isEmpty()) {
       then.run();
@@ -143,7 +168,7 @@ public final class DatasetRegistrar implements AutoCloseable {
       failed.accept("the run closed before its files were registered in Rucio");
       return;
     }
-    queue.add(new Pending(work, files, then, failed));
+    queue.add(new Pending(work, dataset, files, then, failed));
   }
 
   /** Marks a work whose calls did not all succeed: its dataset stays open for a resumed run. */
@@ -173,8 +198,9 @@ public final class DatasetRegistrar implements AutoCloseable {
     try {
       Map<String, List<RucioClient.NewFile>> byDataset = new LinkedHashMap<>();
       for (Pending p : batch) {
-        String dataset = dataset(p.work());
+        String dataset = p.dataset();
         if (created.add(dataset)) {
+          datasets.put(dataset, p.work());
           if (client.addDataset(settings.scope(), dataset, settings.rse())) {
             LOG.info("created dataset {}:{} on {}", settings.scope(), dataset, settings.rse());
           }
@@ -219,11 +245,11 @@ public final class DatasetRegistrar implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    for (var e : works.entrySet()) {
-      if (!complete || e.getValue()) {
+    for (var e : datasets.entrySet()) {
+      if (!complete || works.getOrDefault(e.getValue(), true)) {
         continue;
       }
-      String dataset = dataset(e.getKey());
+      String dataset = e.getKey();
       try {
         client.close(settings.scope(), dataset);
         journal.datasetClosed(settings.scope(), dataset);
