@@ -214,6 +214,14 @@ public final class ConfigKey<T> {
       "Password for Rucio's userpass authentication.");
   public static final ConfigKey<String> RUCIO_TOKEN_FILE = text("taskwire.rucio.token-file", "",
       "A file holding a token Rucio takes (an OIDC access token), read at each use; instead of a password.");
+  public static final ConfigKey<String> RUCIO_CLIENT_CERT = text("taskwire.rucio.client-cert", "",
+      "An X.509 certificate (PEM) to authenticate with at /auth/x509, or a grid proxy holding its key too "
+          + "(/tmp/x509up_u<uid>); instead of a password.");
+  public static final ConfigKey<String> RUCIO_CLIENT_KEY = text("taskwire.rucio.client-key", "",
+      "The unencrypted PEM private key of taskwire.rucio.client-cert, when it is not in the same file.");
+  public static final ConfigKey<String> RUCIO_CA_CERTS = text("taskwire.rucio.ca-certs", "",
+      "The authorities to trust for Rucio's https, a PEM file or a directory such as /etc/grid-security/certificates, "
+          + "instead of the JDK's.");
   public static final ConfigKey<String> RUCIO_RSE = text("taskwire.rucio.rse", "",
       "The storage element (RSE) the run's files are kept on and registered at; Taskwire writes through its "
           + "WebDAV door, at the paths Rucio's deterministic names give.");
@@ -255,7 +263,7 @@ public final class ConfigKey<T> {
         CODE_VERSION, CACHE, CACHE_DIR, CACHE_MAX_MB, SANDBOX_CACHE_DIR,
         SANDBOX_EXCLUDES, PROGRESS, PROGRESS_INTERVAL, BROKER_URL, BROKER_USER, BROKER_PASSWORD, BROKER_DESTINATION,
         RELAY_URL, RESULT_MAX_BYTES, DATA_URL, DATA_MAX_FILE_SIZE, RUCIO_URL, RUCIO_ACCOUNT, RUCIO_USERNAME,
-        RUCIO_PASSWORD, RUCIO_TOKEN_FILE, RUCIO_RSE, RUCIO_SCOPE, RUCIO_DATASET));
+        RUCIO_PASSWORD, RUCIO_TOKEN_FILE, RUCIO_CLIENT_CERT, RUCIO_CLIENT_KEY, RUCIO_CA_CERTS, RUCIO_RSE, RUCIO_SCOPE, RUCIO_DATASET));
     JOB_OPTIONS.forEach(o -> all.add(o.key()));
     ALL = List.copyOf(all);
   }

@@ -80,9 +80,21 @@ public final class RucioEmulator implements AutoCloseable {
    * @param tokens fixed tokens (e.g. an OIDC access token, as PanDA sends) to the account they stand for
    * @param rses the storage elements
    * @param tokenLifetime how long a token from {@code /auth/userpass} is valid
+   * @param x509 https with X.509 client authentication instead of http, or null
    */
   public record Settings(int port, Map<String, String> passwords, Map<String, String> tokens,
-      List<StorageElement> rses, Duration tokenLifetime) {
+      List<StorageElement> rses, Duration tokenLifetime, X509 x509) {
+
+    /** Plain http. */
+    public Settings(int port, Map<String, String> passwords, Map<String, String> tokens, List<StorageElement> rses,
+        Duration tokenLifetime) {
+      this(port, passwords, tokens, rses, tokenLifetime, null);
+    }
+
+    /** This emulator serving https, authenticating clients by their certificates at {@code /auth/x509}. */
+    public Settings withX509(X509 x509) {
+      return new Settings(port, passwords, tokens, rses, tokenLifetime, x509);
+    }
 
     /** A free port, the account {@code taskwire} with password {@code secret}, and the given elements. */
     public static Settings defaults(StorageElement... rses) {
@@ -90,17 +102,28 @@ public final class RucioEmulator implements AutoCloseable {
     }
 
     public Settings withPort(int port) {
-      return new Settings(port, passwords, tokens, rses, tokenLifetime);
+      return new Settings(port, passwords, tokens, rses, tokenLifetime, x509);
     }
 
     public Settings withTokens(Map<String, String> tokens) {
-      return new Settings(port, passwords, Map.copyOf(tokens), rses, tokenLifetime);
+      return new Settings(port, passwords, Map.copyOf(tokens), rses, tokenLifetime, x509);
     }
 
     public Settings withTokenLifetime(Duration tokenLifetime) {
-      return new Settings(port, passwords, tokens, rses, tokenLifetime);
+      return new Settings(port, passwords, tokens, rses, tokenLifetime, x509);
     }
   }
+
+  /**
+   * https with X.509 client authentication, as a Rucio server behind Apache's mod_ssl.
+   *
+   * @param certificate the server's PEM certificate (its names must include {@code 127.0.0.1})
+   * @param key its PEM private key
+   * @param clientAuthorities the PEM authorities client certificates must be signed by (a file or directory)
+   * @param identities a client certificate's subject (RFC 2253, e.g. {@code CN=Alice,O=EIC}) to its account
+   */
+  public record X509(java.nio.file.Path certificate, java.nio.file.Path key, java.nio.file.Path clientAuthorities,
+      Map<String, String> identities) {}
 
   private record Token(String account, Instant expires) {}
 
@@ -111,6 +134,7 @@ public final class RucioEmulator implements AutoCloseable {
   private final Map<String, Integer> calls = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile java.util.function.Consumer<String> log;
+  private volatile org.eclipse.jetty.server.ServerConnector tlsConnector;
 
   private RucioEmulator(Settings settings) {
     this.settings = settings;
@@ -118,8 +142,32 @@ public final class RucioEmulator implements AutoCloseable {
     settings.rses().forEach(r -> rses.put(r.name(), r));
     this.catalogue = new Catalogue(rses);
     settings.passwords().keySet().forEach(a -> catalogue.addScope(a, "user." + a));
+    if (settings.x509() != null) {
+      settings.x509().identities().values().stream().distinct().filter(a -> !settings.passwords().containsKey(a))
+          .forEach(a -> catalogue.addScope(a, "user." + a));
+    }
     settings.tokens().forEach((t, a) -> tokens.put(t, new Token(a, Instant.MAX)));
-    this.app = Javalin.create(config -> config.showJavalinBanner = false);
+    this.app = Javalin.create(config -> {
+      config.showJavalinBanner = false;
+      if (settings.x509() != null) {
+        config.jetty.addConnector((server, http) -> {
+          X509 x = settings.x509();
+          org.eclipse.jetty.util.ssl.SslContextFactory.Server ssl = new org.eclipse.jetty.util.ssl.SslContextFactory.Server();
+          ssl.setSslContext(org.taskwire.internal.net.Pem.tls(x.certificate(), x.key(), x.clientAuthorities()).context());
+          ssl.setWantClientAuth(true);
+          org.eclipse.jetty.server.HttpConfiguration https = new org.eclipse.jetty.server.HttpConfiguration(http);
+          // Puts the client's chain in the request, as mod_ssl's SSL_CLIENT_S_DN.
+          https.addCustomizer(new org.eclipse.jetty.server.SecureRequestCustomizer(false));
+          org.eclipse.jetty.server.ServerConnector connector = new org.eclipse.jetty.server.ServerConnector(server,
+              new org.eclipse.jetty.server.SslConnectionFactory(ssl, "http/1.1"),
+              new org.eclipse.jetty.server.HttpConnectionFactory(https));
+          connector.setHost("127.0.0.1");
+          connector.setPort(settings.port());
+          this.tlsConnector = connector;
+          return connector;
+        });
+      }
+    });
     app.exception(RucioError.class, (e, ctx) -> error(ctx, e.status, e.exceptionClass, e.getMessage()));
     app.exception(com.fasterxml.jackson.core.JacksonException.class,
         (e, ctx) -> error(ctx, 400, "ValueError", "cannot decode json parameter: " + e.getOriginalMessage()));
@@ -127,6 +175,8 @@ public final class RucioEmulator implements AutoCloseable {
     app.before(this::authenticate);
     app.get("/ping", ctx -> ctx.json(Map.of("version", "41.0.0")));
     app.get("/auth/userpass", this::userpass);
+    app.get("/auth/x509", this::x509);
+    app.get("/auth/x509_proxy", this::x509);
     app.get("/auth/validate", ctx -> {
       Token t = tokens.get(ctx.header("X-Rucio-Auth-Token"));
       ctx.json(Map.of("account", t.account(), "lifetime", time(t.expires()), "identity", t.account()));
@@ -160,7 +210,8 @@ public final class RucioEmulator implements AutoCloseable {
     app.post("/rules", this::addRule);
     app.get("/rules/{id}", ctx -> ctx.json(rule(catalogue.rule(ctx.pathParam("id")))));
     app.post("/traces", ctx -> created(ctx));
-    app.start("127.0.0.1", settings.port());
+    // With https, the plain connector Javalin adds takes any free port and is not advertised.
+    app.start("127.0.0.1", settings.x509() != null ? 0 : settings.port());
   }
 
   /** Starts an emulator. */
@@ -170,7 +221,8 @@ public final class RucioEmulator implements AutoCloseable {
 
   /** The server's base URL, {@code http://127.0.0.1:<port>}: {@code rucio_host} and {@code auth_host}. */
   public URI url() {
-    return URI.create("http://127.0.0.1:" + app.port());
+    var tls = tlsConnector;
+    return tls != null ? URI.create("https://127.0.0.1:" + tls.getLocalPort()) : URI.create("http://127.0.0.1:" + app.port());
   }
 
   /** Shows each request (method, path, query, {@code Accept}, body) to {@code log}; null stops. */
@@ -225,7 +277,7 @@ public final class RucioEmulator implements AutoCloseable {
     String first = path.split("/").length > 1 ? path.split("/")[1] : "";
     calls.merge(ctx.method().name() + " /" + first + (first.equals("replicas") && path.endsWith("/list") ? "/list" : ""),
         1, Integer::sum);
-    if (path.equals("/ping") || path.startsWith("/auth/userpass")) {
+    if (path.equals("/ping") || path.startsWith("/auth/userpass") || path.startsWith("/auth/x509")) {
       return;
     }
     String token = ctx.header("X-Rucio-Auth-Token");
@@ -263,9 +315,37 @@ public final class RucioEmulator implements AutoCloseable {
     ctx.status(200).result("");
   }
 
+  /** {@code /auth/x509}: the client certificate's subject, proxy attributes stripped, is an identity of the account. */
+  private void x509(Context ctx) {
+    java.security.cert.X509Certificate[] chain =
+        (java.security.cert.X509Certificate[]) ctx.req().getAttribute("jakarta.servlet.request.X509Certificate");
+    if (chain == null || chain.length == 0 || settings.x509() == null) {
+      throw new RucioError(401, "CannotAuthenticate", "Cannot get DN");
+    }
+    String dn = chain[0].getSubjectX500Principal().getName(javax.security.auth.x500.X500Principal.RFC2253);
+    // VOMS proxies prepend CN=<number>, CN=proxy or CN=limited proxy to the subject, once or more.
+    dn = dn.replaceFirst("^(CN=(limited proxy|proxy|[0-9]+),)+", "");
+    String account = settings.x509().identities().get(dn);
+    String asked = ctx.header("X-Rucio-Account");
+    if (account == null) {
+      throw new RucioError(401, "IdentityError", "No account is associated with the identity " + dn + " of type X509");
+    }
+    if (asked != null && !asked.isEmpty() && !asked.equals(account)) {
+      throw new RucioError(401, "CannotAuthenticate", "Cannot authenticate to account " + asked + " with given credentials");
+    }
+    String token = account + "-" + UUID.randomUUID().toString().replace("-", "");
+    Instant expires = Instant.now().plus(settings.tokenLifetime());
+    tokens.put(token, new Token(account, expires));
+    ctx.header("X-Rucio-Auth-Token", token);
+    ctx.header("X-Rucio-Auth-Token-Expires", time(expires));
+    ctx.header("X-Rucio-Auth-Account", account);
+    ctx.status(200).result("");
+  }
+
   private void showAccount(Context ctx) {
     String a = ctx.pathParam("account");
-    if (!settings.passwords().containsKey(a) && !settings.tokens().containsValue(a)) {
+    if (!settings.passwords().containsKey(a) && !settings.tokens().containsValue(a)
+        && (settings.x509() == null || !settings.x509().identities().containsValue(a))) {
       throw new RucioError(404, "AccountNotFound", "Account with ID '" + a + "' cannot be found");
     }
     Map<String, Object> out = new LinkedHashMap<>();

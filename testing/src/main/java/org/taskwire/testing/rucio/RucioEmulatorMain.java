@@ -31,6 +31,21 @@ public final class RucioEmulatorMain implements Callable<Integer> {
       description = "A fixed token (an OIDC access token) and its account; repeatable.")
   List<String> tokens = new ArrayList<>();
 
+  @Option(names = "--tls-cert", paramLabel = "PEM",
+      description = "Serve https with this certificate (and --tls-key) instead of http, with X.509 authentication.")
+  java.nio.file.Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM", description = "The private key of --tls-cert.")
+  java.nio.file.Path tlsKey;
+
+  @Option(names = "--client-ca", paramLabel = "PEM",
+      description = "The authorities client certificates must be signed by (a file or a directory).")
+  java.nio.file.Path clientCa;
+
+  @Option(names = "--x509-identity", paramLabel = "ACCOUNT:SUBJECT",
+      description = "A client certificate's subject (RFC 2253, e.g. CN=Alice,OU=Users) and its account; repeatable.")
+  List<String> identities = new ArrayList<>();
+
   @Option(names = "--log-requests", description = "Print each request: method, path, query, Accept and body.")
   boolean logRequests;
 
@@ -65,9 +80,25 @@ public final class RucioEmulatorMain implements Callable<Integer> {
       }
       fixed.put(kv[0], kv[1]);
     }
+    RucioEmulator.Settings settings = new RucioEmulator.Settings(port, passwords, fixed, elements, Duration.ofHours(1));
+    if (tlsCert != null || tlsKey != null || clientCa != null || !identities.isEmpty()) {
+      if (tlsCert == null || tlsKey == null || clientCa == null) {
+        System.err.println("https needs --tls-cert, --tls-key and --client-ca together");
+        return 2;
+      }
+      Map<String, String> byDn = new LinkedHashMap<>();
+      for (String identity : identities) {
+        int colon = identity.indexOf(':');
+        if (colon <= 0 || colon == identity.length() - 1) {
+          System.err.println("--x509-identity expects ACCOUNT:SUBJECT, got '" + identity + "'");
+          return 2;
+        }
+        byDn.put(identity.substring(colon + 1), identity.substring(0, colon));
+      }
+      settings = settings.withX509(new RucioEmulator.X509(tlsCert, tlsKey, clientCa, byDn));
+    }
     CountDownLatch stop = new CountDownLatch(1);
-    try (RucioEmulator emulator = RucioEmulator.start(
-        new RucioEmulator.Settings(port, passwords, fixed, elements, Duration.ofHours(1)))) {
+    try (RucioEmulator emulator = RucioEmulator.start(settings)) {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         emulator.close();
         stop.countDown();

@@ -9,6 +9,8 @@ import org.taskwire.FailureKind;
 import org.taskwire.MapResult;
 import org.taskwire.DataFile;
 import org.taskwire.testing.e2e.FileSteps.Point;
+import org.taskwire.testing.rucio.RucioEmulator;
+import org.taskwire.testing.xrootd.XrootdStorage;
 import org.taskwire.ConfigurationException;
 import org.taskwire.WorkflowRun;
 
@@ -61,5 +63,33 @@ class RucioDatasetsTest extends RucioDatasetsContract {
     assertThat(journal.calls()).filteredOn(c -> c.failure() != null).singleElement()
         .satisfies(c -> assertThat(c.submissions()).as("it never went to a worker").isEmpty());
     assertThat(rucio.files(SCOPE, runId + ".slice.particle-piplus_eta-0.1")).hasSize(1);
+  }
+
+  @Test
+  void aRunAuthenticatesWithAnX509CertificateOverHttps() throws Exception {
+    var certs = org.taskwire.testing.rucio.TestCertificates.in(dir);
+    var rse = RucioEmulator.StorageElement.at("TASKWIRE-XRD", java.net.URI.create(XrootdStorage.ROOT_DOOR + "rucio-tests/"),
+        java.net.URI.create(XrootdStorage.HTTP_DOOR + "rucio-tests/"));
+    try (RucioEmulator https = RucioEmulator.start(RucioEmulator.Settings.defaults(rse).withX509(certs.emulator()))) {
+      WorkflowRun.Builder run = onBackend(FileStepsTasks.builder()).set("taskwire.runs-dir", dir.resolve("runs").toString())
+          .set("taskwire.rucio.url", https.url().toString()).set("taskwire.rucio.account", "alice")
+          .set("taskwire.rucio.client-cert", certs.aliceCertificate().toString())
+          .set("taskwire.rucio.client-key", certs.aliceKeyPkcs1().toString())
+          .set("taskwire.rucio.ca-certs", certs.authority().toString()).set("taskwire.rucio.rse", "TASKWIRE-XRD");
+      String runId;
+      try (WorkflowRun r = run.start()) {
+        runId = r.runId();
+        assertThat(FileStepsTasks.simreco(new Point("pi+", 0.1)).events().size()).isPositive();
+      }
+      assertThat(https.files("user.alice", runId + ".simreco")).singleElement()
+          .satisfies(n -> assertThat(n).endsWith(".simreco._000001.1.my_test.txt"));
+      assertThatThrownBy(() -> run.set("taskwire.rucio.client-key", dir.resolve("nowhere.pem").toString()).start())
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining("taskwire.rucio.client-key = " + dir.resolve("nowhere.pem") + ": no such file");
+      // The builder keeps what was set: put the key back, and trust the JDK's authorities only.
+      run.set("taskwire.rucio.client-key", certs.aliceKeyPkcs1().toString());
+      assertThatThrownBy(() -> run.set("taskwire.rucio.ca-certs", "").start())
+          .isInstanceOf(ConfigurationException.class).hasMessageContaining("TLS handshake failed");
+    }
   }
 }

@@ -36,7 +36,8 @@ public final class DatasetRegistrar implements AutoCloseable {
   private static final int BATCH = 2000;
 
   /** What a run registers with, from {@code taskwire.rucio.*}. */
-  public record Settings(URI url, String account, RucioClient.Auth auth, String rse, String scope, String datasetTemplate) {}
+  public record Settings(URI url, String account, RucioClient.Auth auth, java.nio.file.Path trusted, String rse,
+      String scope, String datasetTemplate) {}
 
   private record Pending(String work, String dataset, List<DataFile> files, Runnable then, Consumer<String> failed) {}
 
@@ -60,7 +61,11 @@ public final class DatasetRegistrar implements AutoCloseable {
     this.runId = runId;
     this.journal = journal;
     this.settings = settings;
-    this.client = new RucioClient(settings.url(), settings.account(), settings.auth());
+    try {
+      this.client = new RucioClient(settings.url(), settings.account(), settings.auth(), settings.trusted());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException("taskwire.rucio: " + e.getMessage(), e);
+    }
     try {
       String who = client.whoami();
       this.door = client.webDavDoor(settings.rse());
@@ -95,15 +100,21 @@ public final class DatasetRegistrar implements AutoCloseable {
     }
     String tokenFile = config.get(ConfigKey.RUCIO_TOKEN_FILE).strip();
     String password = config.get(ConfigKey.RUCIO_PASSWORD);
+    String certificate = config.get(ConfigKey.RUCIO_CLIENT_CERT).strip();
     RucioClient.Auth auth;
     if (!tokenFile.isEmpty()) {
       auth = new RucioClient.Auth.TokenFile(config.path(ConfigKey.RUCIO_TOKEN_FILE));
+    } else if (!certificate.isEmpty()) {
+      String key = config.get(ConfigKey.RUCIO_CLIENT_KEY).strip();
+      auth = new RucioClient.Auth.X509(readable(config.path(ConfigKey.RUCIO_CLIENT_CERT), ConfigKey.RUCIO_CLIENT_CERT),
+          key.isEmpty() ? null : readable(config.path(ConfigKey.RUCIO_CLIENT_KEY), ConfigKey.RUCIO_CLIENT_KEY));
     } else if (!password.isEmpty()) {
       String user = config.get(ConfigKey.RUCIO_USERNAME).strip();
       auth = new RucioClient.Auth.UserPass(user.isEmpty() ? account : user, password);
     } else {
       throw new ConfigurationException("taskwire.rucio.url is set but no credentials are: set taskwire.rucio.password "
-          + "(with taskwire.rucio.username if it is not the account) or taskwire.rucio.token-file");
+          + "(with taskwire.rucio.username if it is not the account), taskwire.rucio.client-cert (an X.509 certificate "
+          + "or proxy) or taskwire.rucio.token-file");
     }
     String scope = config.get(ConfigKey.RUCIO_SCOPE).strip();
     scope = scope.isEmpty() ? "user." + account : scope;
@@ -114,7 +125,16 @@ public final class DatasetRegistrar implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(e.getMessage(), e);
     }
-    return new Settings(URI.create(url), account, auth, rse, scope, template);
+    String ca = config.get(ConfigKey.RUCIO_CA_CERTS).strip();
+    java.nio.file.Path trusted = ca.isEmpty() ? null : readable(config.path(ConfigKey.RUCIO_CA_CERTS), ConfigKey.RUCIO_CA_CERTS);
+    return new Settings(URI.create(url), account, auth, trusted, rse, scope, template);
+  }
+
+  private static java.nio.file.Path readable(java.nio.file.Path path, ConfigKey<String> key) {
+    if (!java.nio.file.Files.isReadable(path)) {
+      throw new ConfigurationException(key.name() + " = " + path + ": no such file, or it cannot be read");
+    }
+    return path;
   }
 
   /** Where workers keep the run's files: the storage element's WebDAV door, with Rucio's names in the run's scope. */

@@ -19,11 +19,12 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import org.taskwire.internal.net.Http;
+import org.taskwire.internal.net.Pem;
 
 /**
  * Rucio's REST API as Taskwire uses it, on the run's one HTTP client: a token from
- * {@code /auth/userpass} (renewed when the server refuses it) or a token the user already holds (an
- * OIDC access token, as PanDA passes one), datasets with a rule, files attached with their replicas
+ * {@code /auth/userpass} or {@code /auth/x509} (renewed when the server refuses it) or a token the
+ * user already holds (an OIDC access token, as PanDA passes one), datasets with a rule, files attached with their replicas
  * in one request ({@code /dids/attachments}, as PanDA's server registers a job's outputs), lists read
  * as the server streams them, and closing. Every failure names the request, the server's answer and
  * what to check.
@@ -44,6 +45,19 @@ public final class RucioClient {
 
     /** A token read from a file each time one is needed (an OIDC access token, refreshed by whoever writes it). */
     record TokenFile(Path file) implements Auth {}
+
+    /**
+     * An X.509 certificate, exchanged for a token at {@code /auth/x509} as Rucio's client does.
+     *
+     * @param certificate PEM certificate (chain), or a grid proxy holding its key too
+     * @param key its PEM private key, or null when it is in {@code certificate}
+     */
+    record X509(Path certificate, Path key) implements Auth {
+      @Override
+      public String toString() {
+        return "x509 with " + certificate;
+      }
+    }
   }
 
   /** A file in a collection, as {@code /dids/<scope>/<name>/files} lists it. */
@@ -62,11 +76,25 @@ public final class RucioClient {
   private volatile String token;
 
   public RucioClient(URI host, String account, Auth auth) {
+    this(host, account, auth, null);
+  }
+
+  /**
+   * @param trusted a PEM file or directory of the authorities to trust for Rucio's https, instead
+   *     of the JDK's (Rucio's {@code ca_cert}); null for the JDK's
+   * @throws IllegalArgumentException when the certificate, key or authorities cannot be read
+   */
+  public RucioClient(URI host, String account, Auth auth, Path trusted) {
     this.host = URI.create(host.toString().endsWith("/") ? host.toString() : host + "/");
     this.account = account;
     this.auth = auth;
-    this.http = Http.shared().newBuilder().connectTimeout(Duration.ofSeconds(10)).readTimeout(Duration.ofSeconds(120))
-        .followRedirects(true).build();
+    OkHttpClient.Builder b = Http.shared().newBuilder().connectTimeout(Duration.ofSeconds(10))
+        .readTimeout(Duration.ofSeconds(120)).followRedirects(true);
+    if (auth instanceof Auth.X509 || trusted != null) {
+      Pem.Tls tls = auth instanceof Auth.X509 x ? Pem.tls(x.certificate(), x.key(), trusted) : Pem.tls(null, null, trusted);
+      b.sslSocketFactory(tls.context().getSocketFactory(), tls.trust());
+    }
+    this.http = b.build();
   }
 
   public URI host() {
@@ -228,7 +256,7 @@ public final class RucioClient {
       }
       try (Response response = http.newCall(r.build()).execute()) {
         String text = response.body().string();
-        if (response.code() == 401 && round == 0 && auth instanceof Auth.UserPass) {
+        if (response.code() == 401 && round == 0 && !(auth instanceof Auth.TokenFile)) {
           continue; // the token expired: get a new one, once
         }
         if (!response.isSuccessful()) {
@@ -244,7 +272,7 @@ public final class RucioClient {
         return text.isBlank() || !json ? JSON.getNodeFactory().textNode(text) : JSON.readTree(text);
       } catch (IOException e) {
         throw new RucioException("cannot reach Rucio at " + host + " (" + method + " /" + path + "): " + e.getMessage()
-            + "; check that it runs and that taskwire.rucio.url names it");
+            + unreachableAdvice(e));
       }
     }
   }
@@ -262,22 +290,37 @@ public final class RucioClient {
     if (t != null && !renew) {
       return t;
     }
-    Auth.UserPass up = (Auth.UserPass) auth;
-    Request r = new Request.Builder().url(host.resolve("auth/userpass").toString())
-        .header("X-Rucio-Username", up.username()).header("X-Rucio-Password", up.password())
-        .header("X-Rucio-Account", account).header("X-Rucio-AppID", "taskwire").build();
-    try (Response response = http.newCall(r).execute()) {
+    Request.Builder r = new Request.Builder().header("X-Rucio-Account", account).header("X-Rucio-AppID", "taskwire");
+    String as;
+    if (auth instanceof Auth.UserPass up) {
+      r.url(host.resolve("auth/userpass").toString()).header("X-Rucio-Username", up.username())
+          .header("X-Rucio-Password", up.password());
+      as = "authentication as " + up.username() + " for account " + account + " (GET /auth/userpass)";
+    } else {
+      r.url(host.resolve("auth/x509").toString());
+      as = "authentication with the certificate in " + ((Auth.X509) auth).certificate() + " for account " + account
+          + " (GET /auth/x509)";
+    }
+    try (Response response = http.newCall(r.build()).execute()) {
       String text = response.body().string();
       if (!response.isSuccessful() || response.header("X-Rucio-Auth-Token") == null) {
-        throw refused("authentication as " + up.username() + " for account " + account + " (GET /auth/userpass)",
-            response, text);
+        throw refused(as, response, text);
       }
       token = response.header("X-Rucio-Auth-Token");
       return token;
     } catch (IOException e) {
       throw new RucioException("cannot reach Rucio at " + host + " to authenticate: " + e.getMessage()
-          + "; check that it runs and that taskwire.rucio.url names it");
+          + unreachableAdvice(e));
     }
+  }
+
+  private static String unreachableAdvice(IOException e) {
+    if (e instanceof javax.net.ssl.SSLException) {
+      return "; the TLS handshake failed: check that taskwire.rucio.ca-certs holds the authority that signed Rucio's "
+          + "certificate, and that the client certificate (taskwire.rucio.client-cert) is valid and its authority one "
+          + "Rucio trusts";
+    }
+    return "; check that it runs and that taskwire.rucio.url names it";
   }
 
   private RucioException refused(String what, Response response, String text) {
@@ -292,7 +335,11 @@ public final class RucioClient {
     } catch (IOException e) {
       // not Rucio's JSON error: the status and text say what there is
     }
-    String advice = response.code() == 401 ? "; check taskwire.rucio.account and the credentials" : "";
+    String advice = response.code() != 401 ? ""
+        : auth instanceof Auth.X509 ? "; check that taskwire.rucio.client-cert is valid, signed by an authority Rucio "
+            + "trusts (else the server sees no certificate: 'Cannot get DN'), and its subject an identity of "
+            + "taskwire.rucio.account"
+        : "; check taskwire.rucio.account and the credentials";
     return new RucioException("Rucio at " + host + " refused " + what + ": " + response.code()
         + (exceptionClass == null ? "" : " " + exceptionClass) + " " + (message != null ? message : abbreviate(text))
         + advice, exceptionClass);
