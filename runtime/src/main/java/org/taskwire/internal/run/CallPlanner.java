@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.taskwire.internal.backend.Backend;
+import org.taskwire.internal.backend.Priority;
 import org.taskwire.internal.backend.Task;
 import org.taskwire.internal.call.CallEnvelope;
 import org.taskwire.internal.codec.PayloadCodec;
@@ -28,6 +29,8 @@ public final class CallPlanner {
   private final Backend backend;
   private final AtomicLong nextCallId = new AtomicLong();
   private final AtomicLong nextTaskId = new AtomicLong();
+  /** Each planned call's priority, for the calls that wait for it. */
+  private final Map<Long, Priority> priorities = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** One proxy invocation's calls, and what hands those that need a backend to it. */
   public record Planned(List<PendingCall> calls, TaskProgress progress, Runnable send) {}
@@ -75,7 +78,11 @@ public final class CallPlanner {
             waited == null ? List.of() : waited.get(i).dependsOn());
       }
     }
-    Task task = new Task(taskId, owner, work, options, List.copyOf(envelopes));
+    Priority priority = priority(taskId, waited);
+    Task task = new Task(taskId, owner, work, options, List.copyOf(envelopes), priority);
+    for (CallEnvelope envelope : envelopes) {
+      priorities.put(envelope.callId(), priority);
+    }
     List<PendingCall> calls = new ArrayList<>(envelopes.size());
     List<CallEnvelope> fresh = new ArrayList<>();
     List<CallEnvelope> again = new ArrayList<>();
@@ -113,14 +120,30 @@ public final class CallPlanner {
     }
     Runnable send = () -> {
       if (!again.isEmpty()) {
-        backend.reattach(new Task(taskId, owner, work, options, List.copyOf(again)), handles);
+        backend.reattach(task.withCalls(again), handles);
       }
       if (!fresh.isEmpty()) {
-        backend.submit(fresh.size() == envelopes.size() ? task
-            : new Task(taskId, owner, work, options, List.copyOf(fresh)));
+        backend.submit(fresh.size() == envelopes.size() ? task : task.withCalls(fresh));
       }
     };
     return new Planned(calls, progress, send);
+  }
+
+  /** A task's place among calls ready at once: its own chain, or the earliest of the calls it waited for, one deeper. */
+  private Priority priority(long taskId, List<WaitingCalls.Call> waited) {
+    if (waited == null) {
+      return Priority.root(taskId);
+    }
+    List<Priority> inputs = new ArrayList<>();
+    for (WaitingCalls.Call call : waited) {
+      for (long input : call.dependsOn()) {
+        Priority p = priorities.get(input);
+        if (p != null) {
+          inputs.add(p);
+        }
+      }
+    }
+    return Priority.fedBy(inputs, taskId);
   }
 
   /**

@@ -89,6 +89,32 @@ public final class Steps {
     return describe(outcomes);
   }
 
+  /** A simulation of one key of a design point: notes its start in the journal, then works for {@code millis}. */
+  @Work
+  static String sim(int design, int key, String journal, long millis) throws InterruptedException {
+    note(journal, "sim " + design + "." + key);
+    Thread.sleep(millis);
+    return design + "." + key;
+  }
+
+  /** Its reconstruction, one-to-one: notes its start, then works for {@code millis}. */
+  @Work
+  static String reco(int design, int key, String sim, String journal, long millis) throws InterruptedException {
+    note(journal, "reco " + design + "." + key);
+    Thread.sleep(millis);
+    return sim;
+  }
+
+  /** One line at the journal's end, in one append: the order calls started in, across worker processes. */
+  private static void note(String journal, String line) {
+    try {
+      Files.writeString(Path.of(journal), line + "\n", java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Step one of the resume test: leaves a file {@code a-<x>-<uuid>} per execution, returns x. */
   @Work(codec = Codec.JSON)
   static double stepA(String counts, int x, long millis) throws InterruptedException {

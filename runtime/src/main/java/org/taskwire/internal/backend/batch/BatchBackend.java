@@ -160,13 +160,13 @@ public final class BatchBackend implements Backend {
         }
       }
       byTask.forEach((id, calls) -> {
-        Task part = new Task(task.taskId(), task.workflow(), task.work(), task.options(), List.copyOf(calls));
+        Task part = task.withCalls(calls);
         int firstAttempt = calls.get(0).attempt();
         watch(new SubmittedTask(id, part, firstAttempt - 1, attemptsLeft(task.options(), firstAttempt)));
         LOG.info("watching {} task {} again for {} call(s) of {}", system.name(), id, calls.size(), task.work().name());
       });
       if (!unknown.isEmpty()) {
-        submit(new Task(task.taskId(), task.workflow(), task.work(), task.options(), List.copyOf(unknown)));
+        submit(task.withCalls(unknown));
       }
     });
   }
@@ -204,7 +204,7 @@ public final class BatchBackend implements Backend {
       }
     }
     return rest.size() == task.calls().size() ? task
-        : new Task(task.taskId(), task.workflow(), task.work(), task.options(), List.copyOf(rest));
+        : task.withCalls(rest);
   }
 
   private void submitNow(Task task) throws IOException {

@@ -3,7 +3,6 @@ package org.taskwire.internal.backend.inprocess;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import org.taskwire.internal.backend.Backend;
@@ -23,20 +22,23 @@ public final class InProcessBackend implements Backend {
   private final CallExecutor executor;
   private final ExecutorService pool;
   private final Map<Long, Future<?>> queued = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong arrivals = new java.util.concurrent.atomic.AtomicLong();
 
   public InProcessBackend(BackendContext context) {
     this.context = context;
     this.executor = CallExecutor.of(context.workflows()).withData(context.dataStore(),
         context.config().get(org.taskwire.internal.config.ConfigKey.DATA_MAX_FILE_SIZE));
     int threads = context.config().get(InProcessBackendProvider.THREADS);
-    this.pool = Executors.newFixedThreadPool(threads, DaemonThreads.factory("taskwire-inprocess"));
+    // Ready calls wait in priority order, as on every backend that holds a queue.
+    this.pool = new java.util.concurrent.ThreadPoolExecutor(threads, threads, 0, java.util.concurrent.TimeUnit.SECONDS,
+        new java.util.concurrent.PriorityBlockingQueue<>(), DaemonThreads.factory("taskwire-inprocess"));
   }
 
   @Override
   public void submit(Task task) {
     for (CallEnvelope call : task.calls()) {
       // Registered before it can run, so a fast call never leaves a stale entry behind.
-      FutureTask<Void> job = new FutureTask<>(() -> run(call), null);
+      FutureTask<Void> job = new Ranked(task.priority(), arrivals.incrementAndGet(), () -> run(call));
       queued.put(call.callId(), job);
       pool.execute(job);
     }
@@ -46,6 +48,26 @@ public final class InProcessBackend implements Backend {
     queued.remove(call.callId());
     context.sink().report(new CallEvent.Started(call.callId(), call.attempt(), Thread.currentThread().getName()));
     context.sink().report(CallEvent.of(executor.execute(call)));
+  }
+
+  /** A queued call, ordered by its task's priority, then by arrival. */
+  private static final class Ranked extends FutureTask<Void> implements Comparable<Ranked> {
+    private static final java.util.Comparator<Ranked> ORDER =
+        java.util.Comparator.comparing((Ranked r) -> r.priority, org.taskwire.internal.backend.Priority.FIRST)
+            .thenComparingLong(r -> r.arrival);
+    private final org.taskwire.internal.backend.Priority priority;
+    private final long arrival;
+
+    Ranked(org.taskwire.internal.backend.Priority priority, long arrival, Runnable run) {
+      super(run, null);
+      this.priority = priority;
+      this.arrival = arrival;
+    }
+
+    @Override
+    public int compareTo(Ranked other) {
+      return ORDER.compare(this, other);
+    }
   }
 
   @Override

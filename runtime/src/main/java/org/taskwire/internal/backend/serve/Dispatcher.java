@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import org.taskwire.internal.backend.CallEvent;
 import org.taskwire.internal.backend.Cause;
 import org.taskwire.internal.backend.Failure;
+import org.taskwire.internal.backend.Priority;
 import org.taskwire.internal.backend.ResultSink;
 import org.taskwire.internal.backend.Task;
 import org.taskwire.internal.call.CallEnvelope;
@@ -29,8 +30,9 @@ import org.taskwire.internal.call.ResultEnvelope;
  * The one dispatcher of calls to serving workers, whoever started them (a process launcher for
  * local workers, a batch system for pilots). Calls wait in one queue per group of workers that can
  * take them (local workers: one group; pilots: one per shape of resources), ordered by their place
- * ({@link Queued#order}): a retry goes first, a call a dead worker held goes back to where it was,
- * the others by arrival.
+ * ({@link #BY_PLACE}): a retry goes first, then by the task's {@link Priority} (the chain started
+ * first, and within it the deepest call), then by arrival; a call a dead worker held goes back to
+ * where it was.
  *
  * <p>Each worker has a {@link Seat}; its own thread takes a window from the queue ({@link #take})
  * and feeds it ({@link #feed}). Calls a worker answers in under {@link WireFormat#SHORT_CALL_NANOS}
@@ -87,7 +89,9 @@ public final class Dispatcher {
     }
   }
 
-  private static final Comparator<Queued> BY_ORDER = Comparator.comparingLong(Queued::order);
+  /** Retries (a negative order) first, then by priority, then by arrival. */
+  private static final Comparator<Queued> BY_PLACE = Comparator.comparing((Queued q) -> q.order() >= 0)
+      .thenComparing(q -> q.task().priority(), Priority.FIRST).thenComparingLong(Queued::order);
 
   private final ResultSink sink;
   private final int batch;
@@ -121,7 +125,7 @@ public final class Dispatcher {
       if (closed) {
         return;
       }
-      TreeSet<Queued> queue = queues.computeIfAbsent(group, g -> new TreeSet<>(BY_ORDER));
+      TreeSet<Queued> queue = queues.computeIfAbsent(group, g -> new TreeSet<>(BY_PLACE));
       for (CallEnvelope call : task.calls()) {
         Queued q = new Queued(task, call, retry ? --firstOrder : ++lastOrder);
         queue.add(q);
@@ -222,7 +226,7 @@ public final class Dispatcher {
       if (closed) {
         return;
       }
-      queues.computeIfAbsent(groupOf.apply(q.task()), g -> new TreeSet<>(BY_ORDER)).add(q);
+      queues.computeIfAbsent(groupOf.apply(q.task()), g -> new TreeSet<>(BY_PLACE)).add(q);
       queuedCalls.put(q.call().callId(), q);
       arrived.signalAll();
     } finally {
