@@ -75,6 +75,44 @@ def dask_figures(args):
                                 "inc(inc(inc(k))) by client.submit with futures as arguments: %d calls in %.2f s")
 
 
+def step_after(x, ms):
+    time.sleep(ms / 1000)
+    return x + 1
+
+
+def sum_after(values, ms):
+    time.sleep(ms / 1000)
+    return sum(values)
+
+
+def dask_dag_figures(args):
+    """Issue 25's DAG: design points x (sims -> one-to-one recos -> merge), calls of DAG_MS ms, 2 workers."""
+    from dask.distributed import Client, LocalCluster, as_completed
+    points, keys, ms = 3, 12, 50
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        client.gather(client.map(inc, range(args.warmup), pure=False))
+        best = None
+        for _ in range(1 if args.pipeline_keys < 1000 else 3):
+            t0 = time.perf_counter()
+            merges = []
+            for p in range(points):
+                sims = [client.submit(step_after, p * 1000 + k, ms, pure=False) for k in range(keys)]
+                recos = [client.submit(step_after, s, ms, pure=False) for s in sims]
+                merges.append(client.submit(sum_after, recos, ms, pure=False))
+            times = []
+            for future in as_completed(merges):
+                future.result()
+                times.append(time.perf_counter() - t0)
+            first, last = min(times) * 1000, max(times) * 1000
+            best = (first, last) if best is None or last < best[1] else best
+        note = "%d design points x (%d sims -> %d recos -> merge) of %d ms by client.submit with futures, " \
+               "LocalCluster of 2 processes" % (points, keys, keys, ms)
+        calls = points * (2 * keys + 1)
+        yield "dask_dag_first_merge", {"value": best[0], "unit": "ms", "n": calls, "note": "the first merge, " + note}
+        yield "dask_dag_makespan", {"value": best[1], "unit": "ms", "n": calls, "note": "the last merge, " + note}
+
+
 def joblib_figures(args):
     from joblib import Parallel, delayed
     with Parallel(n_jobs=2, backend="loky") as parallel:
@@ -109,7 +147,7 @@ def main():
     import distributed
     import joblib
     figures = {}
-    for produce in (dask_figures, joblib_figures):
+    for produce in (dask_figures, dask_dag_figures, joblib_figures):
         for name, figure in produce(args):
             print("peers: %s = %.4g %s" % (name, figure["value"], figure["unit"]), file=sys.stderr)
             figures[name] = figure

@@ -26,6 +26,15 @@ public final class Bench {
     return x + 1;
   }
 
+  /** The sum of a step's values after {@code millis} ms: an all-to-one merge. */
+  @Work(memoryMb = 512)
+  static int sumAfter(java.util.Map<Integer, Integer> values, int millis) throws InterruptedException {
+    if (millis > 0) {
+      Thread.sleep(millis);
+    }
+    return values.values().stream().mapToInt(Integer::intValue).sum();
+  }
+
   /** A result of {@code bytes} bytes, for fan-in. */
   @Work(memoryMb = 512)
   static byte[] blob(int bytes) {

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
     description = "Runs Taskwire's end-to-end benchmark scenarios and writes the report.")
 final class Harness implements Callable<Integer> {
   static final List<String> SCENARIOS = List.of("latency", "memory", "fanin", "relay", "cold", "sandbox", "panda",
-      "journal", "steps", "staging", "rucio", "slurm", "optimizers");
+      "journal", "steps", "dag", "staging", "rucio", "slurm", "optimizers");
 
   @Option(names = "--quick", description = "Run each scenario once, briefly (CI); figures are not meaningful.")
   boolean quick;
@@ -119,6 +119,9 @@ final class Harness implements Callable<Integer> {
     }
     if (chosen.contains("steps")) {
       figures.addAll(PipelineScenarios.threeSteps(plan, log));
+    }
+    if (chosen.contains("dag")) {
+      figures.addAll(PipelineScenarios.designPointDag(plan, log));
     }
     if (chosen.contains("staging")) {
       figures.addAll(StagingScenarios.run(plan, work, log));

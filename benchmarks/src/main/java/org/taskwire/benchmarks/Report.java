@@ -120,6 +120,10 @@ final class Report {
         "the 10k fan-out one call per message, calls/s over joblib's with batch_size=1 (higher is better)");
     ratio("ratio_steps_vs_dask", "steps_handles", "dask_steps_futures",
         "Taskwire's three-step pipeline by handles, calls/s over Dask's with futures as arguments (higher is better)");
+    ratio("ratio_dag_first_merge_vs_dask", "dag_first_merge", "dask_dag_first_merge",
+        "the DAG's first design point merged, Taskwire's time over Dask's (lower is better)");
+    ratio("ratio_dag_makespan_vs_dask", "dag_makespan", "dask_dag_makespan",
+        "the DAG's makespan, Taskwire's over Dask's (lower is better)");
     ratio("ratio_steps_handles_vs_blocking", "steps_handles", "steps_blocking",
         "the pipeline by handles over the same as blocking step-by-step fan-outs (higher is better)");
   }
