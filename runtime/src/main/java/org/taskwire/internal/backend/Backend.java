@@ -23,6 +23,15 @@ public interface Backend extends AutoCloseable {
     submit(task);
   }
 
+  /**
+   * How long calls of one work that become ready apart are held to go out together, as one task:
+   * on a batch system, where a task costs a submission and brokerage, not where a queue takes calls
+   * one by one. Zero: at once.
+   */
+  default java.time.Duration stepWindow() {
+    return java.time.Duration.ZERO;
+  }
+
   /** Drops a call that has not started; a running call may still finish. */
   void cancel(long callId);
 

@@ -20,7 +20,7 @@ import org.taskwire.spi.JobOptions;
 public final class ConfigKey<T> {
 
   /** How a value is checked. */
-  public enum Type { STRING, POSITIVE_INT, NON_NEGATIVE_INT, DURATION, CHOICE, SIZE }
+  public enum Type { STRING, POSITIVE_INT, NON_NEGATIVE_INT, DURATION, DURATION_OR_ZERO, CHOICE, SIZE }
 
   private final String name;
   private final Type type;
@@ -64,6 +64,17 @@ public final class ConfigKey<T> {
   public static ConfigKey<Integer> nonNegativeInt(String name, int defaultValue, String description) {
     return new ConfigKey<>(name, Type.NON_NEGATIVE_INT, Integer.toString(defaultValue), description, List.of(),
         v -> Integer.parseInt(v.trim()), () -> defaultValue);
+  }
+
+  /** A duration that may also be {@code 0} (or {@code 0s}): none. */
+  public static ConfigKey<Duration> durationOrZero(String name, String defaultValue, String description) {
+    Duration parsed = durationOrZero(defaultValue);
+    return new ConfigKey<>(name, Type.DURATION_OR_ZERO, defaultValue, description, List.of(), ConfigKey::durationOrZero,
+        () -> parsed);
+  }
+
+  private static Duration durationOrZero(String text) {
+    return text.strip().matches("0+[smhd]?") ? Duration.ZERO : Walltime.parse(text);
   }
 
   public static ConfigKey<Duration> duration(String name, String defaultValue, String description) {
@@ -315,6 +326,13 @@ public final class ConfigKey<T> {
           return null;
         } catch (IllegalArgumentException e) {
           return "expected a duration such as 90s, 10m, 1h30m or PT1H30M";
+        }
+      case DURATION_OR_ZERO:
+        try {
+          durationOrZero(value);
+          return null;
+        } catch (IllegalArgumentException e) {
+          return "expected 0 or a duration such as 90s, 10m, 1h30m or PT1H30M";
         }
       case CHOICE:
         return choices.contains(value.trim().toLowerCase(Locale.ROOT)) ? null : "expected one of " + choices;

@@ -91,7 +91,7 @@ public final class CallPlanner {
       CallEnvelope envelope = envelopes.get(i);
       RecordedRun.Call before = recorded.get(i);
       PendingCall call = waited == null ? new PendingCall(task, envelope, codec, options.maxAttempts(), progress)
-          : new PendingCall(task, envelope, codec, options.maxAttempts(), progress, waited.get(i).future());
+          : new PendingCall(task, envelope, codec, options.maxAttempts(), waited.get(i).progress(), waited.get(i).future());
       calls.add(call);
       String unnamed = collector.nameDataset(call, arguments.get(i));
       if (unnamed != null) {

@@ -90,7 +90,7 @@ public final class RunEngine implements AutoCloseable {
     }
     collector.attach(backend);
     this.planner = new CallPlanner(history, collector, shared, backend);
-    this.waiting = new WaitingCalls(runId, history.journal(), this::submitReady);
+    this.waiting = new WaitingCalls(runId, history.journal(), backend.stepWindow(), this::submitReady);
     // No thread of the run may die silently: its calls could wait forever for what it would have done.
     DaemonThreads.onThreadDeath(why -> collector.failAll(FailureKind.BACKEND, why));
   }
@@ -191,7 +191,12 @@ public final class RunEngine implements AutoCloseable {
 
   /** Submits calls of one fan-out whose inputs have all succeeded; on the waiting calls' thread. */
   private void submitReady(List<WaitingCalls.Call> calls) {
-    submitReady(((Assembly<?>) calls.get(0).attachment()).work(), calls);
+    // Held for a step window, calls of one work name may belong to two workflows of the run.
+    Map<WorkDefinition<?, ?>, List<WaitingCalls.Call>> byWork = new java.util.IdentityHashMap<>();
+    for (WaitingCalls.Call call : calls) {
+      byWork.computeIfAbsent(((Assembly<?>) call.attachment()).work(), w -> new ArrayList<>()).add(call);
+    }
+    byWork.forEach(this::submitReady);
   }
 
   private <A extends Record> void submitReady(WorkDefinition<A, ?> work, List<WaitingCalls.Call> calls) {

@@ -55,6 +55,8 @@ public final class WaitingCalls implements AutoCloseable {
     final Runnable cancel;
     final Object attachment;
     final AtomicInteger remaining;
+    /** Set once the call stops counting as unready in its fan-out: ready, or ended without running. */
+    final java.util.concurrent.atomic.AtomicBoolean settled = new java.util.concurrent.atomic.AtomicBoolean();
     volatile Object[] values;
 
     /**
@@ -111,10 +113,13 @@ public final class WaitingCalls implements AutoCloseable {
   private long lastRecordedAt;
   private final Set<Call> waiting = ConcurrentHashMap.newKeySet();
   private final LinkedBlockingQueue<Call> ready = new LinkedBlockingQueue<>();
+  /** By fan-out, its calls that still wait for inputs: a fan-out with none left goes out without waiting for the step window. */
+  private final Map<Object, AtomicInteger> unready = new ConcurrentHashMap<>();
+  private final long windowNanos;
   private final Thread dispatcher;
   private volatile boolean closed;
 
-  /** @param dispatch submits calls that became ready together, all of one fan-out */
+  /** @param dispatch submits calls that became ready together, all of one work (of one fan-out without a step window) */
   public WaitingCalls(String runId, Consumer<List<Call>> dispatch) {
     this(runId, RunJournal.OFF, dispatch);
   }
@@ -124,6 +129,16 @@ public final class WaitingCalls implements AutoCloseable {
    *     input failed
    */
   public WaitingCalls(String runId, RunJournal journal, Consumer<List<Call>> dispatch) {
+    this(runId, journal, java.time.Duration.ZERO, dispatch);
+  }
+
+  /**
+   * @param stepWindow how long calls of one work that become ready apart are held to be submitted
+   *     together ({@link org.taskwire.internal.backend.Backend#stepWindow}); they go at once when
+   *     none of their fan-outs has a call still waiting for inputs
+   */
+  public WaitingCalls(String runId, RunJournal journal, java.time.Duration stepWindow, Consumer<List<Call>> dispatch) {
+    this.windowNanos = stepWindow.toNanos();
     this.dispatch = dispatch;
     this.journal = journal;
     this.dispatcher = DaemonThreads.start("taskwire-ready-" + runId.substring(0, Math.min(8, runId.length())),
@@ -136,7 +151,11 @@ public final class WaitingCalls implements AutoCloseable {
       throw new IllegalStateException("this WorkflowRun is closed");
     }
     waiting.add(call);
-    call.future.whenComplete((v, t) -> waiting.remove(call));
+    unready.computeIfAbsent(call.group, g -> new AtomicInteger()).incrementAndGet();
+    call.future.whenComplete((v, t) -> {
+      waiting.remove(call);
+      settle(call);
+    });
     Object[] values = new Object[call.inputs.size()];
     for (int i = 0; i < call.inputs.size(); i++) {
       int index = i;
@@ -149,6 +168,7 @@ public final class WaitingCalls implements AutoCloseable {
         values[index] = value;
         if (call.remaining.decrementAndGet() == 0 && !call.future.isDone()) {
           call.values = values;
+          settle(call);
           ready.add(call);
         }
       });
@@ -197,26 +217,63 @@ public final class WaitingCalls implements AutoCloseable {
     return (int) waiting.stream().filter(c -> !c.future.isDone()).count();
   }
 
+  /** Takes a call off its fan-out's count of calls waiting for inputs, once. */
+  private void settle(Call call) {
+    if (call.settled.compareAndSet(false, true)) {
+      unready.computeIfPresent(call.group, (g, n) -> n.decrementAndGet() == 0 ? null : n);
+    }
+  }
+
+  /** Ready calls of one work held for the step window, and when the window ends. */
+  private static final class Held {
+    final long deadline;
+    final List<Call> calls = new ArrayList<>();
+
+    Held(long deadline) {
+      this.deadline = deadline;
+    }
+  }
+
   private void dispatchLoop() {
+    // The dispatcher's own: ready calls held for the step window, by work.
+    Map<String, Held> held = new LinkedHashMap<>();
     try {
       while (!closed) {
-        Call first = ready.poll(100, TimeUnit.MILLISECONDS);
-        recordWaiting(false);
-        if (first == null) {
-          continue;
+        long waitMillis = 100;
+        for (Held h : held.values()) {
+          waitMillis = Math.max(1, Math.min(waitMillis, (h.deadline - System.nanoTime()) / 1_000_000));
         }
+        Call first = ready.poll(waitMillis, TimeUnit.MILLISECONDS);
+        recordWaiting(false);
         List<Call> batch = new ArrayList<>();
-        batch.add(first);
-        ready.drainTo(batch);
+        if (first != null) {
+          batch.add(first);
+          ready.drainTo(batch);
+        }
         Map<Object, List<Call>> byGroup = new LinkedHashMap<>();
         for (Call call : batch) {
-          // From here the run tracks it as any submitted call.
-          waiting.remove(call);
-          if (!call.future.isDone()) {
+          if (call.future.isDone()) {
+            waiting.remove(call);
+          } else if (windowNanos > 0) {
+            held.computeIfAbsent(call.workName, w -> new Held(System.nanoTime() + windowNanos)).calls.add(call);
+          } else {
             byGroup.computeIfAbsent(call.group, g -> new ArrayList<>()).add(call);
           }
         }
+        for (var it = held.entrySet().iterator(); it.hasNext(); ) {
+          Held h = it.next().getValue();
+          h.calls.removeIf(c -> c.future.isDone());
+          // Their fan-outs complete, no call of theirs can join them: no reason to wait longer.
+          if (System.nanoTime() >= h.deadline || h.calls.stream().noneMatch(c -> unready.containsKey(c.group))) {
+            it.remove();
+            if (!h.calls.isEmpty()) {
+              byGroup.put(h, h.calls);
+            }
+          }
+        }
         for (List<Call> group : byGroup.values()) {
+          // From here the run tracks them as any submitted call.
+          group.forEach(waiting::remove);
           try {
             dispatch.accept(group);
           } catch (RuntimeException e) {

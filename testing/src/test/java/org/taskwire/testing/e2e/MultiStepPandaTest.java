@@ -65,5 +65,7 @@ class MultiStepPandaTest extends MultiStepContract {
       .set("taskwire.panda.id-token", TOKEN)
       .set("taskwire.panda.poll-interval", "PT0.3S")
       .set("taskwire.panda.result-grace", "1s")
+      // Short, so that every test here also holds children for a window, and none waits long on it.
+      .set("taskwire.panda.step-window", "2s")
       .set("taskwire.sandbox.cache-dir", panda.root.resolve("sandboxes").toString()));
 }

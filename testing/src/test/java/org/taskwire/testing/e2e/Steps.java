@@ -105,6 +105,12 @@ public final class Steps {
     return sim;
   }
 
+  /** A design point's merge, all-to-one over its reconstructions: how many there were. */
+  @Work
+  static int count(Map<Integer, String> recos) {
+    return recos.size();
+  }
+
   /** One line at the journal's end, in one append: the order calls started in, across worker processes. */
   private static void note(String journal, String line) {
     try {

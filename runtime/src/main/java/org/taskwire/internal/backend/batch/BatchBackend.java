@@ -70,7 +70,8 @@ public final class BatchBackend implements Backend {
    * finished job's result may take to arrive before its record is read, and how long a closing run
    * waits for a just-submitted task to be registered so that it can be killed.
    */
-  public record Timing(Duration pollInterval, Duration resultGrace, Duration killWait) {}
+  /** @param stepWindow how long ready calls of one work are held to go out as one task ({@link Backend#stepWindow}) */
+  public record Timing(Duration pollInterval, Duration resultGrace, Duration killWait, Duration stepWindow) {}
 
   /** How many poll intervals the watcher waits at most while no task changes. */
   static final int MAX_BACK_OFF = 4;
@@ -115,6 +116,11 @@ public final class BatchBackend implements Backend {
     this.submitter = Executors.newSingleThreadExecutor(DaemonThreads.factory("taskwire-" + lower + "-submit"));
     this.watcher = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("taskwire-" + lower + "-watch"));
     lookAgainIn(timing.pollInterval().toMillis());
+  }
+
+  @Override
+  public Duration stepWindow() {
+    return timing.stepWindow();
   }
 
   @Override

@@ -42,6 +42,11 @@ public final class PandaBackendProvider extends BackendProvider.Named {
   public static final ConfigKey<Duration> RESULT_GRACE = ConfigKey.duration("taskwire.panda.result-grace", "10s",
       "How long after a job finished its result may travel before it is read from the job's metadata.");
 
+  public static final ConfigKey<Duration> STEP_WINDOW = ConfigKey.durationOrZero("taskwire.panda.step-window", "60s",
+      "How long calls of one work that become ready apart (children of parents that end one by one) are held to "
+          + "go out as one task; a fan-out whose calls are all ready goes at once. A task costs minutes of "
+          + "brokerage on the grid, so a minute spent gathering its calls is cheap. 0: each group at once.");
+
   @Override
   public boolean shipsSandbox(TaskwireConfig config) {
     return true;
@@ -55,6 +60,6 @@ public final class PandaBackendProvider extends BackendProvider.Named {
 
   public PandaBackendProvider() {
     super("panda", PandaSystem::backend, List.of(URL, CACHE_URL, AUTH, VO, CONFIG_ROOT, ID_TOKEN, X509_PROXY,
-        X509_CERT_DIR, VERIFY_TLS, POLL_INTERVAL, JVM_OPTIONS, TRANS_PATH, ARCHITECTURE, RESULT_GRACE));
+        X509_CERT_DIR, VERIFY_TLS, POLL_INTERVAL, JVM_OPTIONS, TRANS_PATH, ARCHITECTURE, RESULT_GRACE, STEP_WINDOW));
   }
 }

@@ -81,7 +81,7 @@ final class PandaSystem implements BatchSystem {
     PandaSettings settings = settings(config);
     PandaApi api = api(config, settings);
     BatchBackend.Timing timing = new BatchBackend.Timing(config.get(PandaBackendProvider.POLL_INTERVAL),
-        config.get(PandaBackendProvider.RESULT_GRACE), KILL_WAIT);
+        config.get(PandaBackendProvider.RESULT_GRACE), KILL_WAIT, config.get(PandaBackendProvider.STEP_WINDOW));
     BatchBackend backend = new BatchBackend(context, timing, transport -> new PandaSystem(context, settings, api,
         transport));
     LOG.info("PanDA backend: server {}, cache {}, {} authentication", settings.server(), settings.cache(),

@@ -63,6 +63,11 @@ public final class SlurmBackendProvider extends BackendProvider.Named {
   public static final ConfigKey<String> JVM_OPTIONS = ConfigKey.text("taskwire.slurm.jvm-options", "-XX:+UseSerialGC",
       "Options of the jobs' JVMs; -Xmx is derived from memoryMb unless given.");
 
+  public static final ConfigKey<Duration> STEP_WINDOW = ConfigKey.durationOrZero("taskwire.slurm.step-window", "5s",
+      "In jobs mode, how long calls of one work that become ready apart are held to go out as one array job; a "
+          + "fan-out whose calls are all ready goes at once. An array job costs an sbatch and a scheduling cycle, "
+          + "seconds; pilots take calls one by one and hold none. 0: each group at once.");
+
   public static final ConfigKey<String> CLASS_DATA = ConfigKey.choice("taskwire.slurm.class-data", "auto",
       "Whether jobs and pilots share a class-data archive (AppCDS) of their JDK and class path, written by the first "
           + "job to end into shared-dir/class-data and mapped by every later JVM, which then starts faster: auto "
@@ -72,7 +77,7 @@ public final class SlurmBackendProvider extends BackendProvider.Named {
     super("slurm", SlurmBackendProvider::backend, List.of(MODE, PILOTS_MIN, PILOTS_MAX, PILOT_WALLTIME, PILOT_IDLE,
         HEARTBEAT, CLIENT_HOST, ACCOUNTING, SHARED_DIR, ACCOUNT, QOS, CONSTRAINT, GRES, EXTRA_ARGS,
         MAX_ARRAY_SIZE, ARRAY_THROTTLE, POLL_INTERVAL, RESULT_GRACE, PENDING_TIMEOUT, BATCH, JAVA, JVM_OPTIONS,
-        CLASS_DATA));
+        CLASS_DATA, STEP_WINDOW));
   }
 
   private static Backend backend(BackendContext context) {

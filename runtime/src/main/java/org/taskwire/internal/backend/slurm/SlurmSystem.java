@@ -56,7 +56,7 @@ final class SlurmSystem implements BatchSystem {
   static Backend backend(BackendContext context) {
     TaskwireConfig config = context.config();
     BatchBackend.Timing timing = new BatchBackend.Timing(config.get(SlurmBackendProvider.POLL_INTERVAL),
-        config.get(SlurmBackendProvider.RESULT_GRACE), KILL_WAIT);
+        config.get(SlurmBackendProvider.RESULT_GRACE), KILL_WAIT, config.get(SlurmBackendProvider.STEP_WINDOW));
     return new BatchBackend(context, timing, transport -> new SlurmSystem(context, transport));
   }
 

@@ -64,7 +64,7 @@ class BatchBackendTest {
     BackendContext context = new BackendContext(RUN, config, Definitions.GEOMETRY, List.of(Definitions.GEOMETRY),
         collector, ResultIdentity.random());
     backend = new BatchBackend(context, new BatchBackend.Timing(Duration.ofMillis(20), Duration.ofMillis(50),
-        Duration.ofSeconds(1)), transport -> system);
+        Duration.ofSeconds(1), Duration.ZERO), transport -> system);
     collector.attach(backend);
   }
 
