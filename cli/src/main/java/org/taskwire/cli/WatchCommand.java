@@ -35,7 +35,7 @@ final class WatchCommand implements Callable<Integer> {
       RunView v = RunView.of(dir.path());
       String line = runs.json ? TaskwireCli.JSON.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(
           new Progress(v.runId(), v.state(), v.calls(), v.succeeded(), v.failed(), v.notRun(), v.waiting(),
-              v.pending()))
+              v.pending(), v.steps()))
           : bar(v);
       if (!line.equals(last)) {
         out.println(line);
@@ -57,16 +57,33 @@ final class WatchCommand implements Callable<Integer> {
    *
    * @param calls every call known so far; more appear as a step's inputs arrive
    * @param waiting of the pending, those waiting for their inputs
+   * @param steps the same by step (work)
    */
   record Progress(String runId, String state, int calls, int succeeded, int failed, int notRun, int waiting,
-      int pending) {}
+      int pending, java.util.List<RunView.StepView> steps) {}
 
   private static String bar(RunView v) {
     int width = 30;
     int ended = v.succeeded() + v.failed() + v.notRun();
     int done = v.calls() == 0 ? 0 : (int) ((long) ended * width / v.calls());
+    StringBuilder steps = new StringBuilder();
+    for (RunView.StepView s : v.steps()) {
+      steps.append(steps.length() == 0 ? "; by step: " : ", ").append(s.work()).append(' ')
+          .append(s.succeeded() + s.failed() + s.notRun()).append('/').append(s.calls());
+      java.util.List<String> parts = new java.util.ArrayList<>();
+      for (var c : java.util.List.of(java.util.Map.entry("waiting", s.waiting()), java.util.Map.entry("queued", s.queued()),
+          java.util.Map.entry("running", s.running()), java.util.Map.entry("failed", s.failed()),
+          java.util.Map.entry("never ran", s.notRun()))) {
+        if (c.getValue() > 0) {
+          parts.add(c.getValue() + " " + c.getKey());
+        }
+      }
+      if (!parts.isEmpty()) {
+        steps.append(" (").append(String.join(", ", parts)).append(')');
+      }
+    }
     return String.format("%s [%s%s] %d/%d calls known done, %d failed, %d never ran, %d waiting for inputs, "
-        + "%d queued or running", v.runId().substring(0, 12), "#".repeat(done), ".".repeat(width - done), ended,
-        v.calls(), v.failed(), v.notRun(), v.waiting(), v.pending() - v.waiting());
+        + "%d queued or running%s", v.runId().substring(0, 12), "#".repeat(done), ".".repeat(width - done), ended,
+        v.calls(), v.failed(), v.notRun(), v.waiting(), v.pending() - v.waiting(), steps);
   }
 }

@@ -97,7 +97,8 @@ class CliTest {
 
     Result watch = taskwire("watch", "last", "--runs-dir", runs.toString());
     assertThat(watch.code()).as("a run with a failed call").isEqualTo(1);
-    assertThat(watch.out()).contains("2/2 calls known done, 1 failed", "run " + id + " is closed");
+    assertThat(watch.out()).contains("2/2 calls known done, 1 failed", "by step: evenOnly 2/2 (1 failed)",
+        "run " + id + " is closed");
   }
 
   /**
@@ -138,6 +139,11 @@ class CliTest {
       JsonNode first = JSON.readTree(watchOut.toString().lines().findFirst().orElseThrow());
       assertThat(first.get("waiting").asInt()).isEqualTo(2);
       assertThat(first.get("calls").asInt()).isEqualTo(7);
+      java.util.Map<String, JsonNode> watchedSteps = new java.util.HashMap<>();
+      first.get("steps").forEach(s -> watchedSteps.put(s.get("work").asText(), s));
+      assertThat(watchedSteps.get("child").get("waiting").asInt()).as("hold's child").isEqualTo(1);
+      assertThat(watchedSteps.get("child").get("notRun").asInt()).as("fail's child").isEqualTo(1);
+      assertThat(watchedSteps.get("merge").get("waiting").asInt()).isEqualTo(1);
       Files.writeString(gate.resolve("release"), "");
       org.assertj.core.api.Assertions.assertThatThrownBy(merged::await).isInstanceOf(org.taskwire.WorkFailedException.class);
     } finally {
