@@ -118,6 +118,44 @@ class StudyOnWorkersTest {
     assertThat(most).as("evaluations running at once in the workers").isEqualTo(4);
   }
 
+  /**
+   * Trials that are DAGs (parents, one-to-one children, a merge): the study asks for the next trial
+   * the moment one design point's merge ends. The second trial's parent holds until the third
+   * trial starts, which only a refill on the first trial's end can bring about.
+   */
+  @Test
+  void aStudyOfDagTrialsAsksTheNextTheMomentOneDesignPointsMergeEnds() throws Exception {
+    Path gate = Files.createDirectories(dir.resolve("gate"));
+    Path studyDir = dir.resolve("dag-study");
+    java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
+    Optimizer done;
+    try (WorkflowRun run = StepsTasks.builder().backend("inprocess").set("taskwire.inprocess.threads", "4")
+        .set("taskwire.runs-dir", dir.resolve("runs").toString()).set("taskwire.progress", "off").start()) {
+      Optimizer random = Optimizers.random(org.taskwire.optimize.SearchSpace.builder().range("x", 0, 1).build(),
+          List.of(org.taskwire.optimize.Objective.minimize("y")), 7);
+      done = Study.builder(random, trial -> {
+        int n = started.incrementAndGet();
+        if (n == 3) {
+          try {
+            Files.writeString(gate.resolve("release"), "");
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+        List<Steps.Point> points = List.of(new Steps.Point(n == 2 ? "hold" : "pi+", 0.1), new Steps.Point("pi+", 0.2));
+        var parents = StepsTasks.parentMapAsync(points, p -> new StepsTasks.ParentArgs(p, gate.toString()));
+        var children = StepsTasks.childMapAsync(points,
+            p -> new StepsTasks.ChildIn(org.taskwire.In.of(p), parents.at(p), org.taskwire.In.of(gate.toString())));
+        return StepsTasks.mergeAsync(children.values()).stage()
+            .thenApply(merged -> Map.of("y", org.taskwire.optimize.Measurement.of(trial.number("x"))));
+      }).parallelism(2).budget(3).directory(studyDir).build().run();
+    }
+    assertThat(done.trials()).hasSize(3).allSatisfy(r -> assertThat(r.status()).isEqualTo(TrialStatus.COMPLETED));
+    List<JsonNode> asks = journal(studyDir).stream().filter(e -> e.get("event").asText().equals("asked")).toList();
+    assertThat(asks).hasSize(3);
+    assertThat(asks.get(2).get("running").size()).as("the third trial was asked while the second still ran").isEqualTo(1);
+  }
+
   @Test
   void aStudyKilledWithKillMinus9IsResumedWithoutEvaluatingAFinishedTrialAgain() throws Exception {
     Path runs = dir.resolve("runs");
