@@ -69,7 +69,16 @@ final class KillCommand implements Callable<Integer> {
       }
     });
     config.putAll(set);
-    killed.addAll(Backends.provider(recorded.start().backend()).kill(dir.runId(), Runs.config(config), handles));
+    // The run's backend, and those some of its works ran on (taskwire.work.<work>.backend).
+    java.util.Set<String> backends = new java.util.LinkedHashSet<>(List.of(recorded.start().backend()));
+    config.forEach((k, v) -> {
+      if (k.startsWith("taskwire.work.") && k.endsWith(".backend")) {
+        backends.add(v.strip());
+      }
+    });
+    for (String backend : backends) {
+      killed.addAll(Backends.provider(backend).kill(dir.runId(), Runs.config(config), handles));
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (runs.json) {
       Map<String, Object> answer = new LinkedHashMap<>();

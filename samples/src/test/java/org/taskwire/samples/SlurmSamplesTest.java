@@ -34,16 +34,23 @@ class SlurmSamplesTest {
    */
   @ParameterizedTest
   @CsvSource({"pilots, hpo, , 5, true", "pilots, aid2e, simple, 5, true", "pilots, aid2e, two-step, 5, true",
-      "pilots, aid2e, global, 5, true", "jobs, hpo, , 5, true", "jobs, aid2e, global, 2, false"})
-  void theSamplesReachTheirOptimumOnSlurm(String mode, String sample, String example, int iterations, boolean optimum)
-      throws Exception {
+      "pilots, aid2e, global, 5, true", "jobs, hpo, , 5, true", "jobs, aid2e, global, 2, false, inprocess"})
+  void theSamplesReachTheirOptimumOnSlurm(String mode, String sample, String example, int iterations, boolean optimum,
+      String mergeBackend) throws Exception {
     List<String> args = new ArrayList<>(List.of(sample, "--json", "--trials", String.valueOf(iterations * 4),
         "--parallel", "4"));
     if (example != null) {
       args.addAll(List.of("--example", example));
     }
+    if (mergeBackend != null) {
+      // The merge beside the optimiser, the simulations as Slurm jobs: one run on two backends.
+      args.addAll(List.of("--set", "taskwire.work.merge.backend=" + mergeBackend));
+    }
     SampleRun r = run(mode, args.toArray(String[]::new));
     assertThat(r.exitCode()).as(r.err()).isZero();
+    if (mergeBackend != null) {
+      assertThat(r.out() + r.err()).contains("[merge] on [" + mergeBackend + "], the others on slurm");
+    }
     List<String> lines = r.out().lines().toList();
     JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
     assertThat(json.get("evaluations").asInt()).isEqualTo(iterations * 4);

@@ -97,10 +97,13 @@ public final class TaskwireConfig {
     ConfigKey.ALL.forEach(k -> byName.put(k.name(), k));
     backendKeys.forEach(k -> byName.put(k.name(), k));
     List<ConfigKey<?>> known = new ArrayList<>(byName.values());
+    ConfigKey<?> backend = byName.get(ConfigKey.BACKEND.name());
     for (WorkDefinition<?, ?> work : workflow.works()) {
       for (JobOptionKey<?> option : ConfigKey.JOB_OPTIONS) {
         known.add(option.key().forWork(work.name()));
       }
+      // A work may run on a backend of its own within the run.
+      known.add(backend.forWork(work.name()));
     }
     return known;
   }
@@ -163,9 +166,10 @@ public final class TaskwireConfig {
     StringBuilder b = new StringBuilder("unknown configuration key " + name + " (from " + source + ")");
     if (name.startsWith(WORK_PREFIX)) {
       List<String> works = wf.works().stream().map(WorkDefinition::name).toList();
+      List<String> options = new ArrayList<>(ConfigKey.JOB_OPTIONS.stream().map(o -> o.key().option()).toList());
+      options.add("backend");
       b.append(": per-work keys are taskwire.work.<work>.<option>, with <work> one of ").append(works)
-          .append(" and <option> one of ")
-          .append(ConfigKey.JOB_OPTIONS.stream().map(o -> o.key().option()).toList());
+          .append(" and <option> one of ").append(options);
       return b.toString();
     }
     known.stream()

@@ -19,6 +19,7 @@ import org.taskwire.WorkFailedException;
 import org.taskwire.internal.backend.Backend;
 import org.taskwire.internal.backend.BackendContext;
 import org.taskwire.internal.backend.Backends;
+import org.taskwire.internal.backend.RoutingBackend;
 import org.taskwire.internal.backend.WorkflowClassPath;
 import org.taskwire.internal.codec.Codecs;
 import org.taskwire.internal.codec.PayloadCodec;
@@ -79,8 +80,8 @@ public final class RunEngine implements AutoCloseable {
         this.config = config.with(ConfigKey.DATA_URL.name(), registrar.storeUrl(), "taskwire.rucio.rse");
         collector.registerFiles(registrar);
       }
-      this.backend = Backends.create(backendName,
-          new BackendContext(runId, this.config, workflow, workflows.all(), collector, history.identity()));
+      this.backend = backends(new BackendContext(runId, this.config, workflow, workflows.all(), collector,
+          history.identity()));
     } catch (RuntimeException | Error e) {
       if (registrar != null) {
         registrar.close();
@@ -90,9 +91,42 @@ public final class RunEngine implements AutoCloseable {
     }
     collector.attach(backend);
     this.planner = new CallPlanner(history, collector, shared, backend);
-    this.waiting = new WaitingCalls(runId, history.journal(), backend.stepWindow(), this::submitReady);
+    this.waiting = new WaitingCalls(runId, history.journal(),
+        work -> (backend instanceof RoutingBackend r ? r.of(work) : backend).stepWindow(), this::submitReady);
     // No thread of the run may die silently: its calls could wait forever for what it would have done.
     DaemonThreads.onThreadDeath(why -> collector.failAll(FailureKind.BACKEND, why));
+  }
+
+  /**
+   * The run's backend: {@code taskwire.backend}'s, or, when works name backends of their own
+   * ({@code taskwire.work.<work>.backend}), each of them behind one that routes a task by its work.
+   */
+  private Backend backends(BackendContext context) {
+    Map<String, String> ofWork = new HashMap<>();
+    java.util.Set<String> names = new java.util.LinkedHashSet<>(List.of(backendName));
+    for (WorkflowDefinition w : workflows.all()) {
+      for (WorkDefinition<?, ?> work : w.works()) {
+        config.value(ConfigKey.BACKEND.forWork(work.name()).name()).ifPresent(v -> {
+          ofWork.put(work.name(), v.value().strip());
+          names.add(v.value().strip());
+        });
+      }
+    }
+    if (names.size() == 1) {
+      return Backends.create(backendName, context);
+    }
+    Map<String, Backend> byName = new java.util.LinkedHashMap<>();
+    try {
+      for (String name : names) {
+        byName.put(name, Backends.create(name, context));
+      }
+    } catch (RuntimeException | Error e) {
+      byName.values().forEach(Backend::close);
+      throw e;
+    }
+    LOG.info("run {} runs its works on {}: {} on {}, the others on {}", runId, names,
+        new java.util.TreeMap<>(ofWork).keySet(), new java.util.TreeMap<>(ofWork).values(), backendName);
+    return new RoutingBackend(byName, work -> ofWork.getOrDefault(work, backendName));
   }
 
   /**

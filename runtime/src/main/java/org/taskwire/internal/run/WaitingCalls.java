@@ -115,7 +115,8 @@ public final class WaitingCalls implements AutoCloseable {
   private final LinkedBlockingQueue<Call> ready = new LinkedBlockingQueue<>();
   /** By fan-out, its calls that still wait for inputs: a fan-out with none left goes out without waiting for the step window. */
   private final Map<Object, AtomicInteger> unready = new ConcurrentHashMap<>();
-  private final long windowNanos;
+  /** A work's step window, in nanoseconds. */
+  private final java.util.function.ToLongFunction<String> windowNanos;
   private final Thread dispatcher;
   private volatile boolean closed;
 
@@ -129,7 +130,7 @@ public final class WaitingCalls implements AutoCloseable {
    *     input failed
    */
   public WaitingCalls(String runId, RunJournal journal, Consumer<List<Call>> dispatch) {
-    this(runId, journal, java.time.Duration.ZERO, dispatch);
+    this(runId, journal, work -> java.time.Duration.ZERO, dispatch);
   }
 
   /**
@@ -137,8 +138,10 @@ public final class WaitingCalls implements AutoCloseable {
    *     together ({@link org.taskwire.internal.backend.Backend#stepWindow}); they go at once when
    *     none of their fan-outs has a call still waiting for inputs
    */
-  public WaitingCalls(String runId, RunJournal journal, java.time.Duration stepWindow, Consumer<List<Call>> dispatch) {
-    this.windowNanos = stepWindow.toNanos();
+  public WaitingCalls(String runId, RunJournal journal, java.util.function.Function<String, java.time.Duration> stepWindow,
+      Consumer<List<Call>> dispatch) {
+    Map<String, Long> known = new ConcurrentHashMap<>();
+    this.windowNanos = work -> known.computeIfAbsent(work, w -> stepWindow.apply(w).toNanos());
     this.dispatch = dispatch;
     this.journal = journal;
     this.dispatcher = DaemonThreads.start("taskwire-ready-" + runId.substring(0, Math.min(8, runId.length())),
@@ -254,8 +257,9 @@ public final class WaitingCalls implements AutoCloseable {
         for (Call call : batch) {
           if (call.future.isDone()) {
             waiting.remove(call);
-          } else if (windowNanos > 0) {
-            held.computeIfAbsent(call.workName, w -> new Held(System.nanoTime() + windowNanos)).calls.add(call);
+          } else if (windowNanos.applyAsLong(call.workName) > 0) {
+            held.computeIfAbsent(call.workName, w -> new Held(System.nanoTime() + windowNanos.applyAsLong(w)))
+                .calls.add(call);
           } else {
             byGroup.computeIfAbsent(call.group, g -> new ArrayList<>()).add(call);
           }

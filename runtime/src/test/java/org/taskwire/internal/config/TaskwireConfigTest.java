@@ -115,6 +115,18 @@ class TaskwireConfigTest {
   }
 
   @Test
+  void aWorkMayNameABackendOfItsOwnAmongThoseOnTheClassPath() throws IOException {
+    assertThat(load(Map.of("taskwire.work.greet.backend", "inprocess")).value("taskwire.work.greet.backend"))
+        .hasValueSatisfying(v -> assertThat(v.value()).isEqualTo("inprocess"));
+    assertThatThrownBy(() -> load(Map.of("taskwire.work.greet.backend", "grid")))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("taskwire.work.greet.backend = 'grid' (from code): expected one of [")
+        .hasMessageContaining("inprocess");
+    assertThatThrownBy(() -> load(Map.of("taskwire.work.rotate.backend", "local")))
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("backend]");
+  }
+
+  @Test
   void malformedValueNamesKeyValueAndSource() throws IOException {
     homeFile("taskwire.local.workers=many\n");
     assertThatThrownBy(() -> load(Map.of()))

@@ -57,10 +57,28 @@ class MultiStepResumeTest {
 
   @Test
   void aKilledMultiStepRunIsResumedWithoutRunningFinishedStepsAgain() throws Exception {
+    killAndResume("taskwire.backend=local", "taskwire.local.workers=2", "taskwire.progress=off");
+  }
+
+  /**
+   * The same with two backends in one run: step one on local workers, steps two and three
+   * in-process, as a cheap merge runs beside the optimiser while simulations run elsewhere.
+   */
+  @Test
+  void aKilledRunOnTwoBackendsIsResumedWithoutRunningFinishedStepsAgain() throws Exception {
+    RecordedRun resumed = killAndResume("taskwire.backend=local", "taskwire.local.workers=2", "taskwire.progress=off",
+        "taskwire.work.stepB.backend=inprocess", "taskwire.work.sum.backend=inprocess");
+    for (RecordedRun.Call call : resumed.calls()) {
+      // Local workers record where each call went; the in-process backend has no handle to record.
+      assertThat(call.submissions().isEmpty()).as("%s ran in-process", call.declared().work())
+          .isEqualTo(!call.declared().work().endsWith("#stepA"));
+    }
+  }
+
+  private RecordedRun killAndResume(String... local) throws Exception {
     Path runs = dir.resolve("runs");
     Path counts = Files.createDirectories(dir.resolve("counts"));
     int n = 200;
-    String[] local = {"taskwire.backend=local", "taskwire.local.workers=2", "taskwire.progress=off"};
     Process first = MultiStepClient.start(dir, runs, counts, "-", n, 20, "first", local);
     try {
       long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
@@ -103,5 +121,6 @@ class MultiStepResumeTest {
     RecordedRun resumed = RecordedRun.read(journal);
     assertThat(resumed.calls()).hasSize(2 * n + 1).allMatch(c -> c.success() != null);
     assertThat(resumed.closed()).isNotNull();
+    return resumed;
   }
 }
