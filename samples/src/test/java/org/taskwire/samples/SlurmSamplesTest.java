@@ -33,8 +33,8 @@ class SlurmSamplesTest {
    * every point there, where the optimum is the study's, checked on pilots and local workers.
    */
   @ParameterizedTest
-  @CsvSource({"pilots, hpo, , 5, true", "pilots, aid2e, simple, 5, true", "pilots, aid2e, two-step, 5, true",
-      "pilots, aid2e, global, 5, true", "jobs, hpo, , 5, true", "jobs, aid2e, global, 2, false, inprocess"})
+  @CsvSource({"pilots, hpo, , 5, true, ", "pilots, aid2e, simple, 5, true, ", "pilots, aid2e, two-step, 5, true, ",
+      "pilots, aid2e, global, 5, true, ", "jobs, hpo, , 5, true, ", "jobs, aid2e, global, 2, false, inprocess"})
   void theSamplesReachTheirOptimumOnSlurm(String mode, String sample, String example, int iterations, boolean optimum,
       String mergeBackend) throws Exception {
     List<String> args = new ArrayList<>(List.of(sample, "--json", "--trials", String.valueOf(iterations * 4),
