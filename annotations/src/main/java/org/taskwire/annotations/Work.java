@@ -63,6 +63,12 @@ public @interface Work {
   /** Attempts per call before it fails for good; {@code 0} inherits. */
   int maxAttempts() default 0;
 
+  /**
+   * Among calls ready at once, those of a higher priority go first (before the order of their
+   * chains, {@code docs/guide.md}); on PanDA it raises the task's priority. {@code 0} inherits.
+   */
+  int priority() default 0;
+
   /** Wire format of this method's arguments and result; {@link Codec#DEFAULT} inherits. */
   Codec codec() default Codec.DEFAULT;
 

@@ -75,6 +75,9 @@ public @interface Workflow {
   /** How many times a call may run before it fails for good; {@code 0} means unset (default 3). */
   int maxAttempts() default 0;
 
+  /** Priority of the calls among those ready at once, higher first; {@code 0} means unset (default 1). */
+  int priority() default 0;
+
   /** Wire format of arguments and results; {@link Codec#DEFAULT} means unset (Kryo). */
   Codec codec() default Codec.DEFAULT;
 }

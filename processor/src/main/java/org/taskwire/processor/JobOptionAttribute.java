@@ -20,6 +20,7 @@ enum JobOptionAttribute {
   MEMORY_MB("memoryMb", Kind.COUNT, "memory per job in MB"),
   WALLTIME("walltime", Kind.WALLTIME),
   MAX_ATTEMPTS("maxAttempts", Kind.COUNT, "attempts per call"),
+  PRIORITY("priority", Kind.COUNT, "a priority"),
   CODEC("codec", Kind.CODEC);
 
   /** How an attribute is written, what "unset" is, and how its value is checked and generated. */

@@ -20,7 +20,8 @@ public record JobOptions(
     Integer memoryMb,
     Duration walltime,
     Integer maxAttempts,
-    Codec codec) {
+    Codec codec,
+    Integer priority) {
 
   /** The canonical constructor, which {@link #inheritFrom} builds with; found before any constant is built. */
   private static final Constructor<JobOptions> CANONICAL;
@@ -46,6 +47,7 @@ public record JobOptions(
           .walltime(Duration.ofHours(24))
           .maxAttempts(3)
           .codec(Codec.KRYO)
+          .priority(1)
           .build();
 
   public static Builder builder() {
@@ -80,6 +82,7 @@ public record JobOptions(
     private Duration walltime;
     private Integer maxAttempts;
     private Codec codec;
+    private Integer priority;
 
     private Builder() {}
 
@@ -93,10 +96,11 @@ public record JobOptions(
     public Builder walltime(Duration value) { this.walltime = value; return this; }
     public Builder maxAttempts(int value) { this.maxAttempts = value; return this; }
     public Builder codec(Codec value) { this.codec = value == Codec.DEFAULT ? null : value; return this; }
+    public Builder priority(int value) { this.priority = value; return this; }
 
     public JobOptions build() {
       return new JobOptions(
-          initEnv, containerImage, queue, site, cloud, cores, memoryMb, walltime, maxAttempts, codec);
+          initEnv, containerImage, queue, site, cloud, cores, memoryMb, walltime, maxAttempts, codec, priority);
     }
   }
 }

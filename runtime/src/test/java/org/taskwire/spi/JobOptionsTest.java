@@ -11,7 +11,7 @@ import org.taskwire.annotations.Codec;
 class JobOptionsTest {
   private final JobOptions parent = JobOptions.builder().initEnv("source env.sh").containerImage("img")
       .queue("Q").site("S").cloud("C").cores(8).memoryMb(16000).walltime(Duration.ofHours(2)).maxAttempts(5)
-      .codec(Codec.JSON).build();
+      .codec(Codec.JSON).priority(7).build();
 
   @Test
   void everyOptionIsSetInTheParentUsedHere() throws Exception {

@@ -11,24 +11,38 @@ import java.util.Comparator;
  * finishes first, as Dask orders a graph ({@code dask/order.py}), and a study's optimiser hears of
  * each design point as early as it can.
  *
+ * @param rank the work's {@code priority} job option; higher goes first, before everything else
  * @param lineage the task number the chain started with; lower goes first
  * @param depth steps from the chain's start; deeper goes first
  */
-public record Priority(long lineage, int depth) {
+public record Priority(int rank, long lineage, int depth) {
 
-  /** Lower lineage first, then deeper first. */
-  public static final Comparator<Priority> FIRST =
-      Comparator.comparingLong(Priority::lineage).thenComparing(Priority::depth, Comparator.reverseOrder());
+  /** Higher rank first, then lower lineage, then deeper. */
+  public static final Comparator<Priority> FIRST = Comparator.comparing(Priority::rank, Comparator.reverseOrder())
+      .thenComparingLong(Priority::lineage).thenComparing(Priority::depth, Comparator.reverseOrder());
 
-  /** The priority of a task whose calls wait for no other call: a chain of its own. */
+  /** The priority of a task whose calls wait for no other call, at the default rank: a chain of its own. */
   public static Priority root(long taskId) {
-    return new Priority(taskId, 0);
+    return root(taskId, 1);
   }
 
-  /** The priority of a task fed by calls of these priorities: the earliest chain among them, one step deeper than the deepest. */
+  /** The same, at its work's rank ({@code priority} job option). */
+  public static Priority root(long taskId, int rank) {
+    return new Priority(rank, taskId, 0);
+  }
+
+  /** The priority of a task of the default rank fed by calls of these priorities. */
   public static Priority fedBy(Collection<Priority> inputs, long taskId) {
+    return fedBy(inputs, taskId, 1);
+  }
+
+  /**
+   * The priority of a task fed by calls of these priorities, at its work's rank: the earliest chain
+   * among them, one step deeper than the deepest.
+   */
+  public static Priority fedBy(Collection<Priority> inputs, long taskId, int rank) {
     if (inputs.isEmpty()) {
-      return root(taskId);
+      return root(taskId, rank);
     }
     long lineage = Long.MAX_VALUE;
     int depth = 0;
@@ -36,6 +50,6 @@ public record Priority(long lineage, int depth) {
       lineage = Math.min(lineage, p.lineage);
       depth = Math.max(depth, p.depth);
     }
-    return new Priority(lineage, depth + 1);
+    return new Priority(rank, lineage, depth + 1);
   }
 }

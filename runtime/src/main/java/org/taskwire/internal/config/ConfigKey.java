@@ -262,6 +262,9 @@ public final class ConfigKey<T> {
       new JobOptionKey<>(duration("taskwire.walltime", JobOptions.BUILT_IN.walltime().toString(), "Wall time per job."), JobOptions.Builder::walltime),
       new JobOptionKey<>(positiveInt("taskwire.max-attempts", JobOptions.BUILT_IN.maxAttempts(), "Attempts per call."),
           JobOptions.Builder::maxAttempts),
+      new JobOptionKey<>(positiveInt("taskwire.priority", JobOptions.BUILT_IN.priority(),
+          "Among calls ready at once, those of a higher priority go first; on PanDA, the task's priority above 1000."),
+          JobOptions.Builder::priority),
       new JobOptionKey<>(choice("taskwire.codec", JobOptions.BUILT_IN.codec().name().toLowerCase(Locale.ROOT), "Wire format.",
           "kryo", "json"),
           (b, v) -> b.codec(codec(v))));

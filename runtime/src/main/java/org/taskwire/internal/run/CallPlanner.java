@@ -78,7 +78,7 @@ public final class CallPlanner {
             waited == null ? List.of() : waited.get(i).dependsOn());
       }
     }
-    Priority priority = priority(taskId, waited);
+    Priority priority = priority(taskId, waited, options.priority() == null ? 1 : options.priority());
     Task task = new Task(taskId, owner, work, options, List.copyOf(envelopes), priority);
     for (CallEnvelope envelope : envelopes) {
       priorities.put(envelope.callId(), priority);
@@ -130,9 +130,9 @@ public final class CallPlanner {
   }
 
   /** A task's place among calls ready at once: its own chain, or the earliest of the calls it waited for, one deeper. */
-  private Priority priority(long taskId, List<WaitingCalls.Call> waited) {
+  private Priority priority(long taskId, List<WaitingCalls.Call> waited, int rank) {
     if (waited == null) {
-      return Priority.root(taskId);
+      return Priority.root(taskId, rank);
     }
     List<Priority> inputs = new ArrayList<>();
     for (WaitingCalls.Call call : waited) {
@@ -143,7 +143,7 @@ public final class CallPlanner {
         }
       }
     }
-    return Priority.fedBy(inputs, taskId);
+    return Priority.fedBy(inputs, taskId, rank);
   }
 
   /**

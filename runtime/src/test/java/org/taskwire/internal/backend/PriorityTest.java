@@ -13,9 +13,9 @@ class PriorityTest {
     Priority sims2 = Priority.root(2);
     Priority reco = Priority.fedBy(List.of(sims1), 3);
     Priority merge = Priority.fedBy(List.of(reco, Priority.fedBy(List.of(sims1), 4)), 5);
-    assertThat(reco).isEqualTo(new Priority(1, 1));
-    assertThat(merge).isEqualTo(new Priority(1, 2));
-    assertThat(Priority.fedBy(List.of(sims2, reco), 6)).isEqualTo(new Priority(1, 2));
+    assertThat(reco).isEqualTo(new Priority(1, 1, 1));
+    assertThat(merge).isEqualTo(new Priority(1, 1, 2));
+    assertThat(Priority.fedBy(List.of(sims2, reco), 6)).isEqualTo(new Priority(1, 1, 2));
     assertThat(Priority.fedBy(List.of(), 7)).isEqualTo(Priority.root(7));
   }
 
@@ -28,5 +28,9 @@ class PriorityTest {
     List<Priority> queue = new ArrayList<>(List.of(sims2, sims1, reco1, merge1));
     queue.sort(Priority.FIRST);
     assertThat(queue).containsExactly(merge1, reco1, sims1, sims2);
+    Priority urgent = Priority.root(9, 5);
+    queue.add(urgent);
+    queue.sort(Priority.FIRST);
+    assertThat(queue.get(0)).as("a higher rank before any chain").isEqualTo(urgent);
   }
 }

@@ -51,4 +51,18 @@ abstract class CallOrderContract {
     long laterBefore = started.subList(0, lastOfFirst).stream().filter(l -> l.contains(" 2.")).count();
     assertThat(laterBefore).as("design 2's calls started before design 1's last: %s", started).isLessThanOrEqualTo(1);
   }
+
+  @Test
+  void aWorkOfHigherPriorityGoesBeforeCallsQueuedEarlier() throws Exception {
+    String journal = dir.resolve("journal.txt").toString();
+    List<Integer> keys = IntStream.rangeClosed(1, KEYS).boxed().toList();
+    AsyncMapResult<Integer, String> sims = StepsTasks.simMapAsync(keys, k -> new SimArgs(1, k, journal, 150));
+    AsyncMapResult<Integer, String> urgent = StepsTasks.urgentMapAsync(List.of(1, 2),
+        k -> new StepsTasks.UrgentArgs(1, k, journal, 150));
+    assertThat(sims.await().failures()).isEmpty();
+    assertThat(urgent.await().failures()).isEmpty();
+    List<String> started = Files.readAllLines(Path.of(journal));
+    // The worker may have taken the first simulation before the urgent calls were queued.
+    assertThat(started.indexOf("urgent 1.2")).as("started: %s", started).isLessThan(started.indexOf("sim 1.3"));
+  }
 }

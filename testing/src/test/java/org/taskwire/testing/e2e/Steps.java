@@ -97,6 +97,14 @@ public final class Steps {
     return design + "." + key;
   }
 
+  /** A work that outranks the others ({@code priority}): notes its start, then works for {@code millis}. */
+  @Work(priority = 5)
+  static String urgent(int design, int key, String journal, long millis) throws InterruptedException {
+    note(journal, "urgent " + design + "." + key);
+    Thread.sleep(millis);
+    return design + "." + key;
+  }
+
   /** Its reconstruction, one-to-one: notes its start, then works for {@code millis}. */
   @Work
   static String reco(int design, int key, String sim, String journal, long millis) throws InterruptedException {

@@ -74,7 +74,8 @@ record TaskParameters(
     p.put("vo", vo);
     p.put("prodSourceLabel", "user");
     p.put("taskType", "anal");
-    p.put("taskPriority", 1000);
+    // prun's 1000, raised by the work's priority above the default 1.
+    p.put("taskPriority", 1000 + (options.priority() == null ? 0 : options.priority() - 1));
     p.put("processingType", "taskwire");
     p.put("architecture", architecture);
     p.put("transUses", "");
