@@ -306,13 +306,7 @@ public final class RucioEmulator implements AutoCloseable {
       throw new RucioError(401, "CannotAuthenticate", "Cannot authenticate to account " + (account == null ? user : account)
           + " with given credentials");
     }
-    String token = user + "-" + UUID.randomUUID().toString().replace("-", "");
-    Instant expires = Instant.now().plus(settings.tokenLifetime());
-    tokens.put(token, new Token(user, expires));
-    ctx.header("X-Rucio-Auth-Token", token);
-    ctx.header("X-Rucio-Auth-Token-Expires", time(expires));
-    ctx.header("X-Rucio-Auth-Account", user);
-    ctx.status(200).result("");
+    issueToken(ctx, user);
   }
 
   /** {@code /auth/x509}: the client certificate's subject, proxy attributes stripped, is an identity of the account. */
@@ -333,6 +327,11 @@ public final class RucioEmulator implements AutoCloseable {
     if (asked != null && !asked.isEmpty() && !asked.equals(account)) {
       throw new RucioError(401, "CannotAuthenticate", "Cannot authenticate to account " + asked + " with given credentials");
     }
+    issueToken(ctx, account);
+  }
+
+  /** A new token for the account, in the headers Rucio's client reads it from. */
+  private void issueToken(Context ctx, String account) {
     String token = account + "-" + UUID.randomUUID().toString().replace("-", "");
     Instant expires = Instant.now().plus(settings.tokenLifetime());
     tokens.put(token, new Token(account, expires));
