@@ -70,14 +70,11 @@ final class KillCommand implements Callable<Integer> {
     });
     config.putAll(set);
     // The run's backend, and those some of its works ran on (taskwire.work.<work>.backend).
+    var runConfig = Runs.config(config);
     java.util.Set<String> backends = new java.util.LinkedHashSet<>(List.of(recorded.start().backend()));
-    config.forEach((k, v) -> {
-      if (k.startsWith("taskwire.work.") && k.endsWith(".backend")) {
-        backends.add(v.strip());
-      }
-    });
+    backends.addAll(runConfig.workBackends().values());
     for (String backend : backends) {
-      killed.addAll(Backends.provider(backend).kill(dir.runId(), Runs.config(config), handles));
+      killed.addAll(Backends.provider(backend).kill(dir.runId(), runConfig, handles));
     }
     PrintWriter out = spec.commandLine().getOut();
     if (runs.json) {

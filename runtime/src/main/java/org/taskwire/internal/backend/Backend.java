@@ -27,8 +27,10 @@ public interface Backend extends AutoCloseable {
    * How long calls of one work that become ready apart are held to go out together, as one task:
    * on a batch system, where a task costs a submission and brokerage, not where a queue takes calls
    * one by one. Zero: at once.
+   *
+   * @param work the work's name, for a backend that runs several works on different systems
    */
-  default java.time.Duration stepWindow() {
+  default java.time.Duration stepWindow(String work) {
     return java.time.Duration.ZERO;
   }
 

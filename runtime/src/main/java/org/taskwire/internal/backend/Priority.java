@@ -21,19 +21,14 @@ public record Priority(int rank, long lineage, int depth) {
   public static final Comparator<Priority> FIRST = Comparator.comparing(Priority::rank, Comparator.reverseOrder())
       .thenComparingLong(Priority::lineage).thenComparing(Priority::depth, Comparator.reverseOrder());
 
-  /** The priority of a task whose calls wait for no other call, at the default rank: a chain of its own. */
+  /** The priority of a task whose calls wait for no other call, at the built-in rank: a chain of its own. */
   public static Priority root(long taskId) {
-    return root(taskId, 1);
+    return root(taskId, org.taskwire.spi.JobOptions.BUILT_IN.priority());
   }
 
   /** The same, at its work's rank ({@code priority} job option). */
   public static Priority root(long taskId, int rank) {
     return new Priority(rank, taskId, 0);
-  }
-
-  /** The priority of a task of the default rank fed by calls of these priorities. */
-  public static Priority fedBy(Collection<Priority> inputs, long taskId) {
-    return fedBy(inputs, taskId, 1);
   }
 
   /**

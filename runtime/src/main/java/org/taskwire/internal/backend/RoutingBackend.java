@@ -27,7 +27,7 @@ public final class RoutingBackend implements Backend {
   }
 
   /** The backend a work's calls go to. */
-  public Backend of(String work) {
+  private Backend of(String work) {
     return byName.get(backendOfWork.apply(work));
   }
 
@@ -53,10 +53,9 @@ public final class RoutingBackend implements Backend {
     }
   }
 
-  /** Not asked: the run asks each work's own backend ({@link #of}). */
   @Override
-  public Duration stepWindow() {
-    return Duration.ZERO;
+  public Duration stepWindow(String work) {
+    return of(work).stepWindow(work);
   }
 
   @Override

@@ -215,6 +215,21 @@ public final class TaskwireConfig {
     return new TaskwireConfig(copy);
   }
 
+  /**
+   * The backends works were given for themselves ({@code taskwire.work.<work>.backend}), by work
+   * name, in name order.
+   */
+  public Map<String, String> workBackends() {
+    String suffix = ConfigKey.BACKEND.name().substring(PREFIX.length() - 1);
+    Map<String, String> byWork = new TreeMap<>();
+    values.forEach((key, v) -> {
+      if (key.startsWith(WORK_PREFIX) && key.endsWith(suffix) && key.length() > WORK_PREFIX.length() + suffix.length()) {
+        byWork.put(key.substring(WORK_PREFIX.length(), key.length() - suffix.length()), v.value().strip());
+      }
+    });
+    return byWork;
+  }
+
   /** The value of a key and where it came from, if set in any layer. */
   public Optional<Value> value(String key) {
     return Optional.ofNullable(values.get(key));

@@ -229,7 +229,9 @@ public final class CallCollector implements ResultSink {
           call.callId(), e.getMessage());
       return false;
     }
+    java.util.List<org.taskwire.DataFile> files = java.util.List.of();
     if (call.task.work().travellingTypes().contains(org.taskwire.DataFile.class)) {
+      files = org.taskwire.internal.data.CallFiles.filesIn(value);
       String gone = org.taskwire.internal.data.CallFiles.missing(value);
       if (gone != null) {
         LOG.info("{} call {} ran before, but {}; running it again", call.task.work().name(), call.callId(), gone);
@@ -239,7 +241,7 @@ public final class CallCollector implements ResultSink {
     synchronized (call) {
       call.state = PendingCall.State.DONE;
     }
-    handOn(call, value, org.taskwire.internal.data.CallFiles.filesIn(value));
+    handOn(call, value, files);
     return true;
   }
 

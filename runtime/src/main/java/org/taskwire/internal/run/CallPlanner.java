@@ -78,7 +78,7 @@ public final class CallPlanner {
             waited == null ? List.of() : waited.get(i).dependsOn());
       }
     }
-    Priority priority = priority(taskId, waited, options.priority() == null ? 1 : options.priority());
+    Priority priority = priority(taskId, waited, options.priority());
     Task task = new Task(taskId, owner, work, options, List.copyOf(envelopes), priority);
     for (CallEnvelope envelope : envelopes) {
       priorities.put(envelope.callId(), priority);

@@ -91,8 +91,7 @@ public final class RunEngine implements AutoCloseable {
     }
     collector.attach(backend);
     this.planner = new CallPlanner(history, collector, shared, backend);
-    this.waiting = new WaitingCalls(runId, history.journal(),
-        work -> (backend instanceof RoutingBackend r ? r.of(work) : backend).stepWindow(), this::submitReady);
+    this.waiting = new WaitingCalls(runId, history.journal(), backend::stepWindow, this::submitReady);
     // No thread of the run may die silently: its calls could wait forever for what it would have done.
     DaemonThreads.onThreadDeath(why -> collector.failAll(FailureKind.BACKEND, why));
   }
@@ -102,16 +101,9 @@ public final class RunEngine implements AutoCloseable {
    * ({@code taskwire.work.<work>.backend}), each of them behind one that routes a task by its work.
    */
   private Backend backends(BackendContext context) {
-    Map<String, String> ofWork = new HashMap<>();
+    Map<String, String> ofWork = config.workBackends();
     java.util.Set<String> names = new java.util.LinkedHashSet<>(List.of(backendName));
-    for (WorkflowDefinition w : workflows.all()) {
-      for (WorkDefinition<?, ?> work : w.works()) {
-        config.value(ConfigKey.BACKEND.forWork(work.name()).name()).ifPresent(v -> {
-          ofWork.put(work.name(), v.value().strip());
-          names.add(v.value().strip());
-        });
-      }
-    }
+    names.addAll(ofWork.values());
     if (names.size() == 1) {
       return Backends.create(backendName, context);
     }
@@ -124,8 +116,8 @@ public final class RunEngine implements AutoCloseable {
       byName.values().forEach(Backend::close);
       throw e;
     }
-    LOG.info("run {} runs its works on {}: {} on {}, the others on {}", runId, names,
-        new java.util.TreeMap<>(ofWork).keySet(), new java.util.TreeMap<>(ofWork).values(), backendName);
+    LOG.info("run {} runs its works on {}: {} on {}, the others on {}", runId, names, ofWork.keySet(),
+        ofWork.values(), backendName);
     return new RoutingBackend(byName, work -> ofWork.getOrDefault(work, backendName));
   }
 

@@ -116,8 +116,8 @@ class TaskwireConfigTest {
 
   @Test
   void aWorkMayNameABackendOfItsOwnAmongThoseOnTheClassPath() throws IOException {
-    assertThat(load(Map.of("taskwire.work.greet.backend", "inprocess")).value("taskwire.work.greet.backend"))
-        .hasValueSatisfying(v -> assertThat(v.value()).isEqualTo("inprocess"));
+    assertThat(load(Map.of("taskwire.work.greet.backend", "inprocess", "taskwire.work.scale.cores", "2",
+        "taskwire.backend", "local")).workBackends()).isEqualTo(Map.of("greet", "inprocess"));
     assertThatThrownBy(() -> load(Map.of("taskwire.work.greet.backend", "grid")))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("taskwire.work.greet.backend = 'grid' (from code): expected one of [")

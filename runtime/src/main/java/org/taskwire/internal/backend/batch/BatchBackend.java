@@ -119,7 +119,7 @@ public final class BatchBackend implements Backend {
   }
 
   @Override
-  public Duration stepWindow() {
+  public Duration stepWindow(String work) {
     return timing.stepWindow();
   }
 

@@ -74,8 +74,8 @@ record TaskParameters(
     p.put("vo", vo);
     p.put("prodSourceLabel", "user");
     p.put("taskType", "anal");
-    // prun's 1000, raised by the work's priority above the default 1.
-    p.put("taskPriority", 1000 + (options.priority() == null ? 0 : options.priority() - 1));
+    // prun's 1000, raised by the work's priority above the built-in one.
+    p.put("taskPriority", 1000 + options.priority() - JobOptions.BUILT_IN.priority());
     p.put("processingType", "taskwire");
     p.put("architecture", architecture);
     p.put("transUses", "");
