@@ -1,8 +1,13 @@
 package org.taskwire.optimize;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import org.apache.commons.math3.distribution.NormalDistribution;
 
 /**
@@ -11,13 +16,12 @@ import org.apache.commons.math3.distribution.NormalDistribution;
  * rule (each believed to give the model's own mean there, which shrinks the uncertainty around it
  * so that a batch spreads out), and the point maximises the logarithm of expected improvement over
  * the best posterior mean among the points observed, so that noisy observations are not taken at
- * their word. Shared by the single-objective GP optimiser and ParEGO.
+ * their word. The maximum is sought by {@link FeasibleSearch}, inside the constraints and away from
+ * every point tried. Shared by the single-objective GP optimiser and ParEGO.
  */
 final class ExpectedImprovement {
   private static final NormalDistribution NORMAL = new NormalDistribution(null, 0, 1);
-  private static final int CANDIDATES = 1500;
-  private static final int LOCAL_CANDIDATES = 500;
-  private static final int FIT_STARTS = 2;
+  private static final int SEEDS = 5;
 
   private ExpectedImprovement() {}
 
@@ -28,57 +32,34 @@ final class ExpectedImprovement {
    * @param y their values, lower is better
    * @param sem their standard errors, NaN where unknown
    * @param pending points of running trials
+   * @param tried the parameters of every trial, not to be proposed again
    */
-  static double[] next(List<double[]> x, double[] y, double[] sem, List<double[]> pending, SplittableRandom random) {
-    GaussianProcess model = GaussianProcess.fit(x, y, sem, random, FIT_STARTS);
-    if (!pending.isEmpty()) {
-      List<double[]> bx = new ArrayList<>(x);
-      double[] by = new double[x.size() + pending.size()];
-      double[] bs = new double[by.length];
-      System.arraycopy(y, 0, by, 0, y.length);
-      System.arraycopy(sem, 0, bs, 0, sem.length);
-      for (int i = 0; i < pending.size(); i++) {
-        bx.add(pending.get(i));
-        by[y.length + i] = model.predict(pending.get(i))[0];
-        bs[y.length + i] = Double.NaN;
-      }
-      model = GaussianProcess.fit(bx, by, bs, random, 0);
-    }
-    double incumbent = Double.POSITIVE_INFINITY;
-    double[] best = null;
-    for (double[] p : x) {
-      double mu = model.predict(p)[0];
-      if (mu < incumbent) {
-        incumbent = mu;
-        best = p;
-      }
-    }
-    return maximise(model, incumbent, best, random);
+  static double[] next(SearchSpace space, List<double[]> x, double[] y, double[] sem, List<double[]> pending,
+      Set<Map<String, Object>> tried, SplittableRandom random) {
+    GaussianProcess observed = GaussianProcess.fit(x, y, sem, categorical(space));
+    GaussianProcess fitted = pending.isEmpty() ? observed
+        : observed.believing(pending, pending.stream().mapToDouble(p -> observed.predict(p)[0]).toArray());
+    double[] means = x.stream().mapToDouble(p -> fitted.predict(p)[0]).toArray();
+    // Improvement over the best observation where observations are exact, as Optuna's LogEI; over the
+    // best posterior mean where they carry a standard error, not to chase a lucky noisy one (BoTorch's
+    // noisy EI does this by integrating over the observed points' values).
+    boolean noisy = Arrays.stream(sem).anyMatch(v -> v > 0);
+    double incumbent = noisy ? Arrays.stream(means).min().orElseThrow() : Arrays.stream(y).min().orElseThrow();
+    List<double[]> seeds = IntStream.range(0, x.size()).boxed()
+        .sorted(Comparator.comparingDouble(i -> means[i])).limit(SEEDS).map(x::get).toList();
+    List<double[]> anchors = new ArrayList<>(x);
+    anchors.addAll(pending);
+    return new FeasibleSearch(space, tried, anchors, random)
+        .maximise(p -> logExpectedImprovement(fitted.predict(p), incumbent), seeds);
   }
 
-  /** The best of random candidates and of candidates near the incumbent. */
-  private static double[] maximise(GaussianProcess model, double incumbent, double[] near, SplittableRandom random) {
-    int d = near.length;
-    double[] pick = null;
-    double pickValue = Double.NEGATIVE_INFINITY;
-    for (int c = 0; c < CANDIDATES + LOCAL_CANDIDATES; c++) {
-      double[] p = new double[d];
-      for (int i = 0; i < d; i++) {
-        p[i] = c < CANDIDATES ? random.nextDouble()
-            : Math.min(1, Math.max(0, near[i] + 0.05 * gaussian(random)));
-      }
-      double v = logExpectedImprovement(model.predict(p), incumbent);
-      if (v > pickValue) {
-        pickValue = v;
-        pick = p;
-      }
+  /** For each coordinate of the space, whether it is a choice's. */
+  static boolean[] categorical(SearchSpace space) {
+    boolean[] c = new boolean[space.dimensions()];
+    for (int i = 0; i < c.length; i++) {
+      c[i] = space.categorical(i);
     }
-    return pick;
-  }
-
-  private static double gaussian(SplittableRandom random) {
-    // Box–Muller: one normal deviate from two uniform ones.
-    return Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 * Math.PI * random.nextDouble());
+    return c;
   }
 
   /**

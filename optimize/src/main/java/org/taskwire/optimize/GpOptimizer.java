@@ -60,6 +60,7 @@ final class GpOptimizer extends SobolStart {
     if (x.size() < 2) {
       return null;
     }
-    return ExpectedImprovement.next(x, ExpectedImprovement.unbox(y), ExpectedImprovement.unbox(sem), pending, random);
+    return ExpectedImprovement.next(space(), x, ExpectedImprovement.unbox(y), ExpectedImprovement.unbox(sem), pending,
+        tried(history), random);
   }
 }

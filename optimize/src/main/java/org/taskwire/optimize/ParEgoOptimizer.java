@@ -81,7 +81,7 @@ final class ParEgoOptimizer extends SobolStart {
       y[k] = max + RHO * sum;
       sem[k] = Double.NaN;
     }
-    return ExpectedImprovement.next(x, y, sem, pending, random);
+    return ExpectedImprovement.next(space(), x, y, sem, pending, tried(history), random);
   }
 
   /** A point drawn uniformly from the simplex: normalised exponential deviates. */

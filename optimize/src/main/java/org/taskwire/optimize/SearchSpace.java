@@ -15,10 +15,27 @@ public final class SearchSpace {
   /** The parameters an optimiser varies: all but the fixed ones, in order. */
   private final List<Parameter> varied;
 
+  /** Each constraint over the unit cube: the coordinates it names and their coefficients, in step. */
+  private final int[][] constraintDims;
+  private final double[][] constraintCoefficients;
+
   private SearchSpace(List<Parameter> parameters, List<LinearConstraint> constraints) {
     this.parameters = List.copyOf(parameters);
     this.constraints = List.copyOf(constraints);
     this.varied = parameters.stream().filter(p -> !(p instanceof Parameter.Fixed)).toList();
+    this.constraintDims = new int[constraints.size()][];
+    this.constraintCoefficients = new double[constraints.size()][];
+    for (int c = 0; c < constraints.size(); c++) {
+      List<Map.Entry<String, Double>> terms = new ArrayList<>(constraints.get(c).coefficients().entrySet());
+      constraintDims[c] = new int[terms.size()];
+      constraintCoefficients[c] = new double[terms.size()];
+      for (int t = 0; t < terms.size(); t++) {
+        String name = terms.get(t).getKey();
+        constraintDims[c][t] = java.util.stream.IntStream.range(0, varied.size())
+            .filter(i -> varied.get(i).name().equals(name)).findFirst().orElseThrow();
+        constraintCoefficients[c][t] = terms.get(t).getValue();
+      }
+    }
   }
 
   public static Builder builder() {
@@ -53,21 +70,79 @@ public final class SearchSpace {
         values.put(f.name(), f.value());
         continue;
       }
-      double u = Math.min(1, Math.max(0, unit[i++]));
+      int d = i++;
       if (p instanceof Parameter.Range r) {
-        if (r.integer()) {
-          long span = (long) (r.upper() - r.lower()) + 1;
-          values.put(r.name(), (long) r.lower() + Math.min(span - 1, (long) Math.floor(u * span)));
-        } else if (r.logScale()) {
-          values.put(r.name(), Math.exp(Math.log(r.lower()) + u * (Math.log(r.upper()) - Math.log(r.lower()))));
-        } else {
-          values.put(r.name(), r.lower() + u * (r.upper() - r.lower()));
-        }
+        double v = number(d, unit[d]);
+        values.put(r.name(), r.integer() ? (Object) (long) v : (Object) v);
       } else if (p instanceof Parameter.Choice c) {
-        values.put(c.name(), c.values().get(Math.min(c.values().size() - 1, (int) Math.floor(u * c.values().size()))));
+        values.put(c.name(), c.values().get(level(d, unit[d])));
       }
     }
     return values;
+  }
+
+  /** The level (0, 1, …) a coordinate falls in, for an integer or a choice: equal slices of [0, 1]. */
+  private int level(int d, double u) {
+    int levels = levels(d);
+    return Math.min(levels - 1, (int) Math.floor(Math.min(1, Math.max(0, u)) * levels));
+  }
+
+  /** The value of varied range {@code d} at coordinate {@code u}, as {@link #at} gives it. */
+  private double number(int d, double u) {
+    Parameter.Range r = (Parameter.Range) varied.get(d);
+    u = Math.min(1, Math.max(0, u));
+    if (r.integer()) {
+      return r.lower() + level(d, u);
+    }
+    if (r.logScale()) {
+      return Math.exp(Math.log(r.lower()) + u * (Math.log(r.upper()) - Math.log(r.lower())));
+    }
+    return r.lower() + u * (r.upper() - r.lower());
+  }
+
+  /**
+   * How many values coordinate {@code d} takes: 0 for a real range (a continuum), the number of
+   * whole numbers of an integer range, the number of values of a choice.
+   */
+  int levels(int d) {
+    Parameter p = varied.get(d);
+    if (p instanceof Parameter.Choice c) {
+      return c.values().size();
+    }
+    Parameter.Range r = (Parameter.Range) p;
+    return r.integer() ? (int) Math.min(Integer.MAX_VALUE, (long) (r.upper() - r.lower()) + 1) : 0;
+  }
+
+  /** Whether coordinate {@code d} is a choice: a category, with no order among its values. */
+  boolean categorical(int d) {
+    return varied.get(d) instanceof Parameter.Choice;
+  }
+
+  /** The point with each integer's and choice's coordinate moved to the middle of its slice. */
+  double[] snapped(double[] unit) {
+    double[] s = unit.clone();
+    for (int d = 0; d < s.length; d++) {
+      s[d] = Math.min(1, Math.max(0, s[d]));
+      int levels = levels(d);
+      if (levels > 0) {
+        s[d] = (level(d, s[d]) + 0.5) / levels;
+      }
+    }
+    return s;
+  }
+
+  /** Whether the parameters at a point of the unit cube satisfy every constraint ({@link #allows}, without maps). */
+  boolean allowsUnit(double[] unit) {
+    for (int c = 0; c < constraintDims.length; c++) {
+      double sum = 0;
+      for (int t = 0; t < constraintDims[c].length; t++) {
+        sum += constraintCoefficients[c][t] * number(constraintDims[c][t], unit[constraintDims[c][t]]);
+      }
+      if (sum > constraints.get(c).bound()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -178,9 +253,14 @@ public final class SearchSpace {
       return add(new Parameter.Fixed(name, value));
     }
 
-    /** {@code sum(coefficient * parameter) <= bound}, over real or integer ranges. */
-    public Builder constraint(Map<String, Double> coefficients, double bound) {
-      constraints.add(new LinearConstraint(coefficients, bound));
+    /**
+     * {@code sum(coefficient * parameter) <= bound}, over real or integer ranges (Ax's parameter
+     * constraints); coefficients of any numeric type: {@code Map.of("x", 1, "y", 2.5)}.
+     */
+    public Builder constraint(Map<String, ? extends Number> coefficients, double bound) {
+      Map<String, Double> real = new LinkedHashMap<>();
+      coefficients.forEach((name, c) -> real.put(name, c == null ? Double.NaN : c.doubleValue()));
+      constraints.add(new LinearConstraint(real, bound));
       return this;
     }
 

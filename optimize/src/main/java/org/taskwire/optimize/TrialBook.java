@@ -13,7 +13,10 @@ import java.util.TreeMap;
  * trial and the Pareto front, and the saved state. An optimiser only proposes points.
  */
 abstract class TrialBook implements Optimizer {
-  /** How many draws may fail the constraints in a row before the space is taken to leave no room. */
+  /**
+   * How many draws may fail the constraints, or repeat a trial, in a row before the space is taken
+   * to leave no room.
+   */
   private static final int MAX_REJECTED = 10_000;
 
   private final SearchSpace space;
@@ -39,6 +42,13 @@ abstract class TrialBook implements Optimizer {
 
   /** The next point of the unit cube to try, with the trials so far (running ones included). */
   abstract double[] propose(List<TrialRecord> history);
+
+  /** The parameters of every trial in a history, whatever its status. */
+  static Set<Map<String, Object>> tried(List<TrialRecord> history) {
+    Set<Map<String, Object>> tried = new HashSet<>();
+    history.forEach(r -> tried.add(r.trial().parameters()));
+    return tried;
+  }
 
   /** How many points were proposed so far, those the constraints rejected included. */
   long drawn() {
@@ -86,17 +96,26 @@ abstract class TrialBook implements Optimizer {
       throw new IllegalArgumentException("ask for at least one trial, got " + n);
     }
     List<Trial> asked = new ArrayList<>();
+    Set<Map<String, Object>> tried = tried(trials());
     for (int i = 0; i < n; i++) {
       Map<String, Object> values = null;
+      int repeats = 0;
       for (int tries = 0; values == null; tries++) {
         if (tries == MAX_REJECTED) {
-          throw new IllegalStateException("no point of " + MAX_REJECTED + " drawn satisfies the constraints "
-              + space.constraints() + "; they leave (almost) no room in the space");
+          throw new IllegalStateException(repeats > tries / 2
+              ? "no untried point in " + MAX_REJECTED + " drawn: the space " + space + " has (almost) no point left "
+                  + "that no trial has taken"
+              : "no point of " + MAX_REJECTED + " drawn satisfies the constraints " + space.constraints()
+                  + "; they leave (almost) no room in the space");
         }
+        // Model-based proposals are feasible and new by construction; the others are drawn again.
         Map<String, Object> candidate = space.at(propose(trials()));
         drawn++;
-        values = space.allows(candidate) ? candidate : null;
+        boolean repeat = tried.contains(candidate);
+        repeats += repeat ? 1 : 0;
+        values = space.allows(candidate) && !repeat ? candidate : null;
       }
+      tried.add(values);
       int id = trials.isEmpty() ? 0 : trials.lastKey() + 1;
       Trial trial = new Trial(id, values);
       trials.put(id, new TrialRecord(trial, TrialStatus.RUNNING, Map.of(), null));
