@@ -220,6 +220,15 @@ public final class WorkflowRun implements AutoCloseable {
       return set(ConfigKey.RESUME.name(), run);
     }
 
+    /**
+     * Keeps this run's id in a file, and resumes the run it names where the file exists: shorthand
+     * for {@code set("taskwire.run-file", file)}. A study keeps its run this way in its own
+     * directory, so that starting it again resumes its own run, not the newest one on the machine.
+     */
+    public Builder runFile(java.nio.file.Path file) {
+      return set(ConfigKey.RUN_FILE.name(), file.toString());
+    }
+
     /** Shorthand for {@code set("taskwire.backend", name)}. */
     public Builder backend(String name) {
       return set(ConfigKey.BACKEND.name(), name);

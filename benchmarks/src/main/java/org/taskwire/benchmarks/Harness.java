@@ -39,6 +39,10 @@ final class Harness implements Callable<Integer> {
   @Option(names = "--peers", paramLabel = "FILE", description = "The peers' JSON figures (peers.py) to include.")
   Path peers;
 
+  @Option(names = "--optimizer-peers", paramLabel = "FILE",
+      description = "Optuna's rows on the optimisers' problems (optimizer_peers.py) to include.")
+  Path optimizerPeers;
+
   @Option(names = "--results", paramLabel = "DIR", required = true, description = "Where latest.json goes.")
   Path results;
 
@@ -132,10 +136,16 @@ final class Harness implements Callable<Integer> {
     if (chosen.contains("slurm")) {
       figures.addAll(SlurmScenarios.jobsBesideLocal(plan, work, log));
     }
-    List<OptimizerScenarios.Row> optimizerRows = chosen.contains("optimizers")
-        ? OptimizerScenarios.run(plan, log) : List.of();
+    List<OptimizerScenarios.Row> optimizerRows = List.of();
+    if (chosen.contains("optimizers")) {
+      figures.addAll(OptimizerScenarios.askTimes(plan, log));
+      optimizerRows = OptimizerScenarios.run(plan, log);
+    }
     Report report = new Report(quick, figures);
     report.addOptimizers(optimizerRows);
+    if (optimizerPeers != null && Files.exists(optimizerPeers)) {
+      report.addOptimizerPeers(optimizerPeers);
+    }
     if (jmh != null && Files.exists(jmh)) {
       report.addJmh(jmh);
     }

@@ -46,6 +46,8 @@ final class Report {
       Map.entry("client_memory", new Target("≤ 256 MB", v -> v <= 256)),
       Map.entry("client_memory_1m", new Target("≤ 512 MB", v -> v <= 512)),
       Map.entry("staging_per_file", new Target("≤ 5 ms", v -> v <= 5)),
+      Map.entry("optimizer_ask_50", new Target("≤ 1,000 ms", v -> v <= 1_000)),
+      Map.entry("optimizer_ask_500", new Target("≤ 1,000 ms", v -> v <= 1_000)),
       Map.entry("dag_first_share", new Target("≤ 40 %", v -> v <= 40)),
       Map.entry("ratio_dag_first_merge_vs_dask", new Target("≤ 1×", v -> v <= 1)),
       Map.entry("ratio_dag_makespan_vs_dask", new Target("≤ 1×", v -> v <= 1)),
@@ -200,18 +202,52 @@ final class Report {
     optimizerRows.addAll(rows);
   }
 
+  /**
+   * Optuna's rows from {@code optimizer_peers.py}'s JSON, each after Taskwire's rows of the same
+   * problem: the seeds' values, turned into a mean and standard error here.
+   */
+  void addOptimizerPeers(Path file) throws IOException {
+    JsonNode root = JSON.readTree(file.toFile());
+    versions.put("optuna", root.path("optuna").asText());
+    for (JsonNode row : root.path("rows")) {
+      double[] values = new double[row.get("values").size()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = row.get("values").get(i).asDouble();
+      }
+      double mean = java.util.Arrays.stream(values).average().orElse(Double.NaN);
+      double var = java.util.Arrays.stream(values).map(v -> (v - mean) * (v - mean)).sum();
+      double se = values.length > 1 ? Math.sqrt(var / (values.length - 1) / values.length) : 0;
+      String problem = row.get("problem").asText();
+      String metric = optimizerRows.stream().filter(r -> r.problem().equals(problem)).map(OptimizerScenarios.Row::metric)
+          .findFirst().orElse("");
+      OptimizerScenarios.Row peer = new OptimizerScenarios.Row(problem, metric, row.get("budget").asInt(),
+          row.get("q").asInt(), row.get("method").asText(), mean, se, values.length,
+          row.get("secondsPerTrial").asDouble(), Double.NaN);
+      int last = -1;
+      for (int i = 0; i < optimizerRows.size(); i++) {
+        if (optimizerRows.get(i).problem().equals(problem)) {
+          last = i;
+        }
+      }
+      optimizerRows.add(last + 1 == 0 ? optimizerRows.size() : last + 1, peer);
+    }
+  }
+
   /** The optimisers' table: one row per problem and method. */
   String optimizersTable() {
     StringBuilder s = new StringBuilder();
-    s.append("| Problem | Metric | Trials | Asked at a time | Optimiser | Mean | Std. dev. | Seeds | s per trial |\n");
-    s.append("|---|---|---:|---:|---|---:|---:|---:|---:|\n");
+    s.append("| Problem | Metric | Trials | Asked at a time | Optimiser | Mean | ± s.e. | Seeds | s per trial "
+        + "| Slowest ask (s) |\n");
+    s.append("|---|---|---:|---:|---|---:|---:|---:|---:|---:|\n");
     for (OptimizerScenarios.Row r : optimizerRows) {
       s.append("| ").append(r.problem()).append(" | ").append(r.metric()).append(" | ").append(r.budget())
           .append(" | ").append(r.q()).append(" | ").append(r.method())
           .append(" | ").append(String.format(java.util.Locale.ROOT, "%.4g", r.mean()))
-          .append(" | ").append(String.format(java.util.Locale.ROOT, "%.2g", r.sd()))
+          .append(" | ").append(String.format(java.util.Locale.ROOT, "%.2g", r.se()))
           .append(" | ").append(r.seeds())
-          .append(" | ").append(String.format(java.util.Locale.ROOT, "%.3f", r.secondsPerTrial())).append(" |\n");
+          .append(" | ").append(String.format(java.util.Locale.ROOT, "%.3f", r.secondsPerTrial()))
+          .append(" | ").append(Double.isNaN(r.slowestAsk()) ? "—"
+              : String.format(java.util.Locale.ROOT, "%.3f", r.slowestAsk())).append(" |\n");
     }
     s.append("\n").append(quick ? "Quick run (figures not meaningful). " : "").append("Measured ")
         .append(Instant.now().toString(), 0, 10).append(".\n");

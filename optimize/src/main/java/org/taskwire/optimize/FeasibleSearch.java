@@ -70,10 +70,11 @@ final class FeasibleSearch {
    * @throws IllegalStateException if no untried point satisfies the constraints
    */
   double[] maximise(ToDoubleFunction<double[]> f, List<double[]> seeds) {
-    List<Scored> raw = new ArrayList<>();
-    for (double[] p : candidates(seeds)) {
-      raw.add(new Scored(p, f.applyAsDouble(p)));
-    }
+    // Scored and refined on every core: each candidate and each local search on its own, so that the
+    // outcome does not depend on the order threads run in.
+    List<double[]> drawn = candidates(seeds);
+    List<Scored> raw = new ArrayList<>(java.util.stream.IntStream.range(0, drawn.size()).parallel()
+        .mapToObj(i -> new Scored(drawn.get(i), f.applyAsDouble(drawn.get(i)))).toList());
     raw.sort(Comparator.comparingDouble(Scored::value).reversed());
     if (raw.isEmpty()) {
       throw new IllegalStateException(feasibleButTried > 0
@@ -82,9 +83,9 @@ final class FeasibleSearch {
           : "no point drawn satisfies the constraints " + space.constraints() + "; they leave (almost) no room in the "
               + "space");
     }
+    List<Scored> refined = starts(raw, seeds).parallelStream().map(start -> refine(f, start)).toList();
     Scored best = raw.get(0);
-    for (Scored start : starts(raw, seeds)) {
-      Scored local = refine(f, start);
+    for (Scored local : refined) {
       if (local.value() > best.value()) {
         best = local;
       }

@@ -130,6 +130,9 @@ final class GaussianProcess {
 
   /** This process's hyper-parameters and units, conditioned besides on points believed to give the given values. */
   GaussianProcess believing(List<double[]> points, double[] values) {
+    if (points.isEmpty()) {
+      return this;
+    }
     int n = x.length;
     double[][] bx = Arrays.copyOf(x, n + points.size());
     double[] h = hyper();

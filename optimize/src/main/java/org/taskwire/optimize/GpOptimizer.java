@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
  * Bayesian optimisation of one objective. The first points come from a Sobol design (as many as
  * {@link #initialPoints}); then a {@link GaussianProcess} (Matérn-5/2, one length scale per
  * parameter, hyper-parameters by marginal likelihood) models the objective and the next point
- * maximises log expected improvement, running trials taken in by the kriging believer rule (see
+ * maximises log expected improvement, running trials taken in as a constant liar (see
  * {@link ExpectedImprovement}). Failed trials are believed in the same way, so that the optimiser
  * does not come straight back to a point that failed, though it may come near it again; abandoned
  * ones are left out.

@@ -10,8 +10,8 @@ import java.util.SplittableRandom;
  * with a weight vector drawn afresh, uniformly from the simplex, by the augmented Chebyshev
  * function {@code max_i w_i f_i + 0.05 Σ_i w_i f_i} over objectives normalised to [0, 1] by the
  * values seen, and asks the single-objective GP machinery ({@link ExpectedImprovement}) for the
- * point of highest log expected improvement of that scalarisation. Running trials are taken in by
- * the kriging believer rule; standard errors are not, since they do not carry through the
+ * point of highest log expected improvement of that scalarisation. Running trials are taken in as a
+ * constant liar (see {@link ExpectedImprovement#lie}); standard errors are not, since they do not carry through the
  * maximum. Sample-efficient where NSGA-II needs generations.
  */
 final class ParEgoOptimizer extends SobolStart {

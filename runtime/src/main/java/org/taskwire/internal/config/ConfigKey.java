@@ -179,6 +179,9 @@ public final class ConfigKey<T> {
       "Record each run in a journal, so that it can be resumed and shown by the taskwire command.", "true", "false");
   public static final ConfigKey<String> RESUME = text("taskwire.resume", "",
       "A run to resume: its id, a unique prefix of it, or last.");
+  public static final ConfigKey<String> RUN_FILE = text("taskwire.run-file", "",
+      "A file that names the run: where it exists, the run it names is resumed; where not, the new run's id is "
+          + "written to it (a study directory's own run, safe where others start runs too).");
   public static final ConfigKey<String> CODE_VERSION = choice("taskwire.code-version", "class",
       "What of a work's code enters its calls' keys: class (the workflow class's bytes), sandbox (every file of "
           + "the class path) or none.", "class", "sandbox", "none");
@@ -273,7 +276,7 @@ public final class ConfigKey<T> {
   public static final List<ConfigKey<?>> ALL;
 
   static {
-    List<ConfigKey<?>> all = new java.util.ArrayList<>(List.of(BACKEND, LOCAL_CLASSPATH, RUNS_DIR, JOURNAL, RESUME,
+    List<ConfigKey<?>> all = new java.util.ArrayList<>(List.of(BACKEND, LOCAL_CLASSPATH, RUNS_DIR, JOURNAL, RESUME, RUN_FILE,
         CODE_VERSION, CACHE, CACHE_DIR, CACHE_MAX_MB, SANDBOX_CACHE_DIR,
         SANDBOX_EXCLUDES, PROGRESS, PROGRESS_INTERVAL, BROKER_URL, BROKER_USER, BROKER_PASSWORD, BROKER_DESTINATION,
         RELAY_URL, RESULT_MAX_BYTES, DATA_URL, DATA_MAX_FILE_SIZE, RUCIO_URL, RUCIO_ACCOUNT, RUCIO_USERNAME,

@@ -61,21 +61,32 @@ public final class RunHistory implements AutoCloseable {
     this.loader = loader;
   }
 
-  /** Opens the journal of a new run, or of the run {@code taskwire.resume} names. */
+  /**
+   * Opens the journal of a new run, or of the run {@code taskwire.resume} names, or of the run
+   * the {@code taskwire.run-file} names.
+   */
   public static RunHistory open(TaskwireConfig config, WorkflowDefinition workflow, String backend,
       ClassLoader loader) {
     String resume = config.get(ConfigKey.RESUME).trim();
     String policy = config.get(ConfigKey.CODE_VERSION);
+    Path runFile = config.get(ConfigKey.RUN_FILE).isBlank() ? null : config.path(ConfigKey.RUN_FILE);
     if (!Boolean.parseBoolean(config.get(ConfigKey.JOURNAL))) {
-      if (!resume.isEmpty()) {
-        throw new ConfigurationException("taskwire.resume needs the run's journal, but taskwire.journal is false");
+      if (!resume.isEmpty() || runFile != null) {
+        throw new ConfigurationException((resume.isEmpty() ? "taskwire.run-file" : "taskwire.resume")
+            + " needs the run's journal, but taskwire.journal is false");
       }
       return new RunHistory(newRunId(), null, RunJournal.OFF, null, policy, loader, config);
     }
     Path root = runsDirectory(config);
+    if (runFile != null) {
+      resume = resumeFromRunFile(runFile, resume);
+    }
     if (resume.isEmpty()) {
       String runId = newRunId();
       RunDirectory dir = RunDirectory.create(root, runId);
+      if (runFile != null) {
+        writeRunFile(runFile, runId);
+      }
       dir.lock();
       RunHistory history = new RunHistory(runId, dir, new RunJournal(openWriter(dir)), null, policy, loader, config);
       history.keepIdentity();
@@ -106,6 +117,42 @@ public final class RunHistory implements AutoCloseable {
     } catch (RuntimeException e) {
       dir.close();
       throw e;
+    }
+  }
+
+  /** The run a run file names, or empty where there is no file yet; refuses a different {@code taskwire.resume}. */
+  private static String resumeFromRunFile(Path runFile, String resume) {
+    if (!java.nio.file.Files.exists(runFile)) {
+      return resume;
+    }
+    String named;
+    try {
+      named = java.nio.file.Files.readString(runFile).strip();
+    } catch (java.io.IOException e) {
+      throw new ConfigurationException("taskwire.run-file = " + runFile + ": cannot read it: " + e.getMessage(), e);
+    }
+    if (named.isEmpty() || named.contains("\n")) {
+      throw new ConfigurationException("taskwire.run-file = " + runFile + " holds no run id (one line expected); "
+          + "delete it to start a new run");
+    }
+    if (!resume.isEmpty() && !resume.equals(named)) {
+      throw new ConfigurationException("taskwire.resume = " + resume + " and taskwire.run-file = " + runFile
+          + " (run " + named + ") name different runs; set one of them");
+    }
+    return named;
+  }
+
+  private static void writeRunFile(Path runFile, String runId) {
+    try {
+      Path parent = runFile.toAbsolutePath().getParent();
+      java.nio.file.Files.createDirectories(parent);
+      Path tmp = parent.resolve(runFile.getFileName() + ".tmp");
+      java.nio.file.Files.writeString(tmp, runId + "\n");
+      java.nio.file.Files.move(tmp, runFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (java.io.IOException e) {
+      throw new ConfigurationException("taskwire.run-file = " + runFile + ": cannot write the run's id to it: "
+          + e.getMessage(), e);
     }
   }
 

@@ -99,4 +99,35 @@ class RunHistoryTest {
     assertThatThrownBy(() -> open(pinned("1"), Map.of("taskwire.journal", "false", "taskwire.resume", "last")))
         .hasMessageContaining("taskwire.resume needs the run's journal");
   }
+
+  /**
+   * A study's run file: the first start writes the new run's id to it; a later start resumes that
+   * run even though another run began since (which {@code last} would have taken).
+   */
+  @Test
+  void aRunFileNamesItsOwnRunWhateverRunsBeganSince() throws Exception {
+    Path runFile = dir.resolve("study").resolve("run");
+    String id;
+    try (RunHistory first = open(pinned("1"), Map.of("taskwire.run-file", runFile.toString()))) {
+      id = first.runId();
+      assertThat(first.resumes()).isFalse();
+    }
+    assertThat(java.nio.file.Files.readString(runFile).strip()).isEqualTo(id);
+    String other;
+    try (RunHistory newer = open(pinned("1"), Map.of())) {
+      other = newer.runId();
+    }
+    try (RunHistory again = open(pinned("1"), Map.of("taskwire.run-file", runFile.toString()))) {
+      assertThat(again.resumes()).isTrue();
+      assertThat(again.runId()).as("its own run, not the newer %s", other).isEqualTo(id);
+    }
+    assertThatThrownBy(() -> open(pinned("1"), Map.of("taskwire.run-file", runFile.toString(), "taskwire.resume",
+        other))).isInstanceOf(ConfigurationException.class).hasMessageContaining("name different runs; set one of them");
+    java.nio.file.Files.writeString(runFile, "\n");
+    assertThatThrownBy(() -> open(pinned("1"), Map.of("taskwire.run-file", runFile.toString())))
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("holds no run id")
+        .hasMessageContaining("delete it to start a new run");
+    assertThatThrownBy(() -> open(pinned("1"), Map.of("taskwire.journal", "false", "taskwire.run-file",
+        runFile.toString()))).hasMessageContaining("taskwire.run-file needs the run's journal");
+  }
 }

@@ -13,8 +13,8 @@ import org.taskwire.optimize.Study;
 
 /**
  * A client JVM for {@link StudyOnWorkersTest}: a GP study of Branin whose trials are Taskwire
- * calls, four in flight, its journal and optimiser in the study directory; the Taskwire run is
- * resumed too unless {@code args[3]} is {@code -}. Prints the best trial at the end.
+ * calls, four in flight, its journal, optimiser and run file in the study directory, so that
+ * starting it again resumes the study and its own Taskwire run. Prints the best trial at the end.
  *
  * <p>Arguments: runs directory, marks directory, study directory, run to resume or {@code -},
  * budget, millis per trial, then {@code key=value} configuration.
@@ -55,7 +55,7 @@ public final class StudyClient {
         rest[i] = "taskwire.progress=off";
       }
     }
-    WorkflowRun.Builder builder = ClientToResume.configured(TrialsTasks.builder(), rest);
+    WorkflowRun.Builder builder = ClientToResume.configured(TrialsTasks.builder(), rest).runFile(studyDir.resolve("run"));
     try (WorkflowRun run = builder.start()) {
       System.out.println("run " + run.runId());
       Optimizer done = study(studyDir, args[1], Integer.parseInt(args[4]), Long.parseLong(args[5])).run();

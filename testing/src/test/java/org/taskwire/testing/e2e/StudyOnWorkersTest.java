@@ -188,7 +188,13 @@ class StudyOnWorkersTest {
       }
     }
 
-    Process second = StudyClient.start(dir, runs, marks, studyDir, "last", budget, 400, "second", local);
+    // Another run began since in the same runs directory (another user's, on a shared machine): "last" would
+    // resume it; the study resumes its own, the one its directory names.
+    assertThat(Files.readString(studyDir.resolve("run")).strip()).isEqualTo(ResumeTest.onlyRun(runs).getFileName()
+        .toString());
+    Path newer = Files.createDirectories(runs.resolve("0000another-users-run"));
+    Files.writeString(newer.resolve("journal.jsonl"), "{}\n");
+    Process second = StudyClient.start(dir, runs, marks, studyDir, "-", budget, 400, "second", local);
     assertThat(second.waitFor()).as("the second client said: %s", Files.readString(dir.resolve("second.out")))
         .isZero();
     Optimizer resumed = Optimizers.load(studyDir.resolve(Study.STATE), StudyClient.SPACE, StudyClient.OBJECTIVES);
