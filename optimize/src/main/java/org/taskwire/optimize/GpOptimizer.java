@@ -38,6 +38,35 @@ final class GpOptimizer extends SobolStart {
     return NAME;
   }
 
+  /**
+   * The best trial: where measurements carry standard errors, the one whose model mean is best, so
+   * that a lucky noisy observation is not taken at its word (Ax's best point from the model);
+   * otherwise the best observation.
+   */
+  @Override
+  public java.util.Optional<TrialRecord> best() {
+    List<TrialRecord> completed = trials().stream().filter(r -> r.status() == TrialStatus.COMPLETED).toList();
+    boolean noisy = completed.stream().anyMatch(r -> r.measurements().get(objective.name()).sem() > 0);
+    if (!noisy || completed.size() < 3) {
+      return super.best();
+    }
+    List<double[]> x = completed.stream().map(r -> space().unit(r.trial().parameters())).toList();
+    double[] y = completed.stream().mapToDouble(r -> objective.minimised(r.measurements().get(objective.name()).mean()))
+        .toArray();
+    double[] sem = completed.stream().mapToDouble(r -> r.measurements().get(objective.name()).sem()).toArray();
+    GaussianProcess model = GaussianProcess.fit(x, y, sem, ExpectedImprovement.categorical(space()));
+    TrialRecord best = null;
+    double bestMean = Double.POSITIVE_INFINITY;
+    for (int i = 0; i < x.size(); i++) {
+      double mean = model.predict(x.get(i))[0];
+      if (mean < bestMean) {
+        bestMean = mean;
+        best = completed.get(i);
+      }
+    }
+    return java.util.Optional.of(best);
+  }
+
   @Override
   double[] fromModel(List<TrialRecord> history, SplittableRandom random) {
     List<double[]> x = new ArrayList<>();

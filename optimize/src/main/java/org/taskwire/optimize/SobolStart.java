@@ -24,11 +24,19 @@ abstract class SobolStart extends TrialBook {
   /** The model's proposal, or null while the trials give it too little to go on. */
   abstract double[] fromModel(List<TrialRecord> history, SplittableRandom random);
 
+  private boolean lastDesigned;
+
   @Override
   final double[] propose(List<TrialRecord> history) {
     long n = drawn();
     double[] next = n < initialPoints() || space().dimensions() == 0 ? null
         : fromModel(history, new SplittableRandom(seed() * 1_000_003L + n));
+    lastDesigned = next == null;
     return next != null ? next : design.point(n);
+  }
+
+  @Override
+  final boolean lastProposalDesigned() {
+    return lastDesigned;
   }
 }

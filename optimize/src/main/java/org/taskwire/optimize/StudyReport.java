@@ -6,9 +6,19 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -25,6 +35,7 @@ import org.jfree.data.xy.XYSeriesCollection;
 public final class StudyReport {
   private static final int WIDTH = 800;
   private static final int HEIGHT = 600;
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private StudyReport() {}
 
@@ -67,10 +78,118 @@ public final class StudyReport {
     return file;
   }
 
-  /** The trials as JSON: the optimiser's saved state, its trials with what became of each. */
+  /** The version of {@code trials.json}'s layout, its {@code format} field. */
+  public static final String JSON_FORMAT = "taskwire-study-trials/1";
+
+  /**
+   * The trials as JSON that reads without Taskwire's classes (pandas, {@code jq}, a notebook):
+   * {@value #JSON_FORMAT}. It holds the optimiser, the search space (each parameter's type and
+   * bounds or values, the constraints), the objectives (direction, threshold), and each trial: its
+   * status, parameters, measurements ({@code mean}, {@code sem}, null where unknown), why it failed,
+   * whether the space-filling design proposed it ({@code design}), whether it is the best trial or
+   * on the Pareto front ({@code best}), and, where the study's journal ({@value Study#JOURNAL}) lies
+   * beside the file, when it was asked and when it ended (ISO-8601).
+   */
   public static Path writeJson(Optimizer optimizer, Path file) throws IOException {
-    Files.writeString(file, Optimizers.toJson(optimizer.save()), StandardCharsets.UTF_8);
+    Map<Integer, Instant[]> times = times(file.toAbsolutePath().resolveSibling(Study.JOURNAL));
+    Set<Integer> best = new HashSet<>();
+    if (optimizer.objectives().size() == 1) {
+      optimizer.best().ifPresent(r -> best.add(r.trial().id()));
+    } else {
+      optimizer.paretoFront().forEach(r -> best.add(r.trial().id()));
+    }
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("format", JSON_FORMAT);
+    root.put("optimizer", optimizer.name());
+    root.put("seed", optimizer.save().seed());
+    List<Map<String, Object>> parameters = new ArrayList<>();
+    for (Parameter p : optimizer.space().parameters()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", p.name());
+      if (p instanceof Parameter.Range r) {
+        m.put("type", r.integer() ? "int" : "float");
+        m.put("lower", r.integer() ? (Object) (long) r.lower() : (Object) r.lower());
+        m.put("upper", r.integer() ? (Object) (long) r.upper() : (Object) r.upper());
+        m.put("log", r.logScale());
+      } else if (p instanceof Parameter.Choice c) {
+        m.put("type", "choice");
+        m.put("values", c.values());
+      } else {
+        m.put("type", "fixed");
+        m.put("value", ((Parameter.Fixed) p).value());
+      }
+      parameters.add(m);
+    }
+    List<Map<String, Object>> constraints = new ArrayList<>();
+    for (LinearConstraint c : optimizer.space().constraints()) {
+      constraints.add(Map.of("coefficients", new TreeMap<>(c.coefficients()), "bound", c.bound()));
+    }
+    root.put("space", Map.of("parameters", parameters, "constraints", constraints));
+    List<Map<String, Object>> objectives = new ArrayList<>();
+    for (Objective o : optimizer.objectives()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", o.name());
+      m.put("direction", o.direction().name().toLowerCase(Locale.ROOT));
+      m.put("threshold", o.threshold());
+      objectives.add(m);
+    }
+    root.put("objectives", objectives);
+    Set<Integer> designed = new HashSet<>(optimizer.save().designed());
+    List<Map<String, Object>> trials = new ArrayList<>();
+    for (TrialRecord r : optimizer.trials()) {
+      Map<String, Object> t = new LinkedHashMap<>();
+      int id = r.trial().id();
+      t.put("id", id);
+      t.put("status", r.status().name().toLowerCase(Locale.ROOT));
+      t.put("parameters", r.trial().parameters());
+      Map<String, Object> measurements = new LinkedHashMap<>();
+      r.measurements().forEach((name, m) -> {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("mean", m.mean());
+        v.put("sem", Double.isNaN(m.sem()) ? null : m.sem());
+        measurements.put(name, v);
+      });
+      t.put("measurements", measurements);
+      t.put("reason", r.reason());
+      t.put("design", designed.contains(id));
+      t.put("best", best.contains(id));
+      Instant[] at = times.get(id);
+      t.put("asked", at == null || at[0] == null ? null : at[0].toString());
+      t.put("ended", at == null || at[1] == null ? null : at[1].toString());
+      trials.add(t);
+    }
+    root.put("trials", trials);
+    Files.writeString(file, JSON.writeValueAsString(root), StandardCharsets.UTF_8);
     return file;
+  }
+
+  /** When each trial was last asked (or resumed) and when it ended, from a study's journal; empty without one. */
+  private static Map<Integer, Instant[]> times(Path journal) throws IOException {
+    Map<Integer, Instant[]> times = new HashMap<>();
+    if (!Files.isRegularFile(journal)) {
+      return times;
+    }
+    for (String line : Files.readAllLines(journal, StandardCharsets.UTF_8)) {
+      JsonNode event;
+      try {
+        event = JSON.readTree(line);
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        continue; // a line a kill cut short
+      }
+      if (event == null || !event.has("trial") || !event.has("at")) {
+        continue;
+      }
+      Instant[] at = times.computeIfAbsent(event.get("trial").asInt(), k -> new Instant[2]);
+      Instant when = Instant.ofEpochMilli(event.get("at").asLong());
+      switch (event.path("event").asText()) {
+        case "asked", "resumed" -> {
+          at[0] = when;
+          at[1] = null;
+        }
+        default -> at[1] = when;
+      }
+    }
+    return times;
   }
 
   private static String number(double v) {

@@ -23,6 +23,8 @@ abstract class TrialBook implements Optimizer {
   private final List<Objective> objectives;
   private final long seed;
   private final TreeMap<Integer, TrialRecord> trials = new TreeMap<>();
+  /** Trials the space-filling design proposed, not a model. */
+  private final java.util.TreeSet<Integer> designed = new java.util.TreeSet<>();
   private long drawn;
 
   TrialBook(SearchSpace space, List<Objective> objectives, long seed) {
@@ -42,6 +44,16 @@ abstract class TrialBook implements Optimizer {
 
   /** The next point of the unit cube to try, with the trials so far (running ones included). */
   abstract double[] propose(List<TrialRecord> history);
+
+  /** Whether the last point {@link #propose} gave came from a space-filling design rather than a model. */
+  boolean lastProposalDesigned() {
+    return true;
+  }
+
+  /** Whether a trial was proposed by the space-filling design (Sobol or random) rather than a model. */
+  boolean designed(int trialId) {
+    return designed.contains(trialId);
+  }
 
   /** The parameters of every trial in a history, whatever its status. */
   static Set<Map<String, Object>> tried(List<TrialRecord> history) {
@@ -73,6 +85,7 @@ abstract class TrialBook implements Optimizer {
       }
       trials.put(r.trial().id(), r);
     }
+    designed.addAll(state.designed());
     drawn = state.drawn();
   }
 
@@ -117,6 +130,9 @@ abstract class TrialBook implements Optimizer {
       }
       tried.add(values);
       int id = trials.isEmpty() ? 0 : trials.lastKey() + 1;
+      if (lastProposalDesigned()) {
+        designed.add(id);
+      }
       Trial trial = new Trial(id, values);
       trials.put(id, new TrialRecord(trial, TrialStatus.RUNNING, Map.of(), null));
       asked.add(trial);
@@ -232,6 +248,6 @@ abstract class TrialBook implements Optimizer {
 
   @Override
   public OptimizerState save() {
-    return new OptimizerState(name(), seed, drawn(), trials());
+    return new OptimizerState(name(), seed, drawn(), trials(), List.copyOf(designed));
   }
 }
