@@ -165,6 +165,27 @@ final class GaussianProcess {
     return new double[] {mean + scale * mu, scale * Math.sqrt(Math.max(1e-12 * signal, var))};
   }
 
+  /**
+   * For each observation, the mean and standard deviation predicted for it by the process
+   * conditioned on all the others, with the same hyper-parameters: {@code z_i − α_i / [K⁻¹]_ii}
+   * and {@code 1 / [K⁻¹]_ii}, in the observations' units.
+   */
+  double[][] leaveOneOut() {
+    int n = x.length;
+    double[] inverse = lower.clone();
+    TriangularSolver_DDRM.invertLower(inverse, n);
+    double[][] out = new double[n][];
+    for (int i = 0; i < n; i++) {
+      // [K⁻¹]_ii = Σ_k (L⁻¹)_ki², over the rows k ≥ i of column i.
+      double diagonal = 0;
+      for (int k = i; k < n; k++) {
+        diagonal += inverse[k * n + i] * inverse[k * n + i];
+      }
+      out[i] = new double[] {mean + scale * (z[i] - alpha[i] / diagonal), scale * Math.sqrt(1 / diagonal)};
+    }
+    return out;
+  }
+
   /** The fitted length scales, one per dimension (for tests and reports). */
   double[] lengthScales() {
     return lengths.clone();

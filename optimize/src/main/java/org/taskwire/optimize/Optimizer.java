@@ -27,6 +27,15 @@ public interface Optimizer {
   List<Trial> ask(int n);
 
   /**
+   * Adds a trial at parameters chosen elsewhere (a baseline design, a point evaluated by hand: Ax's
+   * {@code attach_trial}), with a fresh id, running; {@link #tell} it as any other. The optimiser
+   * takes it into account from then on.
+   *
+   * @throws IllegalArgumentException if the parameters do not fit the space or break a constraint
+   */
+  Trial attach(java.util.Map<String, Object> parameters);
+
+  /**
    * Completes a running trial with its measurements, one for every objective at least.
    *
    * @throws IllegalStateException if the trial is unknown or not running

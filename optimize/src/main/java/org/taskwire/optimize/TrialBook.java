@@ -141,6 +141,42 @@ abstract class TrialBook implements Optimizer {
   }
 
   @Override
+  public Trial attach(Map<String, Object> parameters) {
+    Map<String, Object> values = new java.util.LinkedHashMap<>();
+    for (Parameter p : space.parameters()) {
+      Object v = parameters.get(p.name());
+      if (v == null && p instanceof Parameter.Fixed f) {
+        v = f.value();
+      }
+      if (v != null) {
+        v = Trial.normalised(p.name(), v);
+        if (p instanceof Parameter.Range r && v instanceof Number n) {
+          // As asked trials carry them: whole numbers for an integer range, reals for the others.
+          if (r.integer() && n.doubleValue() != Math.rint(n.doubleValue())) {
+            throw new IllegalArgumentException("cannot attach a trial: parameter '" + p.name() + "' is an integer, got "
+                + n);
+          }
+          v = r.integer() ? (Object) n.longValue() : (Object) n.doubleValue();
+        }
+        values.put(p.name(), v);
+      }
+    }
+    parameters.keySet().stream().filter(k -> !values.containsKey(k)).forEach(k -> values.put(k, parameters.get(k)));
+    String unfit = space.mismatch(values).orElse(null);
+    if (unfit != null) {
+      throw new IllegalArgumentException("cannot attach a trial: " + unfit);
+    }
+    if (!space.allows(values)) {
+      throw new IllegalArgumentException("cannot attach a trial: " + values + " breaks the constraints "
+          + space.constraints());
+    }
+    int id = trials.isEmpty() ? 0 : trials.lastKey() + 1;
+    Trial trial = new Trial(id, values);
+    trials.put(id, new TrialRecord(trial, TrialStatus.RUNNING, Map.of(), null));
+    return trial;
+  }
+
+  @Override
   public void tell(int trialId, Map<String, Measurement> measurements) {
     TrialRecord r = running(trialId, "tell");
     for (Objective o : objectives) {
