@@ -60,6 +60,20 @@ sed -n '/^Benchmark  /,/^$/p' "$SCRATCH/jmh.log" >&2
 say "peers: Dask distributed and joblib"
 "$PY" -W ignore benchmarks/peers.py "${PEER_OPTS[@]}" --out "$SCRATCH/peers.json"
 
+# Optuna, for the optimisers' table: from whatever python3 pip installed it into (not Debian's).
+OPTUNA_PY=$(command -v python3 || true)
+if [[ -n "$OPTUNA_PY" ]] && "$OPTUNA_PY" -c 'import optuna, torch, scipy' 2>/dev/null; then
+  say "peers: Optuna's samplers on the optimisers' problems"
+  if $QUICK; then
+    "$OPTUNA_PY" -W ignore benchmarks/optimizer_peers.py --seeds 1 --only Branin --out "$SCRATCH/optuna.json"
+  else
+    "$OPTUNA_PY" -W ignore benchmarks/optimizer_peers.py --seeds 10 --out "$SCRATCH/optuna.json"
+  fi
+else
+  say "peers: Optuna (with torch and scipy) is not installed for python3, so the optimisers' table has no Optuna rows" \
+    "(pip install optuna torch scipy)"
+fi
+
 say "end-to-end scenarios"
 JVM=(-Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn)
 if $JFR; then
@@ -67,6 +81,7 @@ if $JFR; then
 fi
 java "${JVM[@]}" -jar "$JAR" harness "${HARNESS_OPTS[@]}" \
   --samples-classpath "$SCRATCH/samples-classpath.txt" --jmh "$SCRATCH/jmh.json" --peers "$SCRATCH/peers.json" \
+  --optimizer-peers "$SCRATCH/optuna.json" \
   --results "$OUT" --markdown "$MARKDOWN" --work "$SCRATCH"
 
 say "done: $OUT/latest.json and $MARKDOWN"

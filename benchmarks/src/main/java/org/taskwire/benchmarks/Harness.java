@@ -137,12 +137,13 @@ final class Harness implements Callable<Integer> {
       figures.addAll(SlurmScenarios.jobsBesideLocal(plan, work, log));
     }
     List<OptimizerScenarios.Row> optimizerRows = List.of();
+    List<Figure> askTimes = List.of();
     if (chosen.contains("optimizers")) {
-      figures.addAll(OptimizerScenarios.askTimes(plan, log));
+      askTimes = OptimizerScenarios.askTimes(plan, log);
       optimizerRows = OptimizerScenarios.run(plan, log);
     }
     Report report = new Report(quick, figures);
-    report.addOptimizers(optimizerRows);
+    report.addOptimizers(optimizerRows, askTimes);
     if (optimizerPeers != null && Files.exists(optimizerPeers)) {
       report.addOptimizerPeers(optimizerPeers);
     }

@@ -174,8 +174,9 @@ public final class Samples implements Runnable {
         description = "dtlz2 or aid2e (default ${DEFAULT-VALUE}).")
     String problem;
 
-    @Option(names = "--optimizer", defaultValue = "parego", paramLabel = "NAME",
-        description = "parego (a GP of randomly weighted objectives), nsga2 or sobol (default ${DEFAULT-VALUE}).")
+    @Option(names = "--optimizer", defaultValue = "ehvi", paramLabel = "NAME",
+        description = "ehvi (expected hypervolume improvement), parego (a GP of randomly weighted objectives), nsga2 "
+            + "or sobol (default ${DEFAULT-VALUE}).")
     String optimizer;
 
     @Mixin Budget budget;

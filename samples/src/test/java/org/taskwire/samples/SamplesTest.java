@@ -121,7 +121,7 @@ class SamplesTest {
     SampleRun r = run("mobo", "--problem", "dtlz2", "--trials", "30", "--parallel", "4", "--backend", "inprocess",
         "--json", "--plots", plots.toString());
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(r.out()).contains("mobo dtlz2 with parego: 30 trials, 4 at a time, on backend inprocess", "Pareto front: ");
+    assertThat(r.out()).contains("mobo dtlz2 with ehvi: 30 trials, 4 at a time, on backend inprocess", "Pareto front: ");
     List<String> lines = r.out().lines().toList();
     JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
     assertThat(json.get("evaluations").asInt()).isEqualTo(30);

@@ -98,13 +98,14 @@ public final class Mobo {
     return b.build();
   }
 
-  /** The optimisers the sample offers: parego, nsga2 or sobol. */
+  /** The optimisers the sample offers: ehvi, parego, nsga2 or sobol. */
   public static Optimizer optimizer(String name, Problem problem, long seed) {
     return switch (name) {
+      case "ehvi" -> Optimizers.ehvi(problem.space, problem.objectives, seed);
       case "parego" -> Optimizers.parego(problem.space, problem.objectives, seed);
       case "nsga2" -> Optimizers.nsga2(problem.space, problem.objectives, seed);
       case "sobol" -> Optimizers.sobol(problem.space, problem.objectives, seed);
-      default -> throw new IllegalArgumentException("unknown optimiser " + name + "; choose parego, nsga2 or sobol");
+      default -> throw new IllegalArgumentException("unknown optimiser " + name + "; choose ehvi, parego, nsga2 or sobol");
     };
   }
 
