@@ -8,7 +8,9 @@ import java.util.Map;
  */
 public record LinearConstraint(Map<String, Double> coefficients, double bound) {
   public LinearConstraint {
-    coefficients = Map.copyOf(coefficients);
+    // Sorted by name: the sum is taken in one order in every JVM (Map.copyOf's order changes from run to
+    // run, and a sum in another order can fall on the other side of the bound).
+    coefficients = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(coefficients));
     if (coefficients.isEmpty()) {
       throw new IllegalArgumentException("a linear constraint needs at least one parameter");
     }

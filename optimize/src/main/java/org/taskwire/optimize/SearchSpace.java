@@ -26,6 +26,7 @@ public final class SearchSpace {
     this.constraintDims = new int[constraints.size()][];
     this.constraintCoefficients = new double[constraints.size()][];
     for (int c = 0; c < constraints.size(); c++) {
+      // In name order, as LinearConstraint keeps them and holdsFor sums them.
       List<Map.Entry<String, Double>> terms = new ArrayList<>(constraints.get(c).coefficients().entrySet());
       constraintDims[c] = new int[terms.size()];
       constraintCoefficients[c] = new double[terms.size()];

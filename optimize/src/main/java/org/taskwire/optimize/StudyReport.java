@@ -1,14 +1,14 @@
 package org.taskwire.optimize;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,7 +22,19 @@ import java.util.TreeMap;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.LookupPaintScale;
+import org.jfree.chart.renderer.xy.XYErrorRenderer;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.renderer.xy.XYShapeRenderer;
+import org.jfree.chart.renderer.xy.XYStepRenderer;
+import org.jfree.chart.title.PaintScaleLegend;
+import org.jfree.data.xy.DefaultXYZDataset;
+import org.jfree.data.xy.YIntervalSeries;
+import org.jfree.data.xy.YIntervalSeriesCollection;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -232,53 +244,149 @@ public final class StudyReport {
     return file;
   }
 
-  private static JFreeChart bestAgainstEvaluations(Optimizer optimizer) {
+  /**
+   * Each ended trial at its place in the order asked: a completed one as its value with its
+   * standard error as a bar, a failed one as a red cross on the best-so-far line; the best so far as
+   * a step line (a trial's value holds until a better one). A log axis where the values are positive
+   * and span two decades or more, so that a gap of 1e-4 does not vanish beside one of 10.
+   */
+  static JFreeChart bestAgainstEvaluations(Optimizer optimizer) {
     Objective o = optimizer.objectives().get(0);
-    XYSeries trials = new XYSeries("trial");
+    YIntervalSeries trials = new YIntervalSeries("trial (± s.e.)");
     XYSeries best = new XYSeries("best so far");
+    XYSeries failed = new XYSeries("failed trial");
     Double sofar = null;
     int n = 0;
+    double low = Double.POSITIVE_INFINITY;
+    double high = Double.NEGATIVE_INFINITY;
     for (TrialRecord r : optimizer.trials()) {
-      if (r.status() != TrialStatus.COMPLETED) {
+      if (r.status() == TrialStatus.RUNNING || r.status() == TrialStatus.ABANDONED) {
         continue;
       }
       n++;
-      double v = r.measurements().get(o.name()).mean();
+      if (r.status() == TrialStatus.FAILED) {
+        if (sofar != null) {
+          failed.add(n, sofar);
+        }
+        continue;
+      }
+      Measurement m = r.measurements().get(o.name());
+      double v = m.mean();
+      double e = Double.isNaN(m.sem()) ? 0 : m.sem();
       sofar = sofar == null || o.better(v, sofar) ? v : sofar;
-      trials.add(n, v);
+      trials.add(n, v, v - e, v + e);
       best.add(n, sofar);
+      low = Math.min(low, v);
+      high = Math.max(high, v);
     }
-    XYSeriesCollection data = new XYSeriesCollection();
-    data.addSeries(trials);
-    data.addSeries(best);
-    JFreeChart chart = ChartFactory.createXYLineChart(o.name() + " against evaluations (" + optimizer.name() + ")",
-        "completed trials", o.name(), data, PlotOrientation.VERTICAL, true, false, false);
-    chart.getXYPlot().getRenderer().setSeriesPaint(0, new Color(160, 160, 160));
-    return chart;
+    XYPlot plot = new XYPlot();
+    NumberAxis x = new NumberAxis("trials ended, in the order asked");
+    x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+    plot.setDomainAxis(x);
+    plot.setRangeAxis(low > 0 && high / low >= 100 ? new LogAxis(o.name() + " (log scale)") : new NumberAxis(o.name()));
+    YIntervalSeriesCollection points = new YIntervalSeriesCollection();
+    points.addSeries(trials);
+    XYErrorRenderer bars = new XYErrorRenderer();
+    bars.setDefaultLinesVisible(false);
+    bars.setSeriesPaint(0, new Color(120, 120, 120));
+    bars.setErrorPaint(new Color(170, 170, 170));
+    plot.setDataset(0, points);
+    plot.setRenderer(0, bars);
+    XYStepRenderer step = new XYStepRenderer();
+    step.setSeriesPaint(0, new Color(30, 90, 200));
+    step.setSeriesStroke(0, new java.awt.BasicStroke(2f));
+    plot.setDataset(1, new XYSeriesCollection(best));
+    plot.setRenderer(1, step);
+    XYLineAndShapeRenderer crosses = new XYLineAndShapeRenderer(false, true);
+    crosses.setSeriesPaint(0, new Color(200, 30, 30));
+    crosses.setSeriesShape(0, org.jfree.chart.util.ShapeUtils.createDiagonalCross(4, 1));
+    plot.setDataset(2, new XYSeriesCollection(failed));
+    plot.setRenderer(2, crosses);
+    return new JFreeChart(o.name() + " against trials (" + optimizer.name() + ")", JFreeChart.DEFAULT_TITLE_FONT,
+        plot, true);
   }
 
-  private static JFreeChart pareto(Optimizer optimizer) {
+  /**
+   * The completed trials coloured by when they were asked, the Pareto front ringed in red with its
+   * attainment staircase (the boundary of what it dominates), and the reference point where both
+   * objectives have thresholds; the axes leave a margin, so that no point sits on an edge.
+   */
+  static JFreeChart pareto(Optimizer optimizer) {
     Objective a = optimizer.objectives().get(0);
     Objective b = optimizer.objectives().get(1);
-    XYSeries all = new XYSeries("trials");
-    XYSeries front = new XYSeries("Pareto front", true);
-    for (TrialRecord r : optimizer.trials()) {
-      if (r.status() == TrialStatus.COMPLETED) {
-        all.add(mean(r, a), mean(r, b));
+    List<TrialRecord> completed = optimizer.trials().stream().filter(r -> r.status() == TrialStatus.COMPLETED).toList();
+    double[][] byIteration = new double[3][completed.size()];
+    for (int i = 0; i < completed.size(); i++) {
+      byIteration[0][i] = mean(completed.get(i), a);
+      byIteration[1][i] = mean(completed.get(i), b);
+      byIteration[2][i] = completed.get(i).trial().id();
+    }
+    DefaultXYZDataset trials = new DefaultXYZDataset();
+    trials.addSeries("trials, coloured by id", byIteration);
+    List<TrialRecord> frontTrials = new ArrayList<>(optimizer.paretoFront());
+    frontTrials.sort(java.util.Comparator.comparingDouble(r -> a.minimised(mean(r, a))));
+    XYSeries front = new XYSeries("Pareto front", false);
+    XYSeries staircase = new XYSeries("attainment", false);
+    for (int i = 0; i < frontTrials.size(); i++) {
+      double fx = mean(frontTrials.get(i), a);
+      double fy = mean(frontTrials.get(i), b);
+      front.add(fx, fy);
+      if (i > 0) {
+        // The corner both neighbours dominate: the worse of each coordinate.
+        double px = mean(frontTrials.get(i - 1), a);
+        double py = mean(frontTrials.get(i - 1), b);
+        staircase.add(a.better(fx, px) ? px : fx, b.better(fy, py) ? py : fy);
       }
+      staircase.add(fx, fy);
     }
-    for (TrialRecord r : optimizer.paretoFront()) {
-      front.add(mean(r, a), mean(r, b));
+    XYPlot plot = new XYPlot();
+    NumberAxis x = new NumberAxis(label(a));
+    NumberAxis y = new NumberAxis(label(b));
+    for (NumberAxis axis : List.of(x, y)) {
+      axis.setAutoRangeIncludesZero(false);
+      axis.setLowerMargin(0.06);
+      axis.setUpperMargin(0.06);
     }
-    XYSeriesCollection data = new XYSeriesCollection();
-    data.addSeries(all);
-    data.addSeries(front);
-    JFreeChart chart = ChartFactory.createScatterPlot("Pareto front (" + optimizer.name() + ")", label(a), label(b),
-        data, PlotOrientation.VERTICAL, true, false, false);
-    // The front is drawn over the trials (by default the first series is drawn last, on top), in grey.
-    chart.getXYPlot().setSeriesRenderingOrder(org.jfree.chart.plot.SeriesRenderingOrder.FORWARD);
-    chart.getXYPlot().getRenderer().setSeriesPaint(0, new Color(160, 160, 160));
-    chart.getXYPlot().getRenderer().setSeriesPaint(1, new Color(200, 30, 30));
+    plot.setDomainAxis(x);
+    plot.setRangeAxis(y);
+    XYLineAndShapeRenderer ringed = new XYLineAndShapeRenderer(false, true);
+    ringed.setSeriesPaint(0, new Color(200, 30, 30));
+    ringed.setSeriesShape(0, new java.awt.geom.Ellipse2D.Double(-6, -6, 12, 12));
+    ringed.setSeriesShapesFilled(0, false);
+    ringed.setSeriesStroke(0, new java.awt.BasicStroke(2f));
+    plot.setDataset(0, new XYSeriesCollection(front));
+    plot.setRenderer(0, ringed);
+    XYLineAndShapeRenderer steps = new XYLineAndShapeRenderer(true, false);
+    steps.setSeriesPaint(0, new Color(200, 30, 30, 140));
+    plot.setDataset(1, new XYSeriesCollection(staircase));
+    plot.setRenderer(1, steps);
+    int last = Math.max(1, completed.stream().mapToInt(r -> r.trial().id()).max().orElse(1));
+    LookupPaintScale scale = new LookupPaintScale(0, last + 1, Color.LIGHT_GRAY);
+    for (int k = 0; k <= last; k++) {
+      float t = (float) k / last;
+      scale.add(k, Color.getHSBColor(0.66f - 0.5f * t, 0.8f, 0.85f));
+    }
+    XYShapeRenderer coloured = new XYShapeRenderer();
+    coloured.setPaintScale(scale);
+    plot.setDataset(2, trials);
+    plot.setRenderer(2, coloured);
+    plot.setDatasetRenderingOrder(org.jfree.chart.plot.DatasetRenderingOrder.REVERSE);
+    if (a.threshold() != null && b.threshold() != null) {
+      XYSeries reference = new XYSeries("reference point");
+      reference.add(a.threshold(), b.threshold());
+      XYLineAndShapeRenderer cross = new XYLineAndShapeRenderer(false, true);
+      cross.setSeriesPaint(0, Color.BLACK);
+      cross.setSeriesShape(0, org.jfree.chart.util.ShapeUtils.createDiagonalCross(6, 1.5f));
+      plot.setDataset(3, new XYSeriesCollection(reference));
+      plot.setRenderer(3, cross);
+    }
+    JFreeChart chart = new JFreeChart("Pareto front (" + optimizer.name() + ")", JFreeChart.DEFAULT_TITLE_FONT, plot,
+        true);
+    NumberAxis ids = new NumberAxis("trial id");
+    PaintScaleLegend legend = new PaintScaleLegend(scale, ids);
+    legend.setPosition(org.jfree.chart.ui.RectangleEdge.RIGHT);
+    legend.setMargin(4, 4, 40, 4);
+    chart.addSubtitle(legend);
     return chart;
   }
 

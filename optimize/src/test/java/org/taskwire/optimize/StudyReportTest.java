@@ -105,4 +105,40 @@ class StudyReportTest {
         .isEqualTo(java.util.stream.IntStream.range(0, designed.size()).boxed().toList());
     assertThat(out).isEqualTo(done.trials().size() + " " + designed.size() + " " + done.best().orElseThrow().trial().id());
   }
+
+  /**
+   * The best-value plot keeps failed trials at their place and uses a log axis when values span
+   * decades; the Pareto plot steps between front points through the corner they both dominate and
+   * marks the reference point.
+   */
+  @Test
+  void thePlotsShowFailuresTheStaircaseAndTheReferencePoint() {
+    Optimizer one = Optimizers.sobol(SPACE, List.of(Objective.minimize("gap")), 1);
+    List<Trial> t = one.ask(4);
+    one.tell(t.get(0).id(), Map.of("gap", Measurement.of(10)));
+    one.fail(t.get(1).id(), "crashed");
+    one.tell(t.get(2).id(), Map.of("gap", Measurement.of(1e-4, 2e-5)));
+    one.tell(t.get(3).id(), Map.of("gap", Measurement.of(0.5)));
+    org.jfree.chart.plot.XYPlot best = StudyReport.bestAgainstEvaluations(one).getXYPlot();
+    assertThat(best.getRangeAxis()).isInstanceOf(org.jfree.chart.axis.LogAxis.class);
+    assertThat(best.getDataset(2).getItemCount(0)).as("one failed trial").isEqualTo(1);
+    assertThat(best.getDataset(2).getXValue(0, 0)).as("at its place, the second").isEqualTo(2.0);
+    assertThat(best.getDataset(0).getItemCount(0)).as("three completed trials").isEqualTo(3);
+    assertThat(((org.jfree.data.xy.IntervalXYDataset) best.getDataset(0)).getStartYValue(0, 1)).isEqualTo(8e-5);
+
+    Optimizer two = Optimizers.sobol(SPACE, List.of(Objective.minimize("a").withThreshold(5),
+        Objective.maximize("b").withThreshold(0)), 1);
+    List<Trial> u = two.ask(3);
+    two.tell(u.get(0).id(), Map.of("a", Measurement.of(1), "b", Measurement.of(1)));
+    two.tell(u.get(1).id(), Map.of("a", Measurement.of(2), "b", Measurement.of(3)));
+    two.tell(u.get(2).id(), Map.of("a", Measurement.of(3), "b", Measurement.of(2)));
+    org.jfree.chart.plot.XYPlot pareto = StudyReport.pareto(two).getXYPlot();
+    org.jfree.data.xy.XYDataset stairs = pareto.getDataset(1);
+    assertThat(stairs.getItemCount(0)).isEqualTo(3);
+    assertThat(List.of(stairs.getXValue(0, 1), stairs.getYValue(0, 1))).as("the corner (2, 1), which both dominate")
+        .containsExactly(2.0, 1.0);
+    assertThat(List.of(pareto.getDataset(3).getXValue(0, 0), pareto.getDataset(3).getYValue(0, 0)))
+        .as("the reference point").containsExactly(5.0, 0.0);
+    assertThat(pareto.getDataset(2).getItemCount(0)).as("every completed trial, coloured").isEqualTo(3);
+  }
 }
