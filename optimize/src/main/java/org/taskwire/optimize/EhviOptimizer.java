@@ -32,7 +32,11 @@ final class EhviOptimizer extends SobolStart {
   private static final int MAX_CELLS = 20_000;
 
   EhviOptimizer(SearchSpace space, List<Objective> objectives, long seed) {
-    super(space, objectives, seed);
+    this(space, objectives, List.of(), seed);
+  }
+
+  EhviOptimizer(SearchSpace space, List<Objective> objectives, List<OutcomeConstraint> outcomeConstraints, long seed) {
+    super(space, objectives, outcomeConstraints, seed);
     if (objectives.size() < 2) {
       throw new IllegalArgumentException("EHVI takes two objectives or more, got " + objectives.size()
           + "; for one, use Optimizers.gp");
@@ -57,9 +61,11 @@ final class EhviOptimizer extends SobolStart {
     List<double[]> f = new ArrayList<>();
     List<double[]> sems = new ArrayList<>();
     List<double[]> pending = new ArrayList<>();
+    List<TrialRecord> completed = new ArrayList<>();
     for (TrialRecord r : history) {
       double[] u = space().unit(r.trial().parameters());
       if (r.status() == TrialStatus.COMPLETED) {
+        completed.add(r);
         x.add(u);
         f.add(minimised(r));
         double[] sem = new double[m];
@@ -84,10 +90,9 @@ final class EhviOptimizer extends SobolStart {
       GaussianProcess observed = GaussianProcess.fit(x, y, sem, categorical);
       models[j] = observed.believing(pending, ExpectedImprovement.lie(y, pending.size()));
     }
-    // The points the front is made of: observed values, or the models' means where observations are noisy.
+    // The points the front is made of (those that keep the outcome constraints): observed values, or the models'
+    // means where observations are noisy.
     List<double[]> points = new ArrayList<>();
-    List<double[]> located = new ArrayList<>(x);
-    located.addAll(pending);
     for (int i = 0; i < x.size(); i++) {
       if (!noisy) {
         points.add(f.get(i));
@@ -99,13 +104,26 @@ final class EhviOptimizer extends SobolStart {
         points.add(mean);
       }
     }
-    double[] reference = reference(points);
-    List<double[]> front = front(points, reference);
+    List<double[]> kept = new ArrayList<>();
+    for (int i = 0; i < points.size(); i++) {
+      if (feasible(completed.get(i))) {
+        kept.add(points.get(i));
+      }
+    }
+    Feasibility feasibility = outcomeConstraints().isEmpty() ? null
+        : Feasibility.fit(space(), outcomeConstraints(), completed, x, pending);
+    if (kept.isEmpty()) {
+      // Nothing counts yet: the point most likely to keep the constraints.
+      return new FeasibleSearch(space(), tried(history), located(x, pending), random)
+          .maximise(feasibility::logProbability, List.of());
+    }
+    double[] reference = reference(kept);
+    List<double[]> front = front(kept, reference);
     Boxes cells = boxes(front, reference);
     List<double[]> seeds = IntStream.range(0, x.size()).boxed()
         .filter(i -> front.stream().anyMatch(p -> p == points.get(i)))
         .map(x::get).toList();
-    return new FeasibleSearch(space(), tried(history), located, random).maximise(p -> {
+    return new FeasibleSearch(space(), tried(history), located(x, pending), random).maximise(p -> {
       double[] mu = new double[m];
       double[] sigma = new double[m];
       for (int j = 0; j < m; j++) {
@@ -113,8 +131,15 @@ final class EhviOptimizer extends SobolStart {
         mu[j] = prediction[0];
         sigma[j] = prediction[1];
       }
-      return Math.log(expectedImprovement(cells, mu, sigma) + Double.MIN_NORMAL);
+      double log = Math.log(expectedImprovement(cells, mu, sigma) + Double.MIN_NORMAL);
+      return feasibility == null ? log : log + feasibility.logProbability(p);
     }, seeds);
+  }
+
+  private static List<double[]> located(List<double[]> x, List<double[]> pending) {
+    List<double[]> all = new ArrayList<>(x);
+    all.addAll(pending);
+    return all;
   }
 
   /** Each objective's threshold (turned to be minimised), else the front's worst value plus a tenth of its range. */

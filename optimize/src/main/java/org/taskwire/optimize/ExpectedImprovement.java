@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.IntStream;
 import org.apache.commons.math3.distribution.NormalDistribution;
 
@@ -36,6 +37,21 @@ final class ExpectedImprovement {
    */
   static double[] next(SearchSpace space, List<double[]> x, double[] y, double[] sem, List<double[]> pending,
       Set<Map<String, Object>> tried, SplittableRandom random) {
+    boolean[] all = new boolean[x.size()];
+    Arrays.fill(all, true);
+    return next(space, x, y, sem, pending, tried, random, null, all);
+  }
+
+  /**
+   * The point of highest log EI weighed by the probability of keeping the outcome constraints:
+   * improvement over the best observation that keeps them, or, while none does, the probability
+   * alone.
+   *
+   * @param feasibility the constrained metrics' models, or null for none
+   * @param kept for each observed point, whether it kept every outcome constraint
+   */
+  static double[] next(SearchSpace space, List<double[]> x, double[] y, double[] sem, List<double[]> pending,
+      Set<Map<String, Object>> tried, SplittableRandom random, Feasibility feasibility, boolean[] kept) {
     GaussianProcess observed = GaussianProcess.fit(x, y, sem, categorical(space));
     GaussianProcess fitted = observed.believing(pending, lie(y, pending.size()));
     double[] means = x.stream().mapToDouble(p -> fitted.predict(p)[0]).toArray();
@@ -43,13 +59,18 @@ final class ExpectedImprovement {
     // best posterior mean where they carry a standard error, not to chase a lucky noisy one (BoTorch's
     // noisy EI does this by integrating over the observed points' values).
     boolean noisy = Arrays.stream(sem).anyMatch(v -> v > 0);
-    double incumbent = noisy ? Arrays.stream(means).min().orElseThrow() : Arrays.stream(y).min().orElseThrow();
+    double[] candidates = noisy ? means : y;
+    double incumbent = IntStream.range(0, x.size()).filter(i -> kept[i]).mapToDouble(i -> candidates[i]).min()
+        .orElse(Double.NaN);
     List<double[]> seeds = IntStream.range(0, x.size()).boxed()
         .sorted(Comparator.comparingDouble(i -> means[i])).limit(SEEDS).map(x::get).toList();
     List<double[]> anchors = new ArrayList<>(x);
     anchors.addAll(pending);
-    return new FeasibleSearch(space, tried, anchors, random)
-        .maximise(p -> logExpectedImprovement(fitted.predict(p), incumbent), seeds);
+    ToDoubleFunction<double[]> acquisition = feasibility == null
+        ? p -> logExpectedImprovement(fitted.predict(p), incumbent)
+        : Double.isNaN(incumbent) ? feasibility::logProbability
+        : p -> logExpectedImprovement(fitted.predict(p), incumbent) + feasibility.logProbability(p);
+    return new FeasibleSearch(space, tried, anchors, random).maximise(acquisition, seeds);
   }
 
   /**

@@ -19,7 +19,11 @@ final class GpOptimizer extends SobolStart {
   private final Objective objective;
 
   GpOptimizer(SearchSpace space, List<Objective> objectives, long seed) {
-    super(space, objectives, seed);
+    this(space, objectives, List.of(), seed);
+  }
+
+  GpOptimizer(SearchSpace space, List<Objective> objectives, List<OutcomeConstraint> outcomeConstraints, long seed) {
+    super(space, objectives, outcomeConstraints, seed);
     if (objectives.size() != 1) {
       throw new IllegalArgumentException("the GP optimiser (gp-ei) takes one objective, got " + objectives.size()
           + "; for several, use a multi-objective optimiser");
@@ -45,7 +49,8 @@ final class GpOptimizer extends SobolStart {
    */
   @Override
   public java.util.Optional<TrialRecord> best() {
-    List<TrialRecord> completed = trials().stream().filter(r -> r.status() == TrialStatus.COMPLETED).toList();
+    List<TrialRecord> completed = trials().stream().filter(r -> r.status() == TrialStatus.COMPLETED && feasible(r))
+        .toList();
     boolean noisy = completed.stream().anyMatch(r -> r.measurements().get(objective.name()).sem() > 0);
     if (!noisy || completed.size() < 3) {
       return super.best();
@@ -73,9 +78,11 @@ final class GpOptimizer extends SobolStart {
     List<Double> y = new ArrayList<>();
     List<Double> sem = new ArrayList<>();
     List<double[]> pending = new ArrayList<>();
+    List<TrialRecord> completed = new ArrayList<>();
     for (TrialRecord r : history) {
       double[] u = space().unit(r.trial().parameters());
       if (r.status() == TrialStatus.COMPLETED) {
+        completed.add(r);
         Measurement m = r.measurements().get(objective.name());
         x.add(u);
         // The model minimises: a maximised objective is negated.
@@ -89,7 +96,15 @@ final class GpOptimizer extends SobolStart {
     if (x.size() < 2) {
       return null;
     }
+    if (outcomeConstraints().isEmpty()) {
+      return ExpectedImprovement.next(space(), x, ExpectedImprovement.unbox(y), ExpectedImprovement.unbox(sem), pending,
+          tried(history), random);
+    }
+    boolean[] kept = new boolean[completed.size()];
+    for (int i = 0; i < kept.length; i++) {
+      kept[i] = feasible(completed.get(i));
+    }
     return ExpectedImprovement.next(space(), x, ExpectedImprovement.unbox(y), ExpectedImprovement.unbox(sem), pending,
-        tried(history), random);
+        tried(history), random, Feasibility.fit(space(), outcomeConstraints(), completed, x, pending), kept);
   }
 }

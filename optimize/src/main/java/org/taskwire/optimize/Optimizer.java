@@ -19,6 +19,11 @@ public interface Optimizer {
 
   List<Objective> objectives();
 
+  /** The bounds measured metrics must keep for a trial to count; none unless given when the optimiser was made. */
+  default List<OutcomeConstraint> outcomeConstraints() {
+    return List.of();
+  }
+
   /**
    * Proposes {@code n} new trials, each with a fresh id, now running.
    *
@@ -53,13 +58,17 @@ public interface Optimizer {
   List<TrialRecord> trials();
 
   /**
-   * The best completed trial of a single-objective optimiser.
+   * The best completed trial of a single-objective optimiser, among those that keep every outcome
+   * constraint (empty if none does).
    *
    * @throws IllegalStateException if the optimiser has several objectives (see {@link #paretoFront})
    */
   Optional<TrialRecord> best();
 
-  /** The completed trials no other completed trial dominates, within the objectives' thresholds. */
+  /**
+   * The completed trials no other completed trial dominates, within the objectives' thresholds and
+   * keeping every outcome constraint.
+   */
   List<TrialRecord> paretoFront();
 
   /** The whole state, to {@link Optimizers#load load} later. */

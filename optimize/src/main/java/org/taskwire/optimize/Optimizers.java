@@ -36,6 +36,16 @@ public final class Optimizers {
   }
 
   /**
+   * The GP optimiser with outcome constraints (Ax's {@code outcome_constraints}): each constrained
+   * metric is modelled too, and log EI is weighed by the probability of keeping every bound; the
+   * best trial is the best of those that keep them.
+   */
+  public static Optimizer gp(SearchSpace space, List<Objective> objectives, List<OutcomeConstraint> constraints,
+      long seed) {
+    return new GpOptimizer(space, objectives, constraints, seed);
+  }
+
+  /**
    * NSGA-II for several objectives (one works too), steady-state so that each trial is refilled
    * as it ends: a Sobol population of 20, then children of tournament-picked parents by simulated
    * binary crossover and polynomial mutation (jMetal's). Needs many evaluations; for expensive
@@ -69,6 +79,12 @@ public final class Optimizers {
     return new EhviOptimizer(space, objectives, seed);
   }
 
+  /** EHVI with outcome constraints: the front of the trials that keep them, improvement weighed as for {@link #gp}. */
+  public static Optimizer ehvi(SearchSpace space, List<Objective> objectives, List<OutcomeConstraint> constraints,
+      long seed) {
+    return new EhviOptimizer(space, objectives, constraints, seed);
+  }
+
   /** Uniform random points. */
   public static Optimizer random(SearchSpace space, List<Objective> objectives, long seed) {
     return new RandomOptimizer(space, objectives, seed);
@@ -81,13 +97,28 @@ public final class Optimizers {
    * @throws IllegalArgumentException if the state names an unknown optimiser
    */
   public static Optimizer load(OptimizerState state, SearchSpace space, List<Objective> objectives) {
+    return load(state, space, objectives, List.of());
+  }
+
+  /**
+   * An optimiser with outcome constraints as a saved state left it.
+   *
+   * @throws IllegalArgumentException if the state names an unknown optimiser, or one that takes no
+   *     outcome constraints while some are given
+   */
+  public static Optimizer load(OptimizerState state, SearchSpace space, List<Objective> objectives,
+      List<OutcomeConstraint> constraints) {
+    if (!constraints.isEmpty() && !List.of(GpOptimizer.NAME, EhviOptimizer.NAME).contains(state.optimizer())) {
+      throw new IllegalArgumentException("optimiser '" + state.optimizer() + "' takes no outcome constraints; "
+          + GpOptimizer.NAME + " and " + EhviOptimizer.NAME + " do");
+    }
     TrialBook optimizer = switch (state.optimizer()) {
       case SobolOptimizer.NAME -> new SobolOptimizer(space, objectives, state.seed());
       case RandomOptimizer.NAME -> new RandomOptimizer(space, objectives, state.seed());
-      case GpOptimizer.NAME -> new GpOptimizer(space, objectives, state.seed());
+      case GpOptimizer.NAME -> new GpOptimizer(space, objectives, constraints, state.seed());
       case Nsga2Optimizer.NAME -> new Nsga2Optimizer(space, objectives, state.seed());
       case ParEgoOptimizer.NAME -> new ParEgoOptimizer(space, objectives, state.seed());
-      case EhviOptimizer.NAME -> new EhviOptimizer(space, objectives, state.seed());
+      case EhviOptimizer.NAME -> new EhviOptimizer(space, objectives, constraints, state.seed());
       default -> throw new IllegalArgumentException("unknown optimiser '" + state.optimizer() + "' in the saved state; "
           + "known: " + List.of(SobolOptimizer.NAME, RandomOptimizer.NAME, GpOptimizer.NAME, Nsga2Optimizer.NAME,
               ParEgoOptimizer.NAME, EhviOptimizer.NAME));
@@ -140,8 +171,14 @@ public final class Optimizers {
 
   /** An optimiser from a file {@link #save} wrote. */
   public static Optimizer load(Path file, SearchSpace space, List<Objective> objectives) {
+    return load(file, space, objectives, List.of());
+  }
+
+  /** An optimiser with outcome constraints from a file {@link #save} wrote. */
+  public static Optimizer load(Path file, SearchSpace space, List<Objective> objectives,
+      List<OutcomeConstraint> constraints) {
     try {
-      return load(fromJson(Files.readString(file)), space, objectives);
+      return load(fromJson(Files.readString(file)), space, objectives, constraints);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the optimiser's state from " + file + ": " + e.getMessage(), e);
     }

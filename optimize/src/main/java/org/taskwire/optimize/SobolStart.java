@@ -14,7 +14,11 @@ abstract class SobolStart extends TrialBook {
   private final SobolOptimizer design;
 
   SobolStart(SearchSpace space, List<Objective> objectives, long seed) {
-    super(space, objectives, seed);
+    this(space, objectives, List.of(), seed);
+  }
+
+  SobolStart(SearchSpace space, List<Objective> objectives, List<OutcomeConstraint> outcomeConstraints, long seed) {
+    super(space, objectives, outcomeConstraints, seed);
     this.design = new SobolOptimizer(space, objectives, seed);
   }
 

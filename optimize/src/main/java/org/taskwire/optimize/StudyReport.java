@@ -96,9 +96,11 @@ public final class StudyReport {
   /**
    * The trials as JSON that reads without Taskwire's classes (pandas, {@code jq}, a notebook):
    * {@value #JSON_FORMAT}. It holds the optimiser, the search space (each parameter's type and
-   * bounds or values, the constraints), the objectives (direction, threshold), and each trial: its
+   * bounds or values, the constraints), the objectives (direction, threshold), the outcome
+   * constraints, and each trial: its
    * status, parameters, measurements ({@code mean}, {@code sem}, null where unknown), why it failed,
-   * whether the space-filling design proposed it ({@code design}), whether it is the best trial or
+   * whether it kept the outcome constraints ({@code feasible}), whether the space-filling design
+   * proposed it ({@code design}), whether it is the best trial or
    * on the Pareto front ({@code best}), and, where the study's journal ({@value Study#JOURNAL}) lies
    * beside the file, when it was asked and when it ended (ISO-8601).
    */
@@ -134,9 +136,15 @@ public final class StudyReport {
     }
     List<Map<String, Object>> constraints = new ArrayList<>();
     for (LinearConstraint c : optimizer.space().constraints()) {
-      constraints.add(Map.of("coefficients", new TreeMap<>(c.coefficients()), "bound", c.bound()));
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("coefficients", new TreeMap<>(c.coefficients()));
+      m.put("bound", c.bound());
+      constraints.add(m);
     }
-    root.put("space", Map.of("parameters", parameters, "constraints", constraints));
+    Map<String, Object> searchSpace = new LinkedHashMap<>();
+    searchSpace.put("parameters", parameters);
+    searchSpace.put("constraints", constraints);
+    root.put("space", searchSpace);
     List<Map<String, Object>> objectives = new ArrayList<>();
     for (Objective o : optimizer.objectives()) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -146,6 +154,15 @@ public final class StudyReport {
       objectives.add(m);
     }
     root.put("objectives", objectives);
+    List<Map<String, Object>> outcomes = new ArrayList<>();
+    for (OutcomeConstraint c : optimizer.outcomeConstraints()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("metric", c.metric());
+      m.put("relation", c.relation() == OutcomeConstraint.Relation.AT_MOST ? "<=" : ">=");
+      m.put("bound", c.bound());
+      outcomes.add(m);
+    }
+    root.put("outcome_constraints", outcomes);
     Set<Integer> designed = new HashSet<>(optimizer.save().designed());
     List<Map<String, Object>> trials = new ArrayList<>();
     for (TrialRecord r : optimizer.trials()) {
@@ -163,6 +180,8 @@ public final class StudyReport {
       });
       t.put("measurements", measurements);
       t.put("reason", r.reason());
+      t.put("feasible", r.status() != TrialStatus.COMPLETED ? null : optimizer.outcomeConstraints().stream()
+          .allMatch(c -> c.keptBy(r.measurements().get(c.metric()).mean())));
       t.put("design", designed.contains(id));
       t.put("best", best.contains(id));
       Instant[] at = times.get(id);

@@ -21,6 +21,7 @@ abstract class TrialBook implements Optimizer {
 
   private final SearchSpace space;
   private final List<Objective> objectives;
+  private final List<OutcomeConstraint> outcomeConstraints;
   private final long seed;
   private final TreeMap<Integer, TrialRecord> trials = new TreeMap<>();
   /** Trials the space-filling design proposed, not a model. */
@@ -28,8 +29,13 @@ abstract class TrialBook implements Optimizer {
   private long drawn;
 
   TrialBook(SearchSpace space, List<Objective> objectives, long seed) {
+    this(space, objectives, List.of(), seed);
+  }
+
+  TrialBook(SearchSpace space, List<Objective> objectives, List<OutcomeConstraint> outcomeConstraints, long seed) {
     this.space = space;
     this.objectives = List.copyOf(objectives);
+    this.outcomeConstraints = List.copyOf(outcomeConstraints);
     this.seed = seed;
     if (this.objectives.isEmpty()) {
       throw new IllegalArgumentException("an optimiser needs at least one objective");
@@ -38,6 +44,12 @@ abstract class TrialBook implements Optimizer {
     for (Objective o : this.objectives) {
       if (!names.add(o.name())) {
         throw new IllegalArgumentException("objective '" + o.name() + "' is given twice");
+      }
+    }
+    for (OutcomeConstraint c : this.outcomeConstraints) {
+      if (names.contains(c.metric())) {
+        throw new IllegalArgumentException("outcome constraint " + c + " bounds an objective; bound another metric, "
+            + "or give the objective a threshold");
       }
     }
   }
@@ -77,7 +89,10 @@ abstract class TrialBook implements Optimizer {
       String unfit = space.mismatch(r.trial().parameters()).orElse(null);
       if (unfit == null && r.status() == TrialStatus.COMPLETED) {
         unfit = objectives.stream().filter(o -> !r.measurements().containsKey(o.name())).findFirst()
-            .map(o -> "it has no measurement of objective '" + o.name() + "'").orElse(null);
+            .map(o -> "it has no measurement of objective '" + o.name() + "'")
+            .or(() -> outcomeConstraints.stream().filter(c -> !r.measurements().containsKey(c.metric())).findFirst()
+                .map(c -> "it has no measurement of metric '" + c.metric() + "' of outcome constraint " + c))
+            .orElse(null);
       }
       if (unfit != null) {
         throw new IllegalArgumentException("trial " + r.trial().id() + " of the saved state does not belong to this "
@@ -101,6 +116,16 @@ abstract class TrialBook implements Optimizer {
   @Override
   public List<Objective> objectives() {
     return objectives;
+  }
+
+  @Override
+  public List<OutcomeConstraint> outcomeConstraints() {
+    return outcomeConstraints;
+  }
+
+  /** Whether a completed trial keeps every outcome constraint. */
+  boolean feasible(TrialRecord r) {
+    return outcomeConstraints.stream().allMatch(c -> c.keptBy(r.measurements().get(c.metric()).mean()));
   }
 
   @Override
@@ -185,6 +210,13 @@ abstract class TrialBook implements Optimizer {
             + " but not objective '" + o.name() + "'; tell every objective, or mark the trial failed");
       }
     }
+    for (OutcomeConstraint c : outcomeConstraints) {
+      if (!measurements.containsKey(c.metric())) {
+        throw new IllegalArgumentException("trial " + trialId + " was told " + measurements.keySet()
+            + " but not metric '" + c.metric() + "' of outcome constraint " + c + "; tell it too, or mark the trial "
+            + "failed");
+      }
+    }
     trials.put(trialId, new TrialRecord(r.trial(), TrialStatus.COMPLETED, measurements, null));
   }
 
@@ -227,7 +259,7 @@ abstract class TrialBook implements Optimizer {
     Objective o = objectives.get(0);
     TrialRecord best = null;
     for (TrialRecord r : trials.values()) {
-      if (r.status() == TrialStatus.COMPLETED
+      if (r.status() == TrialStatus.COMPLETED && feasible(r)
           && (best == null || o.better(r.measurements().get(o.name()).mean(), best.measurements().get(o.name()).mean()))) {
         best = r;
       }
@@ -238,7 +270,7 @@ abstract class TrialBook implements Optimizer {
   @Override
   public List<TrialRecord> paretoFront() {
     List<TrialRecord> candidates = trials.values().stream()
-        .filter(r -> r.status() == TrialStatus.COMPLETED && withinThresholds(r)).toList();
+        .filter(r -> r.status() == TrialStatus.COMPLETED && withinThresholds(r) && feasible(r)).toList();
     List<TrialRecord> front = new ArrayList<>();
     for (TrialRecord r : candidates) {
       if (candidates.stream().noneMatch(other -> dominates(other, r))) {

@@ -1,0 +1,58 @@
+package org.taskwire.optimize;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.commons.math3.distribution.NormalDistribution;
+
+/**
+ * The probability that a point keeps every outcome constraint, under a {@link GaussianProcess} of
+ * each constrained metric (Gardner et al., "Bayesian optimization with inequality constraints",
+ * ICML 2014; the same in Ax and Optuna): an acquisition's logarithm plus this one's weighs each
+ * proposal by its chance of counting. Running trials are believed to give the mean of the
+ * metric's observations, as in {@link ExpectedImprovement#lie}.
+ */
+final class Feasibility {
+  private static final NormalDistribution NORMAL = new NormalDistribution(null, 0, 1);
+  private final List<GaussianProcess> models;
+  private final List<OutcomeConstraint> constraints;
+
+  private Feasibility(List<GaussianProcess> models, List<OutcomeConstraint> constraints) {
+    this.models = models;
+    this.constraints = constraints;
+  }
+
+  /**
+   * The models of the constrained metrics over the completed trials at points {@code x} (in the
+   * same order), with {@code pending} points believed.
+   */
+  static Feasibility fit(SearchSpace space, List<OutcomeConstraint> constraints, List<TrialRecord> completed,
+      List<double[]> x, List<double[]> pending) {
+    List<GaussianProcess> models = new ArrayList<>();
+    for (OutcomeConstraint c : constraints) {
+      double[] y = completed.stream().mapToDouble(r -> c.upward(r.measurements().get(c.metric()).mean())).toArray();
+      double[] sem = completed.stream().mapToDouble(r -> r.measurements().get(c.metric()).sem()).toArray();
+      GaussianProcess model = GaussianProcess.fit(x, y, sem, ExpectedImprovement.categorical(space));
+      models.add(model.believing(pending, ExpectedImprovement.lie(y, pending.size())));
+    }
+    return new Feasibility(models, constraints);
+  }
+
+  /** The logarithm of the probability that the metrics at {@code p} keep every bound; 0 with no constraint. */
+  double logProbability(double[] p) {
+    double sum = 0;
+    for (int i = 0; i < models.size(); i++) {
+      double[] prediction = models.get(i).predict(p);
+      sum += logCdf((constraints.get(i).limit() - prediction[0]) / prediction[1]);
+    }
+    return sum;
+  }
+
+  /** log Φ(z), with the asymptotic form far in the lower tail where Φ underflows. */
+  static double logCdf(double z) {
+    if (z > -30) {
+      return Math.log(Math.max(Double.MIN_NORMAL, NORMAL.cumulativeProbability(z)));
+    }
+    // Φ(z) ≈ φ(z) / −z as z → −∞.
+    return -0.5 * z * z - 0.5 * Math.log(2 * Math.PI) - Math.log(-z);
+  }
+}
