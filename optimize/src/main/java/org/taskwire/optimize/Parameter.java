@@ -33,11 +33,18 @@ public sealed interface Parameter permits Parameter.Range, Parameter.Choice, Par
     }
   }
 
-  /** One of a list of values, unordered. */
-  record Choice(String name, List<String> values) implements Parameter {
+  /**
+   * One of a list of values, unordered (a category): strings, integers ({@code Long}s), reals
+   * ({@code Double}s) or booleans, all of one type.
+   */
+  record Choice(String name, List<Object> values) implements Parameter {
     public Choice {
       SearchSpace.checkName(name);
-      values = List.copyOf(values);
+      values = values.stream().map(v -> Trial.normalised(name, v)).toList();
+      if (values.stream().map(Object::getClass).distinct().count() > 1) {
+        throw new IllegalArgumentException("parameter '" + name + "': the values of a choice must be of one type "
+            + "(strings, integers, reals or booleans), got " + values);
+      }
       if (values.size() < 2) {
         throw new IllegalArgumentException("parameter '" + name + "': a choice needs at least two values, got "
             + values + "; use a fixed parameter for one");

@@ -246,8 +246,18 @@ public final class SearchSpace {
       return add(new Parameter.Range(name, lower, upper, false, true));
     }
 
+    /** A choice among strings: a category, with no order among its values. */
     public Builder choice(String name, String... values) {
-      return add(new Parameter.Choice(name, List.of(values)));
+      return choice(name, (Object[]) values);
+    }
+
+    /**
+     * A choice among values of one type: strings, integers, reals or booleans, e.g. {@code
+     * choice("layers", 4, 8, 16)} or {@code choice("magnet", true, false)}; categories still, with
+     * no order among them (for ordered numbers, a range).
+     */
+    public Builder choice(String name, Object... values) {
+      return add(new Parameter.Choice(name, java.util.Arrays.asList(values)));
     }
 
     public Builder fixed(String name, Object value) {

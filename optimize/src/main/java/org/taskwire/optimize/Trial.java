@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * A point an optimiser asks to evaluate: its id, unique in its optimiser, and its parameters by
- * name ({@code Double} for real ranges, {@code Long} for integer ranges, {@code String} for choices).
+ * name ({@code Double} for real ranges, {@code Long} for integer ranges; a choice's value as its
+ * list gives it: a {@code String}, {@code Long}, {@code Double} or {@code Boolean}).
  */
 public record Trial(int id, Map<String, Object> parameters) {
   public Trial {
@@ -36,7 +37,16 @@ public record Trial(int id, Map<String, Object> parameters) {
     return l;
   }
 
-  /** A choice parameter. */
+  /** A choice of booleans. */
+  public boolean flag(String name) {
+    Object v = value(name);
+    if (!(v instanceof Boolean b)) {
+      throw new IllegalArgumentException("parameter '" + name + "' of trial " + id + " is " + v + ", not a boolean");
+    }
+    return b;
+  }
+
+  /** A choice of strings (a choice of numbers reads with {@link #number} or {@link #integer}). */
   public String choice(String name) {
     Object v = value(name);
     if (!(v instanceof String s)) {
@@ -63,10 +73,10 @@ public record Trial(int id, Map<String, Object> parameters) {
     if (value instanceof Float f) {
       return f.doubleValue();
     }
-    if (value instanceof Long || value instanceof Double || value instanceof String) {
+    if (value instanceof Long || value instanceof Double || value instanceof String || value instanceof Boolean) {
       return value;
     }
-    throw new IllegalArgumentException("parameter '" + name + "': a value must be a number or a string, got "
+    throw new IllegalArgumentException("parameter '" + name + "': a value must be a number, a string or a boolean, got "
         + (value == null ? "null" : value.getClass().getName()));
   }
 }

@@ -119,6 +119,24 @@ class ProposalsTest {
     assertThat(best.number("x")).isCloseTo(0.3, org.assertj.core.data.Offset.offset(0.1));
   }
 
+  /** Choices of numbers and booleans keep their types through proposals, the saved state and its JSON. */
+  @Test
+  void choicesOfNumbersAndBooleansKeepTheirTypes() {
+    SearchSpace space = SearchSpace.builder().choice("layers", 4, 8, 16).choice("magnet", true, false)
+        .choice("field", 1.5, 3.0).range("x", 0, 1).build();
+    GpOptimizer o = new GpOptimizer(space, F, 8);
+    run(o, 14, 1, t -> t.integer("layers") / 16.0 + (t.flag("magnet") ? 0 : 1) + t.number("field") + t.number("x"), 0);
+    Trial best = o.best().orElseThrow().trial();
+    assertThat(best.parameters().get("layers")).isInstanceOf(Long.class);
+    assertThat(best.parameters().get("magnet")).isInstanceOf(Boolean.class);
+    assertThat(best.parameters().get("field")).isInstanceOf(Double.class);
+    Optimizer loaded = Optimizers.load(Optimizers.fromJson(Optimizers.toJson(o.save())), space, F);
+    assertThat(loaded.trials()).isEqualTo(o.trials());
+    assertThatThrownBy(() -> SearchSpace.builder().choice("mixed", 1, "two")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("must be of one type");
+    assertThatThrownBy(() -> best.choice("layers")).hasMessageContaining("not a choice");
+  }
+
   /** Every optimiser proposes each point of a small discrete space once, then says there is none left. */
   @ParameterizedTest
   @ValueSource(strings = {"sobol", "random", "gp", "nsga2"})

@@ -22,7 +22,7 @@ class SearchSpaceTest {
         .hasMessageContaining("'p', which is not a range");
     assertThatThrownBy(() -> SearchSpace.builder().range("x", 0, 1).constraint(Map.of("y", 1.0), 1).build())
         .hasMessageContaining("'y', which the space does not have");
-    assertThatThrownBy(() -> SearchSpace.builder().fixed("f", List.of())).hasMessageContaining("a number or a string");
+    assertThatThrownBy(() -> SearchSpace.builder().fixed("f", List.of())).hasMessageContaining("a number, a string or a boolean");
   }
 
   @Test
