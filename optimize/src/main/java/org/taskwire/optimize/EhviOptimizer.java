@@ -22,8 +22,7 @@ import org.apache.commons.math3.distribution.NormalDistribution;
  * the front plus a tenth of the front's range (BoTorch's {@code infer_reference_point}). Where
  * measurements carry standard errors, the front is that of the models' posterior means at the
  * points observed, not of the noisy values (as BoTorch's noisy EHVI does on average). Running
- * trials are believed to give the mean of each objective's observations (the constant liar of
- * {@link ExpectedImprovement#lie}).
+ * trials are believed as {@link ExpectedImprovement.Pending} says, objective by objective.
  */
 final class EhviOptimizer extends SobolStart {
   static final String NAME = "ehvi";
@@ -60,7 +59,7 @@ final class EhviOptimizer extends SobolStart {
     List<double[]> x = new ArrayList<>();
     List<double[]> f = new ArrayList<>();
     List<double[]> sems = new ArrayList<>();
-    List<double[]> pending = new ArrayList<>();
+    ExpectedImprovement.Pending pending = ExpectedImprovement.Pending.of(this, history);
     List<TrialRecord> completed = new ArrayList<>();
     for (TrialRecord r : history) {
       double[] u = space().unit(r.trial().parameters());
@@ -73,8 +72,6 @@ final class EhviOptimizer extends SobolStart {
           sem[j] = r.measurements().get(objectives().get(j).name()).sem();
         }
         sems.add(sem);
-      } else if (r.status() == TrialStatus.RUNNING || r.status() == TrialStatus.FAILED) {
-        pending.add(u);
       }
     }
     if (x.size() < 2) {
@@ -88,7 +85,7 @@ final class EhviOptimizer extends SobolStart {
       double[] y = f.stream().mapToDouble(v -> v[jj]).toArray();
       double[] sem = sems.stream().mapToDouble(v -> v[jj]).toArray();
       GaussianProcess observed = GaussianProcess.fit(x, y, sem, categorical);
-      models[j] = observed.believing(pending, ExpectedImprovement.lie(y, pending.size()));
+      models[j] = observed.believing(pending.points(), pending.believed(observed, y));
     }
     // The points the front is made of (those that keep the outcome constraints): observed values, or the models'
     // means where observations are noisy.
@@ -114,7 +111,7 @@ final class EhviOptimizer extends SobolStart {
         : Feasibility.fit(space(), outcomeConstraints(), completed, x, pending);
     if (kept.isEmpty()) {
       // Nothing counts yet: the point most likely to keep the constraints.
-      return new FeasibleSearch(space(), tried(history), located(x, pending), random)
+      return new FeasibleSearch(space(), tried(history), located(x, pending.points()), random)
           .maximise(feasibility::logProbability, List.of());
     }
     double[] reference = reference(kept);
@@ -123,7 +120,7 @@ final class EhviOptimizer extends SobolStart {
     List<double[]> seeds = IntStream.range(0, x.size()).boxed()
         .filter(i -> front.stream().anyMatch(p -> p == points.get(i)))
         .map(x::get).toList();
-    return new FeasibleSearch(space(), tried(history), located(x, pending), random).maximise(p -> {
+    return new FeasibleSearch(space(), tried(history), located(x, pending.points()), random).maximise(p -> {
       double[] mu = new double[m];
       double[] sigma = new double[m];
       for (int j = 0; j < m; j++) {

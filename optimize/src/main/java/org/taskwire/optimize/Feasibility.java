@@ -8,8 +8,8 @@ import org.apache.commons.math3.distribution.NormalDistribution;
  * The probability that a point keeps every outcome constraint, under a {@link GaussianProcess} of
  * each constrained metric (Gardner et al., "Bayesian optimization with inequality constraints",
  * ICML 2014; the same in Ax and Optuna): an acquisition's logarithm plus this one's weighs each
- * proposal by its chance of counting. Running trials are believed to give the mean of the
- * metric's observations, as in {@link ExpectedImprovement#lie}.
+ * proposal by its chance of counting. Running trials are believed as {@link ExpectedImprovement.Pending}
+ * says.
  */
 final class Feasibility {
   private static final NormalDistribution NORMAL = new NormalDistribution(null, 0, 1);
@@ -26,13 +26,13 @@ final class Feasibility {
    * same order), with {@code pending} points believed.
    */
   static Feasibility fit(SearchSpace space, List<OutcomeConstraint> constraints, List<TrialRecord> completed,
-      List<double[]> x, List<double[]> pending) {
+      List<double[]> x, ExpectedImprovement.Pending pending) {
     List<GaussianProcess> models = new ArrayList<>();
     for (OutcomeConstraint c : constraints) {
       double[] y = completed.stream().mapToDouble(r -> c.upward(r.measurements().get(c.metric()).mean())).toArray();
       double[] sem = completed.stream().mapToDouble(r -> r.measurements().get(c.metric()).sem()).toArray();
       GaussianProcess model = GaussianProcess.fit(x, y, sem, ExpectedImprovement.categorical(space));
-      models.add(model.believing(pending, ExpectedImprovement.lie(y, pending.size())));
+      models.add(model.believing(pending.points(), pending.believed(model, y)));
     }
     return new Feasibility(models, constraints);
   }

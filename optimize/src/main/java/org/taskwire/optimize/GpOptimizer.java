@@ -7,11 +7,11 @@ import java.util.SplittableRandom;
 /**
  * Bayesian optimisation of one objective. The first points come from a Sobol design (as many as
  * {@link #initialPoints}); then a {@link GaussianProcess} (Matérn-5/2, one length scale per
- * parameter, hyper-parameters by marginal likelihood) models the objective and the next point
- * maximises log expected improvement, running trials taken in as a constant liar (see
- * {@link ExpectedImprovement}). Failed trials are believed in the same way, so that the optimiser
- * does not come straight back to a point that failed, though it may come near it again; abandoned
- * ones are left out.
+ * parameter, most probable hyper-parameters) models the objective and the next point maximises
+ * log expected improvement, running trials taken in as {@link ExpectedImprovement.Pending} says.
+ * Failed trials are believed to give the mean of the observations, so that the optimiser does not
+ * come straight back to a point that failed, though it may come near it again; abandoned ones are
+ * left out.
  */
 final class GpOptimizer extends SobolStart {
   static final String NAME = "gp-ei";
@@ -77,7 +77,7 @@ final class GpOptimizer extends SobolStart {
     List<double[]> x = new ArrayList<>();
     List<Double> y = new ArrayList<>();
     List<Double> sem = new ArrayList<>();
-    List<double[]> pending = new ArrayList<>();
+    ExpectedImprovement.Pending pending = ExpectedImprovement.Pending.of(this, history);
     List<TrialRecord> completed = new ArrayList<>();
     for (TrialRecord r : history) {
       double[] u = space().unit(r.trial().parameters());
@@ -88,9 +88,6 @@ final class GpOptimizer extends SobolStart {
         // The model minimises: a maximised objective is negated.
         y.add(objective.minimised(m.mean()));
         sem.add(m.sem());
-      } else if (r.status() == TrialStatus.RUNNING || r.status() == TrialStatus.FAILED) {
-        // A failed point is believed like a running one: the model does not come straight back to it.
-        pending.add(u);
       }
     }
     if (x.size() < 2) {

@@ -26,8 +26,9 @@ public final class Optimizers {
 
   /**
    * Bayesian optimisation of one objective: a Sobol start, then a Gaussian process (Matérn-5/2,
-   * a length scale per parameter, fitted by marginal likelihood) and log expected improvement;
-   * running trials believed to give the mean of the observations (a constant liar).
+   * a length scale per parameter, most probable hyper-parameters) and log expected improvement,
+   * inside the linear constraints; trials already running believed to give the model's mean, the
+   * rest of a batch asked together the mean of the observations.
    *
    * @throws IllegalArgumentException with several objectives
    */
@@ -58,7 +59,7 @@ public final class Optimizers {
   /**
    * ParEGO for several objectives: each proposal maximises the expected improvement of a GP model
    * of the objectives scalarised with fresh random weights (augmented Chebyshev), after a Sobol
-   * start; running trials believed to give the mean of the observations (a constant liar).
+   * start; running trials believed as for {@link #gp}.
    *
    * @throws IllegalArgumentException with fewer than two objectives
    */
@@ -69,9 +70,8 @@ public final class Optimizers {
   /**
    * Expected hypervolume improvement for several objectives (BoTorch's qEHVI, Optuna's GPSampler
    * with several objectives): a GP per objective after a Sobol start, and the point that adds the
-   * most hypervolume to the front in expectation, computed exactly; running trials believed to give
-   * the mean of the observations (a constant liar). The most sample-efficient choice for tens of
-   * expensive trials.
+   * most hypervolume to the front in expectation, computed exactly; running trials believed as for
+   * {@link #gp}. The most sample-efficient choice for tens of expensive trials.
    *
    * @throws IllegalArgumentException with fewer than two objectives
    */

@@ -10,9 +10,9 @@ import java.util.SplittableRandom;
  * with a weight vector drawn afresh, uniformly from the simplex, by the augmented Chebyshev
  * function {@code max_i w_i f_i + 0.05 Σ_i w_i f_i} over objectives normalised to [0, 1] by the
  * values seen, and asks the single-objective GP machinery ({@link ExpectedImprovement}) for the
- * point of highest log expected improvement of that scalarisation. Running trials are taken in as a
- * constant liar (see {@link ExpectedImprovement#lie}); standard errors are not, since they do not carry through the
- * maximum. Sample-efficient where NSGA-II needs generations.
+ * point of highest log expected improvement of that scalarisation. Running trials are taken in as
+ * {@link ExpectedImprovement.Pending} says; standard errors are not, since they do not carry
+ * through the maximum. Sample-efficient where NSGA-II needs generations.
  */
 final class ParEgoOptimizer extends SobolStart {
   static final String NAME = "parego";
@@ -42,15 +42,12 @@ final class ParEgoOptimizer extends SobolStart {
     int m = objectives().size();
     List<double[]> x = new ArrayList<>();
     List<double[]> f = new ArrayList<>();
-    List<double[]> pending = new ArrayList<>();
+    ExpectedImprovement.Pending pending = ExpectedImprovement.Pending.of(this, history);
     for (TrialRecord r : history) {
       double[] u = space().unit(r.trial().parameters());
       if (r.status() == TrialStatus.COMPLETED) {
         x.add(u);
         f.add(minimised(r));
-      } else if (r.status() == TrialStatus.RUNNING || r.status() == TrialStatus.FAILED) {
-        // A failed point is believed like a running one: the model does not come straight back to it.
-        pending.add(u);
       }
     }
     if (x.size() < 2) {

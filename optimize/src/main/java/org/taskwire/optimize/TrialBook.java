@@ -24,6 +24,8 @@ abstract class TrialBook implements Optimizer {
   private final List<OutcomeConstraint> outcomeConstraints;
   private final long seed;
   private final TreeMap<Integer, TrialRecord> trials = new TreeMap<>();
+  /** The trials proposed so far by the {@link #ask} under way. */
+  private final Set<Integer> batch = new HashSet<>();
   /** Trials the space-filling design proposed, not a model. */
   private final java.util.TreeSet<Integer> designed = new java.util.TreeSet<>();
   private long drawn;
@@ -60,6 +62,11 @@ abstract class TrialBook implements Optimizer {
   /** Whether the last point {@link #propose} gave came from a space-filling design rather than a model. */
   boolean lastProposalDesigned() {
     return true;
+  }
+
+  /** Whether a trial was proposed earlier in the {@link #ask} under way: nothing was learnt since. */
+  boolean askedTogether(int trialId) {
+    return batch.contains(trialId);
   }
 
   /** Whether a trial was proposed by the space-filling design (Sobol or random) rather than a model. */
@@ -134,6 +141,7 @@ abstract class TrialBook implements Optimizer {
       throw new IllegalArgumentException("ask for at least one trial, got " + n);
     }
     List<Trial> asked = new ArrayList<>();
+    batch.clear();
     Set<Map<String, Object>> tried = tried(trials());
     for (int i = 0; i < n; i++) {
       Map<String, Object> values = null;
@@ -160,6 +168,7 @@ abstract class TrialBook implements Optimizer {
       }
       Trial trial = new Trial(id, values);
       trials.put(id, new TrialRecord(trial, TrialStatus.RUNNING, Map.of(), null));
+      batch.add(id);
       asked.add(trial);
     }
     return asked;
