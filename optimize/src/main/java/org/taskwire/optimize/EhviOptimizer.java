@@ -36,10 +36,7 @@ final class EhviOptimizer extends SobolStart {
 
   EhviOptimizer(SearchSpace space, List<Objective> objectives, List<OutcomeConstraint> outcomeConstraints, long seed) {
     super(space, objectives, outcomeConstraints, seed);
-    if (objectives.size() < 2) {
-      throw new IllegalArgumentException("EHVI takes two objectives or more, got " + objectives.size()
-          + "; for one, use Optimizers.gp");
-    }
+    requireSeveral("EHVI", objectives);
   }
 
   @Override

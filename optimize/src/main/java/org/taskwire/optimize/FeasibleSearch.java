@@ -199,11 +199,16 @@ final class FeasibleSearch {
         t = Math.min(t, -x[i] / dir[i]);
       }
     }
-    if (!Double.isFinite(t) || space.allowsUnit(along(x, dir, t))) {
-      return Double.isFinite(t) ? t : 0;
+    return Double.isFinite(t) ? lastAllowed(x, dir, t) : 0;
+  }
+
+  /** The largest step in [0, {@code most}] along {@code dir} from feasible {@code x} that stays feasible, by bisection. */
+  private double lastAllowed(double[] x, double[] dir, double most) {
+    if (space.allowsUnit(along(x, dir, most))) {
+      return most;
     }
     double lo = 0;
-    double hi = t;
+    double hi = most;
     for (int k = 0; k < 40; k++) {
       double mid = 0.5 * (lo + hi);
       if (space.allowsUnit(along(x, dir, mid))) {
@@ -232,17 +237,7 @@ final class FeasibleSearch {
     for (int i = 0; i < d; i++) {
       dir[i] = u[i] - anchor[i];
     }
-    double lo = 0;
-    double hi = 1;
-    for (int k = 0; k < 40; k++) {
-      double mid = 0.5 * (lo + hi);
-      if (space.allowsUnit(along(anchor, dir, mid))) {
-        lo = mid;
-      } else {
-        hi = mid;
-      }
-    }
-    return along(anchor, dir, lo);
+    return along(anchor, dir, lastAllowed(anchor, dir, 1));
   }
 
   /** A start refined: its real coordinates by BOBYQA (Brent for one), then its integers and choices level by level. */

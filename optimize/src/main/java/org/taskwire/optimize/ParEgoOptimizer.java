@@ -20,10 +20,7 @@ final class ParEgoOptimizer extends SobolStart {
 
   ParEgoOptimizer(SearchSpace space, List<Objective> objectives, long seed) {
     super(space, objectives, seed);
-    if (objectives.size() < 2) {
-      throw new IllegalArgumentException("ParEGO takes two objectives or more, got " + objectives.size()
-          + "; for one, use Optimizers.gp");
-    }
+    requireSeveral("ParEGO", objectives);
   }
 
   @Override

@@ -22,6 +22,14 @@ abstract class SobolStart extends TrialBook {
     this.design = new SobolOptimizer(space, objectives, seed);
   }
 
+  /** Refuses fewer than two objectives, for an optimiser made for several. */
+  static void requireSeveral(String optimiser, List<Objective> objectives) {
+    if (objectives.size() < 2) {
+      throw new IllegalArgumentException(optimiser + " takes two objectives or more, got " + objectives.size()
+          + "; for one, use Optimizers.gp");
+    }
+  }
+
   /** How many Sobol points come before the model's first proposal. */
   abstract int initialPoints();
 
