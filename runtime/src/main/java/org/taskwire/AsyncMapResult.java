@@ -191,9 +191,13 @@ public final class AsyncMapResult<K, R> {
     return awaiter.apply(this);
   }
 
-  /** Whether every call has ended. */
+  /** Whether every call has ended: true once {@link #asCompleted()} has given every outcome. */
   public boolean isDone() {
-    return allEnded.isDone();
+    // Counted from the arrivals, not allEnded, which completes only after the last arrival's callback
+    // returns: an iteration of asCompleted() could end a moment before it.
+    synchronized (arrivals) {
+      return arrivals.size() == results.size();
+    }
   }
 
   /** Cancels every call that has not ended, and what waits on them; returns how many it cancelled. */

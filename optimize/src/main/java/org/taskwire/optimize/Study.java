@@ -134,8 +134,10 @@ public final class Study {
       while (!stopping && inFlight.size() < parallelism && asked < budget) {
         Trial trial = optimizer.ask(1).get(0);
         asked++;
-        journal("asked", trial, inFlight.keySet(), null);
+        // The state first, then the journal: a kill between the two leaves the journal short of a
+        // line, never the state short of a trial the journal names.
         save();
+        journal("asked", trial, inFlight.keySet(), null);
         inFlight.put(trial.id(), trial);
         start(trial, ended);
       }
@@ -151,21 +153,24 @@ public final class Study {
       }
       inFlight.remove(e.trial().id());
       done++;
+      String event;
+      String why = null;
       if (e.failure() == null) {
         optimizer.tell(e.trial().id(), e.measurements());
-        journal("completed", e.trial(), inFlight.keySet(), null);
+        event = "completed";
       } else {
         failed++;
-        String why = describe(e.failure());
+        why = describe(e.failure());
         if (failures.penalty() != null) {
           optimizer.tell(e.trial().id(), failures.penalty());
-          journal("penalised", e.trial(), inFlight.keySet(), why);
+          event = "penalised";
         } else {
           optimizer.fail(e.trial().id(), why);
-          journal("failed", e.trial(), inFlight.keySet(), why);
+          event = "failed";
         }
       }
       save();
+      journal(event, e.trial(), inFlight.keySet(), why);
       progress.accept(line(done, failed));
       if (failed >= MIN_FAILURES && failed > failures.toleratedRate() * done) {
         throw new StudyFailedException(failed + " of " + done + " trials failed, more than the tolerated "

@@ -175,10 +175,13 @@ class StudyOnWorkersTest {
     } finally {
       first.destroyForcibly().waitFor();
     }
-    List<JsonNode> before = journal(studyDir);
-    Set<Integer> toldBefore = trials(before, "completed");
-    Set<Integer> runningAtTheKill = new HashSet<>(trials(before, "asked"));
-    runningAtTheKill.removeAll(toldBefore);
+    // What the study had recorded at the kill: its saved state, which the journal may trail by a line.
+    Optimizer killed = Optimizers.load(studyDir.resolve(Study.STATE), StudyClient.SPACE, StudyClient.OBJECTIVES);
+    Set<Integer> toldBefore = new HashSet<>();
+    Set<Integer> runningAtTheKill = new HashSet<>();
+    for (TrialRecord r : killed.trials()) {
+      (r.status() == TrialStatus.RUNNING ? runningAtTheKill : toldBefore).add(r.trial().id());
+    }
     assertThat(toldBefore.size()).as("killed mid-study").isBetween(6, budget - 1);
     // Calls whose results the run had journaled: the resumed run answers them without a worker.
     Set<Integer> journaledBefore = new HashSet<>(toldBefore);
