@@ -13,10 +13,10 @@ import org.apache.commons.math3.distribution.NormalDistribution;
 
 /**
  * The next point to evaluate for a minimised model of observations on the unit cube: a
- * {@link GaussianProcess} is fitted to them, running trials are added as {@link Pending}
- * says (the model's mean for those already running, the mean of the observations for the rest of
- * a batch asked together), which shrinks the uncertainty around them so that a batch spreads out, and the point maximises the logarithm of expected improvement over
- * the best posterior mean among the points observed, so that noisy observations are not taken at
+ * {@link GaussianProcess} is fitted to them, running trials are added as {@link Pending} says
+ * (which shrinks the uncertainty around them, so that a batch spreads out), and the point
+ * maximises the logarithm of expected improvement over the best observation, or over the best
+ * posterior mean where observations carry standard errors, so that noisy ones are not taken at
  * their word. The maximum is sought by {@link FeasibleSearch}, inside the constraints and away from
  * every point tried. Shared by the single-objective GP optimiser and ParEGO.
  */

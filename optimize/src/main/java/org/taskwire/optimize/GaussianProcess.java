@@ -191,11 +191,6 @@ final class GaussianProcess {
     return lengths.clone();
   }
 
-  /** The fitted noise's standard deviation, in the observations' units. */
-  double noiseDeviation() {
-    return scale * Math.sqrt(fittedNoise);
-  }
-
   private double[] hyper() {
     int d = lengths.length;
     double[] h = new double[d + 2];

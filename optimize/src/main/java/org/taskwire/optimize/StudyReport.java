@@ -115,7 +115,8 @@ public final class StudyReport {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("format", JSON_FORMAT);
     root.put("optimizer", optimizer.name());
-    root.put("seed", optimizer.save().seed());
+    OptimizerState state = optimizer.save();
+    root.put("seed", state.seed());
     List<Map<String, Object>> parameters = new ArrayList<>();
     for (Parameter p : optimizer.space().parameters()) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -163,7 +164,7 @@ public final class StudyReport {
       outcomes.add(m);
     }
     root.put("outcome_constraints", outcomes);
-    Set<Integer> designed = new HashSet<>(optimizer.save().designed());
+    Set<Integer> designed = new HashSet<>(state.designed());
     List<Map<String, Object>> trials = new ArrayList<>();
     for (TrialRecord r : optimizer.trials()) {
       Map<String, Object> t = new LinkedHashMap<>();

@@ -69,11 +69,6 @@ abstract class TrialBook implements Optimizer {
     return batch.contains(trialId);
   }
 
-  /** Whether a trial was proposed by the space-filling design (Sobol or random) rather than a model. */
-  boolean designed(int trialId) {
-    return designed.contains(trialId);
-  }
-
   /** The parameters of every trial in a history, whatever its status. */
   static Set<Map<String, Object>> tried(List<TrialRecord> history) {
     Set<Map<String, Object>> tried = new HashSet<>();
