@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.IntStream;
-import org.apache.commons.math3.distribution.NormalDistribution;
 
 /**
  * Expected hypervolume improvement for two objectives or more (Emmerich, Giannakoglou and
@@ -20,15 +20,17 @@ import org.apache.commons.math3.distribution.NormalDistribution;
  *
  * <p>The reference point is each objective's threshold where it has one, else the worst value on
  * the front plus a tenth of the front's range (BoTorch's {@code infer_reference_point}). Where
- * measurements carry standard errors, the front is that of the models' posterior means at the
- * points observed, not of the noisy values (as BoTorch's noisy EHVI does on average). Running
- * trials are believed as {@link ExpectedImprovement.Pending} says, objective by objective.
+ * measurements carry standard errors or trials are running, the expectation is also taken over
+ * what the observed and running points may really give (noisy EHVI, below): a noisy observation
+ * is not taken at its word, and a proposal is judged given what the running trials may add to the
+ * front. Failed trials are believed as {@link ExpectedImprovement.Pending} says.
  */
 final class EhviOptimizer extends SobolStart {
   static final String NAME = "ehvi";
-  private static final NormalDistribution NORMAL = new NormalDistribution(null, 0, 1);
   /** Boxes of the non-dominated region at most; beyond, the front is thinned to its best-spread points. */
   private static final int MAX_CELLS = 20_000;
+  /** Joint draws of the baseline for noisy EHVI: each draw has its own front and boxes. */
+  private static final int NOISY_DRAWS = 32;
 
   EhviOptimizer(SearchSpace space, List<Objective> objectives, long seed) {
     this(space, objectives, List.of(), seed);
@@ -75,14 +77,15 @@ final class EhviOptimizer extends SobolStart {
       return null;
     }
     boolean noisy = sems.stream().flatMapToDouble(Arrays::stream).anyMatch(v -> v > 0);
+    // Integrated over the running trials and the observations' noise where there are either (NEHVI).
+    boolean integrate = noisy || !pending.running().isEmpty();
     boolean[] categorical = ExpectedImprovement.categorical(space());
     GaussianProcess[] models = new GaussianProcess[m];
     for (int j = 0; j < m; j++) {
       int jj = j;
       double[] y = f.stream().mapToDouble(v -> v[jj]).toArray();
       double[] sem = sems.stream().mapToDouble(v -> v[jj]).toArray();
-      GaussianProcess observed = GaussianProcess.fit(x, y, sem, categorical);
-      models[j] = observed.believing(pending.points(), pending.believed(observed, y));
+      models[j] = pending.withFailures(GaussianProcess.fit(x, y, sem, categorical), y);
     }
     // The points the front is made of (those that keep the outcome constraints): observed values, or the models'
     // means where observations are noisy.
@@ -99,25 +102,38 @@ final class EhviOptimizer extends SobolStart {
       }
     }
     List<double[]> kept = new ArrayList<>();
+    List<double[]> keptX = new ArrayList<>();
     for (int i = 0; i < points.size(); i++) {
       if (feasible(completed.get(i))) {
         kept.add(points.get(i));
+        keptX.add(x.get(i));
       }
     }
     Feasibility feasibility = outcomeConstraints().isEmpty() ? null
         : Feasibility.fit(space(), outcomeConstraints(), completed, x, pending);
     if (kept.isEmpty()) {
       // Nothing counts yet: the point most likely to keep the constraints.
-      return new FeasibleSearch(space(), tried(history), located(x, pending.points()), random)
+      return new FeasibleSearch(space(), tried(history), located(x, pending.all()), random)
           .maximise(feasibility::logProbability, List.of());
     }
     double[] reference = reference(kept);
     List<double[]> front = front(kept, reference);
-    Boxes cells = boxes(front, reference);
     List<double[]> seeds = IntStream.range(0, x.size()).boxed()
         .filter(i -> front.stream().anyMatch(p -> p == points.get(i)))
         .map(x::get).toList();
-    return new FeasibleSearch(space(), tried(history), located(x, pending.points()), random).maximise(p -> {
+    ToDoubleFunction<double[]> improvement = integrate
+        ? noisyImprovement(models, keptX, pending.running(), feasibility == null, reference, random)
+        : exactImprovement(models, boxes(front, reference));
+    return new FeasibleSearch(space(), tried(history), located(x, pending.all()), random).maximise(p -> {
+      double log = improvement.applyAsDouble(p);
+      return feasibility == null ? log : log + feasibility.logProbability(p);
+    }, seeds);
+  }
+
+  /** log EHVI over the front observed, under the models' independent predictions. */
+  private static ToDoubleFunction<double[]> exactImprovement(GaussianProcess[] models, Boxes cells) {
+    int m = models.length;
+    return p -> {
       double[] mu = new double[m];
       double[] sigma = new double[m];
       for (int j = 0; j < m; j++) {
@@ -125,9 +141,86 @@ final class EhviOptimizer extends SobolStart {
         mu[j] = prediction[0];
         sigma[j] = prediction[1];
       }
-      double log = Math.log(expectedImprovement(cells, mu, sigma) + Double.MIN_NORMAL);
-      return feasibility == null ? log : log + feasibility.logProbability(p);
-    }, seeds);
+      return Math.log(expectedImprovement(cells, mu, sigma) + Double.MIN_NORMAL);
+    };
+  }
+
+  /**
+   * log noisy EHVI (Daulton et al., "Parallel Bayesian optimization of multiple noisy objectives
+   * with expected hypervolume improvement", NeurIPS 2021; BoTorch's {@code qNEHVI}): the observed
+   * points that may be on the front and the running trials' points are drawn jointly,
+   * {@value #NOISY_DRAWS} times, objective by objective; in each draw the front is that of the drawn
+   * values, and the candidate's outcomes are conditioned on the draw; the acquisition is the mean
+   * of the exact EHVI over the draws.
+   */
+  private ToDoubleFunction<double[]> noisyImprovement(GaussianProcess[] models, List<double[]> keptX,
+      List<double[]> pending, boolean pendingCompete, double[] reference, SplittableRandom random) {
+    int m = models.length;
+    List<double[]> baseline = mayBeOnFront(models, keptX, reference, random);
+    List<double[]> points = new ArrayList<>(baseline);
+    points.addAll(pending);
+    GaussianProcess.Fantasies[] draws = new GaussianProcess.Fantasies[m];
+    for (int j = 0; j < m; j++) {
+      draws[j] = models[j].fantasies(points, NOISY_DRAWS, random);
+    }
+    int counted = pendingCompete ? points.size() : baseline.size();
+    Boxes[] cells = new Boxes[NOISY_DRAWS];
+    for (int s = 0; s < NOISY_DRAWS; s++) {
+      List<double[]> drawn = new ArrayList<>();
+      for (int a = 0; a < counted; a++) {
+        double[] v = new double[m];
+        for (int j = 0; j < m; j++) {
+          v[j] = draws[j].values(s)[a];
+        }
+        drawn.add(v);
+      }
+      cells[s] = boxes(front(drawn, reference), reference);
+    }
+    return p -> {
+      GaussianProcess.Conditional[] c = new GaussianProcess.Conditional[m];
+      double[] sigma = new double[m];
+      for (int j = 0; j < m; j++) {
+        c[j] = draws[j].at(p);
+        sigma[j] = c[j].deviation();
+      }
+      double sum = 0;
+      double[] mu = new double[m];
+      for (int s = 0; s < NOISY_DRAWS; s++) {
+        for (int j = 0; j < m; j++) {
+          mu[j] = c[j].means()[s];
+        }
+        sum += expectedImprovement(cells[s], mu, sigma);
+      }
+      return Math.log(sum / NOISY_DRAWS + Double.MIN_NORMAL);
+    };
+  }
+
+  /** The observed points on the front of at least one joint draw of their values (BoTorch's {@code prune_baseline}). */
+  private static List<double[]> mayBeOnFront(GaussianProcess[] models, List<double[]> x, double[] reference,
+      SplittableRandom random) {
+    int m = models.length;
+    if (x.size() <= 1) {
+      return x;
+    }
+    GaussianProcess.Fantasies[] draws = new GaussianProcess.Fantasies[m];
+    for (int j = 0; j < m; j++) {
+      draws[j] = models[j].fantasies(x, NOISY_DRAWS, random);
+    }
+    java.util.Set<Integer> onFront = new java.util.TreeSet<>();
+    for (int s = 0; s < NOISY_DRAWS; s++) {
+      List<double[]> drawn = new ArrayList<>();
+      for (int a = 0; a < x.size(); a++) {
+        double[] v = new double[m];
+        for (int j = 0; j < m; j++) {
+          v[j] = draws[j].values(s)[a];
+        }
+        drawn.add(v);
+      }
+      for (double[] p : front(drawn, reference)) {
+        onFront.add(drawn.indexOf(p));
+      }
+    }
+    return onFront.stream().map(x::get).toList();
   }
 
   private static List<double[]> located(List<double[]> x, List<double[]> pending) {
@@ -257,8 +350,8 @@ final class EhviOptimizer extends SobolStart {
       double[] pdf = new double[g.length];
       for (int k = 1; k < g.length; k++) {
         double z = (g[k] - mu[j]) / sigma[j];
-        cdf[k] = NORMAL.cumulativeProbability(z);
-        pdf[k] = NORMAL.density(z);
+        cdf[k] = StandardNormal.cdf(z);
+        pdf[k] = StandardNormal.density(z);
       }
       reach[j] = new double[g.length - 1];
       for (int k = 0; k < g.length - 1; k++) {

@@ -2,17 +2,15 @@ package org.taskwire.optimize;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.commons.math3.distribution.NormalDistribution;
 
 /**
  * The probability that a point keeps every outcome constraint, under a {@link GaussianProcess} of
  * each constrained metric (Gardner et al., "Bayesian optimization with inequality constraints",
  * ICML 2014; the same in Ax and Optuna): an acquisition's logarithm plus this one's weighs each
- * proposal by its chance of counting. Running trials are believed as {@link ExpectedImprovement.Pending}
+ * proposal by its chance of counting. Failed trials are believed as {@link ExpectedImprovement.Pending}
  * says.
  */
 final class Feasibility {
-  private static final NormalDistribution NORMAL = new NormalDistribution(null, 0, 1);
   private final List<GaussianProcess> models;
   private final List<OutcomeConstraint> constraints;
 
@@ -23,7 +21,7 @@ final class Feasibility {
 
   /**
    * The models of the constrained metrics over the completed trials at points {@code x} (in the
-   * same order), with {@code pending} points believed.
+   * same order), with failed trials' points believed.
    */
   static Feasibility fit(SearchSpace space, List<OutcomeConstraint> constraints, List<TrialRecord> completed,
       List<double[]> x, ExpectedImprovement.Pending pending) {
@@ -32,7 +30,7 @@ final class Feasibility {
       double[] y = completed.stream().mapToDouble(r -> c.upward(r.measurements().get(c.metric()).mean())).toArray();
       double[] sem = completed.stream().mapToDouble(r -> r.measurements().get(c.metric()).sem()).toArray();
       GaussianProcess model = GaussianProcess.fit(x, y, sem, ExpectedImprovement.categorical(space));
-      models.add(model.believing(pending.points(), pending.believed(model, y)));
+      models.add(pending.withFailures(model, y));
     }
     return new Feasibility(models, constraints);
   }
@@ -50,7 +48,7 @@ final class Feasibility {
   /** log Φ(z), with the asymptotic form far in the lower tail where Φ underflows. */
   static double logCdf(double z) {
     if (z > -30) {
-      return Math.log(Math.max(Double.MIN_NORMAL, NORMAL.cumulativeProbability(z)));
+      return Math.log(Math.max(Double.MIN_NORMAL, StandardNormal.cdf(z)));
     }
     // Φ(z) ≈ φ(z) / −z as z → −∞.
     return -0.5 * z * z - 0.5 * Math.log(2 * Math.PI) - Math.log(-z);

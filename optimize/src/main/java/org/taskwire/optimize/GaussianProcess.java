@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
@@ -163,6 +164,137 @@ final class GaussianProcess {
       var -= v * v;
     }
     return new double[] {mean + scale * mu, scale * Math.sqrt(Math.max(1e-12 * signal, var))};
+  }
+
+  /**
+   * Joint draws of the noise-free function at {@code points} from this process's posterior (common
+   * random numbers: the same draws serve every point asked about afterwards), and the function at
+   * any other point given each draw. This is how noisy expected improvement integrates over what
+   * the observed and running points really give (Letham et al., "Constrained Bayesian optimization
+   * with noisy experiments", Bayesian Analysis 2019; BoTorch's {@code qLogNoisyExpectedImprovement}).
+   */
+  Fantasies fantasies(List<double[]> points, int draws, SplittableRandom random) {
+    return new Fantasies(points.toArray(double[][]::new), draws, random);
+  }
+
+  /** The posterior of the function at a point given each draw: a mean per draw and one deviation, in the observations' units. */
+  record Conditional(double[] means, double deviation) {}
+
+  /** Draws of the function at a few points; see {@link #fantasies}. */
+  final class Fantasies {
+    private final double[][] points;
+    /** L⁻¹ k(X, s) for each of the points s, L the observations' Cholesky factor. */
+    private final double[][] reach;
+    /** The lower Cholesky factor of the points' joint posterior covariance, row-major, standardised units. */
+    private final double[] jointLower;
+    /** Standard normal draws, one row per draw: the points' values are mean + jointLower · row. */
+    private final double[][] normal;
+    /** The points' values in each draw, in the observations' units. */
+    private final double[][] values;
+
+    private Fantasies(double[][] points, int draws, SplittableRandom random) {
+      int m = points.length;
+      int n = x.length;
+      this.points = points;
+      this.reach = new double[m][];
+      double[] mu = new double[m];
+      for (int a = 0; a < m; a++) {
+        double[] k = new double[n];
+        for (int i = 0; i < n; i++) {
+          k[i] = signal * matern(distance2(points[a], x[i]));
+          mu[a] += k[i] * alpha[i];
+        }
+        TriangularSolver_DDRM.solveL(lower, k, n);
+        reach[a] = k;
+      }
+      DMatrixRMaj covariance = new DMatrixRMaj(m, m);
+      for (int a = 0; a < m; a++) {
+        for (int b = 0; b <= a; b++) {
+          double c = signal * matern(distance2(points[a], points[b])) - dot(reach[a], reach[b]);
+          covariance.data[a * m + b] = c;
+          covariance.data[b * m + a] = c;
+        }
+      }
+      this.jointLower = choleskyWithJitter(covariance, m);
+      this.normal = new double[draws][m];
+      this.values = new double[draws][m];
+      for (int s = 0; s < draws; s++) {
+        for (int a = 0; a < m; a++) {
+          normal[s][a] = gaussian(random);
+        }
+        for (int a = 0; a < m; a++) {
+          double v = mu[a];
+          for (int b = 0; b <= a; b++) {
+            v += jointLower[a * m + b] * normal[s][b];
+          }
+          values[s][a] = mean + scale * v;
+        }
+      }
+    }
+
+    int draws() {
+      return values.length;
+    }
+
+    /** The points' values in draw {@code s}, in the observations' units. */
+    double[] values(int s) {
+      return values[s];
+    }
+
+    /** The function at {@code p} given each draw of the points. */
+    Conditional at(double[] p) {
+      int n = x.length;
+      int m = points.length;
+      double[] k = new double[n];
+      double mu = 0;
+      for (int i = 0; i < n; i++) {
+        k[i] = signal * matern(distance2(p, x[i]));
+        mu += k[i] * alpha[i];
+      }
+      TriangularSolver_DDRM.solveL(lower, k, n);
+      double var = signal - dot(k, k);
+      double[] u = new double[m];
+      for (int a = 0; a < m; a++) {
+        u[a] = signal * matern(distance2(p, points[a])) - dot(reach[a], k);
+      }
+      TriangularSolver_DDRM.solveL(jointLower, u, m);
+      var -= dot(u, u);
+      double[] means = new double[normal.length];
+      for (int s = 0; s < means.length; s++) {
+        means[s] = mean + scale * (mu + dot(u, normal[s]));
+      }
+      return new Conditional(means, scale * Math.sqrt(Math.max(1e-12 * signal, var)));
+    }
+  }
+
+  private static double dot(double[] a, double[] b) {
+    double sum = 0;
+    for (int i = 0; i < a.length; i++) {
+      sum += a[i] * b[i];
+    }
+    return sum;
+  }
+
+  /** The lower Cholesky factor of a posterior covariance, with as little jitter as makes it positive definite. */
+  private double[] choleskyWithJitter(DMatrixRMaj covariance, int m) {
+    for (double jitter = 1e-8; ; jitter *= 10) {
+      DMatrixRMaj k = covariance.copy();
+      for (int a = 0; a < m; a++) {
+        k.data[a * m + a] += jitter * signal;
+      }
+      CholeskyDecomposition_F64<DMatrixRMaj> chol = DecompositionFactory_DDRM.chol(m, true);
+      if (chol.decompose(k)) {
+        return chol.getT(null).data;
+      }
+      if (jitter > 1e-2) {
+        throw new IllegalStateException("the joint posterior of " + m + " points is not positive definite");
+      }
+    }
+  }
+
+  /** A standard normal draw (Box–Muller), from a random source the caller seeded. */
+  private static double gaussian(SplittableRandom random) {
+    return Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 * Math.PI * random.nextDouble());
   }
 
   /**

@@ -8,8 +8,8 @@ import java.util.SplittableRandom;
  * Bayesian optimisation of one objective. The first points come from a Sobol design (as many as
  * {@link #initialPoints}); then a {@link GaussianProcess} (Matérn-5/2, one length scale per
  * parameter, most probable hyper-parameters) models the objective and the next point maximises
- * log expected improvement, running trials taken in as {@link ExpectedImprovement.Pending} says.
- * Failed trials are believed to give the mean of the observations, so that the optimiser does not
+ * log expected improvement, integrated over running trials and noisy observations as
+ * {@link ExpectedImprovement} says. Failed trials are believed to give the mean of the observations, so that the optimiser does not
  * come straight back to a point that failed, though it may come near it again; abandoned ones are
  * left out.
  */

@@ -67,6 +67,12 @@ public final class Optimizers {
     return new ParEgoOptimizer(space, objectives, seed);
   }
 
+  /** ParEGO with outcome constraints: each scalarisation's improvement weighed as for {@link #gp}, the front of the trials that keep them. */
+  public static Optimizer parego(SearchSpace space, List<Objective> objectives, List<OutcomeConstraint> constraints,
+      long seed) {
+    return new ParEgoOptimizer(space, objectives, constraints, seed);
+  }
+
   /**
    * Expected hypervolume improvement for several objectives (BoTorch's qEHVI, Optuna's GPSampler
    * with several objectives): a GP per objective after a Sobol start, and the point that adds the
@@ -108,16 +114,17 @@ public final class Optimizers {
    */
   public static Optimizer load(OptimizerState state, SearchSpace space, List<Objective> objectives,
       List<OutcomeConstraint> constraints) {
-    if (!constraints.isEmpty() && !List.of(GpOptimizer.NAME, EhviOptimizer.NAME).contains(state.optimizer())) {
+    List<String> constrained = List.of(GpOptimizer.NAME, EhviOptimizer.NAME, ParEgoOptimizer.NAME);
+    if (!constraints.isEmpty() && !constrained.contains(state.optimizer())) {
       throw new IllegalArgumentException("optimiser '" + state.optimizer() + "' takes no outcome constraints; "
-          + GpOptimizer.NAME + " and " + EhviOptimizer.NAME + " do");
+          + String.join(", ", constrained) + " do");
     }
     TrialBook optimizer = switch (state.optimizer()) {
       case SobolOptimizer.NAME -> new SobolOptimizer(space, objectives, state.seed());
       case RandomOptimizer.NAME -> new RandomOptimizer(space, objectives, state.seed());
       case GpOptimizer.NAME -> new GpOptimizer(space, objectives, constraints, state.seed());
       case Nsga2Optimizer.NAME -> new Nsga2Optimizer(space, objectives, state.seed());
-      case ParEgoOptimizer.NAME -> new ParEgoOptimizer(space, objectives, state.seed());
+      case ParEgoOptimizer.NAME -> new ParEgoOptimizer(space, objectives, constraints, state.seed());
       case EhviOptimizer.NAME -> new EhviOptimizer(space, objectives, constraints, state.seed());
       default -> throw new IllegalArgumentException("unknown optimiser '" + state.optimizer() + "' in the saved state; "
           + "known: " + List.of(SobolOptimizer.NAME, RandomOptimizer.NAME, GpOptimizer.NAME, Nsga2Optimizer.NAME,

@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
  * function {@code max_i w_i f_i + 0.05 Σ_i w_i f_i} over objectives normalised to [0, 1] by the
  * values seen, and asks the single-objective GP machinery ({@link ExpectedImprovement}) for the
  * point of highest log expected improvement of that scalarisation. Running trials are taken in as
- * {@link ExpectedImprovement.Pending} says; standard errors are not, since they do not carry
+ * {@link ExpectedImprovement} says; standard errors are not, since they do not carry
  * through the maximum. Sample-efficient where NSGA-II needs generations.
  */
 final class ParEgoOptimizer extends SobolStart {
@@ -19,7 +19,11 @@ final class ParEgoOptimizer extends SobolStart {
   private static final double RHO = 0.05;
 
   ParEgoOptimizer(SearchSpace space, List<Objective> objectives, long seed) {
-    super(space, objectives, seed);
+    this(space, objectives, List.of(), seed);
+  }
+
+  ParEgoOptimizer(SearchSpace space, List<Objective> objectives, List<OutcomeConstraint> outcomeConstraints, long seed) {
+    super(space, objectives, outcomeConstraints, seed);
     requireSeveral("ParEGO", objectives);
   }
 
@@ -40,9 +44,11 @@ final class ParEgoOptimizer extends SobolStart {
     List<double[]> x = new ArrayList<>();
     List<double[]> f = new ArrayList<>();
     ExpectedImprovement.Pending pending = ExpectedImprovement.Pending.of(this, history);
+    List<TrialRecord> completed = new ArrayList<>();
     for (TrialRecord r : history) {
       double[] u = space().unit(r.trial().parameters());
       if (r.status() == TrialStatus.COMPLETED) {
+        completed.add(r);
         x.add(u);
         f.add(minimised(r));
       }
@@ -75,7 +81,15 @@ final class ParEgoOptimizer extends SobolStart {
       y[k] = max + RHO * sum;
       sem[k] = Double.NaN;
     }
-    return ExpectedImprovement.next(space(), x, y, sem, pending, tried(history), random);
+    if (outcomeConstraints().isEmpty()) {
+      return ExpectedImprovement.next(space(), x, y, sem, pending, tried(history), random);
+    }
+    boolean[] kept = new boolean[completed.size()];
+    for (int i = 0; i < kept.length; i++) {
+      kept[i] = feasible(completed.get(i));
+    }
+    return ExpectedImprovement.next(space(), x, y, sem, pending, tried(history), random,
+        Feasibility.fit(space(), outcomeConstraints(), completed, x, pending), kept);
   }
 
   /** A point drawn uniformly from the simplex: normalised exponential deviates. */

@@ -3,6 +3,7 @@ package org.taskwire.optimize;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,12 +54,20 @@ public final class StudyReport {
 
   /** Writes {@code trials.csv}, {@code trials.json} and the plots into {@code directory}; returns the files. */
   public static List<Path> write(Optimizer optimizer, Path directory) {
+    return write(optimizer, directory, Double.NaN);
+  }
+
+  /**
+   * As {@link #write(Optimizer, Path)}, with the largest hypervolume the problem allows, NaN if
+   * unknown (see {@link #writePlots(Optimizer, Path, double)}).
+   */
+  public static List<Path> write(Optimizer optimizer, Path directory, double maximumHypervolume) {
     try {
       Files.createDirectories(directory);
       List<Path> files = new ArrayList<>();
       files.add(writeCsv(optimizer, directory.resolve("trials.csv")));
       files.add(writeJson(optimizer, directory.resolve("trials.json")));
-      files.addAll(writePlots(optimizer, directory));
+      files.addAll(writePlots(optimizer, directory, maximumHypervolume));
       return files;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the study's report in " + directory + ": " + e.getMessage(), e);
@@ -239,6 +248,23 @@ public final class StudyReport {
    * thresholds on both {@code hypervolume.png}, for two.
    */
   public static List<Path> writePlots(Optimizer optimizer, Path directory) throws IOException {
+    return writePlots(optimizer, directory, Double.NaN);
+  }
+
+  /**
+   * The plots, where the largest hypervolume the problem allows is known (a benchmark's, or a
+   * physics bound's): {@code hypervolume.png} then draws it as a line, and
+   * {@code hypervolume-gap.png} the log of the hypervolume still missing, against evaluations, as
+   * BoTorch's tutorials plot their results.
+   *
+   * @param maximumHypervolume the largest hypervolume against the objectives' thresholds; NaN if unknown
+   */
+  public static List<Path> writePlots(Optimizer optimizer, Path directory, double maximumHypervolume)
+      throws IOException {
+    if (!Double.isNaN(maximumHypervolume) && !(maximumHypervolume > 0 && Double.isFinite(maximumHypervolume))) {
+      throw new IllegalArgumentException("the maximum hypervolume must be positive and finite, or NaN when unknown; got "
+          + maximumHypervolume);
+    }
     // Charts are drawn off screen, on machines with no display.
     System.setProperty("java.awt.headless", "true");
     Files.createDirectories(directory);
@@ -249,7 +275,10 @@ public final class StudyReport {
     } else if (objectives.size() == 2) {
       files.add(save(pareto(optimizer), directory.resolve("pareto.png")));
       if (objectives.stream().allMatch(o -> o.threshold() != null)) {
-        files.add(save(hypervolume(optimizer), directory.resolve("hypervolume.png")));
+        files.add(save(hypervolume(optimizer, maximumHypervolume), directory.resolve("hypervolume.png")));
+        if (!Double.isNaN(maximumHypervolume)) {
+          files.add(save(hypervolumeGap(optimizer, maximumHypervolume), directory.resolve("hypervolume-gap.png")));
+        }
       }
     }
     return files;
@@ -410,7 +439,8 @@ public final class StudyReport {
     return chart;
   }
 
-  private static JFreeChart hypervolume(Optimizer optimizer) {
+  /** The hypervolume of the completed trials after each one, in the order they ended. */
+  private static XYSeries hypervolumeSoFar(Optimizer optimizer) {
     XYSeries hv = new XYSeries("hypervolume");
     List<TrialRecord> sofar = new ArrayList<>();
     for (TrialRecord r : optimizer.trials()) {
@@ -419,8 +449,43 @@ public final class StudyReport {
         hv.add(sofar.size(), Hypervolume.of(sofar, optimizer.objectives()));
       }
     }
-    return ChartFactory.createXYLineChart("Hypervolume against evaluations (" + optimizer.name() + ")",
-        "completed trials", "hypervolume", new XYSeriesCollection(hv), PlotOrientation.VERTICAL, false, false, false);
+    return hv;
+  }
+
+  static JFreeChart hypervolume(Optimizer optimizer, double maximum) {
+    XYSeries hv = hypervolumeSoFar(optimizer);
+    XYSeriesCollection data = new XYSeriesCollection(hv);
+    boolean known = !Double.isNaN(maximum);
+    if (known && hv.getItemCount() > 0) {
+      XYSeries line = new XYSeries("maximum");
+      line.add(hv.getMinX(), maximum);
+      line.add(hv.getMaxX(), maximum);
+      data.addSeries(line);
+    }
+    JFreeChart chart = ChartFactory.createXYLineChart("Hypervolume against evaluations (" + optimizer.name() + ")",
+        "completed trials", "hypervolume", data, PlotOrientation.VERTICAL, known, false, false);
+    if (data.getSeriesCount() > 1) {
+      chart.getXYPlot().getRenderer().setSeriesStroke(1, new BasicStroke(1.5f, BasicStroke.CAP_BUTT,
+          BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0));
+      chart.getXYPlot().getRenderer().setSeriesPaint(1, Color.GRAY);
+    }
+    return chart;
+  }
+
+  /** log10 of the hypervolume still missing, against evaluations; trials before any count are left out. */
+  static JFreeChart hypervolumeGap(Optimizer optimizer, double maximum) {
+    XYSeries hv = hypervolumeSoFar(optimizer);
+    XYSeries gap = new XYSeries("log10(maximum − hypervolume)");
+    for (int i = 0; i < hv.getItemCount(); i++) {
+      double missing = maximum - hv.getY(i).doubleValue();
+      // Past the maximum (a maximum given too low) there is nothing to draw on a log scale.
+      if (missing > 0) {
+        gap.add(hv.getX(i), Math.log10(missing));
+      }
+    }
+    return ChartFactory.createXYLineChart("Log hypervolume difference (" + optimizer.name() + "; maximum "
+        + number(maximum) + ")", "completed trials", "log10(maximum − hypervolume)", new XYSeriesCollection(gap),
+        PlotOrientation.VERTICAL, false, false, false);
   }
 
   private static double mean(TrialRecord r, Objective o) {

@@ -24,8 +24,6 @@ abstract class TrialBook implements Optimizer {
   private final List<OutcomeConstraint> outcomeConstraints;
   private final long seed;
   private final TreeMap<Integer, TrialRecord> trials = new TreeMap<>();
-  /** The trials proposed so far by the {@link #ask} under way. */
-  private final Set<Integer> batch = new HashSet<>();
   /** Trials the space-filling design proposed, not a model. */
   private final java.util.TreeSet<Integer> designed = new java.util.TreeSet<>();
   private long drawn;
@@ -62,11 +60,6 @@ abstract class TrialBook implements Optimizer {
   /** Whether the last point {@link #propose} gave came from a space-filling design rather than a model. */
   boolean lastProposalDesigned() {
     return true;
-  }
-
-  /** Whether a trial was proposed earlier in the {@link #ask} under way: nothing was learnt since. */
-  boolean askedTogether(int trialId) {
-    return batch.contains(trialId);
   }
 
   /** The parameters of every trial in a history, whatever its status. */
@@ -136,7 +129,6 @@ abstract class TrialBook implements Optimizer {
       throw new IllegalArgumentException("ask for at least one trial, got " + n);
     }
     List<Trial> asked = new ArrayList<>();
-    batch.clear();
     Set<Map<String, Object>> tried = tried(trials());
     for (int i = 0; i < n; i++) {
       Map<String, Object> values = null;
@@ -163,7 +155,6 @@ abstract class TrialBook implements Optimizer {
       }
       Trial trial = new Trial(id, values);
       trials.put(id, new TrialRecord(trial, TrialStatus.RUNNING, Map.of(), null));
-      batch.add(id);
       asked.add(trial);
     }
     return asked;

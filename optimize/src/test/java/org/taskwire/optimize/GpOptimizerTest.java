@@ -46,7 +46,7 @@ class GpOptimizerTest {
     assertThat(gp).as("the GP's gap against Sobol's (%s)", sobol / 3).isLessThan(sobol / 3);
   }
 
-  /** Kriging believer: a batch asked while others run spreads out rather than piling onto one point. */
+  /** Integrated over the trials running: a batch asked while others run spreads out rather than piling onto one point. */
   @Test
   void aBatchAskedWhileTrialsRunSpreadsOut() {
     Optimizer o = Optimizers.gp(BRANIN_SPACE, F, 5);

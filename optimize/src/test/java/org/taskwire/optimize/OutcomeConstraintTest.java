@@ -48,18 +48,29 @@ class OutcomeConstraintTest {
     assertThat(loaded.ask(1)).isEqualTo(o.ask(1));
   }
 
-  @Test
-  void ehviKeepsOnlyFeasibleTrialsOnItsFront() {
+  /** EHVI and ParEGO: the front holds only trials that keep the bound, and the model's proposals mostly keep it. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"ehvi", "parego"})
+  void multiObjectiveOptimisersKeepOnlyFeasibleTrialsOnTheirFrontAndProposeWithinTheBound(String name) {
     List<Objective> two = List.of(Objective.minimize("f"), Objective.maximize("x"));
-    Optimizer o = Optimizers.ehvi(SQUARE, two, List.of(OutcomeConstraint.atMost("budget", 1)), 2);
-    for (int i = 0; i < 20; i++) {
+    List<OutcomeConstraint> budget = List.of(OutcomeConstraint.atMost("budget", 1));
+    Optimizer o = name.equals("ehvi") ? Optimizers.ehvi(SQUARE, two, budget, 2) : Optimizers.parego(SQUARE, two, budget, 2);
+    int modelled = 0;
+    int kept = 0;
+    for (int i = 0; i < 24; i++) {
       Trial t = o.ask(1).get(0);
       Map<String, Measurement> m = new java.util.HashMap<>(measure(t));
       m.put("x", Measurement.of(t.number("x")));
       o.tell(t.id(), m);
+      if (i >= 12) {
+        modelled++;
+        kept += m.get("budget").mean() <= 1 ? 1 : 0;
+      }
     }
     assertThat(o.paretoFront()).isNotEmpty()
         .allSatisfy(r -> assertThat(r.measurements().get("budget").mean()).isLessThanOrEqualTo(1));
+    assertThat(kept).as("model proposals that kept the bound, of %d", modelled).isGreaterThanOrEqualTo(modelled * 3 / 4);
+    assertThat(Optimizers.load(o.save(), SQUARE, two, budget).ask(1)).isEqualTo(o.ask(1));
   }
 
   @Test

@@ -1,6 +1,7 @@
 package org.taskwire.optimize;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -62,6 +63,38 @@ class StudyReportTest {
     noThresholds.tell(noThresholds.ask(1).get(0).id(), Map.of("a", Measurement.of(1), "b", Measurement.of(2)));
     assertThat(StudyReport.writePlots(noThresholds, dir.resolve("other")))
         .as("no reference point, no hypervolume").extracting(p -> p.getFileName().toString()).containsExactly("pareto.png");
+  }
+
+  /** With the largest hypervolume known: a line at it, and the log of what is still missing, trial by trial. */
+  @Test
+  void aKnownMaximumHypervolumeIsDrawnWithTheLogGap(@TempDir Path dir) throws Exception {
+    List<Objective> objectives = List.of(Objective.minimize("resolution").withThreshold(2),
+        Objective.maximize("acceptance").withThreshold(0));
+    Optimizer o = Optimizers.sobol(SPACE, objectives, 1);
+    for (Trial t : o.ask(10)) {
+      o.tell(t.id(), Map.of("resolution", Measurement.of(t.number("x") + 0.1),
+          "acceptance", Measurement.of(1 - t.number("x") * t.number("x"))));
+    }
+    double maximum = 2.5;
+    List<Path> files = StudyReport.writePlots(o, dir, maximum);
+    assertThat(files).extracting(p -> p.getFileName().toString())
+        .containsExactly("pareto.png", "hypervolume.png", "hypervolume-gap.png");
+    assertThat(png(dir.resolve("hypervolume-gap.png")).getWidth()).isEqualTo(800);
+    org.jfree.data.xy.XYDataset hv = StudyReport.hypervolume(o, maximum).getXYPlot().getDataset();
+    assertThat(hv.getSeriesCount()).isEqualTo(2);
+    assertThat(hv.getYValue(1, 0)).isEqualTo(maximum);
+    assertThat(hv.getYValue(1, 1)).isEqualTo(maximum);
+    org.jfree.data.xy.XYDataset gap = StudyReport.hypervolumeGap(o, maximum).getXYPlot().getDataset();
+    assertThat(gap.getItemCount(0)).isEqualTo(10);
+    for (int i = 0; i < 10; i++) {
+      List<TrialRecord> sofar = o.trials().subList(0, i + 1);
+      assertThat(gap.getYValue(0, i)).isCloseTo(Math.log10(maximum - Hypervolume.of(sofar, objectives)),
+          org.assertj.core.api.Assertions.within(1e-12));
+    }
+    assertThatThrownBy(() -> StudyReport.writePlots(o, dir, -1)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("positive and finite, or NaN");
+    assertThat(StudyReport.writePlots(o, dir.resolve("unknown"))).extracting(p -> p.getFileName().toString())
+        .containsExactly("pareto.png", "hypervolume.png");
   }
 
   /**

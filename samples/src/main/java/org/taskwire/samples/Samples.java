@@ -223,7 +223,7 @@ public final class Samples implements Runnable {
         System.out.println(line);
       }
       if (plots != null) {
-        for (java.nio.file.Path file : StudyReport.write(done, plots)) {
+        for (java.nio.file.Path file : StudyReport.write(done, plots, chosen.maximumHypervolume)) {
           System.out.println("wrote " + file);
         }
       }

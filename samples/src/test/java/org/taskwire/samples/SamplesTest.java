@@ -132,7 +132,7 @@ class SamplesTest {
       // DTLZ2's values lie on or outside the unit quarter circle, its front.
       assertThat(f1 * f1 + f2 * f2).isGreaterThanOrEqualTo(1 - 1e-9);
     });
-    for (String png : List.of("pareto.png", "hypervolume.png")) {
+    for (String png : List.of("pareto.png", "hypervolume.png", "hypervolume-gap.png")) {
       assertThat(javax.imageio.ImageIO.read(plots.resolve(png).toFile())).as(png).isNotNull();
     }
     assertThat(plots.resolve("trials.csv")).exists();

@@ -48,18 +48,22 @@ public final class Mobo {
 
   /** The sample's problems. */
   public enum Problem {
-    /** DTLZ2, two objectives, six variables; reference point (1.1, 1.1). */
-    DTLZ2(dtlz2Space(), List.of(Objective.minimize("f1").withThreshold(1.1), Objective.minimize("f2").withThreshold(1.1))),
-    /** The AID2E global example's objective against the material cost x + y. */
+    /** DTLZ2, two objectives, six variables; reference point (1.1, 1.1), under which the front's hypervolume is 1.1² − π/4. */
+    DTLZ2(dtlz2Space(), List.of(Objective.minimize("f1").withThreshold(1.1), Objective.minimize("f2").withThreshold(1.1)),
+        1.1 * 1.1 - Math.PI / 4),
+    /** The AID2E global example's objective against the material cost x + y; its largest hypervolume is unknown. */
     AID2E(DesignStudy.SPACE, List.of(Objective.minimize("objective").withThreshold(1.0),
-        Objective.minimize("cost").withThreshold(2.0)));
+        Objective.minimize("cost").withThreshold(2.0)), Double.NaN);
 
     final SearchSpace space;
     final List<Objective> objectives;
+    /** The largest hypervolume against the thresholds, NaN where unknown. */
+    public final double maximumHypervolume;
 
-    Problem(SearchSpace space, List<Objective> objectives) {
+    Problem(SearchSpace space, List<Objective> objectives, double maximumHypervolume) {
       this.space = space;
       this.objectives = objectives;
+      this.maximumHypervolume = maximumHypervolume;
     }
 
     /** The problem named as on the command line: dtlz2 or aid2e. */
