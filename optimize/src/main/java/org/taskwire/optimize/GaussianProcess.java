@@ -151,18 +151,9 @@ final class GaussianProcess {
 
   /** The posterior mean and standard deviation of the (noise-free) function at {@code p}, in the observations' units. */
   double[] predict(double[] p) {
-    int n = x.length;
-    double[] k = new double[n];
-    double mu = 0;
-    for (int i = 0; i < n; i++) {
-      k[i] = signal * matern(distance2(p, x[i]));
-      mu += k[i] * alpha[i];
-    }
-    TriangularSolver_DDRM.solveL(lower, k, n);
-    double var = signal;
-    for (double v : k) {
-      var -= v * v;
-    }
+    double[] k = new double[x.length];
+    double mu = whitened(p, k);
+    double var = signal - Lbfgs.dot(k, k);
     return new double[] {mean + scale * mu, scale * Math.sqrt(Math.max(1e-12 * signal, var))};
   }
 
@@ -199,18 +190,13 @@ final class GaussianProcess {
       this.reach = new double[m][];
       double[] mu = new double[m];
       for (int a = 0; a < m; a++) {
-        double[] k = new double[n];
-        for (int i = 0; i < n; i++) {
-          k[i] = signal * matern(distance2(points[a], x[i]));
-          mu[a] += k[i] * alpha[i];
-        }
-        TriangularSolver_DDRM.solveL(lower, k, n);
-        reach[a] = k;
+        reach[a] = new double[n];
+        mu[a] = whitened(points[a], reach[a]);
       }
       DMatrixRMaj covariance = new DMatrixRMaj(m, m);
       for (int a = 0; a < m; a++) {
         for (int b = 0; b <= a; b++) {
-          double c = signal * matern(distance2(points[a], points[b])) - dot(reach[a], reach[b]);
+          double c = signal * matern(distance2(points[a], points[b])) - Lbfgs.dot(reach[a], reach[b]);
           covariance.data[a * m + b] = c;
           covariance.data[b * m + a] = c;
         }
@@ -243,36 +229,37 @@ final class GaussianProcess {
 
     /** The function at {@code p} given each draw of the points. */
     Conditional at(double[] p) {
-      int n = x.length;
       int m = points.length;
-      double[] k = new double[n];
-      double mu = 0;
-      for (int i = 0; i < n; i++) {
-        k[i] = signal * matern(distance2(p, x[i]));
-        mu += k[i] * alpha[i];
-      }
-      TriangularSolver_DDRM.solveL(lower, k, n);
-      double var = signal - dot(k, k);
+      double[] k = new double[x.length];
+      double mu = whitened(p, k);
+      double var = signal - Lbfgs.dot(k, k);
       double[] u = new double[m];
       for (int a = 0; a < m; a++) {
-        u[a] = signal * matern(distance2(p, points[a])) - dot(reach[a], k);
+        u[a] = signal * matern(distance2(p, points[a])) - Lbfgs.dot(reach[a], k);
       }
       TriangularSolver_DDRM.solveL(jointLower, u, m);
-      var -= dot(u, u);
+      var -= Lbfgs.dot(u, u);
       double[] means = new double[normal.length];
       for (int s = 0; s < means.length; s++) {
-        means[s] = mean + scale * (mu + dot(u, normal[s]));
+        means[s] = mean + scale * (mu + Lbfgs.dot(u, normal[s]));
       }
       return new Conditional(means, scale * Math.sqrt(Math.max(1e-12 * signal, var)));
     }
   }
 
-  private static double dot(double[] a, double[] b) {
-    double sum = 0;
-    for (int i = 0; i < a.length; i++) {
-      sum += a[i] * b[i];
+  /**
+   * Fills {@code k} with L⁻¹ k(X, p), the covariance of p with the observations whitened by their
+   * Cholesky factor, and returns the standardised posterior mean at p.
+   */
+  private double whitened(double[] p, double[] k) {
+    int n = x.length;
+    double mu = 0;
+    for (int i = 0; i < n; i++) {
+      k[i] = signal * matern(distance2(p, x[i]));
+      mu += k[i] * alpha[i];
     }
-    return sum;
+    TriangularSolver_DDRM.solveL(lower, k, n);
+    return mu;
   }
 
   /** The lower Cholesky factor of a posterior covariance, with as little jitter as makes it positive definite. */

@@ -167,7 +167,8 @@ final class Lbfgs {
     return m;
   }
 
-  private static double dot(double[] a, double[] b) {
+  /** The dot product; the Gaussian process's linear algebra uses it too. */
+  static double dot(double[] a, double[] b) {
     double s = 0;
     for (int i = 0; i < a.length; i++) {
       s += a[i] * b[i];
