@@ -49,22 +49,29 @@ public final class JournalReader {
             file, line);
         break;
       }
-      if (content.isBlank()) {
-        throw damaged(file, line, "an empty line");
-      }
-      try {
-        records.add(JournalWriter.MAPPER.readValue(content, JournalRecord.class));
-      } catch (JsonProcessingException e) {
-        throw damaged(file, line, e.getOriginalMessage());
-      }
-      if (line == 1 && !(records.get(0) instanceof JournalRecord.RunStarted)) {
-        throw damaged(file, line, "a journal starts with a run-started record");
-      }
+      records.add(parse(file, line, content));
     }
     if (records.isEmpty()) {
       throw new ConfigurationException(file + " holds no record: the run it belongs to never started");
     }
     return records;
+  }
+
+  /** One complete line of a journal, its {@code line}th: a record, or the journal is damaged. */
+  static JournalRecord parse(Path file, int line, String content) {
+    if (content.isBlank()) {
+      throw damaged(file, line, "an empty line");
+    }
+    JournalRecord record;
+    try {
+      record = JournalWriter.MAPPER.readValue(content, JournalRecord.class);
+    } catch (JsonProcessingException e) {
+      throw damaged(file, line, e.getOriginalMessage());
+    }
+    if (line == 1 && !(record instanceof JournalRecord.RunStarted)) {
+      throw damaged(file, line, "a journal starts with a run-started record");
+    }
+    return record;
   }
 
   private static ConfigurationException damaged(Path file, int line, String problem) {
