@@ -80,7 +80,11 @@ public final class Dashboard implements AutoCloseable {
     app.get("/", ctx -> page(ctx, "index.html"));
     app.get("/runs/{run}", ctx -> page(ctx, "run.html"));
     app.get("/api/runs", ctx -> ctx.json(summaries()));
-    app.get("/api/runs/{run}", ctx -> ctx.json(snapshot(feed(ctx.pathParam("run")))));
+    app.get("/api/runs/{run}", ctx -> {
+      RunFeed feed = feed(ctx.pathParam("run"));
+      feed.refresh();
+      ctx.json(snapshot(feed));
+    });
     app.get("/api/runs/{run}/calls/{call}/log", this::log);
     app.sse("/api/runs/{run}/events", client -> {
       RunFeed feed = feed(client.ctx().pathParam("run"));

@@ -19,7 +19,7 @@ function layout(steps, edges) {
   return steps.map(s => {
     const d = depth[s.work];
     column[d] = (column[d] || 0) + 1;
-    return {x: d * 220, y: column[d] * 110};
+    return {x: d * 260, y: column[d] * 90};
   });
 }
 
@@ -37,7 +37,8 @@ function drawGraph(steps, edges) {
           .map(k => k + ": " + p.data.value[k]).join("<br>")
       : escapeHtml(p.data.source) + " → " + escapeHtml(p.data.target)},
     series: [{
-      type: "graph", layout: "none", roam: true, symbolSize: 70, edgeSymbol: ["none", "arrow"], edgeSymbolSize: 10,
+      type: "graph", layout: "none", roam: true, symbol: "roundRect", symbolSize: [170, 62], edgeSymbol: ["none", "arrow"],
+      edgeSymbolSize: 10,
       label: {show: true, color: "#111", fontSize: 12},
       data: nodes, links: edges.map(e => ({source: e.from, target: e.to})), lineStyle: {width: 2, color: "#888"}
     }]

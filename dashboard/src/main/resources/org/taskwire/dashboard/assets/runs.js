@@ -29,11 +29,18 @@ function render() {
   document.getElementById("count").textContent = shown.length + " of " + runs.length + " runs";
 }
 
+let lastText = "";
+
+// Rows are rebuilt only when the runs changed, so that what a person points at stays put.
 async function load() {
   const response = await fetch("/api/runs");
   if (response.ok) {
-    runs = await response.json();
-    render();
+    const text = await response.text();
+    if (text !== lastText) {
+      lastText = text;
+      runs = JSON.parse(text);
+      render();
+    }
   }
 }
 

@@ -1,0 +1,169 @@
+package org.taskwire.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.taskwire.internal.journal.JournalRecord;
+import org.taskwire.internal.journal.JournalWriter;
+import org.taskwire.internal.journal.RunDirectory;
+
+/**
+ * The dashboard as a person sees it, in Debian's chromium driven by its chromedriver (installed by
+ * {@code .ci/chromium}): the runs page, a run's graph and counts, a failure whose message is markup
+ * shown as text, its log one click away, an update arriving while the page is open, no JavaScript
+ * error and nothing loaded from beyond the dashboard. Screenshots go to {@code target/screenshots}.
+ */
+class DashboardBrowserTest {
+  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final String RUN = "20261206-0900-detector";
+  private static final String HOSTILE = "<img src=x onerror=\"window.pwned=1\"><script>window.pwned=2</script> bad";
+  @TempDir static Path runs;
+  @TempDir static Path profile;
+  @TempDir static Path logs;
+  private static ChromeDriver browser;
+  private static Dashboard dashboard;
+  private static JournalWriter journal;
+
+  @BeforeAll
+  static void start() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(CHROMEDRIVER) && Files.isExecutable(CHROMIUM),
+        "Debian's chromium and chromium-driver are not installed (.ci/chromium installs them)");
+    RunDirectory dir = RunDirectory.create(runs, RUN);
+    journal = JournalWriter.open(dir.journal());
+    journal.append(new JournalRecord.RunStarted(RUN, "demo.Detector", "detector", "local", System.currentTimeMillis(), 1L,
+        "class", Map.of(), Map.of(), null));
+    for (long i = 1; i <= 8; i++) {
+      journal.append(new JournalRecord.CallDeclared(i, "k/" + i, "demo.Detector#simulate", 1, List.of()));
+      journal.append(new JournalRecord.CallSubmitted(i, 1, Map.of("system", "local", "log", logs.resolve("w.txt").toString())));
+    }
+    for (long i = 1; i <= 6; i++) {
+      journal.append(new JournalRecord.CallSucceeded(i, 1, "json", new byte[] {'1'}));
+    }
+    Files.writeString(logs.resolve("w.txt"), "taskwire-wrapper: >>> call 7 attempt 1 starts\n"
+        + "Exception in simulate: the geometry <b>overlaps</b>\ntaskwire-wrapper: <<< call 7 attempt 1 ends\n");
+    journal.append(new JournalRecord.CallFailed(7, 1, "REMOTE", "demo.GeometryException", HOSTILE, "trace",
+        logs.resolve("w.txt").toString(), null));
+    journal.append(new JournalRecord.CallDeclared(9, "k/9", "demo.Detector#merge", 2, List.of(1L, 2L, 3L)));
+    journal.flush();
+    dashboard = Dashboard.start(runs);
+
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--window-size=1280,1000", "--user-data-dir=" + profile);
+    LoggingPreferences logging = new LoggingPreferences();
+    logging.enable(LogType.BROWSER, Level.ALL);
+    options.setCapability("goog:loggingPrefs", logging);
+    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+        .usingAnyFreePort().build();
+    browser = new ChromeDriver(service, options);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (browser != null) {
+      browser.quit();
+    }
+    if (dashboard != null) {
+      dashboard.close();
+    }
+    if (journal != null) {
+      journal.close();
+    }
+  }
+
+  private static WebDriverWait waiting() {
+    return new WebDriverWait(browser, Duration.ofSeconds(20), Duration.ofMillis(25));
+  }
+
+  private static Object js(String script) {
+    return ((JavascriptExecutor) browser).executeScript(script);
+  }
+
+  private static void screenshot(String name) throws Exception {
+    Path dir = Files.createDirectories(Path.of("target", "screenshots"));
+    File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+    Files.copy(shot.toPath(), dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  @Test
+  void aPersonFollowsARunFromTheRunsPageToAFailuresLog() throws Exception {
+    browser.get(dashboard.address().toString());
+    WebElement link = waiting().until(b -> b.findElements(By.cssSelector("#runs tbody a")).stream().findFirst()
+        .orElse(null));
+    List<String> cells = browser.findElements(By.cssSelector("#runs tbody tr:first-child td")).stream()
+        .map(WebElement::getText).toList();
+    assertThat(cells.get(1)).isEqualTo("detector");
+    assertThat(cells.get(3)).isEqualTo("interrupted");
+    assertThat(cells.get(4)).isEqualTo("7/9");
+    screenshot("runs.png");
+    link.click();
+
+    waiting().until(b -> ((Number) js("return window.taskwire ? window.taskwire.snapshots : 0")).intValue() > 0);
+    assertThat(browser.findElement(By.id("title")).getText()).contains("detector", RUN, "local");
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> nodes = (List<Map<String, Object>>) js(
+        "return echarts.getInstanceByDom(document.getElementById('graph')).getOption().series[0].data"
+        + ".map(n => ({name: n.name, label: n.label.formatter, x: n.x}))");
+    assertThat(nodes).extracting(n -> n.get("name")).containsExactly("simulate", "merge");
+    assertThat((String) nodes.get(0).get("label")).contains("✔ 6", "✖ 1", "… 1 of 8");
+    assertThat(((Number) nodes.get(1).get("x")).doubleValue()).as("merge drawn after the step it takes from")
+        .isGreaterThan(((Number) nodes.get(0).get("x")).doubleValue());
+    assertThat(js("return echarts.getInstanceByDom(document.getElementById('graph')).getOption().series[0].links"
+        + ".map(l => l.source + '>' + l.target).join()")).isEqualTo("simulate>merge");
+
+    WebElement failure = browser.findElement(By.cssSelector("#failures tbody tr"));
+    List<WebElement> f = failure.findElements(By.tagName("td"));
+    assertThat(f.get(5).getText()).as("the message shown as the text it is").isEqualTo(HOSTILE);
+    assertThat(f.get(4).getText()).isEqualTo("demo.GeometryException");
+    assertThat(js("return window.pwned === undefined")).as("no markup from a journal ran").isEqualTo(true);
+    f.get(6).findElement(By.tagName("a")).click();
+    WebElement log = waiting().until(b -> {
+      WebElement pre = b.findElement(By.id("log"));
+      return pre.isDisplayed() && !pre.getText().isEmpty() ? pre : null;
+    });
+    assertThat(log.getText()).contains("the geometry <b>overlaps</b>");
+    screenshot("run.png");
+
+    // A line journaled while the page is open reaches it without a reload.
+    long appended = System.nanoTime();
+    journal.append(new JournalRecord.CallSucceeded(8, 1, "json", new byte[] {'1'}));
+    journal.flush();
+    waiting().until(b -> b.findElement(By.id("counts")).getText().startsWith("8/9 calls ended"));
+    System.out.printf("dashboard: the page showed a journal line %d ms after it was written%n",
+        (System.nanoTime() - appended) / 1_000_000);
+
+    List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+        .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
+    assertThat(errors).as("JavaScript errors").isEmpty();
+    String origin = "http://127.0.0.1:" + dashboard.port() + "/";
+    @SuppressWarnings("unchecked")
+    List<String> loaded = (List<String>) js("return performance.getEntriesByType('resource').map(e => e.name)");
+    assertThat(loaded).as("what the page loaded").isNotEmpty().allMatch(u -> u.startsWith(origin));
+  }
+}
