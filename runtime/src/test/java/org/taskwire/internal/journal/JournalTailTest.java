@@ -51,6 +51,24 @@ class JournalTailTest {
     assertThat(tail.run().calls()).filteredOn(c -> c.failure() != null).hasSize(1);
   }
 
+  /** A view skips the results it never shows; a reader that needs them keeps them, as the whole-journal reader does. */
+  @Test
+  void resultsAreSkippedUnlessAskedFor() throws Exception {
+    Path file = dir.resolve("journal.jsonl");
+    List<JournalRecord.KeptFile> files = List.of(new JournalRecord.KeptFile("out.root", 12, "0badc0de", "file:///d/out.root"));
+    append(file, line(new JournalRecord.RunStarted("r1", "demo.Flow", "flow", "local", 1L, 2L, "class", Map.of(),
+        Map.of(), null)) + line(new JournalRecord.CallDeclared(1, "k/1", "demo.Flow#f", 1, List.of()))
+        + line(new JournalRecord.CallSucceeded(1, 1, "kryo", new byte[] {7, 8, 9}, files)));
+    JournalTail view = new JournalTail(file);
+    view.poll();
+    assertThat(view.run().byKey("k/1").success().result()).isNull();
+    assertThat(view.run().byKey("k/1").success().files()).isEqualTo(files);
+    JournalTail reader = new JournalTail(file, true);
+    reader.poll();
+    assertThat(reader.run().byKey("k/1").success().result()).containsExactly(7, 8, 9);
+    assertThat(RecordedRun.read(file).byKey("k/1").success().result()).containsExactly(7, 8, 9);
+  }
+
   @Test
   void aDamagedLineOrAMissingJournalIsNamed() throws Exception {
     assertThatThrownBy(() -> new JournalTail(dir.resolve("none.jsonl")).poll()).isInstanceOf(ConfigurationException.class)
