@@ -26,10 +26,14 @@ final class UiCommand implements Callable<Integer> {
           + "to anyone with the token).")
   String bind;
 
+  @Option(names = "--study", paramLabel = "DIR",
+      description = "A study's directory (Study.builder(...).directory(DIR)) to show too; repeat for several.")
+  java.util.List<java.nio.file.Path> studies = new java.util.ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     CountDownLatch stopped = new CountDownLatch(1);
-    try (Dashboard dashboard = Dashboard.start(runs.root(), bind, port)) {
+    try (Dashboard dashboard = Dashboard.start(runs.root(), bind, port, studies)) {
       PrintWriter out = spec.commandLine().getOut();
       out.println("taskwire dashboard for the runs in " + runs.root() + ": " + dashboard.address());
       out.flush();

@@ -57,13 +57,15 @@ public final class Dashboard implements AutoCloseable {
   private final String token;
   private final Javalin app;
   private final Map<Path, RunFeed> feeds = new ConcurrentHashMap<>();
+  private final List<StudyFeed> studies;
   /** The pages following each run, and the version of it each was sent last. */
   private final Map<String, Map<SseClient, Long>> watchers = new ConcurrentHashMap<>();
   private final ScheduledExecutorService poller =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("taskwire-dashboard"));
 
-  private Dashboard(Path runs, String host, int port) {
+  private Dashboard(Path runs, String host, int port, List<Path> studies) {
     this.runs = runs.toAbsolutePath().normalize();
+    this.studies = studies.stream().map(StudyFeed::new).toList();
     byte[] secret = new byte[24];
     new SecureRandom().nextBytes(secret);
     this.token = HexFormat.of().formatHex(secret);
@@ -79,6 +81,13 @@ public final class Dashboard implements AutoCloseable {
     app.before(this::authorise);
     app.get("/", ctx -> page(ctx, "index.html"));
     app.get("/runs/{run}", ctx -> page(ctx, "run.html"));
+    app.get("/studies/{study}", ctx -> page(ctx, "study.html"));
+    app.get("/api/studies", ctx -> ctx.json(studies()));
+    app.get("/api/studies/{study}", ctx -> {
+      StudyFeed feed = study(ctx.pathParam("study"));
+      feed.refresh();
+      ctx.json(feed.view());
+    });
     app.get("/api/runs", ctx -> ctx.json(summaries()));
     app.get("/api/runs/{run}", ctx -> {
       RunFeed feed = feed(ctx.pathParam("run"));
@@ -112,10 +121,26 @@ public final class Dashboard implements AutoCloseable {
    * {@code port} (0 for a free one).
    */
   public static Dashboard start(Path runsDirectory, String host, int port) {
+    return start(runsDirectory, host, port, List.of());
+  }
+
+  /**
+   * As {@link #start(Path, String, int)}, with studies to show: each a directory a
+   * {@code Study} journals in, whose {@code trials.json} it keeps up to date.
+   *
+   * @throws IllegalArgumentException for a port out of range, or a study directory that does not exist
+   */
+  public static Dashboard start(Path runsDirectory, String host, int port, List<Path> studyDirectories) {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("the dashboard's port must be 0 (a free one) to 65535, got " + port);
     }
-    return new Dashboard(runsDirectory, host, port);
+    for (Path d : studyDirectories) {
+      if (!Files.isDirectory(d)) {
+        throw new IllegalArgumentException("no study directory " + d + ": give the directory a Study was built with "
+            + "(Study.builder(...).directory(dir))");
+      }
+    }
+    return new Dashboard(runsDirectory, host, port, List.copyOf(studyDirectories));
   }
 
   /** The dashboard's address with its token, to open in a browser. */
@@ -175,6 +200,43 @@ public final class Dashboard implements AutoCloseable {
   private RunFeed feed(String runId) {
     Path dir = RunDirectory.find(runs, runId).path();
     return feeds.computeIfAbsent(dir, RunFeed::new);
+  }
+
+  private StudyFeed study(String index) {
+    try {
+      return studies.get(Integer.parseInt(index));
+    } catch (NumberFormatException | IndexOutOfBoundsException e) {
+      throw new NotFoundResponse("no study " + index + "; this dashboard shows " + studies.size() + " (0 to "
+          + (studies.size() - 1) + ")");
+    }
+  }
+
+  /** One line per study: its directory, optimiser, objectives and how many trials ended. */
+  private List<Map<String, Object>> studies() {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (int i = 0; i < studies.size(); i++) {
+      StudyFeed feed = studies.get(i);
+      feed.refresh();
+      Map<String, Object> view = feed.view();
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("index", i);
+      row.put("directory", feed.directory().toString());
+      row.put("error", view.get("error"));
+      if (view.get("study") instanceof com.fasterxml.jackson.databind.JsonNode study) {
+        row.put("optimizer", study.path("optimizer").asText());
+        List<String> objectives = new ArrayList<>();
+        study.path("objectives").forEach(o -> objectives.add(o.path("name").asText()));
+        row.put("objectives", objectives);
+        int ended = 0;
+        for (var t : study.path("trials")) {
+          ended += "running".equals(t.path("status").asText()) ? 0 : 1;
+        }
+        row.put("trials", study.path("trials").size());
+        row.put("ended", ended);
+      }
+      out.add(row);
+    }
+    return out;
   }
 
   /** One line per run, newest first, as {@code taskwire runs --json} prints them, with any reading error. */

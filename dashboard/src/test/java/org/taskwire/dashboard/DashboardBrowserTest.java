@@ -153,6 +153,70 @@ class DashboardBrowserTest {
     }
   }
 
+  /**
+   * A study running while its page is open: its trials, its Pareto front with each point's
+   * parameters on hover, its hypervolume and parallel coordinates, updated as trials end.
+   */
+  @Test
+  void aStudysPageFollowsItsTrialsAndFront(@TempDir Path studyDir) throws Exception {
+    org.taskwire.optimize.SearchSpace space = org.taskwire.optimize.SearchSpace.builder().range("x", 0, 1)
+        .range("y", 0, 1).choice("magnet", "solenoid", "toroid").build();
+    List<org.taskwire.optimize.Objective> objectives = List.of(
+        org.taskwire.optimize.Objective.minimize("resolution").withThreshold(2.0),
+        org.taskwire.optimize.Objective.minimize("cost").withThreshold(2.0));
+    java.util.concurrent.CompletableFuture<Void> release = new java.util.concurrent.CompletableFuture<>();
+    org.taskwire.optimize.Study study = org.taskwire.optimize.Study.builder(
+        org.taskwire.optimize.Optimizers.sobol(space, objectives, 7), trial -> {
+          double x = trial.number("x");
+          double y = trial.number("y");
+          Map<String, org.taskwire.optimize.Measurement> m = Map.of(
+              "resolution", org.taskwire.optimize.Measurement.of(x + 0.1 * y),
+              "cost", org.taskwire.optimize.Measurement.of(1 - x * x + 0.1 * y));
+          // The last four wait until the page has shown the first eight.
+          return trial.id() < 8 ? java.util.concurrent.CompletableFuture.completedFuture(m) : release.thenApply(v -> m);
+        }).budget(12).parallelism(4).directory(studyDir).progress(line -> { }).build();
+    Thread driver = new Thread(study::run, "study");
+    driver.start();
+    try (Dashboard withStudy = Dashboard.start(runs, "127.0.0.1", 0, List.of(studyDir))) {
+      browser.get("http://127.0.0.1:" + withStudy.port() + "/?token=" + withStudy.token());
+      WebElement link = waiting().until(b -> b.findElements(By.cssSelector("#studies tbody a")).stream().findFirst()
+          .orElse(null));
+      assertThat(link.getText()).isEqualTo(studyDir.toAbsolutePath().normalize().toString());
+      link.click();
+      waiting().until(b -> b.findElement(By.id("counts")).getText().startsWith("8 of 12 trials ended"));
+      @SuppressWarnings("unchecked")
+      Map<String, Object> pareto = (Map<String, Object>) js("const o = charts.pareto.getOption();"
+          + "return {dominated: o.series[0].data.length, front: o.series[1].data.length,"
+          + " tip: o.tooltip[0].formatter({data: o.series[1].data[0]}),"
+          + " best: window.taskwire.last.study.trials.filter(t => t.best).length}");
+      assertThat(((Number) pareto.get("dominated")).intValue() + ((Number) pareto.get("front")).intValue())
+          .as("every completed trial drawn").isEqualTo(8);
+      assertThat(((Number) pareto.get("front")).intValue()).isEqualTo(((Number) pareto.get("best")).intValue())
+          .isPositive();
+      assertThat((String) pareto.get("tip")).contains("trial ", "x = ", "y = ", "magnet = ", "resolution = ");
+      assertThat(js("return charts.parallel.getOption().parallelAxis.map(a => a.name).join()"))
+          .isEqualTo("x,y,magnet,resolution,cost");
+      assertThat(browser.findElements(By.cssSelector("#trials tbody tr"))).hasSize(12);
+
+      release.complete(null);
+      waiting().until(b -> b.findElement(By.id("counts")).getText().startsWith("12 of 12 trials ended"));
+      assertThat(((Number) js("return charts.progress.getOption().series[0].data.length")).intValue())
+          .as("the hypervolume after each of the 12").isEqualTo(12);
+      browser.findElements(By.cssSelector("#trials th")).stream().filter(th -> th.getText().equals("cost")).findFirst()
+          .orElseThrow().click();
+      List<Double> costs = browser.findElements(By.cssSelector("#trials tbody tr td:nth-child(7)")).stream()
+          .map(td -> Double.parseDouble(td.getText())).toList();
+      assertThat(costs).as("sorted by cost").isSorted();
+      js("window.scrollTo(0, 0)");
+      screenshot("study.png");
+      assertThat(browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+          .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())).as("JavaScript errors").isEmpty();
+    } finally {
+      release.complete(null);
+      driver.join(30_000);
+    }
+  }
+
   @Test
   void aPersonFollowsARunFromTheRunsPageToAFailuresLog() throws Exception {
     browser.get(dashboard.address().toString());

@@ -51,6 +51,25 @@ for (const th of document.querySelectorAll("#runs th")) {
     render();
   });
 }
+let lastStudies = "";
+
+async function loadStudies() {
+  const response = await fetch("/api/studies");
+  if (!response.ok) return;
+  const text = await response.text();
+  if (text === lastStudies) return;
+  lastStudies = text;
+  const studies = JSON.parse(text);
+  document.getElementById("studies-section").hidden = studies.length === 0;
+  replaceRows(document.querySelector("#studies tbody"), studies.map(s => {
+    const link = el("a", s.directory);
+    link.href = "/studies/" + s.index;
+    return row([link, s.optimizer || s.error || "", (s.objectives || []).join(", "),
+      s.trials === undefined ? "" : s.ended + "/" + s.trials]);
+  }));
+}
+
 document.getElementById("filter").addEventListener("input", render);
 load();
-setInterval(load, 1000);
+loadStudies();
+setInterval(() => { load(); loadStudies(); }, 1000);
