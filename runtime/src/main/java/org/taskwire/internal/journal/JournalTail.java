@@ -18,7 +18,10 @@ import org.taskwire.ConfigurationException;
  * journal. Not thread-safe: one follower polls it.
  */
 public final class JournalTail {
-  private static final int CHUNK = 1 << 16;
+  /** The most read at once: a large journal is read a few megabytes at a time. */
+  private static final int CHUNK = 8 << 20;
+  /** Lines from which parsing is worth spreading over the cores. */
+  private static final int PARALLEL_LINES = 20_000;
   private final Path file;
   private long offset;
   private int line;
@@ -50,32 +53,30 @@ public final class JournalTail {
         throw new ConfigurationException(file + " shrank from " + offset + " to " + size + " bytes while followed; "
             + "a journal only grows");
       }
-      ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
       while (offset < size) {
-        buffer.clear();
-        int read = channel.read(buffer, offset);
-        if (read <= 0) {
-          break;
-        }
-        offset += read;
-        byte[] bytes = new byte[partial.length + read];
+        int length = (int) Math.min(size - offset, CHUNK);
+        byte[] bytes = new byte[partial.length + length];
         System.arraycopy(partial, 0, bytes, 0, partial.length);
-        System.arraycopy(buffer.array(), 0, bytes, partial.length, read);
-        int start = 0;
-        for (int i = 0; i < bytes.length; i++) {
-          if (bytes[i] == '\n') {
-            line++;
-            JournalRecord record = JournalReader.parse(file, line, bytes, start, i - start, results);
-            if (run == null) {
-              run = new RecordedRun((JournalRecord.RunStarted) record);
-            } else {
-              run.apply(record, file, line);
-            }
-            fresh.add(record);
-            start = i + 1;
+        ByteBuffer buffer = ByteBuffer.wrap(bytes, partial.length, length);
+        while (buffer.hasRemaining()) {
+          if (channel.read(buffer, offset + buffer.position() - partial.length) < 0) {
+            break;
           }
         }
-        partial = java.util.Arrays.copyOfRange(bytes, start, bytes.length);
+        offset += buffer.position() - partial.length;
+        int lines = 0;
+        int[] ends = new int[64];
+        for (int i = 0; i < buffer.position(); i++) {
+          if (bytes[i] == '\n') {
+            if (lines == ends.length) {
+              ends = java.util.Arrays.copyOf(ends, lines * 2);
+            }
+            ends[lines++] = i;
+          }
+        }
+        fresh.addAll(parse(bytes, ends, lines));
+        int consumed = lines == 0 ? 0 : ends[lines - 1] + 1;
+        partial = java.util.Arrays.copyOfRange(bytes, consumed, buffer.position());
       }
     } catch (NoSuchFileException e) {
       throw new ConfigurationException("no run journal at " + file);
@@ -83,6 +84,29 @@ public final class JournalTail {
       throw new UncheckedIOException("cannot read the run journal " + file + ": " + e.getMessage(), e);
     }
     return fresh;
+  }
+
+  /**
+   * The complete lines of {@code bytes} (ending at {@code ends}), parsed on every core when there
+   * are many (a large run's journal read for the first time) and applied to the run in order.
+   */
+  private List<JournalRecord> parse(byte[] bytes, int[] ends, int lines) {
+    JournalRecord[] records = new JournalRecord[lines];
+    int first = line + 1;
+    java.util.stream.IntStream indexes = java.util.stream.IntStream.range(0, lines);
+    (lines >= PARALLEL_LINES ? indexes.parallel() : indexes).forEach(k -> {
+      int from = k == 0 ? 0 : ends[k - 1] + 1;
+      records[k] = JournalReader.parse(file, first + k, bytes, from, ends[k] - from, results);
+    });
+    for (JournalRecord record : records) {
+      line++;
+      if (run == null) {
+        run = new RecordedRun((JournalRecord.RunStarted) record);
+      } else {
+        run.apply(record, file, line);
+      }
+    }
+    return java.util.Arrays.asList(records);
   }
 
   /** The run as the lines read so far tell it; null before its first line. */
