@@ -58,6 +58,11 @@ public final class Dashboard implements AutoCloseable {
   private final Javalin app;
   private final Map<Path, RunFeed> feeds = new ConcurrentHashMap<>();
   private final List<StudyFeed> studies;
+  /** A study's page, and the version of the study it was sent last. */
+  private record StudyWatch(StudyFeed feed, long sent) {}
+
+  private final Map<SseClient, StudyWatch> studyWatchers = new ConcurrentHashMap<>();
+
   /** The pages following each run, and the version of it each was sent last. */
   private final Map<String, Map<SseClient, Long>> watchers = new ConcurrentHashMap<>();
   private final ScheduledExecutorService poller =
@@ -104,6 +109,15 @@ public final class Dashboard implements AutoCloseable {
       Map<String, Object> now = snapshot(feed);
       pages.put(client, (Long) now.get("version"));
       client.sendEvent("run", now);
+    });
+    app.sse("/api/studies/{study}/events", client -> {
+      StudyFeed feed = study(client.ctx().pathParam("study"));
+      client.keepAlive();
+      client.onClose(() -> studyWatchers.remove(client));
+      feed.refresh();
+      Map<String, Object> now = feed.view();
+      studyWatchers.put(client, new StudyWatch(feed, (Long) now.get("version")));
+      client.sendEvent("study", now);
     });
     app.exception(ConfigurationException.class, (e, ctx) -> ctx.status(404).result(e.getMessage()));
     app.start(host, port);
@@ -321,8 +335,23 @@ public final class Dashboard implements AutoCloseable {
     ctx.header("X-Content-Type-Options", "nosniff").contentType("text/plain; charset=utf-8").result(lines);
   }
 
-  /** Reads the watched runs' journals and sends each page whose run changed its new snapshot. */
+  /** Reads the watched runs' journals and studies' trials, and sends each page whose run or study changed its new view. */
   private void push() {
+    for (Map.Entry<SseClient, StudyWatch> e : studyWatchers.entrySet()) {
+      SseClient client = e.getKey();
+      StudyFeed feed = e.getValue().feed();
+      if (client.terminated()) {
+        studyWatchers.remove(client);
+        continue;
+      }
+      feed.refresh();
+      Map<String, Object> view = feed.view();
+      long version = (Long) view.get("version");
+      if (version > e.getValue().sent()) {
+        client.sendEvent("study", view);
+        studyWatchers.put(client, new StudyWatch(feed, version));
+      }
+    }
     for (Map.Entry<String, Map<SseClient, Long>> e : watchers.entrySet()) {
       Map<SseClient, Long> pages = e.getValue();
       if (pages.isEmpty()) {

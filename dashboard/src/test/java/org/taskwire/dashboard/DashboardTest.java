@@ -89,6 +89,11 @@ class DashboardTest {
     assertThat(post.statusCode()).as("a cookie alone does not allow a change").isEqualTo(403);
     assertThat(post.body()).contains("a changing request needs the dashboard's token in the X-Taskwire-Token header");
     assertThatThrownBy(() -> Dashboard.start(runs, "127.0.0.1", 70_000)).hasMessageContaining("0 (a free one) to 65535");
+    assertThatThrownBy(() -> Dashboard.start(runs, "127.0.0.1", 0, List.of(runs.resolve("no-study"))))
+        .hasMessageContaining("no study directory").hasMessageContaining("directory(dir)");
+    HttpResponse<String> noStudy = get("/api/studies/3", Map.of(Dashboard.TOKEN_HEADER, dashboard.token()));
+    assertThat(noStudy.statusCode()).isEqualTo(404);
+    assertThat(noStudy.body()).contains("no study 3; this dashboard shows 0");
   }
 
   @Test

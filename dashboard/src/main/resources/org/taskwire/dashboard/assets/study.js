@@ -1,5 +1,5 @@
 "use strict";
-// A study's page: its trials.json, read again every second; charts redrawn when it changed.
+// A study's page: pushed its trials (server-sent events) whenever the study's trials.json changes.
 const studyIndex = location.pathname.split("/").pop();
 const charts = {
   progress: echarts.init(document.getElementById("progress-chart")),
@@ -7,7 +7,6 @@ const charts = {
   parallel: echarts.init(document.getElementById("parallel-chart"))
 };
 window.taskwire = {renders: 0, last: null};
-let version = -1;
 let sortKey = "id";
 let descending = false;
 
@@ -127,16 +126,6 @@ function render(view) {
   drawTable(study);
 }
 
-async function load() {
-  const response = await fetch("/api/studies/" + encodeURIComponent(studyIndex));
-  if (!response.ok) return;
-  const view = await response.json();
-  if (view.version !== version || view.error) {
-    version = view.version;
-    render(view);
-  }
-}
-
-load();
-setInterval(load, 1000);
+const events = new EventSource("/api/studies/" + encodeURIComponent(studyIndex) + "/events");
+events.addEventListener("study", e => render(JSON.parse(e.data)));
 window.addEventListener("resize", () => Object.values(charts).forEach(c => c.resize()));
