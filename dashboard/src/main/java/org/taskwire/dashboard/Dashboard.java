@@ -220,8 +220,9 @@ public final class Dashboard implements AutoCloseable {
     try {
       return studies.get(Integer.parseInt(index));
     } catch (NumberFormatException | IndexOutOfBoundsException e) {
-      throw new NotFoundResponse("no study " + index + "; this dashboard shows " + studies.size() + " (0 to "
-          + (studies.size() - 1) + ")");
+      throw new NotFoundResponse("no study " + index + "; " + (studies.isEmpty()
+          ? "this dashboard shows none (taskwire ui --study DIR adds one)"
+          : "this dashboard shows " + studies.size() + ", numbered 0 to " + (studies.size() - 1)));
     }
   }
 
@@ -278,6 +279,8 @@ public final class Dashboard implements AutoCloseable {
     out.put("runId", feed.runId());
     out.put("version", feed.version());
     out.put("error", feed.error());
+    // PanDA task ids link to the monitor where the PanDA client's environment names one.
+    out.put("pandamon", System.getenv("PANDAMON_URL"));
     if (v != null) {
       out.put("summary", v.summary());
       out.put("steps", v.steps());

@@ -93,7 +93,7 @@ class DashboardTest {
         .hasMessageContaining("no study directory").hasMessageContaining("directory(dir)");
     HttpResponse<String> noStudy = get("/api/studies/3", Map.of(Dashboard.TOKEN_HEADER, dashboard.token()));
     assertThat(noStudy.statusCode()).isEqualTo(404);
-    assertThat(noStudy.body()).contains("no study 3; this dashboard shows 0");
+    assertThat(noStudy.body()).contains("no study 3; this dashboard shows none (taskwire ui --study DIR adds one)");
   }
 
   @Test

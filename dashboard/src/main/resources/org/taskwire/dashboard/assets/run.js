@@ -53,6 +53,24 @@ async function showLog(callId) {
   pre.hidden = false;
 }
 
+// A task's backend handles, a PanDA task linked to the monitor where PANDAMON_URL is set.
+function handles(list, pandamon) {
+  const span = el("span");
+  list.forEach((h, i) => {
+    if (i > 0) span.appendChild(document.createTextNode(", "));
+    const panda = /^PanDA task (\d+)$/.exec(h);
+    if (panda && pandamon) {
+      const a = el("a", h);
+      a.href = pandamon.replace(/\/$/, "") + "/task/" + panda[1] + "/";
+      a.rel = "noreferrer";
+      span.appendChild(a);
+    } else {
+      span.appendChild(document.createTextNode(h));
+    }
+  });
+  return span;
+}
+
 function render(snapshot) {
   window.taskwire.snapshots++;
   if (window.taskwire.snapshots === 1) {
@@ -87,7 +105,7 @@ function render(snapshot) {
   }));
   document.getElementById("tasks-total").textContent = "(" + snapshot.tasksTotal + ")";
   replaceRows(document.querySelector("#tasks tbody"), snapshot.tasks.slice().reverse().map(t =>
-    row([t.task, t.work, t.calls, t.succeeded, t.failed, t.pending, t.handles.join(", ")])));
+    row([t.task, t.work, t.calls, t.succeeded, t.failed, t.pending, handles(t.handles, snapshot.pandamon)])));
 }
 
 const events = new EventSource("/api/runs/" + encodeURIComponent(runId) + "/events");
