@@ -10,7 +10,6 @@ import okhttp3.Request;
 import okhttp3.Response;
 import org.taskwire.ConfigurationException;
 import org.taskwire.internal.backend.WorkerLogs;
-import org.taskwire.internal.journal.JournalRecord;
 import org.taskwire.internal.journal.RecordedRun;
 import org.taskwire.internal.journal.RunDirectory;
 import org.taskwire.internal.net.Http;
@@ -43,11 +42,7 @@ final class LogsCommand implements Callable<Integer> {
     RecordedRun.Call call = recorded.calls().stream().filter(c -> c.declared().callId() == callId).findFirst()
         .orElseThrow(() -> new ConfigurationException("run " + dir.runId() + " has no call " + callId + "; its calls are "
             + "1 to " + recorded.maxCallId()));
-    String location = call.failure() != null ? call.failure().logLocation() : null;
-    if (location == null && !call.submissions().isEmpty()) {
-      JournalRecord.CallSubmitted last = call.submissions().get(call.submissions().size() - 1);
-      location = last.handle().get("log");
-    }
+    String location = call.logLocation();
     if (location == null) {
       throw new ConfigurationException("the journal of run " + dir.runId() + " names no log for call " + callId
           + (call.submissions().isEmpty() ? " (it was never submitted)" : " (no job of it had started, or its "
@@ -55,7 +50,7 @@ final class LogsCommand implements Callable<Integer> {
           + ")"));
     }
     String whole = read(location);
-    int attempt = call.success() != null ? call.success().attempt() : call.failure() != null ? call.failure().attempt() : 0;
+    int attempt = call.endingAttempt();
     // A local worker's or a pilot's log holds every call it ran; a grid job's holds one.
     String text = all ? whole : WorkerLogs.linesOf(whole, callId, attempt).orElse(whole);
     PrintWriter out = spec.commandLine().getOut();

@@ -3,6 +3,7 @@ package org.taskwire.cli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.taskwire.internal.journal.RunDirectory;
+import org.taskwire.internal.journal.RunView;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;

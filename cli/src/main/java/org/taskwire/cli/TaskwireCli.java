@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "taskwire", mixinStandardHelpOptions = true, versionProvider = TaskwireCli.Version.class,
     description = "Shows and manages Taskwire runs: their journals are in ~/.taskwire/runs.",
     subcommands = {RunsCommand.class, ShowCommand.class, WatchCommand.class, LogsCommand.class, KillCommand.class,
-        GcCommand.class, CommandLine.HelpCommand.class})
+        GcCommand.class, UiCommand.class, CommandLine.HelpCommand.class})
 public final class TaskwireCli implements Runnable {
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   /** The command ran, and what it looked at failed. */

@@ -4,7 +4,9 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.taskwire.annotations.Walltime;
+import org.taskwire.internal.journal.JournalTail;
 import org.taskwire.internal.journal.RunDirectory;
+import org.taskwire.internal.journal.RunView;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,8 +33,15 @@ final class WatchCommand implements Callable<Integer> {
     RunDirectory dir = RunDirectory.find(runs.root(), run);
     PrintWriter out = spec.commandLine().getOut();
     String last = null;
+    // Each interval reads the lines written since the last, not the whole journal.
+    JournalTail tail = new JournalTail(dir.journal());
     while (true) {
-      RunView v = RunView.of(dir.path());
+      tail.poll();
+      if (tail.run() == null) {
+        throw new org.taskwire.ConfigurationException(dir.journal() + " holds no record: the run it belongs to never "
+            + "started");
+      }
+      RunView v = RunView.of(dir, tail.run());
       String line = runs.json ? TaskwireCli.JSON.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(
           new Progress(v.runId(), v.state(), v.calls(), v.succeeded(), v.failed(), v.notRun(), v.waiting(),
               v.pending(), v.steps()))

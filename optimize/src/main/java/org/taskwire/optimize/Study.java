@@ -37,6 +37,8 @@ public final class Study {
   public static final String JOURNAL = "study.jsonl";
   /** The optimiser's state, saved after every change. */
   public static final String STATE = "optimizer.json";
+  /** The trials as {@link StudyReport#writeJson} writes them, kept up to date as trials are asked and end. */
+  public static final String TRIALS = "trials.json";
   /** Failures before the failure rate is judged at all. */
   public static final int MIN_FAILURES = 5;
 
@@ -256,9 +258,22 @@ public final class Study {
     }
   }
 
+  /**
+   * The optimiser's state, and {@value #TRIALS} for those who follow the study (the dashboard, a
+   * notebook): written whole to a file beside it, then moved over it, so that a reader never sees
+   * half of one.
+   */
   private void save() {
     if (directory != null) {
       Optimizers.save(optimizer, directory.resolve(STATE));
+      try {
+        Path next = directory.resolve(TRIALS + ".next");
+        StudyReport.writeJson(optimizer, next);
+        Files.move(next, directory.resolve(TRIALS), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write the study's trials in " + directory + ": " + e.getMessage(), e);
+      }
     }
   }
 

@@ -66,7 +66,7 @@ public final class StudyReport {
       Files.createDirectories(directory);
       List<Path> files = new ArrayList<>();
       files.add(writeCsv(optimizer, directory.resolve("trials.csv")));
-      files.add(writeJson(optimizer, directory.resolve("trials.json")));
+      files.add(writeJson(optimizer, directory.resolve(Study.TRIALS)));
       files.addAll(writePlots(optimizer, directory, maximumHypervolume));
       return files;
     } catch (IOException e) {

@@ -30,7 +30,7 @@ class ReadmeTest {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final String VERSION = "0.1.0-SNAPSHOT";
   private static final List<String> MODULES =
-      List.of("annotations", "processor", "runtime", "remote-wrapper", "testing", "optimize");
+      List.of("annotations", "processor", "runtime", "remote-wrapper", "testing", "optimize", "dashboard");
 
   @TempDir static Path work;
   private static Path project;

@@ -199,6 +199,10 @@ public final class ConfigKey<T> {
       "How fan-outs show progress: a bar on a terminal, a periodic line otherwise.", "auto", "bar", "line", "off");
   public static final ConfigKey<Duration> PROGRESS_INTERVAL = duration("taskwire.progress.interval", "10s",
       "How often the progress line is printed when there is no terminal.");
+  public static final ConfigKey<String> UI = choice("taskwire.ui", "false",
+      "Serve the run dashboard from the client while the run is open, on the loopback address, and print its "
+          + "address with its token once (needs org.taskwire:taskwire-dashboard on the class path and the journal).",
+      "true", "false");
 
   public static final ConfigKey<String> BROKER_URL = text("taskwire.broker.url", "an embedded broker", () -> "",
       "STOMP brokers for results, comma-separated: stomp://host:port or stomp+ssl://host:port.");
@@ -278,7 +282,7 @@ public final class ConfigKey<T> {
   static {
     List<ConfigKey<?>> all = new java.util.ArrayList<>(List.of(BACKEND, LOCAL_CLASSPATH, RUNS_DIR, JOURNAL, RESUME, RUN_FILE,
         CODE_VERSION, CACHE, CACHE_DIR, CACHE_MAX_MB, SANDBOX_CACHE_DIR,
-        SANDBOX_EXCLUDES, PROGRESS, PROGRESS_INTERVAL, BROKER_URL, BROKER_USER, BROKER_PASSWORD, BROKER_DESTINATION,
+        SANDBOX_EXCLUDES, PROGRESS, PROGRESS_INTERVAL, UI, BROKER_URL, BROKER_USER, BROKER_PASSWORD, BROKER_DESTINATION,
         RELAY_URL, RESULT_MAX_BYTES, DATA_URL, DATA_MAX_FILE_SIZE, RUCIO_URL, RUCIO_ACCOUNT, RUCIO_USERNAME,
         RUCIO_PASSWORD, RUCIO_TOKEN_FILE, RUCIO_CLIENT_CERT, RUCIO_CLIENT_KEY, RUCIO_CA_CERTS, RUCIO_RSE, RUCIO_SCOPE, RUCIO_DATASET));
     JOB_OPTIONS.forEach(o -> all.add(o.key()));

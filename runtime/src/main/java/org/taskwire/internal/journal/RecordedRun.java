@@ -61,9 +61,25 @@ public final class RecordedRun {
     public boolean ended() {
       return success != null || failure != null;
     }
+
+    /**
+     * Where the log of the worker or job that ran the call is, as the journal names it: its
+     * failure's log, else its last submission's; null if none names one.
+     */
+    public String logLocation() {
+      if (failure() != null && failure().logLocation() != null) {
+        return failure().logLocation();
+      }
+      return submissions.isEmpty() ? null : submissions.get(submissions.size() - 1).handle().get("log");
+    }
+
+    /** The attempt that ended the call, or 0 while it has not ended (its log's last attempt then counts). */
+    public int endingAttempt() {
+      return success != null ? success.attempt() : failure != null ? failure.attempt() : 0;
+    }
   }
 
-  private RecordedRun(RunStarted start) {
+  RecordedRun(RunStarted start) {
     this.start = start;
   }
 
@@ -77,7 +93,7 @@ public final class RecordedRun {
     return run;
   }
 
-  private void apply(JournalRecord record, Path file, int line) {
+  void apply(JournalRecord record, Path file, int line) {
     if (record instanceof RunStarted) {
       throw new ConfigurationException(file + " line " + line + " starts a second run in one journal; "
           + "the journal is damaged");

@@ -59,6 +59,7 @@ public final class RunEngine implements AutoCloseable {
   private final Map<String, JobOptions> optionsByWork = new HashMap<>();
   private final long startedAt = System.nanoTime();
   private volatile boolean closed;
+  private final DashboardLauncher.Served dashboard;
 
   private RunEngine(WorkflowDefinition workflow, TaskwireConfig config) {
     this.backendName = config.get(ConfigKey.BACKEND);
@@ -71,7 +72,9 @@ public final class RunEngine implements AutoCloseable {
       optionsByWork.put(work.id(), config.jobOptions(workflow, work));
     }
     this.collector = new CallCollector(runId, history.journal());
+    DashboardLauncher.Served served = null;
     try {
+      served = Boolean.parseBoolean(config.get(ConfigKey.UI)) ? dashboard(config, runId) : null;
       this.shared = SharedResults.open(config, workflows.all());
       collector.share(shared);
       this.registrar = org.taskwire.internal.data.rucio.DatasetRegistrar.open(config, runId, history.journal());
@@ -86,14 +89,31 @@ public final class RunEngine implements AutoCloseable {
       if (registrar != null) {
         registrar.close();
       }
+      if (served != null) {
+        served.close();
+      }
       history.failedToStart(e);
       throw e;
     }
+    this.dashboard = served;
     collector.attach(backend);
     this.planner = new CallPlanner(history, collector, shared, backend);
     this.waiting = new WaitingCalls(runId, history.journal(), backend::stepWindow, this::submitReady);
     // No thread of the run may die silently: its calls could wait forever for what it would have done.
     DaemonThreads.onThreadDeath(why -> collector.failAll(FailureKind.BACKEND, why));
+  }
+
+  /** The dashboard served from this client, its address printed once (taskwire.ui=true). */
+  private static DashboardLauncher.Served dashboard(TaskwireConfig config, String runId) {
+    if (!Boolean.parseBoolean(config.get(ConfigKey.JOURNAL))) {
+      throw new ConfigurationException("taskwire.ui=true shows the run from its journal, but taskwire.journal is false");
+    }
+    DashboardLauncher launcher = java.util.ServiceLoader.load(DashboardLauncher.class, RunEngine.class.getClassLoader())
+        .findFirst().orElseThrow(() -> new ConfigurationException("taskwire.ui=true needs the dashboard on the class "
+            + "path: add the dependency org.taskwire:taskwire-dashboard (or run taskwire ui from another terminal)"));
+    DashboardLauncher.Served served = launcher.start(RunHistory.runsDirectory(config), runId);
+    System.err.println("taskwire: the dashboard of run " + runId + ": " + served.address());
+    return served;
   }
 
   /**
@@ -331,6 +351,9 @@ public final class RunEngine implements AutoCloseable {
       }
       history.close(outstanding);
     } finally {
+      if (dashboard != null) {
+        dashboard.close();
+      }
       // Its shared timers and clients stop with it, so a main that closed it ends at once.
       DaemonThreads.onThreadDeath(null);
       DaemonThreads.release();

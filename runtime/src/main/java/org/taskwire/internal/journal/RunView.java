@@ -1,4 +1,4 @@
-package org.taskwire.cli;
+package org.taskwire.internal.journal;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -9,29 +9,29 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
-import org.taskwire.internal.journal.JournalRecord;
-import org.taskwire.internal.journal.RecordedRun;
-import org.taskwire.internal.journal.RunDirectory;
 
 /**
- * A run as the commands show it, from its journal: its state, counts by step, tasks and failures.
+ * A run as the {@code taskwire} command and the dashboard show it, from its journal: its state,
+ * counts by step and the steps' dependencies, tasks and failures.
  *
  * @param state {@code running} (its client has it open), {@code closed}, {@code failed} (it failed
  *     to start: {@code error} says why), or {@code interrupted} (its client died without closing
  *     it: resume it)
  * @param calls every call known: declared, waiting for inputs, or never run because one failed
  * @param pending waiting for inputs, queued or running
+ * @param edges the steps' dependencies as the calls recorded them: a step, then the steps whose
+ *     results its calls took
  */
-record RunView(String runId, String workflow, String workflowClass, String backend, String state, Long pid,
+public record RunView(String runId, String workflow, String workflowClass, String backend, String state, Long pid,
     String started, String error, int calls, int succeeded, int failed, int notRun, int waiting, int pending,
-    List<StepView> steps, List<TaskView> tasks, List<FailureView> failures, List<FilesView> files,
-    List<DatasetView> datasets) {
+    List<StepView> steps, List<EdgeView> edges, List<TaskView> tasks, List<FailureView> failures,
+    List<FilesView> files, List<DatasetView> datasets) {
 
   /** The files the succeeded calls of one work kept: how many (each once), their bytes, and where. */
-  record FilesView(String work, int files, long bytes, List<String> where) {}
+  public record FilesView(String work, int files, long bytes, List<String> where) {}
 
   /** A dataset the run registered a work's files in (Rucio), with what the journal says of it. */
-  record DatasetView(String work, String did, String rse, String rucio, String state, int files, long bytes) {}
+  public record DatasetView(String work, String did, String rse, String rucio, String state, int files, long bytes) {}
 
   /**
    * The calls of one work (a step), by state.
@@ -41,39 +41,59 @@ record RunView(String runId, String workflow, String workflowClass, String backe
    * @param running taken by a backend (submitted), no outcome yet
    * @param notRun never ran because an input failed
    */
-  record StepView(String work, int calls, int waiting, int queued, int running, int succeeded, int failed,
+  public record StepView(String work, int calls, int waiting, int queued, int running, int succeeded, int failed,
       int notRun) {}
 
   /** The calls of one proxy invocation (a fan-out, or one call). */
-  record TaskView(long task, String work, int calls, int succeeded, int failed, int pending, List<String> handles) {}
+  public record TaskView(long task, String work, int calls, int succeeded, int failed, int pending, List<String> handles) {}
 
-  /** A call that failed for good. */
-  record FailureView(long callId, String work, int attempt, String kind, String message, String logLocation,
-      String backendDetail) {}
+  /** Calls of step {@code to} took results of calls of step {@code from}. */
+  public record EdgeView(String from, String to) {}
+
+  /**
+   * A call that failed for good.
+   *
+   * @param remoteClass the class of what the work threw, or null where the failure was not the work's
+   */
+  public record FailureView(long callId, String work, int attempt, String kind, String remoteClass, String message,
+      String logLocation, String backendDetail) {}
 
   /** One line of {@code taskwire runs --json}: the counts, without the steps, tasks and failures. */
-  record Summary(String runId, String workflow, String backend, String state, Long pid, String started, String error,
+  public record Summary(String runId, String workflow, String backend, String state, Long pid, String started, String error,
       int calls, int succeeded, int failed, int notRun, int waiting, int pending) {}
 
-  Summary summary() {
+  public Summary summary() {
     return new Summary(runId, workflow, backend, state, pid, started, error, calls, succeeded, failed, notRun,
         waiting, pending);
   }
 
   /** What to do with an interrupted run, for people. */
-  String resumeHint() {
+  public String resumeHint() {
     return "its client died; resume it by running the program again with -Dtaskwire.resume=" + runId
         + " (or taskwire.resume=last in its configuration)";
   }
 
-  static RunView of(Path directory) {
+  /** A run's state (see {@link RunView}), without the rest of its view. */
+  public static String state(RunDirectory dir, RecordedRun run) {
+    return state(dir.openBy(), run.closed());
+  }
+
+  private static String state(OptionalLong owner, JournalRecord.RunClosed closed) {
+    return owner.isPresent() ? "running" : closed == null ? "interrupted" : closed.error() != null ? "failed" : "closed";
+  }
+
+  /** The run in a run directory, its journal read whole. */
+  public static RunView of(Path directory) {
     RunDirectory dir = RunDirectory.at(directory);
-    RecordedRun run = RecordedRun.read(dir.journal());
+    return of(dir, RecordedRun.read(dir.journal()));
+  }
+
+  /** The run of a run directory as {@code run} (read whole, or followed by a {@link JournalTail}) tells it. */
+  public static RunView of(RunDirectory dir, RecordedRun run) {
     JournalRecord.RunStarted start = run.start();
     OptionalLong owner = dir.openBy();
     JournalRecord.RunClosed closed = run.closed();
-    String state = owner.isPresent() ? "running" : closed == null ? "interrupted"
-        : closed.error() != null ? "failed" : "closed";
+    String state = state(owner, closed);
     Map<Long, int[]> counts = new LinkedHashMap<>();
     Map<Long, String> works = new LinkedHashMap<>();
     Map<Long, Set<String>> handles = new LinkedHashMap<>();
@@ -81,9 +101,20 @@ record RunView(String runId, String workflow, String workflowClass, String backe
     List<FailureView> failures = new ArrayList<>();
     Map<String, Map<String, Long>> filesByWork = new LinkedHashMap<>();
     Map<String, Set<String>> whereByWork = new LinkedHashMap<>();
+    Map<Long, String> workOfCall = new java.util.HashMap<>();
+    Set<EdgeView> edges = new LinkedHashSet<>();
     for (RecordedRun.Call call : run.calls()) {
       long task = call.declared().task();
       String work = shortWork(call.declared().work());
+      workOfCall.put(call.declared().callId(), work);
+      if (call.declared().dependsOn() != null) {
+        for (Long input : call.declared().dependsOn()) {
+          String from = workOfCall.get(input);
+          if (from != null) {
+            edges.add(new EdgeView(from, work));
+          }
+        }
+      }
       int[] c = counts.computeIfAbsent(task, k -> new int[3]);
       int[] s = step(steps, work);
       works.putIfAbsent(task, work);
@@ -106,7 +137,7 @@ record RunView(String runId, String workflow, String workflowClass, String backe
         c[1]++;
         s[Step.FAILED]++;
         JournalRecord.CallFailed f = call.failure();
-        failures.add(new FailureView(f.callId(), work, f.attempt(), f.kind(), firstLine(f.message()),
+        failures.add(new FailureView(f.callId(), work, f.attempt(), f.kind(), f.className(), firstLine(f.message()),
             f.logLocation(), f.backendDetail()));
       } else {
         c[2]++;
@@ -147,7 +178,7 @@ record RunView(String runId, String workflow, String workflowClass, String backe
         owner.isPresent() ? owner.getAsLong() : null, Instant.ofEpochMilli(start.at()).toString(),
         closed == null ? null : closed.error(), total, all[Step.SUCCEEDED], all[Step.FAILED], all[Step.NOT_RUN],
         all[Step.WAITING], all[Step.WAITING] + all[Step.QUEUED] + all[Step.RUNNING], List.copyOf(stepViews),
-        List.copyOf(tasks), List.copyOf(failures), List.copyOf(files), List.copyOf(datasets));
+        List.copyOf(edges), List.copyOf(tasks), List.copyOf(failures), List.copyOf(files), List.copyOf(datasets));
   }
 
   /**

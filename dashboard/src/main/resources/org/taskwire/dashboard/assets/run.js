@@ -1,0 +1,113 @@
+"use strict";
+// A run's page: pushed a new snapshot (server-sent events) whenever the run's journal grows.
+const runId = decodeURIComponent(location.pathname.split("/").pop());
+const chart = echarts.init(document.getElementById("graph"), null, {renderer: "canvas"});
+window.taskwire = {snapshots: 0, last: null};
+
+// Each step a node, in columns by depth along the recorded dependencies.
+function layout(steps, edges) {
+  const depth = {};
+  for (const s of steps) depth[s.work] = 0;
+  for (let pass = 0; pass < steps.length; pass++) {
+    for (const e of edges) {
+      if (depth[e.to] !== undefined && depth[e.from] !== undefined && depth[e.to] < depth[e.from] + 1) {
+        depth[e.to] = depth[e.from] + 1;
+      }
+    }
+  }
+  const column = {};
+  return steps.map(s => {
+    const d = depth[s.work];
+    column[d] = (column[d] || 0) + 1;
+    return {x: d * 260, y: column[d] * 90};
+  });
+}
+
+function drawGraph(steps, edges) {
+  const places = layout(steps, edges);
+  const nodes = steps.map((s, i) => ({
+    name: s.work, x: places[i].x, y: places[i].y, value: s,
+    label: {formatter: [s.work, "✔ " + s.succeeded + "  ✖ " + s.failed, "… " + (s.waiting + s.queued + s.running) + " of " + s.calls].join("\n")},
+    itemStyle: {color: s.failed > 0 ? "#d9534f" : s.succeeded === s.calls ? "#5cb85c" : "#5bc0de"}
+  }));
+  chart.setOption({
+    animation: false,
+    tooltip: {formatter: p => p.dataType === "node"
+      ? escapeHtml(p.data.value.work) + "<br>" + ["waiting", "queued", "running", "succeeded", "failed", "notRun"]
+          .map(k => k + ": " + p.data.value[k]).join("<br>")
+      : escapeHtml(p.data.source) + " → " + escapeHtml(p.data.target)},
+    series: [{
+      type: "graph", layout: "none", roam: true, symbol: "roundRect", symbolSize: [170, 62], edgeSymbol: ["none", "arrow"],
+      edgeSymbolSize: 10,
+      label: {show: true, color: "#111", fontSize: 12},
+      data: nodes, links: edges.map(e => ({source: e.from, target: e.to})), lineStyle: {width: 2, color: "#888"}
+    }]
+  });
+}
+
+async function showLog(callId) {
+  const pre = document.getElementById("log");
+  const response = await fetch("/api/runs/" + encodeURIComponent(runId) + "/calls/" + callId + "/log");
+  pre.textContent = await response.text();
+  pre.dataset.call = callId;
+  pre.hidden = false;
+}
+
+// A task's backend handles, a PanDA task linked to the monitor where PANDAMON_URL is set.
+function handles(list, pandamon) {
+  const span = el("span");
+  list.forEach((h, i) => {
+    if (i > 0) span.appendChild(document.createTextNode(", "));
+    const panda = /^PanDA task (\d+)$/.exec(h);
+    if (panda && pandamon) {
+      const a = el("a", h);
+      a.href = pandamon.replace(/\/$/, "") + "/task/" + panda[1] + "/";
+      a.rel = "noreferrer";
+      span.appendChild(a);
+    } else {
+      span.appendChild(document.createTextNode(h));
+    }
+  });
+  return span;
+}
+
+function render(snapshot) {
+  window.taskwire.snapshots++;
+  if (window.taskwire.snapshots === 1) {
+    // For the browser test's measure of a large run's first view: milliseconds since navigation began.
+    window.taskwire.firstRender = performance.now();
+  }
+  window.taskwire.last = snapshot;
+  const error = document.getElementById("error");
+  error.hidden = !snapshot.error;
+  error.textContent = snapshot.error || "";
+  const s = snapshot.summary;
+  if (!s) return;
+  document.title = "Taskwire " + s.workflow + " " + s.runId.substring(0, 12);
+  document.getElementById("title").textContent = s.workflow + " · " + s.runId + " · " + s.backend;
+  const state = document.getElementById("state");
+  state.textContent = s.state;
+  state.className = "state " + s.state;
+  const ended = s.succeeded + s.failed + s.notRun;
+  document.querySelector("#progress .bar").style.width = (s.calls ? 100 * ended / s.calls : 0) + "%";
+  document.getElementById("counts").textContent = ended + "/" + s.calls + " calls ended: " + s.succeeded
+    + " succeeded, " + s.failed + " failed, " + s.notRun + " never ran; " + s.waiting + " waiting for inputs, "
+    + (s.pending - s.waiting) + " queued or running";
+  drawGraph(snapshot.steps, snapshot.edges);
+  document.getElementById("failures-total").textContent = "(" + snapshot.failuresTotal + ")";
+  replaceRows(document.querySelector("#failures tbody"), snapshot.failures.slice().reverse().map(f => {
+    const link = el("a", "log");
+    link.href = "#log";
+    link.className = "log-link";
+    link.dataset.call = f.callId;
+    link.addEventListener("click", () => showLog(f.callId));
+    return row([f.callId, f.work, f.attempt, f.kind, f.remoteClass, f.message, f.logLocation ? link : "—"]);
+  }));
+  document.getElementById("tasks-total").textContent = "(" + snapshot.tasksTotal + ")";
+  replaceRows(document.querySelector("#tasks tbody"), snapshot.tasks.slice().reverse().map(t =>
+    row([t.task, t.work, t.calls, t.succeeded, t.failed, t.pending, handles(t.handles, snapshot.pandamon)])));
+}
+
+const events = new EventSource("/api/runs/" + encodeURIComponent(runId) + "/events");
+events.addEventListener("run", e => render(JSON.parse(e.data)));
+window.addEventListener("resize", () => chart.resize());
