@@ -268,54 +268,70 @@ class SlurmJobsTest {
   /**
    * A job that ended while no client watched, and that squeue no longer lists (the test Slurm's
    * MinJobAge is 30 s): with accounting, sacct says how it ended; without, only its missing result
-   * file does.
+   * file does. Both runs go side by side, so that squeue is waited on once.
    */
-  @ParameterizedTest
-  @ValueSource(strings = {"on", "off"})
-  void aJobThatEndedUnwatchedIsToldOfBySacctWhenSlurmKeepsAccounts(String accounting, @TempDir Path dir)
-      throws Exception {
-    if (accounting.equals("on")) {
-      org.junit.jupiter.api.Assumptions.assumeTrue(SlurmCluster.keepsAccounts(),
-          "this Slurm keeps no accounting (.ci/slurm-service sets it up with slurmdbd and MariaDB)");
-    }
-    Path runs = dir.resolve("runs");
-    String[] config = {"taskwire.backend=slurm", "taskwire.slurm.mode=jobs", "taskwire.slurm.poll-interval=PT0.5S",
-        "taskwire.progress=off", "taskwire.slurm.accounting=" + accounting,
-        "taskwire.slurm.shared-dir=" + Path.of("target", "slurm").toAbsolutePath()};
-    Process first = ClientToResume.start(ClientOfAnExit.class, dir, runs, dir, "-", 0, 0, "first", config);
-    String runId;
+  @Test
+  void aJobThatEndedUnwatchedIsToldOfBySacctWhenSlurmKeepsAccounts(@TempDir Path dir) throws Exception {
+    java.util.List<String> settings = SlurmCluster.keepsAccounts() ? java.util.List.of("on", "off") : java.util.List.of("off");
+    java.util.Map<String, String> runIds = new java.util.LinkedHashMap<>();
+    java.util.Map<String, String[]> configs = new java.util.LinkedHashMap<>();
+    java.util.Map<String, Process> firsts = new java.util.LinkedHashMap<>();
     try {
-      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-      // Killed while the job runs, before it ends: the first client never learns how it ended.
-      while (ResumeTest.recorded(runs, "call-submitted") < 1) {
-        assertThat(first.isAlive()).as("the first client runs; it said: %s",
-            java.nio.file.Files.readString(dir.resolve("first.out"))).isTrue();
-        assertThat(System.nanoTime()).as("its job runs within 2 minutes").isLessThan(deadline);
-        Thread.sleep(50);
+      for (String accounting : settings) {
+        Path own = java.nio.file.Files.createDirectories(dir.resolve(accounting));
+        String[] config = {"taskwire.backend=slurm", "taskwire.slurm.mode=jobs", "taskwire.slurm.poll-interval=PT0.5S",
+            "taskwire.progress=off", "taskwire.slurm.accounting=" + accounting,
+            "taskwire.slurm.shared-dir=" + Path.of("target", "slurm").toAbsolutePath()};
+        configs.put(accounting, config);
+        firsts.put(accounting, ClientToResume.start(ClientOfAnExit.class, own, own.resolve("runs"), own, "-", 0, 0,
+            "first", config));
       }
-      first.destroyForcibly().waitFor();
-      assertThat(ResumeTest.recorded(runs, "call-failed")).isZero();
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("run (\\S+)")
-          .matcher(java.nio.file.Files.readString(dir.resolve("first.out")));
-      assertThat(m.find()).isTrue();
-      runId = m.group(1);
+      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      for (String accounting : settings) {
+        Path own = dir.resolve(accounting);
+        Process first = firsts.get(accounting);
+        // Killed while the job runs, before it ends: the first client never learns how it ended.
+        while (ResumeTest.recorded(own.resolve("runs"), "call-submitted") < 1) {
+          assertThat(first.isAlive()).as("the first client (accounting %s) runs; it said: %s", accounting,
+              java.nio.file.Files.readString(own.resolve("first.out"))).isTrue();
+          assertThat(System.nanoTime()).as("its job runs within 2 minutes").isLessThan(deadline);
+          Thread.sleep(50);
+        }
+        first.destroyForcibly().waitFor();
+        assertThat(ResumeTest.recorded(own.resolve("runs"), "call-failed")).isZero();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("run (\\S+)")
+            .matcher(java.nio.file.Files.readString(own.resolve("first.out")));
+        assertThat(m.find()).isTrue();
+        runIds.put(accounting, m.group(1));
+      }
     } finally {
-      first.destroyForcibly().waitFor();
+      for (Process first : firsts.values()) {
+        first.destroyForcibly().waitFor();
+      }
     }
     long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
-    while (!SlurmHere.jobs(runId, "all").isEmpty()) {
-      assertThat(System.nanoTime()).as("squeue forgets the ended job within MinJobAge").isLessThan(deadline);
-      Thread.sleep(500);
+    for (String runId : runIds.values()) {
+      while (!SlurmHere.jobs(runId, "all").isEmpty()) {
+        assertThat(System.nanoTime()).as("squeue forgets the ended job within MinJobAge").isLessThan(deadline);
+        Thread.sleep(500);
+      }
     }
-    Process second = ClientToResume.start(ClientOfAnExit.class, dir, runs, dir, "last", 0, 0, "second", config);
-    assertThat(second.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-    String said = java.nio.file.Files.readString(dir.resolve("second.out"));
-    if (accounting.equals("on")) {
-      assertThat(said).as("sacct's word: the job failed").contains("failed WORKER_LOST", "FAILED on ",
-          "its worker ended without a result");
-    } else {
-      assertThat(said).as("the job is gone, and with it what became of it")
-          .contains("failed BACKEND", "without running call 1 to the end");
+    java.util.Map<String, Process> seconds = new java.util.LinkedHashMap<>();
+    for (String accounting : settings) {
+      Path own = dir.resolve(accounting);
+      seconds.put(accounting, ClientToResume.start(ClientOfAnExit.class, own, own.resolve("runs"), own, "last", 0, 0,
+          "second", configs.get(accounting)));
+    }
+    for (String accounting : settings) {
+      assertThat(seconds.get(accounting).waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      String said = java.nio.file.Files.readString(dir.resolve(accounting).resolve("second.out"));
+      if (accounting.equals("on")) {
+        assertThat(said).as("sacct's word: the job failed").contains("failed WORKER_LOST", "FAILED on ",
+            "its worker ended without a result");
+      } else {
+        assertThat(said).as("the job is gone, and with it what became of it")
+            .contains("failed BACKEND", "without running call 1 to the end");
+      }
     }
   }
 }
