@@ -1,18 +1,12 @@
 package org.taskwire.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import okhttp3.Request;
-import okhttp3.Response;
-import org.taskwire.ConfigurationException;
-import org.taskwire.internal.backend.WorkerLogs;
 import org.taskwire.internal.journal.RecordedRun;
 import org.taskwire.internal.journal.RunDirectory;
-import org.taskwire.internal.net.Http;
+import org.taskwire.internal.run.CallLog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -39,20 +33,9 @@ final class LogsCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     RunDirectory dir = RunDirectory.find(runs.root(), run);
     RecordedRun recorded = RecordedRun.read(dir.journal());
-    RecordedRun.Call call = recorded.calls().stream().filter(c -> c.declared().callId() == callId).findFirst()
-        .orElseThrow(() -> new ConfigurationException("run " + dir.runId() + " has no call " + callId + "; its calls are "
-            + "1 to " + recorded.maxCallId()));
-    String location = call.logLocation();
-    if (location == null) {
-      throw new ConfigurationException("the journal of run " + dir.runId() + " names no log for call " + callId
-          + (call.submissions().isEmpty() ? " (it was never submitted)" : " (no job of it had started, or its "
-          + "backend serves no log; last handle " + call.submissions().get(call.submissions().size() - 1).handle()
-          + ")"));
-    }
-    String whole = read(location);
-    int attempt = call.endingAttempt();
-    // A local worker's or a pilot's log holds every call it ran; a grid job's holds one.
-    String text = all ? whole : WorkerLogs.linesOf(whole, callId, attempt).orElse(whole);
+    CallLog log = CallLog.of(recorded, dir.runId(), callId);
+    String location = log.location();
+    String text = all ? log.whole() : log.callLines();
     PrintWriter out = spec.commandLine().getOut();
     if (runs.json) {
       Map<String, Object> answer = new LinkedHashMap<>();
@@ -66,22 +49,5 @@ final class LogsCommand implements Callable<Integer> {
       out.flush();
     }
     return 0;
-  }
-
-  private static String read(String location) throws Exception {
-    if (location.startsWith("http://") || location.startsWith("https://")) {
-      try (Response response = Http.shared().newCall(new Request.Builder().url(location).build()).execute()) {
-        if (!response.isSuccessful()) {
-          throw new ConfigurationException("cannot fetch the log " + location + ": HTTP " + response.code());
-        }
-        return response.body().string();
-      }
-    }
-    Path file = Path.of(location);
-    if (!Files.isRegularFile(file)) {
-      throw new ConfigurationException("the log " + location + " is gone (a local run's logs are removed after a run "
-          + "without failures, unless taskwire.local.log-dir is set)");
-    }
-    return Files.readString(file);
   }
 }

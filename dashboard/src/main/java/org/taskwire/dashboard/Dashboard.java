@@ -23,8 +23,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.taskwire.ConfigurationException;
-import org.taskwire.internal.backend.WorkerLogs;
-import org.taskwire.internal.journal.RecordedRun;
 import org.taskwire.internal.journal.RunDirectory;
 import org.taskwire.internal.journal.RunView;
 import org.taskwire.internal.threads.DaemonThreads;
@@ -50,21 +48,16 @@ public final class Dashboard implements AutoCloseable {
   static final String TOKEN_COOKIE = "taskwire-token";
   /** How often the followed journals are read for new lines. */
   static final long POLL_MILLIS = 200;
-  /** The newest failures and tasks a run's page receives; the totals say how many there are. */
-  static final int LIST_LIMIT = 200;
 
   private final Path runs;
   private final String token;
   private final Javalin app;
   private final Map<Path, RunFeed> feeds = new ConcurrentHashMap<>();
   private final List<StudyFeed> studies;
-  /** A study's page, and the version of the study it was sent last. */
-  private record StudyWatch(StudyFeed feed, long sent) {}
+  /** A page following a run or a study: the event it is sent, and the version it was sent last. */
+  private record Watch(Feed feed, String event, long sent) {}
 
-  private final Map<SseClient, StudyWatch> studyWatchers = new ConcurrentHashMap<>();
-
-  /** The pages following each run, and the version of it each was sent last. */
-  private final Map<String, Map<SseClient, Long>> watchers = new ConcurrentHashMap<>();
+  private final Map<SseClient, Watch> watchers = new ConcurrentHashMap<>();
   private final ScheduledExecutorService poller =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("taskwire-dashboard"));
 
@@ -91,34 +84,17 @@ public final class Dashboard implements AutoCloseable {
     app.get("/api/studies/{study}", ctx -> {
       StudyFeed feed = study(ctx.pathParam("study"));
       feed.refresh();
-      ctx.json(feed.view());
+      ctx.json(feed.page());
     });
     app.get("/api/runs", ctx -> ctx.json(summaries()));
     app.get("/api/runs/{run}", ctx -> {
       RunFeed feed = feed(ctx.pathParam("run"));
       feed.refresh();
-      ctx.json(snapshot(feed));
+      ctx.json(feed.page());
     });
     app.get("/api/runs/{run}/calls/{call}/log", this::log);
-    app.sse("/api/runs/{run}/events", client -> {
-      RunFeed feed = feed(client.ctx().pathParam("run"));
-      client.keepAlive();
-      Map<SseClient, Long> pages = watchers.computeIfAbsent(feed.runId(), k -> new ConcurrentHashMap<>());
-      client.onClose(() -> pages.remove(client));
-      feed.refresh();
-      Map<String, Object> now = snapshot(feed);
-      pages.put(client, (Long) now.get("version"));
-      client.sendEvent("run", now);
-    });
-    app.sse("/api/studies/{study}/events", client -> {
-      StudyFeed feed = study(client.ctx().pathParam("study"));
-      client.keepAlive();
-      client.onClose(() -> studyWatchers.remove(client));
-      feed.refresh();
-      Map<String, Object> now = feed.view();
-      studyWatchers.put(client, new StudyWatch(feed, (Long) now.get("version")));
-      client.sendEvent("study", now);
-    });
+    app.sse("/api/runs/{run}/events", client -> follow(client, feed(client.ctx().pathParam("run")), "run"));
+    app.sse("/api/studies/{study}/events", client -> follow(client, study(client.ctx().pathParam("study")), "study"));
     app.exception(ConfigurationException.class, (e, ctx) -> ctx.status(404).result(e.getMessage()));
     app.start(host, port);
     poller.scheduleWithFixedDelay(this::push, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
@@ -211,6 +187,17 @@ public final class Dashboard implements AutoCloseable {
     }
   }
 
+  /** Sends a page what it follows now, then each new version as {@link #push} finds it. */
+  private void follow(SseClient client, Feed feed, String event) {
+    client.keepAlive();
+    client.onClose(() -> watchers.remove(client));
+    feed.refresh();
+    // The version before the page: a refresh in between only makes the next push send it again.
+    long version = feed.version();
+    watchers.put(client, new Watch(feed, event, version));
+    client.sendEvent(event, feed.page());
+  }
+
   private RunFeed feed(String runId) {
     Path dir = RunDirectory.find(runs, runId).path();
     return feeds.computeIfAbsent(dir, RunFeed::new);
@@ -232,7 +219,7 @@ public final class Dashboard implements AutoCloseable {
     for (int i = 0; i < studies.size(); i++) {
       StudyFeed feed = studies.get(i);
       feed.refresh();
-      Map<String, Object> view = feed.view();
+      Map<String, Object> view = feed.page();
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("index", i);
       row.put("directory", feed.directory().toString());
@@ -272,33 +259,6 @@ public final class Dashboard implements AutoCloseable {
     return out;
   }
 
-  /** A run for its page: the view, with only the newest failures and tasks. */
-  static Map<String, Object> snapshot(RunFeed feed) {
-    RunView v = feed.view();
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("runId", feed.runId());
-    out.put("version", feed.version());
-    out.put("error", feed.error());
-    // PanDA task ids link to the monitor where the PanDA client's environment names one.
-    out.put("pandamon", System.getenv("PANDAMON_URL"));
-    if (v != null) {
-      out.put("summary", v.summary());
-      out.put("steps", v.steps());
-      out.put("edges", v.edges());
-      out.put("failuresTotal", v.failures().size());
-      out.put("failures", newest(v.failures()));
-      out.put("tasksTotal", v.tasks().size());
-      out.put("tasks", newest(v.tasks()));
-      out.put("files", v.files());
-      out.put("datasets", v.datasets());
-    }
-    return out;
-  }
-
-  private static <T> List<T> newest(List<T> all) {
-    return all.subList(Math.max(0, all.size() - LIST_LIMIT), all.size());
-  }
-
   /** A call's lines in the log its journal names: never a file the journal does not name for it. */
   private void log(Context ctx) throws Exception {
     RunFeed feed = feed(ctx.pathParam("run"));
@@ -309,76 +269,29 @@ public final class Dashboard implements AutoCloseable {
       throw new NotFoundResponse("a call is named by its number, not '" + ctx.pathParam("call") + "'");
     }
     feed.refresh();
-    RecordedRun.Call call = feed.call(callId);
-    if (call == null) {
-      throw new NotFoundResponse("run " + feed.runId() + " has no call " + callId);
-    }
-    String location = call.logLocation();
-    if (location == null) {
-      throw new NotFoundResponse("the journal names no log for call " + callId);
-    }
-    String whole;
-    if (location.startsWith("http://") || location.startsWith("https://")) {
-      try (okhttp3.Response r = org.taskwire.internal.net.Http.shared()
-          .newCall(new okhttp3.Request.Builder().url(location).build()).execute()) {
-        if (!r.isSuccessful()) {
-          throw new NotFoundResponse("cannot fetch the log " + location + ": HTTP " + r.code());
-        }
-        whole = r.body().string();
-      }
-    } else {
-      Path file = Path.of(location);
-      if (!Files.isRegularFile(file)) {
-        throw new NotFoundResponse("the log " + location + " is gone (a local run's logs are removed after a run "
-            + "without failures, unless taskwire.local.log-dir is set)");
-      }
-      whole = Files.readString(file);
-    }
-    String lines = WorkerLogs.linesOf(whole, callId, call.endingAttempt()).orElse(whole);
+    String lines = feed.log(callId).callLines();
     ctx.header("X-Content-Type-Options", "nosniff").contentType("text/plain; charset=utf-8").result(lines);
   }
 
-  /** Reads the watched runs' journals and studies' trials, and sends each page whose run or study changed its new view. */
+  /** Reads again what each page follows, and sends each page whose run or study changed its new version. */
   private void push() {
-    for (Map.Entry<SseClient, StudyWatch> e : studyWatchers.entrySet()) {
+    for (Map.Entry<SseClient, Watch> e : watchers.entrySet()) {
       SseClient client = e.getKey();
-      StudyFeed feed = e.getValue().feed();
+      Watch watch = e.getValue();
       if (client.terminated()) {
-        studyWatchers.remove(client);
-        continue;
-      }
-      feed.refresh();
-      Map<String, Object> view = feed.view();
-      long version = (Long) view.get("version");
-      if (version > e.getValue().sent()) {
-        client.sendEvent("study", view);
-        studyWatchers.put(client, new StudyWatch(feed, version));
-      }
-    }
-    for (Map.Entry<String, Map<SseClient, Long>> e : watchers.entrySet()) {
-      Map<SseClient, Long> pages = e.getValue();
-      if (pages.isEmpty()) {
+        watchers.remove(client);
         continue;
       }
       try {
-        RunFeed feed = feed(e.getKey());
-        feed.refresh();
-        long version = feed.version();
-        Map<String, Object> snapshot = null;
-        for (Map.Entry<SseClient, Long> page : pages.entrySet()) {
-          SseClient client = page.getKey();
-          if (client.terminated()) {
-            pages.remove(client);
-          } else if (page.getValue() < version) {
-            snapshot = snapshot != null ? snapshot : snapshot(feed);
-            client.sendEvent("run", snapshot);
-            pages.put(client, version);
-          }
+        watch.feed().refresh();
+        long version = watch.feed().version();
+        if (version > watch.sent()) {
+          client.sendEvent(watch.event(), watch.feed().page());
+          watchers.put(client, new Watch(watch.feed(), watch.event(), version));
         }
       } catch (RuntimeException failure) {
         // A run directory removed under the dashboard (taskwire gc) is no reason to stop following the others.
-        org.slf4j.LoggerFactory.getLogger(Dashboard.class).warn("dashboard: run {}: {}", e.getKey(),
-            failure.getMessage());
+        org.slf4j.LoggerFactory.getLogger(Dashboard.class).warn("dashboard: {}", failure.getMessage());
       }
     }
   }

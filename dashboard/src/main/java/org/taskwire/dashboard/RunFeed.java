@@ -1,11 +1,14 @@
 package org.taskwire.dashboard;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.taskwire.internal.journal.JournalTail;
 import org.taskwire.internal.journal.RecordedRun;
 import org.taskwire.internal.journal.RunDirectory;
 import org.taskwire.internal.journal.RunView;
+import org.taskwire.internal.run.CallLog;
 
 /**
  * One run followed from its journal: each {@link #refresh} reads the lines written since the last
@@ -13,7 +16,9 @@ import org.taskwire.internal.journal.RunView;
  * new version. The view is aggregated here, on the server, so that a page of a run with 100,000
  * calls receives its counts by step, not its calls.
  */
-final class RunFeed {
+final class RunFeed implements Feed {
+  /** The newest failures and tasks a run's page receives; the totals say how many there are. */
+  static final int LIST_LIMIT = 200;
   private final RunDirectory directory;
   private final JournalTail tail;
   private RunView view;
@@ -26,7 +31,8 @@ final class RunFeed {
   }
 
   /** Reads what the journal gained; whether the view changed. A journal that cannot be read leaves its error. */
-  synchronized boolean refresh() {
+  @Override
+  public synchronized boolean refresh() {
     try {
       List<?> fresh = tail.poll();
       RecordedRun run = tail.run();
@@ -43,7 +49,7 @@ final class RunFeed {
       error = null;
       return true;
     } catch (RuntimeException e) {
-      boolean changed = !e.getMessage().equals(error);
+      boolean changed = !java.util.Objects.equals(e.getMessage(), error);
       error = e.getMessage();
       return changed;
     }
@@ -57,8 +63,36 @@ final class RunFeed {
     return view;
   }
 
-  synchronized long version() {
+  @Override
+  public synchronized long version() {
     return version;
+  }
+
+  /** The run for its page: the view, with only the newest failures and tasks. */
+  @Override
+  public synchronized Map<String, Object> page() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("runId", runId());
+    out.put("version", version);
+    out.put("error", error);
+    // PanDA task ids link to the monitor where the PanDA client's environment names one.
+    out.put("pandamon", System.getenv("PANDAMON_URL"));
+    if (view != null) {
+      out.put("summary", view.summary());
+      out.put("steps", view.steps());
+      out.put("edges", view.edges());
+      out.put("failuresTotal", view.failures().size());
+      out.put("failures", newest(view.failures()));
+      out.put("tasksTotal", view.tasks().size());
+      out.put("tasks", newest(view.tasks()));
+      out.put("files", view.files());
+      out.put("datasets", view.datasets());
+    }
+    return out;
+  }
+
+  private static <T> List<T> newest(List<T> all) {
+    return all.subList(Math.max(0, all.size() - LIST_LIMIT), all.size());
   }
 
   /** Why the journal could not be read, or null. */
@@ -66,11 +100,17 @@ final class RunFeed {
     return error;
   }
 
-  /** The call of this id, as the journal read so far tells it, or null. */
-  synchronized RecordedRun.Call call(long callId) {
+  /**
+   * The log of a call, as the journal read so far names it.
+   *
+   * @throws org.taskwire.ConfigurationException if there is no such call or log
+   */
+  synchronized CallLog log(long callId) {
     RecordedRun run = tail.run();
-    return run == null ? null : run.calls().stream().filter(c -> c.declared().callId() == callId).findFirst()
-        .orElse(null);
+    if (run == null) {
+      throw new org.taskwire.ConfigurationException("run " + runId() + " has no call " + callId + " yet");
+    }
+    return CallLog.of(run, runId(), callId);
   }
 
   String runId() {

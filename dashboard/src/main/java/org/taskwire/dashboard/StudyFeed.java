@@ -27,7 +27,7 @@ import org.taskwire.optimize.TrialStatus;
  * the page plots worked out here: the best value so far, or the hypervolume, after each trial that
  * ended, in the order they ended.
  */
-final class StudyFeed {
+final class StudyFeed implements Feed {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Path directory;
   private FileTime read;
@@ -44,7 +44,8 @@ final class StudyFeed {
   }
 
   /** Reads the trials again if they changed; whether the snapshot did. */
-  synchronized boolean refresh() {
+  @Override
+  public synchronized boolean refresh() {
     Path file = directory.resolve(Study.TRIALS);
     try {
       FileTime modified = Files.getLastModifiedTime(file);
@@ -73,7 +74,13 @@ final class StudyFeed {
     return changed;
   }
 
-  synchronized Map<String, Object> view() {
+  @Override
+  public synchronized long version() {
+    return version;
+  }
+
+  @Override
+  public synchronized Map<String, Object> page() {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("directory", directory.toString());
     out.put("version", version);

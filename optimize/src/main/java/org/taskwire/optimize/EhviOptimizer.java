@@ -159,22 +159,11 @@ final class EhviOptimizer extends SobolStart {
     List<double[]> baseline = mayBeOnFront(models, keptX, reference, random);
     List<double[]> points = new ArrayList<>(baseline);
     points.addAll(pending);
-    GaussianProcess.Fantasies[] draws = new GaussianProcess.Fantasies[m];
-    for (int j = 0; j < m; j++) {
-      draws[j] = models[j].fantasies(points, NOISY_DRAWS, random);
-    }
+    GaussianProcess.Fantasies[] draws = draw(models, points, random);
     int counted = pendingCompete ? points.size() : baseline.size();
     Boxes[] cells = new Boxes[NOISY_DRAWS];
     for (int s = 0; s < NOISY_DRAWS; s++) {
-      List<double[]> drawn = new ArrayList<>();
-      for (int a = 0; a < counted; a++) {
-        double[] v = new double[m];
-        for (int j = 0; j < m; j++) {
-          v[j] = draws[j].values(s)[a];
-        }
-        drawn.add(v);
-      }
-      cells[s] = boxes(front(drawn, reference), reference);
+      cells[s] = boxes(front(drawn(draws, s, counted), reference), reference);
     }
     return p -> {
       GaussianProcess.Conditional[] c = new GaussianProcess.Conditional[m];
@@ -198,29 +187,41 @@ final class EhviOptimizer extends SobolStart {
   /** The observed points on the front of at least one joint draw of their values (BoTorch's {@code prune_baseline}). */
   private static List<double[]> mayBeOnFront(GaussianProcess[] models, List<double[]> x, double[] reference,
       SplittableRandom random) {
-    int m = models.length;
     if (x.size() <= 1) {
       return x;
     }
-    GaussianProcess.Fantasies[] draws = new GaussianProcess.Fantasies[m];
-    for (int j = 0; j < m; j++) {
-      draws[j] = models[j].fantasies(x, NOISY_DRAWS, random);
-    }
+    GaussianProcess.Fantasies[] draws = draw(models, x, random);
     java.util.Set<Integer> onFront = new java.util.TreeSet<>();
     for (int s = 0; s < NOISY_DRAWS; s++) {
-      List<double[]> drawn = new ArrayList<>();
-      for (int a = 0; a < x.size(); a++) {
-        double[] v = new double[m];
-        for (int j = 0; j < m; j++) {
-          v[j] = draws[j].values(s)[a];
-        }
-        drawn.add(v);
-      }
+      List<double[]> drawn = drawn(draws, s, x.size());
       for (double[] p : front(drawn, reference)) {
         onFront.add(drawn.indexOf(p));
       }
     }
     return onFront.stream().map(x::get).toList();
+  }
+
+  /** {@value #NOISY_DRAWS} joint draws of each objective at {@code points}, objective after objective. */
+  private static GaussianProcess.Fantasies[] draw(GaussianProcess[] models, List<double[]> points,
+      SplittableRandom random) {
+    GaussianProcess.Fantasies[] draws = new GaussianProcess.Fantasies[models.length];
+    for (int j = 0; j < models.length; j++) {
+      draws[j] = models[j].fantasies(points, NOISY_DRAWS, random);
+    }
+    return draws;
+  }
+
+  /** The first {@code count} points' outcomes in draw {@code s}, one array of objectives per point. */
+  private static List<double[]> drawn(GaussianProcess.Fantasies[] draws, int s, int count) {
+    List<double[]> drawn = new ArrayList<>();
+    for (int a = 0; a < count; a++) {
+      double[] v = new double[draws.length];
+      for (int j = 0; j < draws.length; j++) {
+        v[j] = draws[j].values(s)[a];
+      }
+      drawn.add(v);
+    }
+    return drawn;
   }
 
   private static List<double[]> located(List<double[]> x, List<double[]> pending) {

@@ -60,7 +60,7 @@ final class ExpectedImprovement {
     anchors.addAll(pending.all());
     ToDoubleFunction<double[]> improvement;
     if (Arrays.stream(sem).anyMatch(v -> v > 0) || !pending.running().isEmpty()) {
-      List<double[]> baseline = NoisyImprovement.baseline(model, x, kept, random);
+      List<double[]> baseline = NoisyImprovement.baseline(model, x, means, kept, random);
       improvement = baseline.isEmpty() ? null
           : NoisyImprovement.logAcquisition(model, baseline, pending.running(), feasibility == null, random);
     } else {

@@ -148,7 +148,7 @@ final class FeasibleSearch {
         double width = k < NEAR_EACH / 2 ? 0.02 : 0.1;
         double[] u = new double[d];
         for (int i = 0; i < d; i++) {
-          u[i] = Math.min(1, Math.max(0, seed[i] + width * gaussian()));
+          u[i] = Math.min(1, Math.max(0, seed[i] + width * StandardNormal.draw(random)));
         }
         keepIfFit(space.snapped(repaired(u, seed)), out);
       }
@@ -173,7 +173,7 @@ final class FeasibleSearch {
   private double[] hitAndRun(double[] x) {
     double[] dir = new double[d];
     for (int i = 0; i < d; i++) {
-      dir[i] = gaussian();
+      dir[i] = StandardNormal.draw(random);
     }
     double high = Math.min(reach(x, dir), 1e9);
     for (int i = 0; i < d; i++) {
@@ -317,10 +317,5 @@ final class FeasibleSearch {
       }
     }
     return best;
-  }
-
-  private double gaussian() {
-    // Box–Muller: one normal deviate from two uniform ones.
-    return Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 * Math.PI * random.nextDouble());
   }
 }

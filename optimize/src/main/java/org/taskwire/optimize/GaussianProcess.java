@@ -206,7 +206,7 @@ final class GaussianProcess {
       this.values = new double[draws][m];
       for (int s = 0; s < draws; s++) {
         for (int a = 0; a < m; a++) {
-          normal[s][a] = gaussian(random);
+          normal[s][a] = StandardNormal.draw(random);
         }
         for (int a = 0; a < m; a++) {
           double v = mu[a];
@@ -279,10 +279,6 @@ final class GaussianProcess {
     }
   }
 
-  /** A standard normal draw (Box–Muller), from a random source the caller seeded. */
-  private static double gaussian(SplittableRandom random) {
-    return Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 * Math.PI * random.nextDouble());
-  }
 
   /**
    * For each observation, the mean and standard deviation predicted for it by the process

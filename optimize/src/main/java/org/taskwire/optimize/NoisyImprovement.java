@@ -29,9 +29,11 @@ final class NoisyImprovement {
    * The observed points (among those kept) that are the best in at least one joint draw from the
    * posterior: the others cannot be the incumbent, and leaving them out keeps the draws small
    * (BoTorch's {@code prune_baseline}).
+   *
+   * @param means the model's posterior mean at each observed point
    */
-  static List<double[]> baseline(GaussianProcess model, List<double[]> x, boolean[] kept, SplittableRandom random) {
-    double[] means = x.stream().mapToDouble(p -> model.predict(p)[0]).toArray();
+  static List<double[]> baseline(GaussianProcess model, List<double[]> x, double[] means, boolean[] kept,
+      SplittableRandom random) {
     List<double[]> candidates = IntStream.range(0, x.size()).filter(i -> kept[i]).boxed()
         .sorted((a, b) -> Double.compare(means[a], means[b])).limit(BASELINE_CANDIDATES).map(x::get).toList();
     if (candidates.size() <= 1) {

@@ -3,8 +3,8 @@ package org.taskwire.optimize;
 import org.apache.commons.numbers.gamma.Erfc;
 
 /**
- * The standard normal distribution's density and distribution function, as the acquisitions call
- * them (hundreds of times per candidate): Commons Numbers' {@code Erfc}, a port of Boost's rational
+ * The standard normal distribution's density, distribution function and draws, as the acquisitions
+ * call them (hundreds of times per candidate): Commons Numbers' {@code Erfc}, a port of Boost's rational
  * approximations, is accurate to a few ulps and far faster than Commons Math 3's, which goes through
  * the incomplete gamma function.
  */
@@ -17,6 +17,11 @@ final class StandardNormal {
   /** Φ(z). */
   static double cdf(double z) {
     return 0.5 * Erfc.value(-z * SQRT_HALF);
+  }
+
+  /** A draw of the distribution (Box–Muller), from a random source the caller seeded. */
+  static double draw(java.util.SplittableRandom random) {
+    return Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 * Math.PI * random.nextDouble());
   }
 
   /** φ(z). */

@@ -74,7 +74,8 @@ class NoisyImprovementTest {
     GaussianProcess model = noisyBowl(x, y);
     boolean[] kept = new boolean[24];
     java.util.Arrays.fill(kept, true);
-    List<double[]> baseline = NoisyImprovement.baseline(model, x, kept, new SplittableRandom(7));
+    double[] means = x.stream().mapToDouble(p -> model.predict(p)[0]).toArray();
+    List<double[]> baseline = NoisyImprovement.baseline(model, x, means, kept, new SplittableRandom(7));
     int best = 0;
     for (int i = 1; i < 24; i++) {
       best = model.predict(x.get(i))[0] < model.predict(x.get(best))[0] ? i : best;

@@ -71,8 +71,8 @@ public final class JournalReader {
    * skipped rather than decoded (null), for views that show a run and never its values.
    */
   static JournalRecord parse(Path file, int line, byte[] bytes, int offset, int length, boolean results) {
-    if (new String(bytes, offset, Math.min(length, 8), StandardCharsets.UTF_8).isBlank()
-        && new String(bytes, offset, length, StandardCharsets.UTF_8).isBlank()) {
+    // Every record starts with its brace: only another first byte needs the line decoded to tell.
+    if ((length == 0 || bytes[offset] != '{') && new String(bytes, offset, length, StandardCharsets.UTF_8).isBlank()) {
       throw damaged(file, line, "an empty line");
     }
     JournalRecord record;

@@ -173,6 +173,11 @@ public final class RecordedRun {
     return byKey.get(key);
   }
 
+  /** The call of an id, or null. */
+  public Call byId(long callId) {
+    return byId.get(callId);
+  }
+
   public Collection<Call> calls() {
     return byId.values();
   }
