@@ -24,7 +24,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.taskwire.ConfigurationException;
 import org.taskwire.internal.journal.RunDirectory;
-import org.taskwire.internal.journal.RunView;
 import org.taskwire.internal.threads.DaemonThreads;
 
 /**
@@ -52,7 +51,9 @@ public final class Dashboard implements AutoCloseable {
   private final Path runs;
   private final String token;
   private final Javalin app;
+  /** The runs a page follows, or that run: read line by line as they grow. */
   private final Map<Path, RunFeed> feeds = new ConcurrentHashMap<>();
+  private final RunSummaries summaries = new RunSummaries();
   private final List<StudyFeed> studies;
   /** A page following a run or a study: the event it is sent, and the version it was sent last. */
   private record Watch(Feed feed, String event, long sent) {}
@@ -86,7 +87,7 @@ public final class Dashboard implements AutoCloseable {
       feed.refresh();
       ctx.json(feed.page());
     });
-    app.get("/api/runs", ctx -> ctx.json(summaries()));
+    app.get("/api/runs", ctx -> ctx.json(summaries.list(runs, feeds, dir -> feeds.computeIfAbsent(dir, RunFeed::new))));
     app.get("/api/runs/{run}", ctx -> {
       RunFeed feed = feed(ctx.pathParam("run"));
       feed.refresh();
@@ -236,24 +237,6 @@ public final class Dashboard implements AutoCloseable {
         row.put("trials", study.path("trials").size());
         row.put("ended", ended);
       }
-      out.add(row);
-    }
-    return out;
-  }
-
-  /** One line per run, newest first, as {@code taskwire runs --json} prints them, with any reading error. */
-  private List<Map<String, Object>> summaries() {
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (Path dir : RunDirectory.list(runs)) {
-      RunFeed feed = feeds.computeIfAbsent(dir, RunFeed::new);
-      feed.refresh();
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("runId", dir.getFileName().toString());
-      RunView view = feed.view();
-      if (view != null) {
-        row.put("summary", view.summary());
-      }
-      row.put("error", feed.error());
       out.add(row);
     }
     return out;

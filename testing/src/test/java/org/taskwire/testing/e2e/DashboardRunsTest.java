@@ -65,6 +65,10 @@ class DashboardRunsTest {
       assertThat(page.body()).contains("/assets/run.js");
       var results = ProbeTasks.evenOnlyMap(List.of(new ProbeTasks.EvenOnlyArgs(4), new ProbeTasks.EvenOnlyArgs(3)));
       assertThat(results.successes()).hasSize(1);
+      JsonNode list = api(m.group(2), m.group(3), "/api/runs");
+      assertThat(list.get(0).get("runId").asText()).isEqualTo(run.runId());
+      assertThat(list.get(0).get("summary").get("state").asText()).as("the runs page follows a running run")
+          .isEqualTo("running");
       JsonNode view = api(m.group(2), m.group(3), "/api/runs/" + run.runId());
       assertThat(view.get("summary").get("state").asText()).isEqualTo("running");
       JsonNode step = view.get("steps").get(0);
