@@ -49,9 +49,10 @@ public final class Steps {
   @Work
   static double child(Point point, double parentValue, String gate) {
     try {
-      Files.writeString(Path.of(gate, "child-started.tmp-" + ProcessHandle.current().pid() + "-" + point.eta()), "");
-      Files.move(Path.of(gate, "child-started.tmp-" + ProcessHandle.current().pid() + "-" + point.eta()),
-          Path.of(gate, "child-started"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+      // A name of its own: several trials' children with the same point may run at once in one process.
+      Path tmp = Path.of(gate, "child-started.tmp-" + java.util.UUID.randomUUID());
+      Files.writeString(tmp, "");
+      Files.move(tmp, Path.of(gate, "child-started"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
