@@ -21,6 +21,7 @@ final class RunFeed implements Feed {
   static final int LIST_LIMIT = 200;
   private final RunDirectory directory;
   private final JournalTail tail;
+  private final TaskStream stream = new TaskStream();
   private RunView view;
   private long version;
   private String error;
@@ -34,11 +35,12 @@ final class RunFeed implements Feed {
   @Override
   public synchronized boolean refresh() {
     try {
-      List<?> fresh = tail.poll();
+      List<org.taskwire.internal.journal.JournalRecord> fresh = tail.poll();
       RecordedRun run = tail.run();
       if (run == null) {
         return false;
       }
+      stream.add(fresh, run);
       // The state changes without a line when the client dies or lets go of the run.
       RunView next = fresh.isEmpty() && view != null ? stateChanged(run) : RunView.of(directory, run);
       if (next == null) {
@@ -87,6 +89,7 @@ final class RunFeed implements Feed {
       out.put("tasks", newest(view.tasks()));
       out.put("files", view.files());
       out.put("datasets", view.datasets());
+      out.put("stream", stream.page());
     }
     return out;
   }

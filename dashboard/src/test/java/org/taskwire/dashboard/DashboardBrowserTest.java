@@ -40,6 +40,7 @@ class DashboardBrowserTest {
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final String RUN = "20261206-0900-detector";
+  private static final long T0 = System.currentTimeMillis() - 60_000;
   private static final String HOSTILE = "<img src=x onerror=\"window.pwned=1\"><script>window.pwned=2</script> bad";
   @TempDir static Path runs;
   @TempDir static Path profile;
@@ -58,15 +59,18 @@ class DashboardBrowserTest {
         "class", Map.of(), Map.of(), null));
     for (long i = 1; i <= 8; i++) {
       journal.append(new JournalRecord.CallDeclared(i, "k/" + i, "demo.Detector#simulate", 1, List.of()));
-      journal.append(new JournalRecord.CallSubmitted(i, 1, Map.of("system", "local", "log", logs.resolve("w.txt").toString())));
+      journal.append(new JournalRecord.CallSubmitted(i, 1, Map.of("worker", String.valueOf(i % 2), "pid",
+          String.valueOf(100 + i % 2), "log", logs.resolve("w.txt").toString())));
     }
+    // Two workers, each running its calls one after another for a second.
     for (long i = 1; i <= 6; i++) {
-      journal.append(new JournalRecord.CallSucceeded(i, 1, "json", new byte[] {'1'}));
+      long start = T0 + (i - 1) / 2 * 1000;
+      journal.append(new JournalRecord.CallSucceeded(i, 1, "json", new byte[] {'1'}, null, start, start + 900));
     }
     Files.writeString(logs.resolve("w.txt"), "taskwire-wrapper: >>> call 7 attempt 1 starts\n"
         + "Exception in simulate: the geometry <b>overlaps</b>\ntaskwire-wrapper: <<< call 7 attempt 1 ends\n");
     journal.append(new JournalRecord.CallFailed(7, 1, "REMOTE", "demo.GeometryException", HOSTILE, "trace",
-        logs.resolve("w.txt").toString(), null));
+        logs.resolve("w.txt").toString(), null, T0 + 3000, T0 + 3500));
     journal.append(new JournalRecord.CallDeclared(9, "k/9", "demo.Detector#merge", 2, List.of(1L, 2L, 3L)));
     journal.flush();
     dashboard = Dashboard.start(runs);
@@ -132,7 +136,7 @@ class DashboardBrowserTest {
           w.append(new JournalRecord.CallDeclared(id, "k/" + id, "demo.Detector#" + steps[s], s + 1, inputs));
           w.append(new JournalRecord.CallSubmitted(id, 1, Map.of("system", "Slurm", "task", String.valueOf(7000 + s))));
           if (s < 2 || i % 2 == 0) {
-            w.append(new JournalRecord.CallSucceeded(id, 1, "json", new byte[] {'1'}));
+            w.append(new JournalRecord.CallSucceeded(id, 1, "json", new byte[] {'1'}, null, T0 + id, T0 + id + 50));
           }
         }
       }
@@ -143,6 +147,8 @@ class DashboardBrowserTest {
       assertThat(browser.findElement(By.id("counts")).getText()).startsWith("95000/100000 calls ended");
       assertThat(((Number) js("return document.getElementsByTagName('*').length")).intValue())
           .as("elements on the page: counts, not calls").isLessThan(2_000);
+      assertThat(js("return streamChart.getOption().series.reduce((n, s) => n + s.data.length, 0)"))
+          .as("the task stream's newest calls").isEqualTo((long) TaskStream.BARS);
       long appended = System.nanoTime();
       w.append(new JournalRecord.CallSucceeded(90_002, 1, "json", new byte[] {'1'}));
       w.flush();
@@ -248,6 +254,20 @@ class DashboardBrowserTest {
     assertThat(js("return echarts.getInstanceByDom(document.getElementById('graph')).getOption().series[0].links"
         + ".map(l => l.source + '>' + l.target).join()")).isEqualTo("simulate>merge");
 
+    // The task stream: a row per worker, each ended call a bar where it ran, the failure red.
+    @SuppressWarnings("unchecked")
+    Map<String, Object> stream = (Map<String, Object>) js("const o = streamChart.getOption();"
+        + "return {lanes: o.yAxis[0].data, series: o.series.map(s => s.name),"
+        + " bars: o.series.flatMap(s => s.data.map(d => d.value[0] + ':' + d.value[1] + '-' + d.value[2]"
+        + " + (d.itemStyle ? ' red' : '')))}");
+    assertThat(stream.get("lanes")).isEqualTo(List.of("worker 0 (pid 100)", "worker 1 (pid 101)"));
+    assertThat(stream.get("series")).isEqualTo(List.of("simulate"));
+    // Calls 1, 3, 5 and 7 ran on worker 1; 2, 4, 6 on worker 0; in seconds from the first start.
+    @SuppressWarnings("unchecked")
+    List<String> bars = (List<String>) stream.get("bars");
+    assertThat(bars).containsExactlyInAnyOrder("1:0-900", "0:0-900", "1:1000-1900",
+        "0:1000-1900", "1:2000-2900", "0:2000-2900", "1:3000-3500 red");
+
     WebElement failure = browser.findElement(By.cssSelector("#failures tbody tr"));
     List<WebElement> f = failure.findElements(By.tagName("td"));
     assertThat(f.get(5).getText()).as("the message shown as the text it is").isEqualTo(HOSTILE);
@@ -263,9 +283,10 @@ class DashboardBrowserTest {
 
     // A line journaled while the page is open reaches it without a reload.
     long appended = System.nanoTime();
-    journal.append(new JournalRecord.CallSucceeded(8, 1, "json", new byte[] {'1'}));
+    journal.append(new JournalRecord.CallSucceeded(8, 1, "json", new byte[] {'1'}, null, T0 + 3000, T0 + 4000));
     journal.flush();
     waiting().until(b -> b.findElement(By.id("counts")).getText().startsWith("8/9 calls ended"));
+    assertThat(js("return streamChart.getOption().series[0].data.length")).as("the new call's bar").isEqualTo(8L);
     System.out.printf("dashboard: the page showed a journal line %d ms after it was written%n",
         (System.nanoTime() - appended) / 1_000_000);
 

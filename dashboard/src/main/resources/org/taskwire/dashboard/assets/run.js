@@ -2,7 +2,10 @@
 // A run's page: pushed a new snapshot (server-sent events) whenever the run's journal grows.
 const runId = decodeURIComponent(location.pathname.split("/").pop());
 const chart = echarts.init(document.getElementById("graph"), null, {renderer: "canvas"});
+const streamChart = echarts.init(document.getElementById("stream"), null, {renderer: "canvas"});
 window.taskwire = {snapshots: 0, last: null};
+const palette = ["#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", "#9c755f", "#ff9da7"];
+const FAILED = "#d9534f";
 
 // Each step a node, in columns by depth along the recorded dependencies.
 function layout(steps, edges) {
@@ -39,10 +42,46 @@ function drawGraph(steps, edges) {
     series: [{
       type: "graph", layout: "none", roam: true, symbol: "roundRect", symbolSize: [170, 62], edgeSymbol: ["none", "arrow"],
       edgeSymbolSize: 10,
-      label: {show: true, color: "#111", fontSize: 12},
+      label: {show: true, color: "#111", fontSize: 12, lineHeight: 17},
       data: nodes, links: edges.map(e => ({source: e.from, target: e.to})), lineStyle: {width: 2, color: "#888"}
     }]
   });
+}
+
+// One bar from a call's start to its end, in its row (ECharts' custom series, as its Gantt examples do).
+function bar(params, api) {
+  const from = api.coord([api.value(1), api.value(0)]);
+  const to = api.coord([api.value(2), api.value(0)]);
+  const height = api.size([0, 1])[1] * 0.7;
+  const shape = echarts.graphic.clipRectByRect(
+    {x: from[0], y: from[1] - height / 2, width: Math.max(to[0] - from[0], 2), height: height},
+    {x: params.coordSys.x, y: params.coordSys.y, width: params.coordSys.width, height: params.coordSys.height});
+  return shape && {type: "rect", shape: shape, style: api.style()};
+}
+
+// The newest ended calls, a row per worker, pilot or job, a series (colour) per step; failures red.
+function drawStream(stream) {
+  const bars = stream.bars;
+  const t0 = bars.length ? Math.min(...bars.map(b => b[1])) : 0;
+  document.getElementById("stream-total").textContent = bars.length
+    ? "(the newest " + bars.length + " ended calls, on " + stream.lanes.length + " rows)" : "(no call has ended yet)";
+  document.getElementById("stream").style.height = Math.min(560, Math.max(140, 60 + 24 * stream.lanes.length)) + "px";
+  streamChart.resize();
+  streamChart.setOption({
+    animation: false,
+    legend: {top: 0},
+    grid: {left: 10, right: 20, top: 30, bottom: 30, containLabel: true},
+    tooltip: {formatter: p => escapeHtml(p.seriesName) + " call " + p.value[4] + (p.value[5] ? " failed" : "")
+      + "<br>" + escapeHtml(stream.lanes[p.value[0]]) + "<br>" + ((p.value[2] - p.value[1]) / 1000).toFixed(3) + " s"},
+    xAxis: {type: "value", min: 0, name: "s", axisLabel: {formatter: v => (v / 1000).toString()}},
+    yAxis: {type: "category", data: stream.lanes, inverse: true},
+    series: stream.works.map((work, w) => ({
+      type: "custom", name: work, renderItem: bar, itemStyle: {color: palette[w % palette.length]},
+      encode: {x: [1, 2], y: 0},
+      data: bars.filter(b => b[3] === w).map(b => ({value: [b[0], b[1] - t0, b[2] - t0, b[3], b[4], b[5]],
+        itemStyle: b[5] ? {color: FAILED} : undefined}))
+    }))
+  }, {replaceMerge: ["series"]});
 }
 
 async function showLog(callId) {
@@ -94,6 +133,7 @@ function render(snapshot) {
     + " succeeded, " + s.failed + " failed, " + s.notRun + " never ran; " + s.waiting + " waiting for inputs, "
     + (s.pending - s.waiting) + " queued or running";
   drawGraph(snapshot.steps, snapshot.edges);
+  drawStream(snapshot.stream);
   document.getElementById("failures-total").textContent = "(" + snapshot.failuresTotal + ")";
   replaceRows(document.querySelector("#failures tbody"), snapshot.failures.slice().reverse().map(f => {
     const link = el("a", "log");
@@ -110,4 +150,4 @@ function render(snapshot) {
 
 const events = new EventSource("/api/runs/" + encodeURIComponent(runId) + "/events");
 events.addEventListener("run", e => render(JSON.parse(e.data)));
-window.addEventListener("resize", () => chart.resize());
+window.addEventListener("resize", () => { chart.resize(); streamChart.resize(); });

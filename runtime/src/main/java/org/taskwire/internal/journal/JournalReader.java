@@ -109,6 +109,8 @@ public final class JournalReader {
       long callId = 0;
       long task = 0;
       int attempt = 0;
+      long startedAt = 0;
+      long finishedAt = 0;
       String key = null;
       String work = null;
       String codec = null;
@@ -126,6 +128,8 @@ public final class JournalReader {
           case "callId" -> callId = p.getLongValue();
           case "task" -> task = p.getLongValue();
           case "attempt" -> attempt = p.getIntValue();
+          case "startedAt" -> startedAt = p.getLongValue();
+          case "finishedAt" -> finishedAt = p.getLongValue();
           case "key" -> key = p.getText();
           case "work" -> work = p.getText();
           case "codec" -> codec = p.getText();
@@ -175,7 +179,7 @@ public final class JournalReader {
       return switch (type) {
         case "call-declared" -> new JournalRecord.CallDeclared(callId, key, work, task, dependsOn);
         case "call-submitted" -> new JournalRecord.CallSubmitted(callId, attempt, handle);
-        default -> new JournalRecord.CallSucceeded(callId, attempt, codec, result, files);
+        default -> new JournalRecord.CallSucceeded(callId, attempt, codec, result, files, startedAt, finishedAt);
       };
     }
   }

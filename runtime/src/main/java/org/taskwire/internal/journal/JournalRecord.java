@@ -62,11 +62,19 @@ public sealed interface JournalRecord {
    * A call succeeded; {@code result} is the encoded value, in the call's codec.
    *
    * @param files the files in the result ({@code DataFile}s), or null for a work that returns none
+   * @param startedAt when the attempt started running, epoch milliseconds on the worker's clock; 0
+   *     if unknown (journals before the task stream)
+   * @param finishedAt when it returned, as {@code startedAt}
    */
-  record CallSucceeded(long callId, int attempt, String codec, byte[] result, List<KeptFile> files)
-      implements JournalRecord {
+  record CallSucceeded(long callId, int attempt, String codec, byte[] result, List<KeptFile> files,
+      @JsonInclude(JsonInclude.Include.NON_DEFAULT) long startedAt,
+      @JsonInclude(JsonInclude.Include.NON_DEFAULT) long finishedAt) implements JournalRecord {
     public CallSucceeded(long callId, int attempt, String codec, byte[] result) {
-      this(callId, attempt, codec, result, null);
+      this(callId, attempt, codec, result, null, 0, 0);
+    }
+
+    public CallSucceeded(long callId, int attempt, String codec, byte[] result, List<KeptFile> files) {
+      this(callId, attempt, codec, result, files, 0, 0);
     }
   }
 
@@ -80,9 +88,21 @@ public sealed interface JournalRecord {
   /** A dataset the run closed: it takes no more files. */
   record DatasetClosed(long at, String scope, String name) implements JournalRecord {}
 
-  /** A call failed for good. */
+  /**
+   * A call failed for good.
+   *
+   * @param startedAt when its last attempt was seen to start, epoch milliseconds on the client's
+   *     clock; 0 if it never was
+   * @param finishedAt when the client learnt of the failure; 0 in journals before the task stream
+   */
   record CallFailed(long callId, int attempt, String kind, String className, String message, String stackTrace,
-      String logLocation, String backendDetail) implements JournalRecord {}
+      String logLocation, String backendDetail, @JsonInclude(JsonInclude.Include.NON_DEFAULT) long startedAt,
+      @JsonInclude(JsonInclude.Include.NON_DEFAULT) long finishedAt) implements JournalRecord {
+    public CallFailed(long callId, int attempt, String kind, String className, String message, String stackTrace,
+        String logLocation, String backendDetail) {
+      this(callId, attempt, kind, className, message, stackTrace, logLocation, backendDetail, 0, 0);
+    }
+  }
 
   /**
    * The run was closed.

@@ -195,6 +195,12 @@ public final class JournalWriter implements AutoCloseable {
           }
           g.writeEndArray();
         }
+        if (s.startedAt() != 0) {
+          g.writeNumberField("startedAt", s.startedAt());
+        }
+        if (s.finishedAt() != 0) {
+          g.writeNumberField("finishedAt", s.finishedAt());
+        }
       }
       g.writeEndObject();
     }

@@ -37,12 +37,16 @@ public final class RunJournal implements AutoCloseable {
   }
 
   public void succeeded(long callId, int attempt, String codec, byte[] result) {
-    succeeded(callId, attempt, codec, result, null);
+    succeeded(callId, attempt, codec, result, null, 0, 0);
   }
 
-  /** A call succeeded with files in its result (null for a work that returns none). */
-  public void succeeded(long callId, int attempt, String codec, byte[] result, List<JournalRecord.KeptFile> files) {
-    append(new JournalRecord.CallSucceeded(callId, attempt, codec, result, files));
+  /**
+   * A call succeeded, with the files in its result (null for a work that returns none) and when its
+   * attempt ran (0 where unknown).
+   */
+  public void succeeded(long callId, int attempt, String codec, byte[] result, List<JournalRecord.KeptFile> files,
+      long startedAt, long finishedAt) {
+    append(new JournalRecord.CallSucceeded(callId, attempt, codec, result, files, startedAt, finishedAt));
   }
 
   public void datasetOpened(String work, String rucio, String scope, String name, String rse) {
@@ -53,9 +57,10 @@ public final class RunJournal implements AutoCloseable {
     append(new JournalRecord.DatasetClosed(System.currentTimeMillis(), scope, name));
   }
 
-  public void failed(long callId, int attempt, RemoteError e) {
+  /** A call failed for good; its last attempt was seen to start at {@code startedAt} (0 if never). */
+  public void failed(long callId, int attempt, RemoteError e, long startedAt) {
     append(new JournalRecord.CallFailed(callId, attempt, e.kind().name(), e.className(), e.message(), e.stackTrace(),
-        e.logLocation(), e.backendDetail()));
+        e.logLocation(), e.backendDetail(), startedAt, System.currentTimeMillis()));
   }
 
   /** Waits until what was appended is on disk. */

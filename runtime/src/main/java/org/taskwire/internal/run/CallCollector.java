@@ -85,6 +85,7 @@ public final class CallCollector implements ResultSink {
         journal.submitted(submitted.callId(), submitted.attempt(), submitted.handle());
       } else if (event instanceof CallEvent.Started started) {
         call.where = started.where();
+        call.startedAt = System.currentTimeMillis();
         if (call.state == PendingCall.State.QUEUED) {
           call.state = PendingCall.State.RUNNING;
           call.progress.running.incrementAndGet();
@@ -123,8 +124,11 @@ public final class CallCollector implements ResultSink {
     pending.remove(call.callId());
     java.util.List<org.taskwire.DataFile> files = work.travellingTypes().contains(org.taskwire.DataFile.class)
         ? org.taskwire.internal.data.CallFiles.filesIn(value) : java.util.List.of();
+    // The worker's times where it sent them; the client's otherwise.
+    long startedAt = result.startedAt() > 0 ? result.startedAt() : call.startedAt;
+    long finishedAt = result.finishedAt() > 0 ? result.finishedAt() : System.currentTimeMillis();
     journal.succeeded(call.callId(), call.attempt, call.codec.name(), result.output(),
-        files.isEmpty() ? null : keptFiles(files));
+        files.isEmpty() ? null : keptFiles(files), startedAt, finishedAt);
     SharedResults results = shared;
     if (results != null && call.sharedKey != null) {
       results.put(call.sharedKey, call.codec.name(), result.output());
@@ -274,7 +278,7 @@ public final class CallCollector implements ResultSink {
     pending.remove(call.firstAttempt.callId());
     if (error.kind() != FailureKind.RUN_CLOSED) {
       // A call the run closed on has no outcome of its own: a resumed run takes it up again.
-      journal.failed(call.callId(), call.attempt, error);
+      journal.failed(call.callId(), call.attempt, error, call.startedAt);
     }
     call.progress.failed.incrementAndGet();
     var r = registrar;

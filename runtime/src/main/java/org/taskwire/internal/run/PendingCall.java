@@ -23,6 +23,8 @@ public final class PendingCall {
   String dataset;
   /** What runs the current attempt, once it started: for log lines. */
   String where;
+  /** When the current attempt was seen to start (epoch milliseconds, the client's clock), else 0: for the task stream. */
+  long startedAt;
 
   public PendingCall(Task task, CallEnvelope firstAttempt, PayloadCodec codec, int maxAttempts, TaskProgress progress) {
     this(task, firstAttempt, codec, maxAttempts, progress, new CompletableFuture<>());

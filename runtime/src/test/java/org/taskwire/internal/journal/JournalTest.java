@@ -43,7 +43,7 @@ class JournalTest {
         new JournalRecord.CallFailed(2, 3, "WORK_THREW", "java.lang.X", "boom", "at x", "/log", "detail"),
         new JournalRecord.CallDeclared(3, "k3/0", "demo.Flow#sim", 1, List.of()),
         new JournalRecord.CallSucceeded(3, 1, "kryo", new byte[] {4}, List.of(new JournalRecord.KeptFile("out.root", 12,
-            "0badc0de", "file:/data/r/sim/3.1/out.root"))),
+            "0badc0de", "file:/data/r/sim/3.1/out.root")), 1_700_000_000_000L, 1_700_000_000_250L),
         new JournalRecord.DatasetOpened(8, "sim", "https://rucio", "user.x", "r.sim", "XRD1"),
         new JournalRecord.DatasetClosed(9, "user.x", "r.sim"),
         new JournalRecord.RunClosed(9, 0));
@@ -56,6 +56,10 @@ class JournalTest {
     assertThat(run.byKey("k/0").success().files()).as("a work that returns no file").isNull();
     assertThat(run.byKey("k3/0").success().files()).containsExactly(new JournalRecord.KeptFile("out.root", 12, "0badc0de",
         "file:/data/r/sim/3.1/out.root"));
+    assertThat(run.byKey("k3/0").success().startedAt()).as("when it ran, streamed").isEqualTo(1_700_000_000_000L);
+    assertThat(run.byKey("k3/0").success().finishedAt()).isEqualTo(1_700_000_000_250L);
+    assertThat(run.byKey("k/0").success().finishedAt()).as("unknown, and not written").isZero();
+    assertThat(Files.readString(file)).contains("\"finishedAt\":1700000000250").doesNotContain("\"finishedAt\":0");
     assertThat(run.datasets()).singleElement().satisfies(d -> assertThat(d.rse()).isEqualTo("XRD1"));
     assertThat(run.datasetClosed("user.x:r.sim")).isTrue();
     assertThat(run.closed()).isNotNull();
@@ -113,10 +117,13 @@ class JournalTest {
     try (RunJournal journal = new RunJournal(JournalWriter.open(run.journal()))) {
       journal.append(start());
       journal.declared(1, "k/0", "demo.Flow#f", 1, java.util.List.of());
-      journal.failed(1, 2, new RemoteError(FailureKind.WORKER_LOST, null, "died", "", "/tmp/w.log", "PanDA job 9"));
+      long before = System.currentTimeMillis();
+      journal.failed(1, 2, new RemoteError(FailureKind.WORKER_LOST, null, "died", "", "/tmp/w.log", "PanDA job 9"), 1234);
       journal.flush();
-      assertThat(RecordedRun.read(run.journal()).byKey("k/0").failure())
-          .isEqualTo(new JournalRecord.CallFailed(1, 2, "WORKER_LOST", null, "died", "", "/tmp/w.log", "PanDA job 9"));
+      JournalRecord.CallFailed failed = RecordedRun.read(run.journal()).byKey("k/0").failure();
+      assertThat(failed.finishedAt()).isBetween(before, System.currentTimeMillis());
+      assertThat(failed).isEqualTo(new JournalRecord.CallFailed(1, 2, "WORKER_LOST", null, "died", "", "/tmp/w.log",
+          "PanDA job 9", 1234, failed.finishedAt()));
     }
   }
 }
