@@ -1,6 +1,7 @@
 package org.taskwire.dashboard;
 
 import io.javalin.Javalin;
+import io.javalin.http.ConflictResponse;
 import io.javalin.http.Context;
 import io.javalin.http.ForbiddenResponse;
 import io.javalin.http.HandlerType;
@@ -24,6 +25,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.taskwire.ConfigurationException;
 import org.taskwire.internal.journal.RunDirectory;
+import org.taskwire.internal.run.RunKill;
 import org.taskwire.internal.threads.DaemonThreads;
 
 /**
@@ -94,6 +96,7 @@ public final class Dashboard implements AutoCloseable {
       ctx.json(feed.page());
     });
     app.get("/api/runs/{run}/calls/{call}/log", this::log);
+    app.post("/api/runs/{run}/kill", this::kill);
     app.sse("/api/runs/{run}/events", client -> follow(client, feed(client.ctx().pathParam("run")), "run"));
     app.sse("/api/studies/{study}/events", client -> follow(client, study(client.ctx().pathParam("study")), "study"));
     app.exception(ConfigurationException.class, (e, ctx) -> ctx.status(404).result(e.getMessage()));
@@ -182,10 +185,35 @@ public final class Dashboard implements AutoCloseable {
         token.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static void page(Context ctx, String name) throws java.io.IOException {
+  /**
+   * A page, with the token in a meta element for its scripts' changing requests (the cookie is
+   * HttpOnly): only a page this origin served, to a request that carried the token, holds it.
+   */
+  private void page(Context ctx, String name) throws java.io.IOException {
     try (var in = Dashboard.class.getResourceAsStream("/org/taskwire/dashboard/assets/" + name)) {
-      ctx.contentType("text/html; charset=utf-8").result(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      String html = new String(in.readAllBytes(), StandardCharsets.UTF_8)
+          .replace("</head>", "  <meta name=\"taskwire-token\" content=\"" + token + "\">\n</head>");
+      ctx.header("Cache-Control", "no-store").header("Referrer-Policy", "no-referrer")
+          .contentType("text/html; charset=utf-8").result(html);
     }
+  }
+
+  /**
+   * Stops a run ({@link RunKill}): its client, then what its calls still have running. Refused
+   * (409) for the run of the client that serves this dashboard, which cannot kill itself.
+   */
+  private void kill(Context ctx) {
+    RunDirectory dir = RunDirectory.find(runs, ctx.pathParam("run"));
+    List<String> killed;
+    try {
+      killed = RunKill.kill(dir, Map.of());
+    } catch (ConfigurationException e) {
+      throw new ConflictResponse(e.getMessage());
+    }
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("runId", dir.runId());
+    answer.put("killed", killed);
+    ctx.json(answer);
   }
 
   /** Sends a page what it follows now, then each new version as {@link #push} finds it. */

@@ -223,6 +223,47 @@ class DashboardBrowserTest {
     }
   }
 
+  /**
+   * A person stops a running run from its page: the button asks first, the request carries the
+   * token in its header, the client is killed, and the page shows the run interrupted.
+   */
+  @Test
+  void theStopButtonKillsTheRunsClient() throws Exception {
+    String held = "20261206-1100-held";
+    RunDirectory dir = RunDirectory.create(runs, held);
+    try (JournalWriter w = JournalWriter.open(dir.journal())) {
+      w.append(new JournalRecord.RunStarted(held, "demo.Holder", "held", "inprocess", System.currentTimeMillis(), 1L,
+          "class", Map.of(), Map.of(), null));
+      w.append(new JournalRecord.CallDeclared(1, "k/1", "demo.Holder#simulate", 1, List.of()));
+      w.flush();
+    }
+    Process client = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), RunHolder.class.getName(), dir.path().toString())
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    try {
+      assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(client.getInputStream())).readLine())
+          .isEqualTo("holding");
+      browser.get("http://127.0.0.1:" + dashboard.port() + "/runs/" + held + "?token=" + dashboard.token());
+      WebElement stop = waiting().until(b -> {
+        WebElement button = b.findElement(By.id("kill"));
+        return button.isDisplayed() ? button : null;
+      });
+      assertThat(browser.findElement(By.id("state")).getText()).isEqualTo("running");
+      stop.click();
+      org.openqa.selenium.Alert ask = waiting().until(org.openqa.selenium.support.ui.ExpectedConditions.alertIsPresent());
+      assertThat(ask.getText()).contains("Stop run " + held);
+      ask.accept();
+      waiting().until(b -> b.findElement(By.id("action")).getText().startsWith("stopped: "));
+      assertThat(browser.findElement(By.id("action")).getText()).isEqualTo("stopped: client pid " + client.pid());
+      assertThat(client.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).as("the client was killed").isTrue();
+      waiting().until(b -> b.findElement(By.id("state")).getText().equals("interrupted"));
+      assertThat(browser.findElement(By.id("kill")).isDisplayed()).as("nothing left to stop").isFalse();
+      screenshot("stopped.png");
+    } finally {
+      client.destroyForcibly();
+    }
+  }
+
   @Test
   void aPersonFollowsARunFromTheRunsPageToAFailuresLog() throws Exception {
     browser.get(dashboard.address().toString());

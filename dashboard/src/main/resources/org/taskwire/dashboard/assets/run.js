@@ -84,6 +84,23 @@ function drawStream(stream) {
   }, {replaceMerge: ["series"]});
 }
 
+// Stops the run (its client, then what its calls run), after asking; the token goes in a header.
+async function kill() {
+  if (!confirm("Stop run " + runId + "? Its client and what its calls still run are stopped; it can be resumed.")) return;
+  const action = document.getElementById("action");
+  action.hidden = false;
+  action.textContent = "stopping run " + runId + " …";
+  const response = await fetch("/api/runs/" + encodeURIComponent(runId) + "/kill", {method: "POST",
+    headers: {"X-Taskwire-Token": document.querySelector("meta[name=taskwire-token]").content}});
+  if (response.ok) {
+    const answer = await response.json();
+    action.textContent = answer.killed.length ? "stopped: " + answer.killed.join(", ") : "nothing of it was running";
+  } else {
+    action.textContent = "not stopped: " + await response.text();
+  }
+}
+document.getElementById("kill").addEventListener("click", kill);
+
 async function showLog(callId) {
   const pre = document.getElementById("log");
   const response = await fetch("/api/runs/" + encodeURIComponent(runId) + "/calls/" + callId + "/log");
@@ -127,6 +144,7 @@ function render(snapshot) {
   const state = document.getElementById("state");
   state.textContent = s.state;
   state.className = "state " + s.state;
+  document.getElementById("kill").hidden = s.state !== "running";
   const ended = s.succeeded + s.failed + s.notRun;
   document.querySelector("#progress .bar").style.width = (s.calls ? 100 * ended / s.calls : 0) + "%";
   document.getElementById("counts").textContent = ended + "/" + s.calls + " calls ended: " + s.succeeded

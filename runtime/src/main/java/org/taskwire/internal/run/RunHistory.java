@@ -248,6 +248,35 @@ public final class RunHistory implements AutoCloseable {
     return UUID.randomUUID().toString().replace("-", "");
   }
 
+  /** Configuration as the commands read it: for no workflow in particular. */
+  private static final WorkflowDefinition NO_WORKFLOW = WorkflowDefinition.of("taskwire.cli", "taskwire",
+      org.taskwire.spi.JobOptions.NONE, java.util.List.of(), java.util.List.of());
+
+  /**
+   * The configuration layers of this machine (file, environment, system properties) under
+   * {@code values}, as {@code taskwire} commands and the dashboard read them. Keys for one work
+   * ({@code taskwire.work.*}) are left out of the layers that could hold them: they serve no
+   * workflow in particular.
+   */
+  public static TaskwireConfig commandConfig(Map<String, String> values) {
+    TaskwireConfig.Sources system = TaskwireConfig.Sources.system();
+    java.util.Properties properties = new java.util.Properties();
+    system.systemProperties().stringPropertyNames().stream().filter(k -> !isWorkKey(k))
+        .forEach(k -> properties.setProperty(k, system.systemProperties().getProperty(k)));
+    Map<String, String> code = new java.util.LinkedHashMap<>();
+    values.forEach((k, v) -> {
+      if (!isWorkKey(k)) {
+        code.put(k, v);
+      }
+    });
+    return TaskwireConfig.load(new TaskwireConfig.Sources(system.classLoader(), system.homeDirectory(),
+        system.environment(), properties), NO_WORKFLOW, code, org.taskwire.internal.backend.Backends.configKeys());
+  }
+
+  private static boolean isWorkKey(String key) {
+    return key.startsWith("taskwire.work.");
+  }
+
   /** Where runs are kept: {@code taskwire.runs-dir}, {@code ~/} expanded. */
   public static Path runsDirectory(TaskwireConfig config) {
     return config.path(ConfigKey.RUNS_DIR);

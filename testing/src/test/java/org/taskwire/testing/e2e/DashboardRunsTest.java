@@ -76,6 +76,15 @@ class DashboardRunsTest {
       assertThat(step.get("succeeded").asInt()).isEqualTo(1);
       assertThat(step.get("failed").asInt()).isEqualTo(1);
       assertThat(view.get("failures").get(0).get("message").asText()).isEqualTo("odd input 3");
+      // Stopping the run from the page its own client serves is refused, saying how instead.
+      URI kill = URI.create("http://127.0.0.1:" + m.group(2) + "/api/runs/" + run.runId() + "/kill");
+      HttpResponse<String> own = http.send(HttpRequest.newBuilder(kill).header("X-Taskwire-Token", m.group(3))
+          .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(own.statusCode()).isEqualTo(409);
+      assertThat(own.body()).contains("is this process's own: a client cannot kill itself", "taskwire kill " + run.runId());
+      HttpResponse<String> noHeader = http.send(HttpRequest.newBuilder(kill).header("Cookie", "taskwire-token=" + m.group(3))
+          .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(noHeader.statusCode()).as("a cookie alone does not stop a run").isEqualTo(403);
     }
     assertThatThrownBy(() -> ProbeTasks.builder().backend("inprocess").set("taskwire.runs-dir", runs.toString())
         .set("taskwire.journal", "false").set("taskwire.ui", "true").start())

@@ -454,10 +454,11 @@ public final class BatchBackend implements Backend {
     }
     int attempt = job.attempt();
     if (job.phase() != Phase.WAITING && task.journaled.add(job.id())) {
-      // The job that runs the attempt, and its log when the system serves it: for taskwire logs.
+      // The job that runs the attempt, and its log (a URL, or a file on the shared file system):
+      // for taskwire logs and the dashboard, whether the call then succeeds or fails.
       Map<String, String> handle = new LinkedHashMap<>(Map.of(HANDLE_SYSTEM, system.name(),
           HANDLE_TASK, task.submitted.id(), HANDLE_JOB, job.id()));
-      if (job.logLocation() != null && job.logLocation().matches("https?://.*")) {
+      if (job.logLocation() != null) {
         handle.put(HANDLE_LOG, job.logLocation());
       }
       context.sink().report(new CallEvent.Submitted(callId, attempt, handle));
