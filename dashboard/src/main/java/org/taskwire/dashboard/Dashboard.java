@@ -151,6 +151,13 @@ public final class Dashboard implements AutoCloseable {
     return app.port();
   }
 
+  /** The routes served, as {@code METHOD path}: for the docs' table. */
+  List<String> routes() {
+    return app.unsafeConfig().pvt.internalRouter.allHttpHandlers().stream()
+        .filter(e -> e.getEndpoint().getMethod().isHttpMethod())
+        .map(e -> e.getEndpoint().getMethod() + " " + e.getEndpoint().getPath()).toList();
+  }
+
   @Override
   public void close() {
     poller.shutdownNow();

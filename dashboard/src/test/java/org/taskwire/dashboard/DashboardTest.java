@@ -56,6 +56,31 @@ class DashboardTest {
     journal.close();
   }
 
+  /** The docs' table of routes is the server's: each route once, none missing. */
+  @Test
+  void theDocsListEveryRoute() throws Exception {
+    List<String> documented = Files.readAllLines(Path.of("..", "docs", "dashboard.md")).stream()
+        .filter(l -> l.matches("\\| `(GET|POST) /.*"))
+        .map(l -> l.substring(3, l.indexOf('`', 3))).toList();
+    assertThat(documented).containsExactlyInAnyOrderElementsOf(dashboard.routes());
+  }
+
+  /** A kill needs the token in its header; with it, a run with nothing running says so. */
+  @Test
+  void aKillNeedsTheHeaderAndStopsWhatRuns() throws Exception {
+    URI kill = URI.create("http://127.0.0.1:" + dashboard.port() + "/api/runs/" + RUN + "/kill");
+    HttpResponse<String> refused = http.send(HttpRequest.newBuilder(kill).header("Cookie", "taskwire-token="
+        + dashboard.token()).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(refused.statusCode()).isEqualTo(403);
+    HttpResponse<String> done = http.send(HttpRequest.newBuilder(kill).header(Dashboard.TOKEN_HEADER, dashboard.token())
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+    assertThat(JSON.readTree(done.body()).get("killed")).isEmpty();
+    HttpResponse<String> page = get("/runs/" + RUN + "?token=" + dashboard.token(), Map.of());
+    assertThat(page.body()).contains("<meta name=\"taskwire-token\" content=\"" + dashboard.token() + "\">");
+    assertThat(get("/runs/" + RUN, Map.of()).statusCode()).as("no page, and no token, without the token").isEqualTo(403);
+  }
+
   private HttpResponse<String> get(String path, Map<String, String> headers) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dashboard.port() + path));
     headers.forEach(b::header);
