@@ -97,6 +97,8 @@ public final class Dashboard implements AutoCloseable {
     });
     app.get("/api/runs/{run}/calls/{call}/log", this::log);
     app.post("/api/runs/{run}/kill", this::kill);
+    app.post("/api/runs/{run}/calls/{call}/cancel", ctx -> cancel(ctx, false, number(ctx, "call")));
+    app.post("/api/runs/{run}/tasks/{task}/cancel", ctx -> cancel(ctx, true, number(ctx, "task")));
     app.sse("/api/runs/{run}/events", client -> follow(client, feed(client.ctx().pathParam("run")), "run"));
     app.sse("/api/studies/{study}/events", client -> follow(client, study(client.ctx().pathParam("study")), "study"));
     app.exception(ConfigurationException.class, (e, ctx) -> ctx.status(404).result(e.getMessage()));
@@ -277,15 +279,43 @@ public final class Dashboard implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Asks the run's client to cancel a call, or every call of a task not yet ended (202): a request
+   * it takes within a quarter of a second ({@link RunDirectory#requestCancel}). Refused (409) for
+   * a run no client has open, or when nothing of it is left to cancel.
+   */
+  private void cancel(Context ctx, boolean task, long id) {
+    RunFeed feed = feed(ctx.pathParam("run"));
+    feed.refresh();
+    RunDirectory dir = RunDirectory.at(runs.resolve(feed.runId()));
+    String state = feed.view() == null ? "unreadable" : feed.view().state();
+    if (!state.equals("running")) {
+      throw new ConflictResponse("run " + feed.runId() + " is " + state + ": no client has it open to cancel its calls"
+          + " (resume it, or leave its calls be)");
+    }
+    List<Long> calls = feed.unended(task, id);
+    if (calls.isEmpty()) {
+      throw new ConflictResponse((task ? "every call of task " : "call ") + id + " has ended: nothing to cancel");
+    }
+    calls.forEach(dir::requestCancel);
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("runId", feed.runId());
+    answer.put("requested", calls);
+    ctx.status(202).json(answer);
+  }
+
+  private static long number(Context ctx, String what) {
+    try {
+      return Long.parseLong(ctx.pathParam(what));
+    } catch (NumberFormatException e) {
+      throw new NotFoundResponse("a " + what + " is named by its number, not '" + ctx.pathParam(what) + "'");
+    }
+  }
+
   /** A call's lines in the log its journal names: never a file the journal does not name for it. */
   private void log(Context ctx) throws Exception {
     RunFeed feed = feed(ctx.pathParam("run"));
-    long callId;
-    try {
-      callId = Long.parseLong(ctx.pathParam("call"));
-    } catch (NumberFormatException e) {
-      throw new NotFoundResponse("a call is named by its number, not '" + ctx.pathParam("call") + "'");
-    }
+    long callId = number(ctx, "call");
     feed.refresh();
     String lines = feed.log(callId).callLines();
     ctx.header("X-Content-Type-Options", "nosniff").contentType("text/plain; charset=utf-8").result(lines);

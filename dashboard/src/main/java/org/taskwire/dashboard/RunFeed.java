@@ -116,6 +116,39 @@ final class RunFeed implements Feed {
     return CallLog.of(run, runId(), callId);
   }
 
+  /**
+   * The calls not yet ended of a task (a proxy invocation), or of one call when {@code task} is
+   * false, as the journal read so far tells.
+   *
+   * @throws org.taskwire.ConfigurationException if the run has no such task or call
+   */
+  synchronized List<Long> unended(boolean task, long id) {
+    RecordedRun run = tail.run();
+    List<Long> calls = new java.util.ArrayList<>();
+    boolean known = false;
+    if (run != null) {
+      if (task) {
+        for (RecordedRun.Call call : run.calls()) {
+          if (call.declared().task() == id) {
+            known = true;
+            if (!call.ended()) {
+              calls.add(call.declared().callId());
+            }
+          }
+        }
+      } else if (run.byId(id) != null) {
+        known = true;
+        if (!run.byId(id).ended()) {
+          calls.add(id);
+        }
+      }
+    }
+    if (!known) {
+      throw new org.taskwire.ConfigurationException("run " + runId() + " has no " + (task ? "task " : "call ") + id);
+    }
+    return calls;
+  }
+
   String runId() {
     return directory.runId();
   }

@@ -249,6 +249,13 @@ class DashboardBrowserTest {
         return button.isDisplayed() ? button : null;
       });
       assertThat(browser.findElement(By.id("state")).getText()).isEqualTo("running");
+      // A task's calls cancelled: the button asks, then leaves the request for the run's client.
+      browser.findElement(By.cssSelector("#tasks button.cancel[data-task='1']")).click();
+      org.openqa.selenium.Alert sure = waiting().until(org.openqa.selenium.support.ui.ExpectedConditions.alertIsPresent());
+      assertThat(sure.getText()).contains("Cancel the calls of task 1");
+      sure.accept();
+      waiting().until(b -> b.findElement(By.id("action")).getText().startsWith("asked the client to cancel 1 calls"));
+      assertThat(dir.requests().resolve("cancel-1")).exists();
       stop.click();
       org.openqa.selenium.Alert ask = waiting().until(org.openqa.selenium.support.ui.ExpectedConditions.alertIsPresent());
       assertThat(ask.getText()).contains("Stop run " + held);

@@ -84,22 +84,30 @@ function drawStream(stream) {
   }, {replaceMerge: ["series"]});
 }
 
-// Stops the run (its client, then what its calls run), after asking; the token goes in a header.
-async function kill() {
-  if (!confirm("Stop run " + runId + "? Its client and what its calls still run are stopped; it can be resumed.")) return;
+// A changing request: a POST with the token in its header (the page's meta element), its answer shown.
+async function act(path, doing, done, refused) {
   const action = document.getElementById("action");
   action.hidden = false;
-  action.textContent = "stopping run " + runId + " …";
-  const response = await fetch("/api/runs/" + encodeURIComponent(runId) + "/kill", {method: "POST",
+  action.textContent = doing;
+  const response = await fetch("/api/runs/" + encodeURIComponent(runId) + path, {method: "POST",
     headers: {"X-Taskwire-Token": document.querySelector("meta[name=taskwire-token]").content}});
-  if (response.ok) {
-    const answer = await response.json();
-    action.textContent = answer.killed.length ? "stopped: " + answer.killed.join(", ") : "nothing of it was running";
-  } else {
-    action.textContent = "not stopped: " + await response.text();
-  }
+  action.textContent = response.ok ? done(await response.json()) : refused + await response.text();
+}
+
+// Stops the run (its client, then what its calls run), after asking.
+function kill() {
+  if (!confirm("Stop run " + runId + "? Its client and what its calls still run are stopped; it can be resumed.")) return;
+  act("/kill", "stopping run " + runId + " …",
+    a => a.killed.length ? "stopped: " + a.killed.join(", ") : "nothing of it was running", "not stopped: ");
 }
 document.getElementById("kill").addEventListener("click", kill);
+
+// Cancels a task's calls not yet ended, after asking: the run's client cancels them as their caller would.
+function cancelTask(task) {
+  if (!confirm("Cancel the calls of task " + task + " that have not ended?")) return;
+  act("/tasks/" + task + "/cancel", "cancelling task " + task + " …",
+    a => "asked the client to cancel " + a.requested.length + " calls of task " + task, "not cancelled: ");
+}
 
 async function showLog(callId) {
   const pre = document.getElementById("log");
@@ -162,8 +170,17 @@ function render(snapshot) {
     return row([f.callId, f.work, f.attempt, f.kind, f.remoteClass, f.message, f.logLocation ? link : "—"]);
   }));
   document.getElementById("tasks-total").textContent = "(" + snapshot.tasksTotal + ")";
-  replaceRows(document.querySelector("#tasks tbody"), snapshot.tasks.slice().reverse().map(t =>
-    row([t.task, t.work, t.calls, t.succeeded, t.failed, t.pending, handles(t.handles, snapshot.pandamon)])));
+  replaceRows(document.querySelector("#tasks tbody"), snapshot.tasks.slice().reverse().map(t => {
+    let cancel = "";
+    if (s.state === "running" && t.pending > 0) {
+      cancel = el("button", "cancel");
+      cancel.type = "button";
+      cancel.className = "cancel";
+      cancel.dataset.task = t.task;
+      cancel.addEventListener("click", () => cancelTask(t.task));
+    }
+    return row([t.task, t.work, t.calls, t.succeeded, t.failed, t.pending, handles(t.handles, snapshot.pandamon), cancel]);
+  }));
 }
 
 const events = new EventSource("/api/runs/" + encodeURIComponent(runId) + "/events");

@@ -102,6 +102,45 @@ public final class RunDirectory implements AutoCloseable {
     return path.resolve("journal.jsonl");
   }
 
+  /**
+   * Where requests to the run's client are left ({@code cancel-<call>}), by the dashboard or a
+   * command of another process: the client takes them from there while the run is open.
+   */
+  public Path requests() {
+    return path.resolve("requests");
+  }
+
+  /** Asks the run's client to cancel a call: a file it takes at its next look. */
+  public void requestCancel(long callId) {
+    try {
+      createPrivateDirectories(requests());
+      writePrivate(requests().resolve("cancel-" + callId), new byte[0]);
+    } catch (IOException e) {
+      throw new ConfigurationException("cannot leave a request in " + requests() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The calls the run's client was asked to cancel since it last looked; their requests are removed. */
+  public List<Long> takeCancelRequests() {
+    Path dir = requests();
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    List<Long> calls = new java.util.ArrayList<>();
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.toList()) {
+        String name = f.getFileName().toString();
+        if (name.matches("cancel-\\d+")) {
+          calls.add(Long.parseLong(name.substring("cancel-".length())));
+          Files.deleteIfExists(f);
+        }
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot read the requests in " + dir + ": " + e.getMessage(), e);
+    }
+    return calls;
+  }
+
   /** What late results need: the run's route and signing key, 0600. */
   public Path transport() {
     return path.resolve("transport.properties");

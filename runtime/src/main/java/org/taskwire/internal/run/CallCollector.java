@@ -298,6 +298,34 @@ public final class CallCollector implements ResultSink {
     return m.lines().findFirst().orElse("");
   }
 
+  /**
+   * Cancels a call from outside the client (the dashboard): its future is cancelled as its caller's
+   * {@code cancel} would, so that what waits on it follows, its backend stops it where it can, and
+   * the journal records it failed {@code CANCELLED}. False if the call is not outstanding.
+   */
+  public boolean cancelFromOutside(long callId, String why) {
+    PendingCall call = pending.get(callId);
+    if (call == null) {
+      return false;
+    }
+    synchronized (call) {
+      if (call.state == PendingCall.State.DONE) {
+        return false;
+      }
+      leaveRunning(call);
+      call.state = PendingCall.State.DONE;
+      pending.remove(callId);
+      journal.failed(callId, call.attempt, RemoteError.of(FailureKind.CANCELLED, why), call.startedAt);
+      call.progress.failed.incrementAndGet();
+    }
+    call.future.cancel(false);
+    Backend b = backend;
+    if (b != null) {
+      b.cancel(callId);
+    }
+    return true;
+  }
+
   /** Forgets a cancelled call. */
   public void cancel(long callId) {
     pending.remove(callId);

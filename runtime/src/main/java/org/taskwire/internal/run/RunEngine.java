@@ -60,6 +60,10 @@ public final class RunEngine implements AutoCloseable {
   private final long startedAt = System.nanoTime();
   private volatile boolean closed;
   private final DashboardLauncher.Served dashboard;
+  /** How often the run's directory is looked at for requests from other processes (the dashboard). */
+  private static final long REQUESTS_MILLIS = 250;
+  /** The look at the run's requests, or null for a run without a directory. */
+  private final java.util.concurrent.ScheduledFuture<?> requests;
 
   private RunEngine(WorkflowDefinition workflow, TaskwireConfig config) {
     this.backendName = config.get(ConfigKey.BACKEND);
@@ -101,6 +105,28 @@ public final class RunEngine implements AutoCloseable {
     this.waiting = new WaitingCalls(runId, history.journal(), backend::stepWindow, this::submitReady);
     // No thread of the run may die silently: its calls could wait forever for what it would have done.
     DaemonThreads.onThreadDeath(why -> collector.failAll(FailureKind.BACKEND, why));
+    if (history.directory() != null) {
+      requests = DaemonThreads.timer("taskwire-requests").scheduleWithFixedDelay(this::takeRequests,
+          REQUESTS_MILLIS, REQUESTS_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+    } else {
+      requests = null;
+    }
+  }
+
+  /** Cancels the calls the dashboard asked to, as their callers would. */
+  private void takeRequests() {
+    try {
+      for (long callId : history.directory().takeCancelRequests()) {
+        if (collector.cancelFromOutside(callId, "cancelled from the dashboard")) {
+          LOG.info("run {}: call {} cancelled from the dashboard", runId, callId);
+        } else {
+          LOG.info("run {}: call {} was to be cancelled from the dashboard, but it is not outstanding", runId, callId);
+        }
+      }
+    } catch (RuntimeException e) {
+      // An unreadable request is no reason to stop the run, nor to stop looking.
+      LOG.warn("run {}: cannot take the requests in {}: {}", runId, history.directory().requests(), e.getMessage());
+    }
   }
 
   /** The dashboard served from this client, its address printed once (taskwire.ui=true). */
@@ -332,6 +358,9 @@ public final class RunEngine implements AutoCloseable {
       return;
     }
     closed = true;
+    if (requests != null) {
+      requests.cancel(false);
+    }
     try {
       int waitingForInputs = waiting.size();
       waiting.close();

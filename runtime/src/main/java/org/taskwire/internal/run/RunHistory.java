@@ -277,6 +277,11 @@ public final class RunHistory implements AutoCloseable {
     return key.startsWith("taskwire.work.");
   }
 
+  /** The run's directory, or null when it keeps no journal. */
+  public RunDirectory directory() {
+    return directory;
+  }
+
   /** Where runs are kept: {@code taskwire.runs-dir}, {@code ~/} expanded. */
   public static Path runsDirectory(TaskwireConfig config) {
     return config.path(ConfigKey.RUNS_DIR);

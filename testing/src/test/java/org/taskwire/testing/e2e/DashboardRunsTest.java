@@ -91,6 +91,56 @@ class DashboardRunsTest {
         .isInstanceOf(ConfigurationException.class).hasMessageContaining("taskwire.journal is false");
   }
 
+  /**
+   * A task's calls cancelled from the page: the request reaches the run's client through its run
+   * directory, which cancels the calls as their caller would, and journals them cancelled.
+   */
+  @Test
+  void aTaskCancelledFromThePageEndsCancelledInTheClient() throws Exception {
+    Path runs = dir.resolve("runs");
+    try (WorkflowRun run = ProbeTasks.builder().backend("inprocess").set("taskwire.inprocess.threads", "2")
+        .set("taskwire.runs-dir", runs.toString()).set("taskwire.progress", "off").start();
+        org.taskwire.dashboard.Dashboard ui = org.taskwire.dashboard.Dashboard.start(runs)) {
+      String port = String.valueOf(ui.port());
+      ProbeTasks.square(2);
+      var slow = ProbeTasks.slowSquareMapAsync(List.of(1, 2, 3, 4), x -> new ProbeTasks.SlowSquareArgs(x, 120_000));
+      JsonNode view = api(port, ui.token(), "/api/runs/" + run.runId());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (view.get("tasks").size() < 2) {
+        assertThat(System.nanoTime()).as("the fan-out never reached the page: %s", view).isLessThan(deadline);
+        Thread.sleep(50);
+        view = api(port, ui.token(), "/api/runs/" + run.runId());
+      }
+      long task = view.get("tasks").get(1).get("task").asLong();
+      HttpResponse<String> done = post(port, ui.token(), "/api/runs/" + run.runId() + "/tasks/"
+          + view.get("tasks").get(0).get("task").asLong() + "/cancel");
+      assertThat(done.statusCode()).as("a task that ended").isEqualTo(409);
+      assertThat(done.body()).contains("has ended: nothing to cancel");
+      HttpResponse<String> asked = post(port, ui.token(), "/api/runs/" + run.runId() + "/tasks/" + task + "/cancel");
+      assertThat(asked.statusCode()).as(asked.body()).isEqualTo(202);
+      assertThat(JSON.readTree(asked.body()).get("requested")).hasSize(4);
+
+      var outcomes = java.util.concurrent.CompletableFuture.supplyAsync(slow::await).get(30, TimeUnit.SECONDS);
+      assertThat(outcomes.failures().values()).hasSize(4)
+          .allSatisfy(f -> assertThat(f.kind()).isEqualTo(org.taskwire.FailureKind.CANCELLED));
+      view = api(port, ui.token(), "/api/runs/" + run.runId());
+      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (view.get("summary").get("failed").asInt() < 4) {
+        assertThat(System.nanoTime()).as("the cancelled calls never reached the journal: %s", view).isLessThan(deadline);
+        Thread.sleep(50);
+        view = api(port, ui.token(), "/api/runs/" + run.runId());
+      }
+      assertThat(view.get("failures").get(0).get("kind").asText()).isEqualTo("CANCELLED");
+      assertThat(view.get("failures").get(0).get("message").asText()).isEqualTo("cancelled from the dashboard");
+      assertThat(post(port, ui.token(), "/api/runs/" + run.runId() + "/calls/999/cancel").statusCode()).isEqualTo(404);
+    }
+  }
+
+  private HttpResponse<String> post(String port, String token, String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("X-Taskwire-Token", token)
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   @Test
   void taskwireUiServesEveryRunUntilStopped() throws Exception {
     Path runs = dir.resolve("runs");
