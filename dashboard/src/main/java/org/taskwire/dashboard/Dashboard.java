@@ -77,7 +77,6 @@ public final class Dashboard implements AutoCloseable {
         s.directory = "/org/taskwire/dashboard/assets";
         s.location = Location.CLASSPATH;
       });
-      config.staticFiles.enableWebjars();
     });
     app.before(this::authorise);
     app.get("/", ctx -> page(ctx, "index.html"));

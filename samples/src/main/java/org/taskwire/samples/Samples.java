@@ -46,8 +46,13 @@ public final class Samples implements Runnable {
         description = "Any configuration key, e.g. --set taskwire.local.sandbox=true.")
     Map<String, String> settings = new LinkedHashMap<>();
 
+    @Option(names = "--ui", description = "Serve the run's dashboard while it runs, and print its address "
+        + "(taskwire.ui=true).")
+    boolean ui;
+
     WorkflowRun.Builder apply(WorkflowRun.Builder builder) {
       settings.forEach(builder::set);
+      if (ui) builder.set("taskwire.ui", "true");
       if (backend != null) builder.backend(backend);
       if (workers != null) builder.set("taskwire.local.workers", String.valueOf(workers));
       return builder;

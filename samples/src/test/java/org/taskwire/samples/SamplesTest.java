@@ -167,6 +167,20 @@ class SamplesTest {
         "ActiveMQ");
   }
 
+  /** {@code --ui}: the run's dashboard, served from the sample's client, its address printed once. */
+  @Test
+  void uiServesTheRunsDashboardAndSaysWhere(@org.junit.jupiter.api.io.TempDir java.nio.file.Path runs) {
+    SampleRun r = run("hello", "--ui", "--backend", "inprocess", "--set", "taskwire.runs-dir=" + runs);
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    java.util.regex.Matcher address = java.util.regex.Pattern
+        .compile("taskwire: the dashboard of run (\\w+): http://127\\.0\\.0\\.1:\\d+/runs/(\\w+)\\?token=\\w+")
+        .matcher(r.err());
+    assertThat(address.find()).as(r.err()).isTrue();
+    assertThat(address.group(2)).isEqualTo(address.group(1));
+    assertThat(runs.resolve(address.group(1))).as("the run it serves").isDirectory();
+    assertThat(r.err()).as("the web server is quiet").doesNotContain("Javalin", "Jetty");
+  }
+
   @Test
   void helpListsTheSamples() {
     SampleRun r = run("--help");
