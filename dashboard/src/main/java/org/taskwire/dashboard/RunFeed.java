@@ -16,15 +16,13 @@ import org.taskwire.internal.run.CallLog;
  * new version. The view is aggregated here, on the server, so that a page of a run with 100,000
  * calls receives its counts by step, not its calls.
  */
-final class RunFeed implements Feed {
+final class RunFeed extends Feed {
   /** The newest failures and tasks a run's page receives; the totals say how many there are. */
   static final int LIST_LIMIT = 200;
   private final RunDirectory directory;
   private final JournalTail tail;
   private final TaskStream stream = new TaskStream();
   private RunView view;
-  private long version;
-  private String error;
 
   RunFeed(Path directory) {
     this.directory = RunDirectory.at(directory);
@@ -33,7 +31,7 @@ final class RunFeed implements Feed {
 
   /** Reads what the journal gained; whether the view changed. A journal that cannot be read leaves its error. */
   @Override
-  public synchronized boolean refresh() {
+  synchronized boolean refresh() {
     try {
       List<org.taskwire.internal.journal.JournalRecord> fresh = tail.poll();
       RecordedRun run = tail.run();
@@ -47,13 +45,10 @@ final class RunFeed implements Feed {
         return false;
       }
       view = next;
-      version++;
-      error = null;
+      changed();
       return true;
     } catch (RuntimeException e) {
-      boolean changed = !java.util.Objects.equals(e.getMessage(), error);
-      error = e.getMessage();
-      return changed;
+      return failed(e.getMessage());
     }
   }
 
@@ -65,18 +60,13 @@ final class RunFeed implements Feed {
     return view;
   }
 
-  @Override
-  public synchronized long version() {
-    return version;
-  }
-
   /** The run for its page: the view, with only the newest failures and tasks. */
   @Override
-  public synchronized Map<String, Object> page() {
+  synchronized Map<String, Object> page() {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("runId", runId());
-    out.put("version", version);
-    out.put("error", error);
+    out.put("version", version());
+    out.put("error", error());
     // PanDA task ids link to the monitor where the PanDA client's environment names one.
     out.put("pandamon", System.getenv("PANDAMON_URL"));
     if (view != null) {
@@ -96,11 +86,6 @@ final class RunFeed implements Feed {
 
   private static <T> List<T> newest(List<T> all) {
     return all.subList(Math.max(0, all.size() - LIST_LIMIT), all.size());
-  }
-
-  /** Why the journal could not be read, or null. */
-  synchronized String error() {
-    return error;
   }
 
   /**

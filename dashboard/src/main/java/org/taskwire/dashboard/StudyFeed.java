@@ -27,13 +27,11 @@ import org.taskwire.optimize.TrialStatus;
  * the page plots worked out here: the best value so far, or the hypervolume, after each trial that
  * ended, in the order they ended.
  */
-final class StudyFeed implements Feed {
+final class StudyFeed extends Feed {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Path directory;
   private FileTime read;
-  private long version;
   private Map<String, Object> snapshot;
-  private String error;
 
   StudyFeed(Path directory) {
     this.directory = directory.toAbsolutePath().normalize();
@@ -45,7 +43,7 @@ final class StudyFeed implements Feed {
 
   /** Reads the trials again if they changed; whether the snapshot did. */
   @Override
-  public synchronized boolean refresh() {
+  synchronized boolean refresh() {
     Path file = directory.resolve(Study.TRIALS);
     try {
       FileTime modified = Files.getLastModifiedTime(file);
@@ -58,33 +56,22 @@ final class StudyFeed implements Feed {
       }
       read = modified;
       snapshot = snapshot(study);
-      version++;
-      error = null;
+      changed();
       return true;
     } catch (NoSuchFileException e) {
-      return fail("no " + Study.TRIALS + " in " + directory + " yet: a study writes it when it asks its first trial");
+      return failed("no " + Study.TRIALS + " in " + directory + " yet: a study writes it when it asks its first trial");
     } catch (IOException | RuntimeException e) {
-      return fail("cannot read " + file + ": " + e.getMessage());
+      return failed("cannot read " + file + ": " + e.getMessage());
     }
   }
 
-  private boolean fail(String why) {
-    boolean changed = !why.equals(error);
-    error = why;
-    return changed;
-  }
 
   @Override
-  public synchronized long version() {
-    return version;
-  }
-
-  @Override
-  public synchronized Map<String, Object> page() {
+  synchronized Map<String, Object> page() {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("directory", directory.toString());
-    out.put("version", version);
-    out.put("error", error);
+    out.put("version", version());
+    out.put("error", error());
     if (snapshot != null) {
       out.putAll(snapshot);
     }

@@ -182,6 +182,14 @@ class DashboardTest {
     assertThat(failure.get("remoteClass").asText()).isEqualTo("demo.Boom");
     assertThat(next.get("version").asLong()).isGreaterThan(first.get("version").asLong());
     System.out.println("dashboard: the failure reached the page's event stream " + millis + " ms after its journal line");
+
+    // A damaged line: the page is told why the journal cannot be read, with the view it had.
+    java.nio.file.Files.writeString(RunDirectory.find(runs, RUN).journal(), "{not a record\n",
+        java.nio.file.StandardOpenOption.APPEND);
+    JsonNode damaged = events.poll(10, TimeUnit.SECONDS);
+    assertThat(damaged).as("an event for the damaged journal").isNotNull();
+    assertThat(damaged.get("error").asText()).contains("line 9 is not a Taskwire journal record");
+    assertThat(damaged.get("failuresTotal").asInt()).isEqualTo(1);
   }
 
   @Test

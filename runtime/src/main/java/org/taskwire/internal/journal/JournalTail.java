@@ -28,6 +28,8 @@ public final class JournalTail {
   private RecordedRun run;
   private byte[] partial = new byte[0];
   private final boolean results;
+  /** Why a line could not be read: the journal is followed no further. */
+  private RuntimeException damaged;
 
   /** Follows a journal, its successes' results skipped: what views need, at a fraction of the cost and memory. */
   public JournalTail(Path file) {
@@ -43,9 +45,13 @@ public final class JournalTail {
   /**
    * The records written since the last poll, applied to {@link #run()}; none if nothing was.
    *
-   * @throws ConfigurationException if the journal is missing or damaged
+   * @throws ConfigurationException if the journal is missing or damaged; once damaged, every
+   *     later poll throws the same
    */
   public List<JournalRecord> poll() {
+    if (damaged != null) {
+      throw damaged;
+    }
     List<JournalRecord> fresh = new ArrayList<>();
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = channel.size();
@@ -63,7 +69,7 @@ public final class JournalTail {
             break;
           }
         }
-        offset += buffer.position() - partial.length;
+        int read = buffer.position() - partial.length;
         int lines = 0;
         int[] ends = new int[64];
         for (int i = 0; i < buffer.position(); i++) {
@@ -74,7 +80,14 @@ public final class JournalTail {
             ends[lines++] = i;
           }
         }
-        fresh.addAll(parse(bytes, ends, lines));
+        try {
+          fresh.addAll(parse(bytes, ends, lines));
+        } catch (RuntimeException e) {
+          // Every later poll says so again, rather than pass over the damaged line.
+          damaged = e;
+          throw e;
+        }
+        offset += read;
         int consumed = lines == 0 ? 0 : ends[lines - 1] + 1;
         partial = java.util.Arrays.copyOfRange(bytes, consumed, buffer.position());
       }
