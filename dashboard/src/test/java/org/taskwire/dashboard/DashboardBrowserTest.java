@@ -53,10 +53,7 @@ class DashboardBrowserTest {
   static void start() throws Exception {
     org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(CHROMEDRIVER) && Files.isExecutable(CHROMIUM),
         "Debian's chromium and chromium-driver are not installed (.ci/chromium installs them)");
-    RunDirectory dir = RunDirectory.create(runs, RUN);
-    journal = JournalWriter.open(dir.journal());
-    journal.append(new JournalRecord.RunStarted(RUN, "demo.Detector", "detector", "local", System.currentTimeMillis(), 1L,
-        "class", Map.of(), Map.of(), null));
+    journal = newRun(RUN, "demo.Detector", "detector", "local");
     for (long i = 1; i <= 8; i++) {
       journal.append(new JournalRecord.CallDeclared(i, "k/" + i, "demo.Detector#simulate", 1, List.of()));
       journal.append(new JournalRecord.CallSubmitted(i, 1, Map.of("worker", String.valueOf(i % 2), "pid",
@@ -101,6 +98,15 @@ class DashboardBrowserTest {
     }
   }
 
+  /** A new run's journal, its first line written. */
+  private static JournalWriter newRun(String id, String workflowClass, String name, String backend)
+      throws java.io.IOException {
+    JournalWriter w = JournalWriter.open(RunDirectory.create(runs, id).journal());
+    w.append(new JournalRecord.RunStarted(id, workflowClass, name, backend, System.currentTimeMillis(), 1L, "class",
+        Map.of(), Map.of(), null));
+    return w;
+  }
+
   private static WebDriverWait waiting() {
     return new WebDriverWait(browser, Duration.ofSeconds(20), Duration.ofMillis(25));
   }
@@ -122,10 +128,7 @@ class DashboardBrowserTest {
   @Test
   void aRunOfAHundredThousandCallsShowsItsCountsAndUpdates() throws Exception {
     String big = "20261206-1000-large";
-    RunDirectory dir = RunDirectory.create(runs, big);
-    try (JournalWriter w = JournalWriter.open(dir.journal())) {
-      w.append(new JournalRecord.RunStarted(big, "demo.Detector", "large", "slurm", System.currentTimeMillis(), 1L,
-          "class", Map.of(), Map.of(), null));
+    try (JournalWriter w = newRun(big, "demo.Detector", "large", "slurm")) {
       long id = 0;
       String[] steps = {"simulate", "reconstruct", "analyse"};
       int[] sizes = {50_000, 40_000, 10_000};
@@ -230,10 +233,8 @@ class DashboardBrowserTest {
   @Test
   void theStopButtonKillsTheRunsClient() throws Exception {
     String held = "20261206-1100-held";
-    RunDirectory dir = RunDirectory.create(runs, held);
-    try (JournalWriter w = JournalWriter.open(dir.journal())) {
-      w.append(new JournalRecord.RunStarted(held, "demo.Holder", "held", "inprocess", System.currentTimeMillis(), 1L,
-          "class", Map.of(), Map.of(), null));
+    RunDirectory dir = RunDirectory.at(runs.resolve(held));
+    try (JournalWriter w = newRun(held, "demo.Holder", "held", "inprocess")) {
       w.append(new JournalRecord.CallDeclared(1, "k/1", "demo.Holder#simulate", 1, List.of()));
       w.flush();
     }
