@@ -10,13 +10,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.taskwire.internal.journal.JournalTail;
 import org.taskwire.internal.journal.RunDirectory;
 import org.taskwire.internal.journal.RunView;
 
 /**
- * The runs page's lines. A run no page follows is read once, its summary kept and its journal
- * let go, and read again only when the journal changes; a running run is followed line by line
+ * The runs page's lines. A run no page follows is read once, its summary kept (here, and beside
+ * its journal: {@link RunView#summary(RunDirectory)}) and its journal let go, and read again only
+ * when the journal changes; a running run is followed line by line
  * (a {@link RunFeed}), since its state can change without a line. So a runs directory of hundreds
  * of large runs (benchmarks of a million calls each) costs a summary apiece, not their journals.
  */
@@ -65,10 +65,7 @@ final class RunSummaries {
     }
     Line read;
     try {
-      JournalTail tail = new JournalTail(run.journal());
-      tail.poll();
-      read = tail.run() == null ? new Line(size, modified, null, run.journal() + " holds no record yet")
-          : new Line(size, modified, RunView.of(run, tail.run()).summary(), null);
+      read = new Line(size, modified, RunView.summary(run), null);
     } catch (RuntimeException e) {
       read = new Line(size, modified, null, e.getMessage());
     }

@@ -67,6 +67,61 @@ public record RunView(String runId, String workflow, String workflowClass, Strin
         waiting, pending);
   }
 
+  /** The file beside a journal that keeps its summary while the journal does not change. */
+  static final String SUMMARY_FILE = "summary.json";
+
+  /** A run's summary as {@link #summary(RunDirectory)} keeps it: with the journal it was made from. */
+  record KeptSummary(long journalSize, long journalModified, Summary summary) {}
+
+  /**
+   * A run's summary, for lists of runs ({@code taskwire runs}, the dashboard's runs page). A run no
+   * client has open keeps its summary in {@value #SUMMARY_FILE} beside its journal, made again only
+   * when the journal changes: a directory of many large runs is listed at the cost of their small
+   * files, not of their journals. An open run is read from its journal (results skipped) every
+   * time; a summary that cannot be kept (another user's runs) is only not kept.
+   *
+   * @throws org.taskwire.ConfigurationException if the journal is missing or damaged
+   */
+  public static Summary summary(RunDirectory dir) {
+    Path journal = dir.journal();
+    Path kept = dir.path().resolve(SUMMARY_FILE);
+    long size;
+    long modified;
+    try {
+      size = java.nio.file.Files.size(journal);
+      modified = java.nio.file.Files.getLastModifiedTime(journal).toMillis();
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new org.taskwire.ConfigurationException("no run journal at " + journal);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read " + journal + ": " + e.getMessage(), e);
+    }
+    boolean open = dir.openBy().isPresent();
+    if (!open) {
+      try {
+        KeptSummary known = JournalWriter.MAPPER.readValue(kept.toFile(), KeptSummary.class);
+        if (known.journalSize() == size && known.journalModified() == modified && known.summary() != null) {
+          return known.summary();
+        }
+      } catch (java.io.IOException e) {
+        // None kept yet, or one this version cannot read: made again below.
+      }
+    }
+    JournalTail tail = new JournalTail(journal);
+    tail.poll();
+    if (tail.run() == null) {
+      throw new org.taskwire.ConfigurationException(journal + " holds no record yet");
+    }
+    Summary summary = of(dir, tail.run()).summary();
+    if (!open && !summary.state().equals("running")) {
+      try {
+        RunDirectory.writePrivate(kept, JournalWriter.MAPPER.writeValueAsBytes(new KeptSummary(size, modified, summary)));
+      } catch (java.io.IOException e) {
+        // Not ours to write: read from the journal again next time.
+      }
+    }
+    return summary;
+  }
+
   /** What to do with an interrupted run, for people. */
   public String resumeHint() {
     return "its client died; resume it by running the program again with -Dtaskwire.resume=" + runId
