@@ -93,6 +93,7 @@ class DashboardBackendsTest {
     PrintStream err = System.err;
     System.setErr(new PrintStream(said, true, StandardCharsets.UTF_8));
     WorkflowRun run;
+    JsonNode open;
     try {
       run = builder.set("taskwire.runs-dir", dir.resolve("runs").toString()).set("taskwire.progress", "off")
           .set("taskwire.ui", "true").start();
@@ -109,11 +110,12 @@ class DashboardBackendsTest {
           p -> new StepsTasks.ChildIn(In.of(p), parents.at(p), In.of(gate.toString()))).await();
       assertThat(children.successes()).hasSize(2);
 
-      // The journal is written behind the calls' results: the page has them once its lines are.
+      // The journal is written behind the calls' results (and the count of calls waiting for their
+      // inputs at most every 250 ms): the page has them once its lines are.
       JsonNode view = get(address, "/api/runs/" + run.runId(), JsonNode.class);
       long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
       while (view.get("summary").get("succeeded").asInt() + view.get("summary").get("failed").asInt()
-          + view.get("summary").get("notRun").asInt() < 6) {
+          + view.get("summary").get("notRun").asInt() < 6 || view.get("summary").get("pending").asInt() > 0) {
         assertThat(System.nanoTime()).as("the page never showed the ended calls: %s", view).isLessThan(deadline);
         Thread.sleep(100);
         view = get(address, "/api/runs/" + run.runId(), JsonNode.class);
@@ -154,6 +156,18 @@ class DashboardBackendsTest {
         view.get("tasks").forEach(t -> t.get("handles").forEach(h -> handles.add(h.asText())));
         assertThat(handles).isNotEmpty().allSatisfy(h -> assertThat(h).matches(handle));
       }
+      open = view;
+    }
+    // The run ended: a dashboard started afterwards (as taskwire ui) shows it the same, closed.
+    try (org.taskwire.dashboard.Dashboard later = org.taskwire.dashboard.Dashboard.start(dir.resolve("runs"))) {
+      Matcher address = ADDRESS.matcher("http://127.0.0.1:" + later.port() + "/runs/" + run.runId() + "?token="
+          + later.token());
+      assertThat(address.find()).isTrue();
+      JsonNode closed = get(address, "/api/runs/" + run.runId(), JsonNode.class);
+      assertThat(closed.get("summary").get("state").asText()).isEqualTo("closed");
+      assertThat(closed.get("steps")).isEqualTo(open.get("steps"));
+      assertThat(closed.get("stream").get("bars")).isEqualTo(open.get("stream").get("bars"));
+      assertThat(closed.get("failures")).isEqualTo(open.get("failures"));
     }
   }
 
