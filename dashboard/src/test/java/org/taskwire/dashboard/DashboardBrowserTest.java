@@ -317,6 +317,20 @@ class DashboardBrowserTest {
     assertThat(bars).containsExactlyInAnyOrder("1:0-900", "0:0-900", "1:1000-1900",
         "0:1000-1900", "1:2000-2900", "0:2000-2900", "1:3000-3500 red");
 
+    // A click on the failed call's bar shows its log lines.
+    WebElement streamChart = browser.findElement(By.id("stream"));
+    @SuppressWarnings("unchecked")
+    List<Number> at = (List<Number>) js("return streamChart.convertToPixel({gridIndex: 0}, [3250, 1])");
+    new org.openqa.selenium.interactions.Actions(browser).moveToElement(streamChart,
+        at.get(0).intValue() - streamChart.getSize().getWidth() / 2,
+        at.get(1).intValue() - streamChart.getSize().getHeight() / 2).click().perform();
+    WebElement barLog = waiting().until(b -> {
+      WebElement pre = b.findElement(By.id("log"));
+      return pre.isDisplayed() && "7".equals(pre.getAttribute("data-call")) ? pre : null;
+    });
+    assertThat(barLog.getText()).contains("the geometry <b>overlaps</b>");
+    js("document.getElementById('log').hidden = true; delete document.getElementById('log').dataset.call");
+
     WebElement failure = browser.findElement(By.cssSelector("#failures tbody tr"));
     List<WebElement> f = failure.findElements(By.tagName("td"));
     assertThat(f.get(5).getText()).as("the message shown as the text it is").isEqualTo(HOSTILE);

@@ -74,7 +74,7 @@ function drawStream(stream) {
     tooltip: {formatter: p => escapeHtml(p.seriesName) + " call " + p.value[4] + (p.value[5] ? " failed" : "")
       + "<br>" + escapeHtml(stream.lanes[p.value[0]]) + "<br>" + ((p.value[2] - p.value[1]) / 1000).toFixed(3) + " s"},
     xAxis: {type: "value", min: 0, name: "s", axisLabel: {formatter: v => (v / 1000).toString()}},
-    yAxis: {type: "category", data: stream.lanes, inverse: true},
+    yAxis: {type: "category", data: stream.lanes, inverse: true, triggerEvent: true},
     series: stream.works.map((work, w) => ({
       type: "custom", name: work, renderItem: bar, itemStyle: {color: palette[w % palette.length]},
       encode: {x: [1, 2], y: 0},
@@ -108,6 +108,17 @@ function cancelTask(task) {
   act("/tasks/" + task + "/cancel", "cancelling task " + task + " …",
     a => "asked the client to cancel " + a.requested.length + " calls of task " + task, "not cancelled: ");
 }
+
+// A bar shows its call's log lines; a PanDA job's row opens its page on the monitor, where PANDAMON_URL is set.
+streamChart.on("click", p => {
+  if (p.componentType === "series") {
+    showLog(p.value[4]);
+  } else if (p.componentType === "yAxis") {
+    const job = /^PanDA job (\d+)/.exec(p.value);
+    const pandamon = window.taskwire.last && window.taskwire.last.pandamon;
+    if (job && pandamon) window.open(pandamon.replace(/\/$/, "") + "/job?pandaid=" + job[1], "_blank", "noreferrer");
+  }
+});
 
 async function showLog(callId) {
   const pre = document.getElementById("log");
