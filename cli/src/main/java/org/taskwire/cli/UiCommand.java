@@ -37,6 +37,11 @@ final class UiCommand implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       out.println("taskwire dashboard for the runs in " + runs.root() + ": " + dashboard.address());
       out.flush();
+      if (!java.nio.file.Files.isDirectory(runs.root())) {
+        // Perhaps a mistyped --runs-dir; perhaps no run has started yet. Either way, say so.
+        spec.commandLine().getErr().println("taskwire: " + runs.root() + " holds no runs yet (no such directory); "
+            + "the dashboard lists them as they start there");
+      }
       Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "taskwire-ui-stop"));
       stopped.await();
     }

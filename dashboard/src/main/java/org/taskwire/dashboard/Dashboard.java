@@ -33,8 +33,9 @@ import org.taskwire.internal.threads.DaemonThreads;
  * record, so a run that ended, crashed or runs on another machine with a shared home looks the
  * same), served to a browser with updates pushed as server-sent events. It binds the loopback
  * address unless told otherwise, and every request needs the token of {@link #address()} (as
- * Jupyter's): the first page sets it as a cookie; a changing request must carry it in the
- * {@value #TOKEN_HEADER} header.
+ * Jupyter's): the first page sets it as a cookie; a changing request (stop a run, cancel a task's
+ * calls) must carry it in the {@value #TOKEN_HEADER} header. The routes are listed in
+ * {@code docs/dashboard.md}.
  *
  * <pre>{@code
  * try (Dashboard dashboard = Dashboard.start(Path.of(System.getProperty("user.home"), ".taskwire", "runs"))) {

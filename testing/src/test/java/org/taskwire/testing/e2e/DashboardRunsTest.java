@@ -169,4 +169,29 @@ class DashboardRunsTest {
       assertThat(ui.waitFor(20, TimeUnit.SECONDS)).as("taskwire ui ends when told to").isTrue();
     }
   }
+
+  /** A runs directory that does not exist (a mistyped --runs-dir, or no run yet) is served, and said. */
+  @Test
+  void taskwireUiSaysWhenItsRunsDirectoryDoesNotExist() throws Exception {
+    Path missing = dir.resolve("no-runs-here");
+    Process ui = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), "org.taskwire.cli.TaskwireCli", "ui", "--runs-dir", missing.toString())
+        .start();
+    try {
+      BufferedReader err = new BufferedReader(new InputStreamReader(ui.getErrorStream(), StandardCharsets.UTF_8));
+      String said;
+      do {
+        said = err.readLine();
+      } while (said != null && !said.startsWith("taskwire:"));
+      assertThat(said).isEqualTo("taskwire: " + missing + " holds no runs yet (no such directory); the dashboard "
+          + "lists them as they start there");
+      Matcher m = ADDRESS.matcher(new BufferedReader(new InputStreamReader(ui.getInputStream(), StandardCharsets.UTF_8))
+          .readLine());
+      assertThat(m.find()).isTrue();
+      assertThat(api(m.group(2), m.group(3), "/api/runs")).isEmpty();
+    } finally {
+      ui.destroy();
+      assertThat(ui.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    }
+  }
 }
