@@ -51,6 +51,11 @@ public final class Dashboard implements AutoCloseable {
   /** How often the followed journals are read for new lines. */
   static final long POLL_MILLIS = 200;
 
+  static {
+    // The web server's start and stop chatter (a dozen INFO lines) is no news to the user.
+    org.taskwire.internal.config.QuietLibraries.quietUnlessAsked("io.javalin", "org.eclipse.jetty");
+  }
+
   private final Path runs;
   private final String token;
   private final Javalin app;

@@ -208,6 +208,20 @@ class ReadmeTest {
   }
 
   /**
+   * The same with the run's dashboard served ({@code taskwire.ui=true}, the README's optional
+   * dependency): its address is printed once, its web server says nothing, and it stops with the run.
+   */
+  @Test
+  void execJavaWithTheDashboardEndsAsWellAndItsServerIsQuiet() throws Exception {
+    Ran ran = sh("mvn compile exec:java -Dexec.mainClass=demo.Hpo -Dtaskwire.ui=true");
+    assertThat(ran.exit()).as(ran.output()).isZero();
+    assertThat(ran.output()).as(ran.output()).contains("one = ", "BUILD SUCCESS")
+        .containsPattern("taskwire: the dashboard of run \\w+: http://127\\.0\\.0\\.1:\\d+/runs/\\w+\\?token=\\w+")
+        .doesNotContain("will linger", "still alive", "Couldn't destroy threadgroup",
+            "INFO io.javalin", "INFO org.eclipse.jetty");
+  }
+
+  /**
    * Maven takes the nearest declaration of a library, and the first when two are as near: the
    * order a user lists Taskwire's modules in must not change what reaches the class path, BOM or
    * not. Every library resolves to the version Taskwire is built and tested with (this test's own

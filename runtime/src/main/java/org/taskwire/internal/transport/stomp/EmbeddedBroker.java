@@ -12,34 +12,12 @@ import org.apache.activemq.broker.BrokerService;
  * unless {@code taskwire.broker.url} names an external broker.
  */
 public final class EmbeddedBroker implements AutoCloseable {
-  private static final String SIMPLE_LOGGER_KEY = "org.slf4j.simpleLogger.log.org.apache.activemq";
 
   static {
-    quietUnlessAsked();
+    // Its start and stop chatter is no news to the user.
+    org.taskwire.internal.config.QuietLibraries.quietUnlessAsked("org.apache.activemq");
   }
 
-  /**
-   * The embedded broker is an implementation detail: its start and stop chatter (a dozen INFO
-   * lines) is no news to the user. With slf4j-simple the level comes from system properties and
-   * {@code simplelogger.properties}, read when each logger is made, so ActiveMQ's loggers are set
-   * to WARN unless either names a level for them. Other bindings take the user's own configuration.
-   */
-  private static void quietUnlessAsked() {
-    if (System.getProperty(SIMPLE_LOGGER_KEY) != null) {
-      return;
-    }
-    java.util.Properties configured = new java.util.Properties();
-    try (java.io.InputStream in = ClassLoader.getSystemResourceAsStream("simplelogger.properties")) {
-      if (in != null) {
-        configured.load(in);
-      }
-    } catch (IOException | IllegalArgumentException e) {
-      // unreadable: as if absent
-    }
-    if (configured.getProperty(SIMPLE_LOGGER_KEY) == null) {
-      System.setProperty(SIMPLE_LOGGER_KEY, "warn");
-    }
-  }
   private final int port;
   private final int maxFrameBytes;
   private BrokerService broker;
