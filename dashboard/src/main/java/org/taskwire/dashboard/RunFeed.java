@@ -69,6 +69,8 @@ final class RunFeed extends Feed {
     out.put("error", error());
     // PanDA task ids link to the monitor where the PanDA client's environment names one.
     out.put("pandamon", System.getenv("PANDAMON_URL"));
+    // The page offers no Stop for the run of the client that serves it, which cannot kill itself.
+    out.put("servedBy", ProcessHandle.current().pid());
     if (view != null) {
       out.put("summary", view.summary());
       out.put("steps", view.steps());

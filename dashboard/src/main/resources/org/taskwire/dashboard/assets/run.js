@@ -163,7 +163,7 @@ function render(snapshot) {
   const state = document.getElementById("state");
   state.textContent = s.state;
   state.className = "state " + s.state;
-  document.getElementById("kill").hidden = s.state !== "running";
+  document.getElementById("kill").hidden = s.state !== "running" || s.pid === snapshot.servedBy;
   const ended = s.succeeded + s.failed + s.notRun;
   document.querySelector("#progress .bar").style.width = (s.calls ? 100 * ended / s.calls : 0) + "%";
   document.getElementById("counts").textContent = ended + "/" + s.calls + " calls ended: " + s.succeeded

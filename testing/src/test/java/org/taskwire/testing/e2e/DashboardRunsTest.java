@@ -76,7 +76,9 @@ class DashboardRunsTest {
       assertThat(step.get("succeeded").asInt()).isEqualTo(1);
       assertThat(step.get("failed").asInt()).isEqualTo(1);
       assertThat(view.get("failures").get(0).get("message").asText()).isEqualTo("odd input 3");
-      // Stopping the run from the page its own client serves is refused, saying how instead.
+      // Stopping the run from the page its own client serves is not offered, and refused, saying how instead.
+      assertThat(view.get("servedBy").asLong()).isEqualTo(view.get("summary").get("pid").asLong())
+          .isEqualTo(ProcessHandle.current().pid());
       URI kill = URI.create("http://127.0.0.1:" + m.group(2) + "/api/runs/" + run.runId() + "/kill");
       HttpResponse<String> own = http.send(HttpRequest.newBuilder(kill).header("X-Taskwire-Token", m.group(3))
           .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
