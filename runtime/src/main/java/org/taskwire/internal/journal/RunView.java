@@ -137,10 +137,20 @@ public record RunView(String runId, String workflow, String workflowClass, Strin
     return owner.isPresent() ? "running" : closed == null ? "interrupted" : closed.error() != null ? "failed" : "closed";
   }
 
-  /** The run in a run directory, its journal read whole. */
+  /**
+   * The run in a run directory, its journal read whole, its results skipped (a view shows none):
+   * a run of half a million calls is read in a fraction of the time and memory.
+   *
+   * @throws org.taskwire.ConfigurationException if the journal is missing, empty or damaged
+   */
   public static RunView of(Path directory) {
     RunDirectory dir = RunDirectory.at(directory);
-    return of(dir, RecordedRun.read(dir.journal()));
+    JournalTail tail = new JournalTail(dir.journal());
+    tail.poll();
+    if (tail.run() == null) {
+      throw new org.taskwire.ConfigurationException(dir.journal() + " holds no record yet");
+    }
+    return of(dir, tail.run());
   }
 
   /** The run of a run directory as {@code run} (read whole, or followed by a {@link JournalTail}) tells it. */
