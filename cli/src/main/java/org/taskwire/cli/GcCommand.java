@@ -236,7 +236,7 @@ final class GcCommand implements Callable<Integer> {
 
   private static RecordedRun readOrNull(RunDirectory dir) {
     try {
-      return RecordedRun.read(dir.journal());
+      return RecordedRun.read(dir.journal(), false);
     } catch (RuntimeException e) {
       return null;
     }

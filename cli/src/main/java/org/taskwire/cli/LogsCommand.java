@@ -32,7 +32,7 @@ final class LogsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     RunDirectory dir = RunDirectory.find(runs.root(), run);
-    RecordedRun recorded = RecordedRun.read(dir.journal());
+    RecordedRun recorded = RecordedRun.read(dir.journal(), false);
     CallLog log = CallLog.of(recorded, dir.runId(), callId);
     String location = log.location();
     String text = all ? log.whole() : log.callLines();

@@ -7,68 +7,25 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.taskwire.ConfigurationException;
 
 /**
- * Reads a journal back. A torn last line (no newline: the client died while writing it) is
- * dropped with a warning; any other line that is not a journal record stops the read with the
- * file and line named, so that a damaged journal never gives a silent partial resume.
+ * Parses a journal's lines, as {@link JournalTail} reads them (and so {@link RecordedRun#read}):
+ * any line that is not a journal record stops the read with the file and line named, so that a
+ * damaged journal never gives a silent partial resume.
  */
 public final class JournalReader {
-  private static final Logger LOG = LoggerFactory.getLogger(JournalReader.class);
-
   private JournalReader() {}
 
-  /** Reads every record of a journal, in order. */
-  public static List<JournalRecord> read(Path file) {
-    byte[] all;
-    try {
-      all = Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      throw new ConfigurationException("no run journal at " + file);
-    } catch (IOException e) {
-      throw new ConfigurationException("cannot read the run journal " + file + ": " + e.getMessage(), e);
-    }
-    List<JournalRecord> records = new ArrayList<>();
-    int line = 0;
-    int start = 0;
-    while (start < all.length) {
-      line++;
-      int newline = start;
-      while (newline < all.length && all[newline] != '\n') {
-        newline++;
-      }
-      if (newline == all.length) {
-        LOG.debug("{} line {}: a torn last line (a client died while writing it, or is writing it now); ignored",
-            file, line);
-        break;
-      }
-      records.add(parse(file, line, all, start, newline - start));
-      start = newline + 1;
-    }
-    if (records.isEmpty()) {
-      throw new ConfigurationException(file + " holds no record: the run it belongs to never started");
-    }
-    return records;
-  }
-
-  /** One complete line of a journal, its {@code line}th, in {@code bytes}: a record, or the journal is damaged. */
-  static JournalRecord parse(Path file, int line, byte[] bytes, int offset, int length) {
-    return parse(file, line, bytes, offset, length, true);
-  }
-
   /**
-   * As {@link #parse(Path, int, byte[], int, int)}; without {@code results}, a success's result is
-   * skipped rather than decoded (null), for views that show a run and never its values.
+   * One complete line of a journal, its {@code line}th, in {@code bytes}: a record, or the journal
+   * is damaged. Without {@code results}, a success's result is skipped rather than decoded (null),
+   * for views that show a run and never its values.
    */
   static JournalRecord parse(Path file, int line, byte[] bytes, int offset, int length, boolean results) {
     // Every record starts with its brace: only another first byte needs the line decoded to tell.

@@ -1,7 +1,6 @@
 package org.taskwire.internal.journal;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
@@ -94,7 +93,7 @@ public final class JournalTail {
     } catch (NoSuchFileException e) {
       throw new ConfigurationException("no run journal at " + file);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the run journal " + file + ": " + e.getMessage(), e);
+      throw new ConfigurationException("cannot read the run journal " + file + ": " + e.getMessage(), e);
     }
     return fresh;
   }

@@ -83,14 +83,26 @@ public final class RecordedRun {
     this.start = start;
   }
 
-  /** Reads a run's journal. */
+  /** Reads a run's journal, each success with its result: what a resumed run takes its values from. */
   public static RecordedRun read(Path journal) {
-    List<JournalRecord> records = JournalReader.read(journal);
-    RecordedRun run = new RecordedRun((RunStarted) records.get(0));
-    for (int i = 1; i < records.size(); i++) {
-      run.apply(records.get(i), journal, i + 1);
+    return read(journal, true);
+  }
+
+  /**
+   * Reads a run's journal; without {@code results}, successes' results are skipped, for views and
+   * commands that show or stop a run and never use its values. A torn last line (no newline: the
+   * client died while writing it) is left out; any other line that is not a record stops the read
+   * with the file and line named, so that a damaged journal never gives a silent partial resume.
+   *
+   * @throws ConfigurationException if the journal is missing, holds no record, or is damaged
+   */
+  public static RecordedRun read(Path journal, boolean results) {
+    JournalTail tail = new JournalTail(journal, results);
+    tail.poll();
+    if (tail.run() == null) {
+      throw new ConfigurationException(journal + " holds no record: the run it belongs to never started");
     }
-    return run;
+    return tail.run();
   }
 
   void apply(JournalRecord record, Path file, int line) {

@@ -106,12 +106,7 @@ public record RunView(String runId, String workflow, String workflowClass, Strin
         // None kept yet, or one this version cannot read: made again below.
       }
     }
-    JournalTail tail = new JournalTail(journal);
-    tail.poll();
-    if (tail.run() == null) {
-      throw new org.taskwire.ConfigurationException(journal + " holds no record yet");
-    }
-    Summary summary = of(dir, tail.run()).summary();
+    Summary summary = of(dir, RecordedRun.read(journal, false)).summary();
     if (!open && !summary.state().equals("running")) {
       try {
         RunDirectory.writePrivate(kept, JournalWriter.MAPPER.writeValueAsBytes(new KeptSummary(size, modified, summary)));
@@ -145,12 +140,7 @@ public record RunView(String runId, String workflow, String workflowClass, Strin
    */
   public static RunView of(Path directory) {
     RunDirectory dir = RunDirectory.at(directory);
-    JournalTail tail = new JournalTail(dir.journal());
-    tail.poll();
-    if (tail.run() == null) {
-      throw new org.taskwire.ConfigurationException(dir.journal() + " holds no record yet");
-    }
-    return of(dir, tail.run());
+    return of(dir, RecordedRun.read(dir.journal(), false));
   }
 
   /** The run of a run directory as {@code run} (read whole, or followed by a {@link JournalTail}) tells it. */

@@ -37,7 +37,7 @@ public final class RunKill {
    * @throws ConfigurationException if the run's client is this very process
    */
   public static List<String> kill(RunDirectory dir, Map<String, String> set) {
-    RecordedRun recorded = RecordedRun.read(dir.journal());
+    RecordedRun recorded = RecordedRun.read(dir.journal(), false);
     List<String> killed = new ArrayList<>();
     OptionalLong owner = dir.openBy();
     if (owner.isPresent() && owner.getAsLong() == ProcessHandle.current().pid()) {
