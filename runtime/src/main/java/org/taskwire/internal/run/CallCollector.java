@@ -273,6 +273,16 @@ public final class CallCollector implements ResultSink {
 
   /** Completes a call exceptionally for good. Caller holds the call's monitor. */
   private void finish(PendingCall call, RemoteError error) {
+    end(call, error);
+    call.future.completeExceptionally(toException(call, error));
+  }
+
+  /**
+   * Ends a call for good without a value: no longer outstanding nor running, journaled (unless the
+   * run closed on it), counted failed, and its work's dataset left open. Caller holds the call's
+   * monitor, and completes its future.
+   */
+  private void end(PendingCall call, RemoteError error) {
     leaveRunning(call);
     call.state = PendingCall.State.DONE;
     pending.remove(call.firstAttempt.callId());
@@ -285,7 +295,6 @@ public final class CallCollector implements ResultSink {
     if (r != null) {
       r.workIncomplete(call.task.work().name());
     }
-    call.future.completeExceptionally(toException(call, error));
   }
 
   private static WorkFailedException toException(PendingCall call, RemoteError error) {
@@ -300,8 +309,9 @@ public final class CallCollector implements ResultSink {
 
   /**
    * Cancels a call from outside the client (the dashboard): its future is cancelled as its caller's
-   * {@code cancel} would, so that what waits on it follows, its backend stops it where it can, and
-   * the journal records it failed {@code CANCELLED}. False if the call is not outstanding.
+   * {@code cancel} would, so that what waits on it follows, its backend stops it where it can, the
+   * journal records it failed {@code CANCELLED}, and its work's dataset stays open, as for any call
+   * that ended without a value. False if the call is not outstanding.
    */
   public boolean cancelFromOutside(long callId, String why) {
     PendingCall call = pending.get(callId);
@@ -312,11 +322,7 @@ public final class CallCollector implements ResultSink {
       if (call.state == PendingCall.State.DONE) {
         return false;
       }
-      leaveRunning(call);
-      call.state = PendingCall.State.DONE;
-      pending.remove(callId);
-      journal.failed(callId, call.attempt, RemoteError.of(FailureKind.CANCELLED, why), call.startedAt);
-      call.progress.failed.incrementAndGet();
+      end(call, RemoteError.of(FailureKind.CANCELLED, why));
     }
     call.future.cancel(false);
     Backend b = backend;
