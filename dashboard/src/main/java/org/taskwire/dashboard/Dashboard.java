@@ -292,7 +292,6 @@ public final class Dashboard implements AutoCloseable {
   private void cancel(Context ctx, boolean task, long id) {
     RunFeed feed = feed(ctx.pathParam("run"));
     feed.refresh();
-    RunDirectory dir = RunDirectory.at(runs.resolve(feed.runId()));
     String state = feed.view() == null ? "unreadable" : feed.view().state();
     if (!state.equals("running")) {
       throw new ConflictResponse("run " + feed.runId() + " is " + state + ": no client has it open to cancel its calls"
@@ -302,7 +301,7 @@ public final class Dashboard implements AutoCloseable {
     if (calls.isEmpty()) {
       throw new ConflictResponse((task ? "every call of task " : "call ") + id + " has ended: nothing to cancel");
     }
-    calls.forEach(dir::requestCancel);
+    calls.forEach(feed.directory()::requestCancel);
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("runId", feed.runId());
     answer.put("requested", calls);

@@ -136,6 +136,10 @@ final class RunFeed extends Feed {
     return calls;
   }
 
+  RunDirectory directory() {
+    return directory;
+  }
+
   String runId() {
     return directory.runId();
   }

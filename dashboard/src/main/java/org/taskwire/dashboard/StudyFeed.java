@@ -105,8 +105,7 @@ final class StudyFeed extends Feed {
       if (objectives.size() == 1 && t.path("feasible").asBoolean(true)) {
         Objective o = objectives.get(0);
         double value = t.path("measurements").path(o.name()).path("mean").asDouble();
-        boolean lower = o.direction() == Objective.Direction.MINIMIZE;
-        best = best == null || (lower ? value < best : value > best) ? value : best;
+        best = best == null || o.better(value, best) ? value : best;
       } else if (hypervolume) {
         sofar.add(record(t, objectives));
         point.put("hypervolume", Hypervolume.of(sofar, objectives));

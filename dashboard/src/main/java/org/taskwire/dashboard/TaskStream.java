@@ -91,21 +91,20 @@ final class TaskStream {
       ends.get(row)[0] = b.end();
       placed.add(new int[] {row, works.computeIfAbsent(b.work(), k -> works.size())});
     }
-    Map<String, Integer> laneOf = new LinkedHashMap<>();
+    // Each place's rows in turn: a bar's lane is its place's first row plus its own.
+    Map<String, Integer> firstLane = new LinkedHashMap<>();
     List<String> lanes = new ArrayList<>();
     rows.forEach((place, ends) -> {
+      firstLane.put(place, lanes.size());
       for (int r = 0; r < ends.size(); r++) {
-        String lane = r == 0 ? place : place + " · " + (r + 1);
-        laneOf.put(lane, lanes.size());
-        lanes.add(lane);
+        lanes.add(r == 0 ? place : place + " · " + (r + 1));
       }
     });
     List<Object[]> out = new ArrayList<>(sorted.size());
     for (int i = 0; i < sorted.size(); i++) {
       Bar b = sorted.get(i);
-      int row = placed.get(i)[0];
-      out.add(new Object[] {laneOf.get(row == 0 ? b.place() : b.place() + " · " + (row + 1)), b.start(), b.end(),
-          placed.get(i)[1], b.callId(), b.failed() ? 1 : 0});
+      out.add(new Object[] {firstLane.get(b.place()) + placed.get(i)[0], b.start(), b.end(), placed.get(i)[1],
+          b.callId(), b.failed() ? 1 : 0});
     }
     Map<String, Object> page = new LinkedHashMap<>();
     page.put("lanes", lanes);

@@ -26,6 +26,27 @@ function row(cells) {
   return tr;
 }
 
+// The page's banner for why what it shows cannot be read (hidden when nothing is wrong).
+function showError(message) {
+  const error = document.getElementById("error");
+  error.hidden = !message;
+  error.textContent = message || "";
+}
+
+// A loader of url's JSON that hands it to apply only when its text changed, so that what a person
+// points at stays put.
+function whenChanged(url, apply) {
+  let last = "";
+  return async () => {
+    const response = await fetch(url);
+    if (!response.ok) return;
+    const text = await response.text();
+    if (text === last) return;
+    last = text;
+    apply(JSON.parse(text));
+  };
+}
+
 function replaceRows(tbody, rows) {
   tbody.replaceChildren(...rows);
 }

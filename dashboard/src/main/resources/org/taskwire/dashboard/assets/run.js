@@ -153,9 +153,7 @@ function render(snapshot) {
     window.taskwire.firstRender = performance.now();
   }
   window.taskwire.last = snapshot;
-  const error = document.getElementById("error");
-  error.hidden = !snapshot.error;
-  error.textContent = snapshot.error || "";
+  showError(snapshot.error);
   const s = snapshot.summary;
   if (!s) return;
   document.title = "Taskwire " + s.workflow + " " + s.runId.substring(0, 12);

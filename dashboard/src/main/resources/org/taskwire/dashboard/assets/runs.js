@@ -29,20 +29,11 @@ function render() {
   document.getElementById("count").textContent = shown.length + " of " + runs.length + " runs";
 }
 
-let lastText = "";
-
-// Rows are rebuilt only when the runs changed, so that what a person points at stays put.
-async function load() {
-  const response = await fetch("/api/runs");
-  if (response.ok) {
-    const text = await response.text();
-    if (text !== lastText) {
-      lastText = text;
-      runs = JSON.parse(text);
-      render();
-    }
-  }
-}
+// Rows are rebuilt only when the runs changed.
+const load = whenChanged("/api/runs", all => {
+  runs = all;
+  render();
+});
 
 for (const th of document.querySelectorAll("#runs th")) {
   th.addEventListener("click", () => {
@@ -51,15 +42,7 @@ for (const th of document.querySelectorAll("#runs th")) {
     render();
   });
 }
-let lastStudies = "";
-
-async function loadStudies() {
-  const response = await fetch("/api/studies");
-  if (!response.ok) return;
-  const text = await response.text();
-  if (text === lastStudies) return;
-  lastStudies = text;
-  const studies = JSON.parse(text);
+const loadStudies = whenChanged("/api/studies", studies => {
   document.getElementById("studies-section").hidden = studies.length === 0;
   replaceRows(document.querySelector("#studies tbody"), studies.map(s => {
     const link = el("a", s.directory);
@@ -67,7 +50,7 @@ async function loadStudies() {
     return row([link, s.optimizer || s.error || "", (s.objectives || []).join(", "),
       s.trials === undefined ? "" : s.ended + "/" + s.trials]);
   }));
-}
+});
 
 document.getElementById("filter").addEventListener("input", render);
 load();

@@ -109,9 +109,7 @@ function drawTable(study) {
 function render(view) {
   window.taskwire.renders++;
   window.taskwire.last = view;
-  const error = document.getElementById("error");
-  error.hidden = !view.error;
-  error.textContent = view.error || "";
+  showError(view.error);
   const study = view.study;
   if (!study) return;
   document.title = "Taskwire study " + view.directory;
